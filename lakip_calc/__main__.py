@@ -1,0 +1,3 @@
+from lakip_calc.cli import main
+
+raise SystemExit(main())

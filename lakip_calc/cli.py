@@ -1,0 +1,85 @@
+"""Command-line entry point: ``python -m lakip_calc <perintah>``.
+
+The Makefile is a thin face over this module, so the same steps run from make,
+from Python and in tests. Messages are Indonesian; bad input never produces a
+traceback, only a message that names the file, row and column and a non-zero
+exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from lakip_calc.errors import LakipError
+from lakip_calc.paths import cek_tahun
+
+__all__ = ["main"]
+
+
+def _ringkasan_data(tahun: int, data_dir: Path | None) -> str:
+    from lakip_calc.anggaran import rekap_anggaran
+    from lakip_calc.formats import format_persen, format_rupiah
+    from lakip_calc.loader import muat_tahun
+
+    data = muat_tahun(tahun, data_dir)
+    rekap = rekap_anggaran(data["program"], data["kegiatan"], data["sub_kegiatan"])
+    total = rekap[rekap["tingkat"] == "total"].iloc[0]
+    baris = [
+        f"Data {tahun} valid ({len(data.berkas)} berkas di {data.folder.name}/).",
+        f"  Program          : {len(data['program'])}",
+        f"  Kegiatan         : {len(data['kegiatan'])}",
+        f"  Sub kegiatan     : {len(data['sub_kegiatan'])}",
+        f"  Sasaran          : {len(data['sasaran'])}",
+        f"  Indikator kinerja: {len(data['indikator'])}",
+        f"  Indikator keluaran: {data['keluaran']['kode'].nunique()}",
+        f"  Angka terbit (untuk rekonsiliasi): {len(data['angka_terbit'])}",
+        f"  Total pagu       : {format_rupiah(total['pagu'])} (dijumlah dari sub kegiatan)",
+        f"  Total realisasi  : {format_rupiah(total['realisasi'])}"
+        f" ({format_persen(total['persen_keuangan'])})",
+    ]
+    return "\n".join(baris)
+
+
+def _cmd_validasi(args: argparse.Namespace) -> int:
+    tahun = cek_tahun(args.tahun)
+    print(_ringkasan_data(tahun, args.data))
+    return 0
+
+
+def _cmd_laporan(args: argparse.Namespace) -> int:
+    # Until the notebook pipeline lands, a report run validates and summarises the year.
+    return _cmd_validasi(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="lakip", description="Pipeline LAKIP: data -> angka -> laporan."
+    )
+    sub = p.add_subparsers(dest="perintah", required=True)
+
+    def tambah(nama: str, bantuan: str, fungsi) -> argparse.ArgumentParser:
+        sp = sub.add_parser(nama, help=bantuan, description=bantuan)
+        sp.add_argument("--tahun", required=True, help="tahun laporan, empat angka (2023)")
+        sp.add_argument("--data", type=Path, default=None, help="folder data (bawaan: data/)")
+        sp.set_defaults(fungsi=fungsi)
+        return sp
+
+    tambah("validasi", "Muat dan periksa data satu tahun, lalu cetak ringkasannya.", _cmd_validasi)
+    tambah("laporan", "Bangun laporan satu tahun.", _cmd_laporan)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the process exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.fungsi(args)
+    except LakipError as e:
+        print(f"GALAT: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Dihentikan oleh pengguna; keluaran sebelumnya tidak diubah.", file=sys.stderr)
+        return 130

@@ -1,0 +1,372 @@
+"""Load and validate a year of data into typed tables.
+
+Every problem becomes a :class:`~lakip_calc.errors.DataError` whose Indonesian
+message names the file, the row (the header is row 1, as in a spreadsheet) and
+the column. The loader only reads: ``data/`` is never written.
+
+Numbers in the CSV files are plain: digits, an optional leading ``-`` and ``.``
+as the decimal point, with no thousands separators. Values are returned as
+:class:`decimal.Decimal` so that money is exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from lakip_calc.errors import DataError
+from lakip_calc.paths import folder_data, tampil
+from lakip_calc.schema import TABEL, Kolom, Tabel
+
+__all__ = ["DataTahun", "muat_tahun", "baca_csv", "parse_nilai", "BARIS"]
+
+#: Name of the column that keeps each row's spreadsheet row number (provenance).
+BARIS = "_baris"
+
+_ANGKA_POLOS = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_ANGKA_BERPEMISAH = re.compile(r"-?(Rp\.?\s*)?[0-9]{1,3}([.,][0-9]{3})+([.,][0-9]+)?%?|Rp.*|.*%")
+_KODE = re.compile(r"[A-Za-z0-9_]+([.\-][A-Za-z0-9_]+)*")
+
+
+@dataclass(frozen=True)
+class DataTahun:
+    """All validated inputs of one report year.
+
+    Attributes
+    ----------
+    tahun
+        The report year.
+    folder
+        ``data/<tahun>``.
+    tabel
+        Table name -> DataFrame. Every frame has a ``_baris`` column with the
+        row number of each record in its CSV file (header = row 1).
+    teks
+        Relative path under ``teks/`` without suffix -> parsed YAML (dict/list)
+        or Markdown text (str).
+    berkas
+        Every input file, relative to ``folder``, sorted: what the year's outputs
+        depend on.
+    """
+
+    tahun: int
+    folder: Path
+    tabel: dict[str, pd.DataFrame]
+    teks: dict[str, Any] = field(default_factory=dict)
+    berkas: tuple[str, ...] = ()
+
+    def __getitem__(self, nama: str) -> pd.DataFrame:
+        return self.tabel[nama]
+
+    def berkas_tabel(self, nama: str) -> str:
+        """The file name of a table, as used in provenance (``sub_kegiatan.csv``)."""
+        return TABEL[nama].berkas
+
+    def hash_berkas(self) -> dict[str, str]:
+        """SHA-256 of every input file, keyed by its path relative to ``folder``."""
+        return {b: hashlib.sha256((self.folder / b).read_bytes()).hexdigest() for b in self.berkas}
+
+
+def _decode(raw: bytes, nama: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        baris = raw[: e.start].count(b"\n") + 1
+        raise DataError(
+            "berkas tidak dalam pengodean UTF-8 (mungkin Windows-1252 dari Excel). "
+            "Simpan ulang sebagai 'CSV UTF-8 (Comma delimited)'.",
+            file=nama,
+            row=baris,
+        ) from None
+
+
+def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
+    """Parse one cell according to its column type; raise DataError when invalid."""
+    s = teks.strip()
+    if s == "":
+        if kolom.wajib:
+            raise DataError("sel kosong; kolom ini wajib diisi.", file=file, row=row, column=kolom.nama)
+        return None
+    t = kolom.tipe
+    if t == "teks":
+        return s
+    if t == "kode":
+        if not _KODE.fullmatch(s):
+            raise DataError(
+                f"kode {s!r} tidak sah; gunakan huruf, angka, titik atau garis bawah (misalnya 1.2.1).",
+                file=file,
+                row=row,
+                column=kolom.nama,
+            )
+        return s
+    if t == "pilihan":
+        if s not in kolom.pilihan:
+            pilihan = ", ".join(f"'{p}'" for p in kolom.pilihan)
+            raise DataError(
+                f"nilai {s!r} tidak dikenal; harus salah satu dari {pilihan}.",
+                file=file,
+                row=row,
+                column=kolom.nama,
+            )
+        return s
+    if t == "tahun":
+        if not re.fullmatch(r"[0-9]{4}", s):
+            raise DataError(
+                f"{s!r} bukan tahun; tulis empat angka, misalnya 2023.",
+                file=file,
+                row=row,
+                column=kolom.nama,
+            )
+        return int(s)
+    # numeric types
+    if not _ANGKA_POLOS.fullmatch(s):
+        if _ANGKA_BERPEMISAH.fullmatch(s):
+            pesan = (
+                f"angka {s!r} ditulis dengan pemisah ribuan, 'Rp' atau '%'. "
+                "Tulis angka polos tanpa pemisah ribuan dengan titik sebagai desimal, "
+                "misalnya 1234567 atau 96.53."
+            )
+        else:
+            pesan = f"{s!r} bukan angka. Tulis angka polos, misalnya 1234567 atau 96.53."
+        raise DataError(pesan, file=file, row=row, column=kolom.nama)
+    try:
+        d = Decimal(s)
+    except InvalidOperation:  # pragma: no cover - the regex already guarantees a number
+        raise DataError(f"{s!r} bukan angka.", file=file, row=row, column=kolom.nama) from None
+    if t == "uang":
+        if d < 0:
+            raise DataError(f"nilai uang {s} negatif.", file=file, row=row, column=kolom.nama)
+        if d != d.quantize(Decimal("0.01")):
+            raise DataError(
+                f"nilai uang {s} memiliki lebih dari 2 desimal (sen). "
+                "Jangan gunakan titik sebagai pemisah ribuan.",
+                file=file,
+                row=row,
+                column=kolom.nama,
+            )
+    elif t == "persen":
+        if not Decimal(0) <= d <= Decimal(100):
+            raise DataError(
+                f"persentase {s} di luar rentang 0-100.", file=file, row=row, column=kolom.nama
+            )
+    elif t == "bulat":
+        if d < 0 or d != d.to_integral_value():
+            raise DataError(
+                f"{s!r} harus bilangan bulat tidak negatif.", file=file, row=row, column=kolom.nama
+            )
+        return int(d)
+    return d
+
+
+def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
+    """Parse and type-check one CSV file's bytes against its schema.
+
+    Parameters
+    ----------
+    raw
+        The file's bytes (UTF-8, a BOM is accepted).
+    tabel
+        The schema of the table.
+    nama_berkas
+        The file name shown in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Typed columns (Decimal/int/str/None, object dtype) plus ``_baris``.
+    """
+    teks = _decode(raw, nama_berkas)
+    if not teks.strip():
+        raise DataError("berkas kosong; baris pertama harus berisi nama kolom.", file=nama_berkas)
+    try:
+        rows = list(csv.reader(io.StringIO(teks, newline="")))
+    except csv.Error as e:
+        raise DataError(f"format CSV rusak: {e}.", file=nama_berkas) from None
+    header = [h.strip() for h in rows[0]]
+    harap = tabel.kolom_nama
+    for h in header:
+        if h not in harap:
+            mirip = difflib.get_close_matches(h, harap, n=1)
+            saran = f" Mungkin maksudnya '{mirip[0]}'?" if mirip else ""
+            raise DataError(
+                f"kolom '{h}' tidak dikenal.{saran} Kolom yang diharapkan: {', '.join(harap)}.",
+                file=nama_berkas,
+                row=1,
+                column=h,
+            )
+    for h in harap:
+        if h not in header:
+            raise DataError(
+                f"kolom '{h}' tidak ada. Kolom yang diharapkan: {', '.join(harap)}.",
+                file=nama_berkas,
+                row=1,
+                column=h,
+            )
+    dup = [h for h in header if header.count(h) > 1]
+    if dup:
+        raise DataError(f"kolom '{dup[0]}' muncul dua kali.", file=nama_berkas, row=1, column=dup[0])
+    idx = {h: header.index(h) for h in harap}
+    records = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue  # blank line
+        if len(row) != len(header):
+            raise DataError(
+                f"baris memiliki {len(row)} sel, padahal header memiliki {len(header)} kolom.",
+                file=nama_berkas,
+                row=n,
+            )
+        rec = {k.nama: parse_nilai(row[idx[k.nama]], k, file=nama_berkas, row=n) for k in tabel.kolom}
+        rec[BARIS] = n
+        records.append(rec)
+    kolom = [*harap, BARIS]
+    df = pd.DataFrame(
+        {k: pd.Series([r[k] for r in records], dtype=object) for k in kolom}, columns=kolom
+    )
+    _cek_kunci_unik(df, tabel, nama_berkas)
+    return df
+
+
+def _cek_kunci_unik(df: pd.DataFrame, tabel: Tabel, nama_berkas: str) -> None:
+    seen: dict[tuple, int] = {}
+    for rec in df.to_dict("records"):
+        key = tuple(rec[k] for k in tabel.kunci)
+        if key in seen:
+            kolom = ", ".join(tabel.kunci)
+            nilai = ", ".join(str(v) for v in key)
+            raise DataError(
+                f"duplikat: ({kolom}) = ({nilai}) sudah ada di baris {seen[key]}.",
+                file=nama_berkas,
+                row=rec[BARIS],
+                column=tabel.kunci[0],
+            )
+        seen[key] = rec[BARIS]
+
+
+def _cek_rujukan(tabel: dict[str, pd.DataFrame], folder_tampil: str) -> None:
+    for nama, df in tabel.items():
+        skema = TABEL[nama]
+        for r in skema.rujukan:
+            tujuan: set[str] = set()
+            for t in r.tabel:
+                tujuan |= set(tabel[t][r.kolom_tujuan])
+            for rec in df.to_dict("records"):
+                v = rec[r.kolom]
+                if v is not None and v not in tujuan:
+                    nama_tujuan = " atau ".join(TABEL[t].berkas for t in r.tabel)
+                    raise DataError(
+                        f"kode {v!r} tidak ada di {nama_tujuan}.",
+                        file=f"{folder_tampil}/{skema.berkas}",
+                        row=rec[BARIS],
+                        column=r.kolom,
+                    )
+
+
+def _cek_pohon(tabel: dict[str, pd.DataFrame], folder_tampil: str) -> None:
+    """Codes must be unique across the whole budget tree and follow their parent."""
+    semua: dict[str, str] = {}
+    for nama in ("program", "kegiatan", "sub_kegiatan"):
+        berkas = f"{folder_tampil}/{TABEL[nama].berkas}"
+        for rec in tabel[nama].to_dict("records"):
+            if rec["kode"] in semua:
+                raise DataError(
+                    f"kode {rec['kode']!r} sudah dipakai di {semua[rec['kode']]}.",
+                    file=berkas,
+                    row=rec[BARIS],
+                    column="kode",
+                )
+            semua[rec["kode"]] = berkas
+    for nama, induk in (("kegiatan", "kode_program"), ("sub_kegiatan", "kode_kegiatan")):
+        berkas = f"{folder_tampil}/{TABEL[nama].berkas}"
+        for rec in tabel[nama].to_dict("records"):
+            if not rec["kode"].startswith(rec[induk] + "."):
+                raise DataError(
+                    f"kode {rec['kode']!r} tidak diawali kode induknya {rec[induk]!r}.",
+                    file=berkas,
+                    row=rec[BARIS],
+                    column="kode",
+                )
+
+
+def _muat_teks(folder: Path, folder_tampil: str) -> dict[str, Any]:
+    teks: dict[str, Any] = {}
+    base = folder / "teks"
+    if not base.is_dir():
+        return teks
+    for p in sorted(base.rglob("*")):
+        if p.suffix not in (".yaml", ".yml", ".md") or not p.is_file():
+            continue
+        nama = f"{folder_tampil}/{p.relative_to(folder).as_posix()}"
+        isi = _decode(p.read_bytes(), nama)
+        kunci = p.relative_to(base).with_suffix("").as_posix()
+        if p.suffix == ".md":
+            teks[kunci] = isi
+            continue
+        try:
+            teks[kunci] = yaml.safe_load(isi)
+        except yaml.MarkedYAMLError as e:
+            baris = e.problem_mark.line + 1 if e.problem_mark else None
+            raise DataError(
+                f"YAML tidak sah: {e.problem}. Hanya YAML biasa (tanpa tag '!!') yang diterima.",
+                file=nama,
+                row=baris,
+            ) from None
+        except yaml.YAMLError as e:
+            raise DataError(f"YAML tidak sah: {e}.", file=nama) from None
+    return teks
+
+
+def muat_tahun(tahun: int, data_dir: Path | None = None, tabel: Iterable[str] | None = None) -> DataTahun:
+    """Load and validate ``data/<tahun>``.
+
+    Parameters
+    ----------
+    tahun
+        The report year.
+    data_dir
+        The ``data`` folder (default: the project's ``data/``).
+    tabel
+        Restrict loading to these tables (default: all).
+
+    Raises
+    ------
+    DataError
+        For any missing or invalid file, row or cell.
+    """
+    folder = folder_data(tahun, data_dir)
+    folder_tampil = tampil(folder)
+    if not folder.is_dir():
+        raise DataError(
+            f"folder data tahun {tahun} tidak ada ({folder_tampil}). "
+            f"Buat dengan 'make new-year YEAR={tahun}' atau periksa YEAR."
+        )
+    nama_tabel = list(tabel) if tabel is not None else list(TABEL)
+    hasil: dict[str, pd.DataFrame] = {}
+    berkas: list[str] = []
+    for nama in nama_tabel:
+        skema = TABEL[nama]
+        p = folder / skema.berkas
+        tampil_p = f"{folder_tampil}/{skema.berkas}"
+        if not p.is_file():
+            raise DataError(f"berkas wajib tidak ada: {skema.keterangan}", file=tampil_p)
+        hasil[nama] = baca_csv(p.read_bytes(), skema, tampil_p)
+        berkas.append(skema.berkas)
+    if tabel is None:
+        _cek_rujukan(hasil, folder_tampil)
+        _cek_pohon(hasil, folder_tampil)
+    teks = _muat_teks(folder, folder_tampil)
+    berkas += [p.relative_to(folder).as_posix() for p in sorted((folder / "teks").rglob("*")) if p.is_file()] if (folder / "teks").is_dir() else []
+    return DataTahun(tahun=tahun, folder=folder, tabel=hasil, teks=teks, berkas=tuple(sorted(berkas)))

@@ -1,0 +1,227 @@
+"""The shape of a year's data: which files, which columns, which types.
+
+The schema is declarative so that the CSV loader, the Excel workbook and the
+documentation all read the same description. Nothing here touches files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["Kolom", "Tabel", "TABEL", "JENIS_ANGKA_TERBIT", "POLARITAS", "DASAR_DUKUNGAN"]
+
+TipeKolom = Literal["kode", "teks", "uang", "persen", "angka", "bulat", "tahun", "pilihan"]
+
+POLARITAS = ("positif", "negatif")
+DASAR_DUKUNGAN = ("narasi", "inferensi")
+#: Kinds of published figures (see data/README): how to read ``tercetak``.
+JENIS_ANGKA_TERBIT = ("rupiah", "persen", "angka", "terbilang", "tahun", "teks", "rentang")
+
+
+@dataclass(frozen=True)
+class Kolom:
+    """One column of an input table.
+
+    Parameters
+    ----------
+    nama
+        Column name in the header row.
+    tipe
+        ``kode`` (identifier), ``teks``, ``uang`` (rupiah, >= 0, at most 2 decimals),
+        ``persen`` (0..100), ``angka`` (any plain decimal number), ``bulat`` (integer
+        >= 0), ``tahun`` (four digits) or ``pilihan`` (one of ``pilihan``).
+    wajib
+        Whether a value must be present (an empty cell is an error).
+    pilihan
+        Allowed values for ``tipe='pilihan'``.
+    label
+        Indonesian header used in the Excel workbook.
+    """
+
+    nama: str
+    tipe: TipeKolom
+    wajib: bool = True
+    pilihan: tuple[str, ...] = ()
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Rujukan:
+    """A foreign key: values of ``kolom`` must exist in ``tabel.kolom_tujuan``."""
+
+    kolom: str
+    tabel: tuple[str, ...]
+    kolom_tujuan: str = "kode"
+
+
+@dataclass(frozen=True)
+class Tabel:
+    """One CSV file of a year."""
+
+    nama: str
+    berkas: str
+    kolom: tuple[Kolom, ...]
+    kunci: tuple[str, ...] = ("kode",)
+    rujukan: tuple[Rujukan, ...] = ()
+    keterangan: str = ""
+    wajib: bool = True
+    kolom_nama: list[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kolom_nama", [k.nama for k in self.kolom])
+
+
+def _k(nama: str, tipe: TipeKolom, wajib: bool = True, label: str = "", **kw) -> Kolom:
+    return Kolom(nama, tipe, wajib, label=label or nama.replace("_", " ").capitalize(), **kw)
+
+
+TABEL: dict[str, Tabel] = {
+    t.nama: t
+    for t in (
+        Tabel(
+            "program",
+            "program.csv",
+            (_k("kode", "kode"), _k("nama", "teks")),
+            keterangan="Program (tingkat teratas pohon anggaran).",
+        ),
+        Tabel(
+            "kegiatan",
+            "kegiatan.csv",
+            (_k("kode", "kode"), _k("kode_program", "kode"), _k("nama", "teks")),
+            rujukan=(Rujukan("kode_program", ("program",)),),
+            keterangan="Kegiatan di bawah program.",
+        ),
+        Tabel(
+            "sub_kegiatan",
+            "sub_kegiatan.csv",
+            (
+                _k("kode", "kode"),
+                _k("kode_kegiatan", "kode"),
+                _k("nama", "teks"),
+                _k("pagu", "uang", label="Pagu (Rp)"),
+                _k("realisasi", "uang", label="Realisasi (Rp)"),
+                _k("fisik", "persen", label="Realisasi fisik (%)"),
+            ),
+            rujukan=(Rujukan("kode_kegiatan", ("kegiatan",)),),
+            keterangan="Sub kegiatan: satu-satunya tingkat yang memuat pagu, realisasi dan % fisik.",
+        ),
+        Tabel(
+            "sasaran",
+            "sasaran.csv",
+            (_k("kode", "kode"), _k("nama", "teks")),
+            keterangan="Sasaran strategis Perjanjian Kinerja.",
+        ),
+        Tabel(
+            "indikator",
+            "indikator.csv",
+            (
+                _k("kode", "kode"),
+                _k("kode_sasaran", "kode"),
+                _k("nama", "teks"),
+                _k("satuan", "teks"),
+                _k("polaritas", "pilihan", pilihan=POLARITAS),
+                _k("target_rpjmd", "angka", wajib=False, label="Target RPJMD"),
+                _k("label_target_rpjmd", "teks", wajib=False, label="Label target RPJMD"),
+            ),
+            rujukan=(Rujukan("kode_sasaran", ("sasaran",)),),
+            keterangan="Indikator kinerja utama (IKU) per sasaran.",
+        ),
+        Tabel(
+            "indikator_tahunan",
+            "indikator_tahunan.csv",
+            (
+                _k("kode_indikator", "kode"),
+                _k("tahun", "tahun"),
+                _k("target", "angka", wajib=False),
+                _k("realisasi", "angka", wajib=False),
+                _k("sumber", "teks", wajib=False),
+            ),
+            kunci=("kode_indikator", "tahun"),
+            rujukan=(Rujukan("kode_indikator", ("indikator",)),),
+            keterangan="Target dan realisasi indikator per tahun (tahun laporan dan tahun-tahun lalu).",
+        ),
+        Tabel(
+            "keluaran",
+            "keluaran.csv",
+            (
+                _k("kode", "kode"),
+                _k("kode_sub_kegiatan", "kode", wajib=False),
+                _k("tahun", "tahun"),
+                _k("uraian", "teks"),
+                _k("satuan", "teks"),
+                _k("target", "angka", wajib=False),
+                _k("realisasi", "angka", wajib=False),
+                _k("sumber", "teks", wajib=False),
+            ),
+            kunci=("kode", "tahun"),
+            rujukan=(Rujukan("kode_sub_kegiatan", ("sub_kegiatan",)),),
+            keterangan="Indikator keluaran sub kegiatan (jumlah penerima manfaat, dsb.).",
+        ),
+        Tabel(
+            "psks",
+            "psks.csv",
+            (
+                _k("kode", "kode"),
+                _k("no_tercetak", "bulat", label="Nomor urut tercetak"),
+                _k("nama", "teks"),
+                _k("jumlah", "bulat"),
+                _k("satuan", "teks"),
+            ),
+            keterangan="Jumlah Potensi dan Sumber Kesejahteraan Sosial (PSKS).",
+        ),
+        Tabel(
+            "dukungan",
+            "dukungan.csv",
+            (
+                _k("kode_sasaran", "kode"),
+                _k("kode_anggaran", "kode"),
+                _k("dasar", "pilihan", pilihan=DASAR_DUKUNGAN),
+                _k("catatan", "teks", wajib=False),
+            ),
+            kunci=("kode_sasaran", "kode_anggaran"),
+            rujukan=(
+                Rujukan("kode_sasaran", ("sasaran",)),
+                Rujukan("kode_anggaran", ("program", "kegiatan", "sub_kegiatan")),
+            ),
+            keterangan="Program/kegiatan/sub kegiatan yang mendukung tiap sasaran.",
+        ),
+        Tabel(
+            "anggaran_riwayat",
+            "anggaran_riwayat.csv",
+            (
+                _k("tahun", "tahun"),
+                _k("kode", "kode"),
+                _k("nama", "teks"),
+                _k("pagu", "uang"),
+                _k("realisasi", "uang"),
+                _k("fisik", "persen", wajib=False),
+                _k("sumber", "teks", wajib=False),
+            ),
+            kunci=("tahun", "kode"),
+            keterangan="Angka anggaran tahun-tahun lalu yang dikutip sumber.",
+        ),
+        Tabel(
+            "skala_predikat",
+            "skala_predikat.csv",
+            (_k("batas_bawah", "angka"), _k("predikat", "teks")),
+            kunci=("predikat",),
+            keterangan="Skala predikat capaian (batas bawah inklusif).",
+        ),
+        Tabel(
+            "angka_terbit",
+            "angka_terbit.csv",
+            (
+                _k("id", "kode"),
+                _k("lokasi", "teks"),
+                _k("uraian", "teks"),
+                _k("tercetak", "teks"),
+                _k("jenis", "pilihan", pilihan=JENIS_ANGKA_TERBIT),
+                _k("acuan", "teks"),
+                _k("catatan", "teks", wajib=False),
+            ),
+            kunci=("id",),
+            keterangan="Angka yang dicetak dokumen sumber (untuk rekonsiliasi).",
+        ),
+    )
+}
