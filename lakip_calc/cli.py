@@ -9,12 +9,13 @@ exit status.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from lakip_calc.errors import LakipError
-from lakip_calc.paths import cek_tahun
+from lakip_calc.paths import cek_tahun, tampil
 
 __all__ = ["main"]
 
@@ -50,8 +51,30 @@ def _cmd_validasi(args: argparse.Namespace) -> int:
 
 
 def _cmd_laporan(args: argparse.Namespace) -> int:
-    # Until the notebook pipeline lands, a report run validates and summarises the year.
-    return _cmd_validasi(args)
+    from lakip_calc.pipeline import bangun
+
+    tahun = cek_tahun(args.tahun)
+    diam = bool(os.environ.get("CI"))
+    lapor = (lambda _s: None) if diam else (lambda s: print(s, flush=True))
+    print(_ringkasan_data(tahun, args.data))
+    h = bangun(tahun, data_dir=args.data, lapor=lapor, progress=not diam)
+    print(_ringkasan_bangun(h))
+    return 0
+
+
+def _ringkasan_bangun(h) -> str:
+    baris = [
+        "",
+        f"Laporan {h.tahun} selesai dalam {h.detik:.1f} dtk -> {tampil(h.folder)}/",
+        f"  Notebook dijalankan : {len(h.notebook)} ("
+        + ", ".join(f"{n} {d:.1f} dtk" for n, d in h.notebook) + ")",
+        f"  Angka dihitung      : {h.jumlah_angka} (numbers.json)",
+        f"  Cek rekonsiliasi    : {h.cocok} cocok, {h.selisih} selisih (reconciliation.csv)",
+    ]
+    if h.terbesar:
+        baris.append("  Selisih terbesar:")
+        baris += [f"    - {t}" for t in h.terbesar]
+    return "\n".join(baris)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,0 +1,257 @@
+"""Build a year: validate, run the notebooks in waves, merge the numbers, publish atomically.
+
+The build happens in a staging folder next to ``build/<YEAR>``; only a build
+that finished replaces the previous one (a rename), so an interrupted or failed
+run leaves the last good ``build/<YEAR>`` untouched. A failed run keeps its
+staging folder as ``build/<YEAR>-gagal`` so the partial notebook can be read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lakip_calc.angka import KumpulanAngka
+from lakip_calc.errors import LakipError
+from lakip_calc.loader import DataTahun, muat_tahun
+from lakip_calc.notebook import BAGIAN_ANGKA, tulis_teks
+from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
+from lakip_calc.runner import NotebookError, id_sel, jalankan_notebook
+
+__all__ = ["Langkah", "LANGKAH", "gelombang", "bangun", "HasilBangun"]
+
+
+@dataclass(frozen=True)
+class Langkah:
+    """One notebook of the pipeline.
+
+    Attributes
+    ----------
+    notebook
+        File name under ``notebooks/``.
+    membaca
+        Data files (relative to ``data/<YEAR>``) it reads; ``*`` for all.
+    setelah
+        Notebooks whose outputs it reads.
+    """
+
+    notebook: str
+    membaca: tuple[str, ...]
+    setelah: tuple[str, ...] = ()
+
+
+LANGKAH: tuple[Langkah, ...] = (
+    Langkah(
+        "01_anggaran.ipynb",
+        ("program.csv", "kegiatan.csv", "sub_kegiatan.csv", "anggaran_riwayat.csv"),
+    ),
+    Langkah(
+        "02_kinerja.ipynb",
+        (
+            "sasaran.csv", "indikator.csv", "indikator_tahunan.csv", "skala_predikat.csv",
+            "dukungan.csv", "program.csv", "kegiatan.csv", "sub_kegiatan.csv",
+        ),
+    ),
+    Langkah("03_keluaran.ipynb", ("keluaran.csv", "psks.csv")),
+    Langkah(
+        "04_rekonsiliasi.ipynb",
+        ("angka_terbit.csv", "skala_predikat.csv", "program.csv", "kegiatan.csv", "sub_kegiatan.csv"),
+        setelah=("01_anggaran.ipynb", "02_kinerja.ipynb", "03_keluaran.ipynb"),
+    ),
+    Langkah("05_tabel_grafik.ipynb", ("*",), setelah=("04_rekonsiliasi.ipynb",)),
+)
+
+
+def gelombang(langkah: tuple[Langkah, ...] = LANGKAH) -> list[list[Langkah]]:
+    """Group the steps into waves: each wave only needs earlier waves' outputs."""
+    selesai: set[str] = set()
+    sisa = list(langkah)
+    hasil: list[list[Langkah]] = []
+    while sisa:
+        siap = [s for s in sisa if set(s.setelah) <= selesai]
+        if not siap:
+            raise LakipError("ketergantungan notebook melingkar: " + ", ".join(s.notebook for s in sisa))
+        hasil.append(siap)
+        selesai |= {s.notebook for s in siap}
+        sisa = [s for s in sisa if s not in siap]
+    return hasil
+
+
+@dataclass
+class HasilBangun:
+    """Summary of a finished build."""
+
+    tahun: int
+    folder: Path
+    notebook: list[tuple[str, float]] = field(default_factory=list)
+    jumlah_angka: int = 0
+    cocok: int = 0
+    selisih: int = 0
+    terbesar: list[str] = field(default_factory=list)
+    detik: float = 0.0
+
+
+def _jalankan(args: tuple[str, str, dict, str, bool, dict]) -> tuple[str, float]:
+    sumber, hasil, params, cwd, progress, ganti = args
+    h = jalankan_notebook(
+        Path(sumber), Path(hasil), params, cwd=Path(cwd), progress=progress, ganti=ganti
+    )
+    return Path(sumber).name, h.detik
+
+
+def _gabung_angka(staging: Path, publik: str) -> KumpulanAngka:
+    """Merge the notebooks' parts, stamping each number with its notebook and cell."""
+    peta_nb: dict[str, str] = {}
+    for nb in sorted((staging / "notebooks").glob("*.ipynb")):
+        for sid in id_sel(nb):
+            peta_nb.setdefault(sid, nb.name)
+    semua = KumpulanAngka()
+    for p in sorted((staging / BAGIAN_ANGKA).glob("*.json")):
+        isi = json.loads(p.read_text(encoding="utf-8"))
+        sel = isi["sel"]
+        if sel not in peta_nb:
+            raise LakipError(f"sel '{sel}' ({p.name}) tidak ditemukan di notebook mana pun")
+        k = KumpulanAngka.from_json(json.dumps(isi["angka"]))
+        k.tandai_notebook(f"{publik}/notebooks/{peta_nb[sel]}#{sel}")
+        semua.gabung(k)
+    return semua
+
+
+def bangun(
+    tahun: int,
+    *,
+    data_dir: Path | None = None,
+    build_dir: Path | None = None,
+    notebooks_dir: Path | None = None,
+    langkah: tuple[Langkah, ...] = LANGKAH,
+    paralel: int | None = None,
+    lapor: Callable[[str], None] = print,
+    progress: bool = False,
+    setelah_notebook: Callable[[DataTahun, Path], None] | None = None,
+) -> HasilBangun:
+    """Build ``build/<tahun>`` from ``data/<tahun>``.
+
+    Parameters
+    ----------
+    tahun
+        The report year (already validated as four digits).
+    paralel
+        Maximum notebooks running at once (default: the number of CPUs).
+    lapor
+        Where progress lines go (``print``; a no-op when quiet).
+    setelah_notebook
+        A hook run on the staging folder after the numbers are merged (the
+        report renderer plugs in here).
+    """
+    mulai = time.monotonic()
+    data_root = data_dir or (ROOT / "data")
+    build_root = build_dir or BUILD
+    nb_dir = notebooks_dir or NOTEBOOKS
+    data = muat_tahun(tahun, data_root)  # full validation before any kernel starts
+
+    build_root.mkdir(parents=True, exist_ok=True)
+    akhir = build_root / str(tahun)
+    staging = build_root / f".staging-{tahun}-{os.getpid()}"
+    gagal = build_root / f"{tahun}-gagal"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    log: list[dict] = []
+    hasil = HasilBangun(tahun=tahun, folder=akhir)
+    try:
+        params = {"tahun": tahun, "data_dir": tampil(data_root), "out_dir": tampil(staging)}
+        ganti = {tampil(staging): tampil(akhir)}
+        n = paralel or os.cpu_count() or 1
+        waves = gelombang(langkah)
+        urutan = 0
+        total = len(langkah)
+        for wave in waves:
+            tugas = [
+                (
+                    str(nb_dir / s.notebook), str(staging / "notebooks" / s.notebook),
+                    params, str(ROOT), progress, ganti,
+                )
+                for s in wave
+            ]
+            for s in wave:
+                urutan += 1
+                lapor(f"[{urutan}/{total}] menjalankan {s.notebook} ...")
+            if n > 1 and len(tugas) > 1:
+                with ProcessPoolExecutor(max_workers=min(n, len(tugas))) as ex:
+                    selesai = list(ex.map(_jalankan, tugas))
+            else:
+                selesai = [_jalankan(t) for t in tugas]
+            for (nama, detik), s in zip(selesai, wave, strict=True):
+                lapor(f"      {nama} selesai ({detik:.1f} dtk)")
+                hasil.notebook.append((nama, detik))
+                log.append({
+                    "langkah": f"notebook {nama}",
+                    "masukan": [f"data/{tahun}/{b}" for b in s.membaca] + list(s.setelah),
+                    "keluaran": f"notebooks/{nama}",
+                    "detik": round(detik, 3),
+                })
+
+        t0 = time.monotonic()
+        angka = _gabung_angka(staging, f"build/{tahun}")
+        tulis_teks(staging / "numbers.json", angka.to_json())
+        hasil.jumlah_angka = len(angka)
+        log.append({"langkah": "gabung numbers.json", "masukan": [f"{BAGIAN_ANGKA}/*.json"],
+                    "keluaran": "numbers.json", "detik": round(time.monotonic() - t0, 3)})
+        _ringkas_rekonsiliasi(staging, hasil)
+
+        if setelah_notebook is not None:
+            t0 = time.monotonic()
+            setelah_notebook(data, staging)
+            log.append({"langkah": "render laporan", "masukan": ["report/", "numbers.json"],
+                        "keluaran": "lakip-*", "detik": round(time.monotonic() - t0, 3)})
+
+        hasil.detik = time.monotonic() - mulai
+        tulis_teks(staging / "build.log", _teks_log(log, hasil))
+        shutil.rmtree(gagal, ignore_errors=True)
+        _ganti_atomik(staging, akhir)
+    except BaseException as e:
+        if isinstance(e, NotebookError | LakipError):
+            shutil.rmtree(gagal, ignore_errors=True)
+            if staging.exists():
+                staging.rename(gagal)
+            if isinstance(e, NotebookError):
+                raise NotebookError(f"{e} Keluaran sebelumnya di {tampil(akhir)} tidak diubah.") from None
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return hasil
+
+
+def _ringkas_rekonsiliasi(staging: Path, hasil: HasilBangun) -> None:
+    import pandas as pd
+
+    from lakip_calc.rekonsiliasi import ringkasan
+
+    p = staging / "reconciliation.csv"
+    if p.exists():
+        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+        hasil.cocok, hasil.selisih, hasil.terbesar = ringkasan(df)
+
+
+def _teks_log(log: list[dict], hasil: HasilBangun) -> str:
+    baris = [f"# build.log LAKIP {hasil.tahun}"]
+    for e in log:
+        baris.append(
+            f"{e['langkah']}: {e['detik']:.3f} dtk; masukan: {', '.join(e['masukan'])}; keluaran: {e['keluaran']}"
+        )
+    baris.append(f"total: {hasil.detik:.3f} dtk")
+    return "\n".join(baris) + "\n"
+
+
+def _ganti_atomik(staging: Path, akhir: Path) -> None:
+    """Replace ``akhir`` by ``staging`` with renames only."""
+    lama = akhir.with_name(f".lama-{akhir.name}-{os.getpid()}")
+    if akhir.exists():
+        akhir.rename(lama)
+    staging.rename(akhir)
+    shutil.rmtree(lama, ignore_errors=True)

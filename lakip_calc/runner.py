@@ -1,0 +1,188 @@
+"""Execute parameterized notebooks with papermill.
+
+Orchestration only: the notebooks call the pure core; this module checks their
+parameters, runs them on a kernel over IPC transport (no TCP ports, so no port
+races when notebooks run side by side), and turns a failing cell into an
+Indonesian message that names the notebook and the cell, keeping the partial
+notebook for inspection.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import CaselessStrEnum, default
+
+from lakip_calc.errors import LakipError
+from lakip_calc.paths import tampil
+
+__all__ = [
+    "NotebookError",
+    "IPCKernelManager",
+    "parameter_notebook",
+    "cek_parameter",
+    "jalankan_notebook",
+    "id_sel",
+    "normalisasi",
+]
+
+
+class NotebookError(LakipError):
+    """A notebook failed or was called wrongly."""
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """A kernel manager that talks to its kernel over IPC (Unix sockets), not TCP."""
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    @default("ip")
+    def _ip_unik(self) -> str:
+        # A private folder per kernel: IPC "ports" are file names, and two
+        # kernels started at once must never pick the same ones.
+        return os.path.join(tempfile.mkdtemp(prefix="lakip-ipc-"), "kernel")
+
+
+def parameter_notebook(path: Path) -> dict[str, Any]:
+    """The parameters a notebook declares in its cell tagged ``parameters``.
+
+    Raises
+    ------
+    NotebookError
+        When the notebook has no such cell, or more than one.
+    """
+    nb = nbformat.read(path, as_version=4)
+    sel = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(sel) != 1:
+        raise NotebookError(
+            f"{tampil(path)}: harus ada tepat satu sel bertanda 'parameters' (ada {len(sel)})."
+        )
+    nama: dict[str, Any] = {}
+    for baris in sel[0].source.splitlines():
+        baris = baris.split("#", 1)[0].strip()
+        if "=" in baris and not baris.startswith(("def ", "class ")):
+            kiri = baris.split("=", 1)[0].strip().split(":", 1)[0].strip()
+            if kiri.isidentifier():
+                nama[kiri] = baris.split("=", 1)[1].strip()
+    return nama
+
+
+def cek_parameter(path: Path, parameters: dict[str, Any]) -> None:
+    """Raise NotebookError for a parameter the notebook does not declare."""
+    ada = parameter_notebook(path)
+    asing = sorted(set(parameters) - set(ada))
+    if asing:
+        raise NotebookError(
+            f"parameter tidak dikenal untuk {tampil(path)}: {', '.join(asing)}. "
+            f"Parameter yang tersedia: {', '.join(sorted(ada))}."
+        )
+
+
+@dataclass(frozen=True)
+class HasilNotebook:
+    """What running one notebook produced."""
+
+    sumber: Path
+    hasil: Path
+    detik: float
+
+
+_TAG_GALAT = "papermill-error-cell-tag"
+
+
+def id_sel(path: Path) -> list[str]:
+    """Cell ids of a notebook in execution order (papermill's error banners left out)."""
+    return [
+        c.get("id", "")
+        for c in nbformat.read(path, as_version=4).cells
+        if _TAG_GALAT not in c.get("metadata", {}).get("tags", [])
+    ]
+
+
+def normalisasi(path: Path, ganti: dict[str, str] | None = None) -> None:
+    """Make an executed notebook deterministic: fixed ids, no clock times.
+
+    ``ganti`` maps temporary paths (the staging folder) to the final ones they
+    become, so that the recorded parameters name the published folder.
+    """
+    ganti = ganti or {}
+    nb = nbformat.read(path, as_version=4)
+    for c in nb.cells:
+        tags = c.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags:
+            c["id"] = "injected-parameters"
+            for lama, baru in ganti.items():
+                c["source"] = c["source"].replace(lama, baru)
+        c.get("metadata", {}).pop("execution", None)  # nbclient's wall-clock timings
+        pm_meta = c.get("metadata", {}).get("papermill")
+        if pm_meta is not None:
+            c["metadata"]["papermill"] = {k: pm_meta[k] for k in ("status", "exception") if k in pm_meta}
+    meta = nb.metadata.get("papermill", {})
+    nb.metadata["papermill"] = {k: meta[k] for k in ("parameters", "default_parameters") if k in meta}
+    nb.metadata["papermill"]["parameters"] = {
+        k: ganti.get(v, v) if isinstance(v, str) else v for k, v in meta.get("parameters", {}).items()
+    }
+    nbformat.write(nb, path)
+
+
+def jalankan_notebook(
+    sumber: Path,
+    hasil: Path,
+    parameters: dict[str, Any],
+    *,
+    cwd: Path | None = None,
+    progress: bool = False,
+    timeout: int = 600,
+    ganti: dict[str, str] | None = None,
+) -> HasilNotebook:
+    """Execute ``sumber`` with ``parameters`` into ``hasil``.
+
+    The executed (or, on failure, partial) notebook is always written to
+    ``hasil``. On failure a :class:`NotebookError` names the notebook, the cell
+    (number and id) and the error.
+    """
+    import time
+
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    cek_parameter(sumber, parameters)
+    hasil.parent.mkdir(parents=True, exist_ok=True)
+    mulai = time.monotonic()
+    try:
+        pm.execute_notebook(
+            str(sumber),
+            str(hasil),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=progress,
+            cwd=str(cwd) if cwd else None,
+            kernel_manager_class=IPCKernelManager,
+            execution_timeout=timeout,
+        )
+    except PapermillExecutionError as e:
+        if hasil.exists():
+            normalisasi(hasil, ganti)
+        ids = id_sel(hasil) if hasil.exists() else []
+        idx = e.cell_index
+        sel_id = ids[idx] if 0 <= idx < len(ids) else "?"
+        raise NotebookError(
+            f"notebook {sumber.name} gagal di sel #{idx + 1} (id '{sel_id}'): "
+            f"{e.ename}: {e.evalue}. Notebook parsial disimpan di {tampil(hasil)}."
+        ) from None
+    except LakipError:
+        raise
+    except Exception as e:  # kernel died, timeout, ...
+        raise NotebookError(
+            f"notebook {sumber.name} tidak dapat dijalankan: {type(e).__name__}: {e}. "
+            f"Notebook parsial (jika ada) di {tampil(hasil)}."
+        ) from None
+    normalisasi(hasil, ganti)
+    return HasilNotebook(sumber, hasil, time.monotonic() - mulai)

@@ -1,0 +1,91 @@
+"""The notebook runner and the pipeline's waves and atomic replacement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lakip_calc.errors import LakipError
+from lakip_calc.pipeline import LANGKAH, Langkah, bangun, gelombang
+from lakip_calc.runner import NotebookError, cek_parameter, jalankan_notebook, parameter_notebook
+
+FX = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def test_parameter_notebook_reads_the_tagged_cell():
+    assert set(parameter_notebook(FX / "baik.ipynb")) == {"tahun", "data_dir", "out_dir"}
+
+
+def test_unknown_parameter_is_an_error_before_any_kernel(tmp_path):
+    with pytest.raises(NotebookError) as e:
+        jalankan_notebook(FX / "baik.ipynb", tmp_path / "x.ipynb", {"tahun": 2023, "bulan": 1})
+    pesan = str(e.value)
+    assert "parameter tidak dikenal" in pesan and "bulan" in pesan and "baik.ipynb" in pesan
+    assert "data_dir" in pesan  # lists what is available
+    assert not (tmp_path / "x.ipynb").exists()
+
+
+def test_notebook_without_parameters_cell_is_rejected(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    p = tmp_path / "tanpa.ipynb"
+    nbformat.write(nb, p)
+    with pytest.raises(NotebookError, match="parameters"):
+        cek_parameter(p, {})
+
+
+@pytest.mark.slow
+def test_failing_cell_names_notebook_and_cell_and_keeps_partial(tmp_path):
+    hasil = tmp_path / "out" / "rusak.ipynb"
+    with pytest.raises(NotebookError) as e:
+        jalankan_notebook(FX / "rusak.ipynb", hasil, {"out_dir": str(tmp_path)})
+    pesan = str(e.value)
+    assert "rusak.ipynb" in pesan
+    assert "id 'gagal'" in pesan
+    assert "ValueError" in pesan and "data uji rusak" in pesan
+    assert hasil.exists()  # the partial notebook is kept for inspection
+    nb = nbformat.read(hasil, as_version=4)
+    gagal = [c for c in nb.cells if c.get("id") == "gagal"][0]
+    assert any(o.get("ename") == "ValueError" for o in gagal.outputs)
+
+
+@pytest.mark.slow
+def test_executed_notebook_is_deterministic(tmp_path):
+    a, b = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    out = tmp_path / "keluar"
+    jalankan_notebook(FX / "baik.ipynb", a, {"out_dir": str(out)}, ganti={str(out): "build/2023"})
+    jalankan_notebook(FX / "baik.ipynb", b, {"out_dir": str(out)}, ganti={str(out): "build/2023"})
+    assert a.read_bytes() == b.read_bytes()
+    assert (out / "hasil.txt").read_text() == "tahun=2023\n"
+    nb = nbformat.read(a, as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])][0]
+    assert injected.id == "injected-parameters"
+    assert str(out) not in injected.source and "build/2023" in injected.source
+
+
+def test_waves_respect_dependencies():
+    waves = [[s.notebook for s in w] for w in gelombang(LANGKAH)]
+    assert waves[0] == ["01_anggaran.ipynb", "02_kinerja.ipynb", "03_keluaran.ipynb"]
+    assert waves[1] == ["04_rekonsiliasi.ipynb"]
+    assert waves[2] == ["05_tabel_grafik.ipynb"]
+
+
+def test_cyclic_dependencies_are_an_error():
+    with pytest.raises(LakipError, match="melingkar"):
+        gelombang((Langkah("a", (), ("b",)), Langkah("b", (), ("a",))))
+
+
+@pytest.mark.slow
+def test_failed_build_leaves_previous_build_intact(tmp_path):
+    build = tmp_path / "build"
+    lama = build / "2023"
+    lama.mkdir(parents=True)
+    (lama / "penanda.txt").write_text("build lama")
+    langkah = (Langkah("baik.ipynb", ()), Langkah("rusak.ipynb", (), ("baik.ipynb",)))
+    with pytest.raises(NotebookError) as e:
+        bangun(2023, build_dir=build, notebooks_dir=FX, langkah=langkah, lapor=lambda s: None)
+    assert "rusak.ipynb" in str(e.value) and "tidak diubah" in str(e.value)
+    assert (lama / "penanda.txt").read_text() == "build lama"
+    assert (build / "2023-gagal" / "notebooks" / "rusak.ipynb").exists()
+    assert not list(build.glob(".staging-*"))
