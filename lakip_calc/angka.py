@@ -153,7 +153,9 @@ class KumpulanAngka:
         """Register a number; its text (and terbilang for rupiah) is derived here, once."""
         if key in self._isi:
             raise LakipError(f"kunci angka ganda: {key!r} sudah terdaftar")
-        tb = terbilang_rupiah(value) if unit == "rupiah" and value is not None else None
+        tb = None
+        if unit == "rupiah" and value is not None:
+            tb = ("minus " if value < 0 else "") + terbilang_rupiah(abs(value))
         a = Angka(
             key=key,
             value=value,
