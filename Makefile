@@ -2,6 +2,8 @@
 # The Makefile is a thin face over one entry point: `python -m lakip_calc`.
 
 YEAR ?= 2023
+# Passed to recipes through the environment, never pasted into shell text.
+export YEAR
 PYTHON_SYS ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -25,10 +27,10 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP) ## Create .venv and install the pinned packages (automatic on first use)
 
 validate: $(STAMP) ## Load and validate data/$(YEAR) and print a summary
-	@$(LAKIP) validasi --tahun "$(YEAR)"
+	@$(LAKIP) validasi --tahun "$$YEAR"
 
 report: $(STAMP) ## Build the report for YEAR (validates data/$(YEAR) first)
-	@$(LAKIP) laporan --tahun "$(YEAR)"
+	@$(LAKIP) laporan --tahun "$$YEAR"
 
 test: $(STAMP) ## Run the whole test suite (installs what it needs)
 	$(PY) -m pytest -q

@@ -77,14 +77,29 @@ def _ringkasan_bangun(h) -> str:
     return "\n".join(baris)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with Indonesian errors and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        terjemahan = (
+            message.replace("the following arguments are required", "argumen wajib belum diberikan")
+            .replace("invalid choice", "pilihan tidak dikenal")
+            .replace("unrecognized arguments", "argumen tidak dikenal")
+            .replace("expected one argument", "argumen ini memerlukan satu nilai")
+        )
+        self.exit(2, f"GALAT: {terjemahan}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="lakip", description="Pipeline LAKIP: data -> angka -> laporan."
     )
     sub = p.add_subparsers(dest="perintah", required=True)
 
     def tambah(nama: str, bantuan: str, fungsi) -> argparse.ArgumentParser:
         sp = sub.add_parser(nama, help=bantuan, description=bantuan)
+        sp.error = p.error  # type: ignore[method-assign]
         sp.add_argument("--tahun", required=True, help="tahun laporan, empat angka (2023)")
         sp.add_argument("--data", type=Path, default=None, help="folder data (bawaan: data/)")
         sp.set_defaults(fungsi=fungsi)

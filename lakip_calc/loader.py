@@ -78,13 +78,35 @@ class DataTahun:
         return {b: hashlib.sha256((self.folder / b).read_bytes()).hexdigest() for b in self.berkas}
 
 
-def _decode(raw: bytes, nama: str) -> str:
+def _baca_berkas(p: Path, nama: str) -> bytes:
+    try:
+        return p.read_bytes()
+    except OSError as e:
+        raise DataError(
+            f"berkas tidak dapat dibaca ({e.strerror or e}). "
+            "Tutup berkas itu di Excel atau periksa izin aksesnya.",
+            file=nama,
+        ) from None
+
+
+def _baris_csv(awal: str) -> int:
+    """Spreadsheet row of the record that continues after ``awal`` (header = 1)."""
+    try:
+        # The sentinel makes the record being read (or the next one) count.
+        return sum(1 for _ in csv.reader(io.StringIO(awal + "x", newline="")))
+    except csv.Error:
+        return awal.count("\n") + 1
+
+
+def _decode(raw: bytes, nama: str, *, csv_baris: bool = False) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        baris = raw[: e.start].count(b"\n") + 1
+        awal = raw[: e.start].decode("utf-8")
+        # A quoted CSV cell may span lines: count records, not lines, for CSV.
+        baris = _baris_csv(awal) if csv_baris else awal.count("\n") + 1
         raise DataError(
             "berkas tidak dalam pengodean UTF-8 (mungkin Windows-1252 dari Excel). "
             "Simpan ulang sebagai 'CSV UTF-8 (Comma delimited)'.",
@@ -98,7 +120,9 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
     s = teks.strip()
     if s == "":
         if kolom.wajib:
-            raise DataError("sel kosong; kolom ini wajib diisi.", file=file, row=row, column=kolom.nama)
+            raise DataError(
+                "sel kosong; kolom ini wajib diisi.", file=file, row=row, column=kolom.nama
+            )
         return None
     t = kolom.tipe
     if t == "teks":
@@ -106,7 +130,8 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
     if t == "kode":
         if not _KODE.fullmatch(s):
             raise DataError(
-                f"kode {s!r} tidak sah; gunakan huruf, angka, titik atau garis bawah (misalnya 1.2.1).",
+                f"kode {s!r} tidak sah; gunakan huruf, angka, titik atau garis bawah "
+                "(misalnya 1.2.1).",
                 file=file,
                 row=row,
                 column=kolom.nama,
@@ -149,7 +174,8 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
     if t == "uang":
         if d < 0:
             raise DataError(f"nilai uang {s} negatif.", file=file, row=row, column=kolom.nama)
-        if d != d.quantize(Decimal("0.01")):
+        # Count decimals in the text: Decimal.quantize fails on more than 28 digits.
+        if "." in s and len(s.split(".")[1].rstrip("0")) > 2:
             raise DataError(
                 f"nilai uang {s} memiliki lebih dari 2 desimal (sen). "
                 "Jangan gunakan titik sebagai pemisah ribuan.",
@@ -188,7 +214,7 @@ def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
     pandas.DataFrame
         Typed columns (Decimal/int/str/None, object dtype) plus ``_baris``.
     """
-    teks = _decode(raw, nama_berkas)
+    teks = _decode(raw, nama_berkas, csv_baris=True)
     if not teks.strip():
         raise DataError("berkas kosong; baris pertama harus berisi nama kolom.", file=nama_berkas)
     try:
@@ -217,7 +243,9 @@ def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
             )
     dup = [h for h in header if header.count(h) > 1]
     if dup:
-        raise DataError(f"kolom '{dup[0]}' muncul dua kali.", file=nama_berkas, row=1, column=dup[0])
+        raise DataError(
+            f"kolom '{dup[0]}' muncul dua kali.", file=nama_berkas, row=1, column=dup[0]
+        )
     idx = {h: header.index(h) for h in harap}
     records = []
     for n, row in enumerate(rows[1:], start=2):
@@ -229,7 +257,9 @@ def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
                 file=nama_berkas,
                 row=n,
             )
-        rec = {k.nama: parse_nilai(row[idx[k.nama]], k, file=nama_berkas, row=n) for k in tabel.kolom}
+        rec = {
+            k.nama: parse_nilai(row[idx[k.nama]], k, file=nama_berkas, row=n) for k in tabel.kolom
+        }
         rec[BARIS] = n
         records.append(rec)
     kolom = [*harap, BARIS]
@@ -310,7 +340,7 @@ def _muat_teks(folder: Path, folder_tampil: str) -> dict[str, Any]:
         if p.suffix not in (".yaml", ".yml", ".md") or not p.is_file():
             continue
         nama = f"{folder_tampil}/{p.relative_to(folder).as_posix()}"
-        isi = _decode(p.read_bytes(), nama)
+        isi = _decode(_baca_berkas(p, nama), nama)
         kunci = p.relative_to(base).with_suffix("").as_posix()
         if p.suffix == ".md":
             teks[kunci] = isi
@@ -326,10 +356,16 @@ def _muat_teks(folder: Path, folder_tampil: str) -> dict[str, Any]:
             ) from None
         except yaml.YAMLError as e:
             raise DataError(f"YAML tidak sah: {e}.", file=nama) from None
+        except RecursionError:
+            raise DataError(
+                "YAML tidak sah: struktur bersarang terlalu dalam.", file=nama
+            ) from None
     return teks
 
 
-def muat_tahun(tahun: int, data_dir: Path | None = None, tabel: Iterable[str] | None = None) -> DataTahun:
+def muat_tahun(
+    tahun: int, data_dir: Path | None = None, tabel: Iterable[str] | None = None
+) -> DataTahun:
     """Load and validate ``data/<tahun>``.
 
     Parameters
@@ -362,11 +398,21 @@ def muat_tahun(tahun: int, data_dir: Path | None = None, tabel: Iterable[str] | 
         tampil_p = f"{folder_tampil}/{skema.berkas}"
         if not p.is_file():
             raise DataError(f"berkas wajib tidak ada: {skema.keterangan}", file=tampil_p)
-        hasil[nama] = baca_csv(p.read_bytes(), skema, tampil_p)
+        hasil[nama] = baca_csv(_baca_berkas(p, tampil_p), skema, tampil_p)
         berkas.append(skema.berkas)
     if tabel is None:
         _cek_rujukan(hasil, folder_tampil)
         _cek_pohon(hasil, folder_tampil)
     teks = _muat_teks(folder, folder_tampil)
-    berkas += [p.relative_to(folder).as_posix() for p in sorted((folder / "teks").rglob("*")) if p.is_file()] if (folder / "teks").is_dir() else []
-    return DataTahun(tahun=tahun, folder=folder, tabel=hasil, teks=teks, berkas=tuple(sorted(berkas)))
+    berkas += (
+        [
+            p.relative_to(folder).as_posix()
+            for p in sorted((folder / "teks").rglob("*"))
+            if p.is_file()
+        ]
+        if (folder / "teks").is_dir()
+        else []
+    )
+    return DataTahun(
+        tahun=tahun, folder=folder, tabel=hasil, teks=teks, berkas=tuple(sorted(berkas))
+    )

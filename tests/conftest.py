@@ -1,0 +1,122 @@
+"""Shared test helpers: a private copy of the real data and ways to damage it.
+
+``data/`` is read-only input. Tests that need broken data copy a year to a
+temporary folder first (:func:`salin_data`) and edit only that copy.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from lakip_calc.paths import DATA
+
+
+def _baca_baris(path: Path) -> list[list[str]]:
+    teks = path.read_bytes().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(teks, newline="")))
+
+
+def _tulis_baris(path: Path, rows: Sequence[Sequence[str]]) -> None:
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+
+
+def _ubah_sel(path: Path, baris: int, kolom: str, nilai: str) -> None:
+    """Set one cell of a CSV file.
+
+    ``baris`` counts as a spreadsheet does (header = 1, first data row = 2);
+    ``kolom`` is the header name.
+    """
+    rows = _baca_baris(path)
+    if baris < 2 or baris > len(rows):
+        raise IndexError(f"{path.name} has no data row {baris}")
+    rows[baris - 1][rows[0].index(kolom)] = nilai
+    _tulis_baris(path, rows)
+
+
+def _tambah_baris(path: Path, nilai: dict[str, str]) -> int:
+    """Append a row (missing columns empty); return its spreadsheet row number."""
+    rows = _baca_baris(path)
+    rows.append([nilai.get(h, "") for h in rows[0]])
+    _tulis_baris(path, rows)
+    return len(rows)
+
+
+def _hapus_kolom(path: Path, kolom: str) -> None:
+    """Remove a whole column (header and cells) from a CSV file."""
+    rows = _baca_baris(path)
+    i = rows[0].index(kolom)
+    _tulis_baris(path, [r[:i] + r[i + 1 :] for r in rows])
+
+
+def _ganti_isi(path: Path, isi: bytes | str) -> None:
+    """Replace a file's whole content (``str`` is written as UTF-8)."""
+    path.write_bytes(isi.encode("utf-8") if isinstance(isi, str) else isi)
+
+
+def _potret(folder: Path) -> dict[str, tuple[int, int, str]]:
+    """Every path under ``folder`` -> (mtime_ns, size, sha256; '' for folders)."""
+    hasil: dict[str, tuple[int, int, str]] = {}
+    for p in sorted(folder.rglob("*")):
+        st = p.stat()
+        isi = hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else ""
+        hasil[p.relative_to(folder).as_posix()] = (st.st_mtime_ns, st.st_size, isi)
+    return hasil
+
+
+@pytest.fixture
+def salin_data(tmp_path: Path) -> Path:
+    """Copy ``data/2023`` to ``tmp_path/data/2023`` and return ``tmp_path/data``."""
+    tujuan = tmp_path / "data"
+    shutil.copytree(DATA / "2023", tujuan / "2023")
+    return tujuan
+
+
+@pytest.fixture
+def ubah_sel() -> Callable[[Path, int, str, str], None]:
+    """``ubah_sel(path, baris, kolom, nilai)``: set one cell (header = row 1)."""
+    return _ubah_sel
+
+
+@pytest.fixture
+def tambah_baris() -> Callable[[Path, dict[str, str]], int]:
+    """``tambah_baris(path, {kolom: nilai})``: append a row, return its row number."""
+    return _tambah_baris
+
+
+@pytest.fixture
+def hapus_kolom() -> Callable[[Path, str], None]:
+    """``hapus_kolom(path, kolom)``: remove a column."""
+    return _hapus_kolom
+
+
+@pytest.fixture
+def ganti_isi() -> Callable[[Path, bytes | str], None]:
+    """``ganti_isi(path, isi)``: replace a file's bytes."""
+    return _ganti_isi
+
+
+@pytest.fixture
+def potret() -> Callable[[Path], dict[str, tuple[int, int, str]]]:
+    """``potret(folder)``: path -> (mtime_ns, size, sha256) of everything under it."""
+    return _potret
+
+
+@pytest.fixture
+def sunting() -> SimpleNamespace:
+    """All editing helpers in one object: ``sunting.ubah_sel(...)`` etc."""
+    return SimpleNamespace(
+        ubah_sel=_ubah_sel,
+        tambah_baris=_tambah_baris,
+        hapus_kolom=_hapus_kolom,
+        ganti_isi=_ganti_isi,
+    )
