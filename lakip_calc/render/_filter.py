@@ -1,0 +1,784 @@
+"""The pandoc JSON filter: from the parsed document to one output format.
+
+:func:`prepare` does what is the same for every format (resolve images, fill
+tokens in URLs, code and attributes); :func:`for_format` then produces the AST
+for one format: conditional content, variable values, heading ids and numbers,
+numbered tables and figures with their references, page breaks and the
+generated lists (Daftar Isi, Daftar Tabel, Daftar Gambar).
+
+Everything here is a pure function of its arguments, except that
+:func:`prepare` checks that image files exist.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from lakip_calc.errors import RenderError
+from lakip_calc.render import _ast as A
+from lakip_calc.render._project import CrossrefLabels, Project
+from lakip_calc.render._source import FORMAT_ALIASES, TOKEN_RE, Source
+
+__all__ = ["FormatSettings", "Prepared", "Rendered", "for_format", "prepare"]
+
+_IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".gif"})
+_NATIVE_RAW = {
+    "html": frozenset({"html", "html5", "html4"}),
+    "pdf": frozenset({"typst"}),
+    "docx": frozenset({"openxml"}),
+}
+_FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "docx": "DOCX"}
+_SUPPORTED_REF_PREFIXES = ("tbl-", "fig-")
+_CROSSREF_PREFIX_RE = re.compile(r"^(tbl|fig|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr)-")
+_ATTR_POSITION = {
+    "Header": 1,
+    "Div": 0,
+    "Span": 0,
+    "Table": 0,
+    "Figure": 0,
+    "CodeBlock": 0,
+    "Code": 0,
+    "Link": 0,
+    "Image": 0,
+}
+
+PAGEBREAK_OPENXML = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+PAGEBREAK_TYPST = "#pagebreak()"
+PAGEBREAK_HTML = '<div class="pemisah-halaman" aria-hidden="true"></div>'
+
+
+@dataclass(frozen=True)
+class FormatSettings:
+    """What one output format needs to know."""
+
+    fmt: str  # "html" | "pdf" | "docx"
+    number_sections: bool = False
+    toc: bool = False
+    toc_depth: int = 3
+    toc_title: str = "Daftar Isi"
+
+
+@dataclass
+class Prepared:
+    """The format-independent document and the images it uses."""
+
+    doc: dict[str, Any]
+    media: dict[Path, str] = field(default_factory=dict)
+    ids_any_format: frozenset[str] = frozenset()
+
+
+@dataclass
+class Rendered:
+    """The AST for one format and facts the template needs."""
+
+    doc: dict[str, Any]
+    has_mulai_isi: bool = False
+
+
+# ---------------------------------------------------------------------------
+# Format-independent preparation
+# ---------------------------------------------------------------------------
+
+
+def _token_text(source: Source, token: str) -> str:
+    kind = token[2]
+    if kind == "V":
+        return source.variables[token].value.text
+    if kind == "E":
+        return source.literals[token]
+    return token
+
+
+def _fill_plain(text: str, source: Source) -> str:
+    return TOKEN_RE.sub(
+        lambda m: _token_text(source, m.group(0)) if m.group(1) in "VE" else m.group(0), text
+    )
+
+
+def _fill_non_text(node: Any, source: Source) -> Any:
+    """Fill tokens everywhere except in ``Str`` and raw elements (those are per format)."""
+    if isinstance(node, list):
+        return [_fill_non_text(item, source) for item in node]
+    if isinstance(node, dict):
+        if node.get("t") in {"Str", "RawInline", "RawBlock"}:
+            return node
+        return {key: _fill_non_text(value, source) for key, value in node.items()}
+    if isinstance(node, str) and "QZ" in node:
+        return _fill_plain(node, source)
+    return node
+
+
+def _marker(block: dict[str, Any], source: Source) -> Path | None:
+    if block.get("t") in {"Para", "Plain"} and len(block["c"]) == 1:
+        only = block["c"][0]
+        if only.get("t") == "Str" and only["c"] in source.files:
+            return source.files[only["c"]]
+    return None
+
+
+def _image_location(project: Project, file: Path, url: str) -> str:
+    shown = project.display(file)
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return shown
+    for number, text in enumerate(lines, start=1):
+        if url in text:
+            return f"{shown} baris {number}"
+    return shown
+
+
+def prepare(doc: dict[str, Any], source: Source, project: Project) -> Prepared:
+    """Resolve images and fill tokens outside text; the same for every format.
+
+    Image paths are relative to the render-list file they appear in (an included
+    file's images are relative to the file that is being rendered, as in Quarto).
+    Each image is given a stable name under ``media/`` in order of first use.
+    """
+    doc = copy.deepcopy(doc)
+    doc["blocks"] = _fill_non_text(doc["blocks"], source)
+    doc["meta"] = _fill_non_text(doc["meta"], source)
+    media: dict[Path, str] = {}
+    current = project.render[0]
+
+    def resolve(node: dict[str, Any]) -> None:
+        if node["t"] != "Image":
+            return None
+        url = node["c"][2][0]
+        where = _image_location(project, current, url)
+        lowered = url.lower()
+        if lowered.startswith(("http://", "https://", "//", "data:", "ftp://")):
+            raise RenderError(
+                f"gambar harus berupa berkas lokal, bukan alamat internet atau data: {url} "
+                f"({where})"
+            )
+        path = (current.parent / unquote(url.split("#")[0].split("?")[0])).resolve()
+        if not path.is_file():
+            raise RenderError(f"berkas gambar tidak ditemukan: {url} ({where})")
+        if path.suffix.lower() not in _IMAGE_SUFFIXES:
+            allowed = ", ".join(sorted(_IMAGE_SUFFIXES))
+            raise RenderError(
+                f"jenis gambar tidak didukung: {url} (yang didukung: {allowed}) ({where})"
+            )
+        if path not in media:
+            media[path] = f"media/gambar-{len(media) + 1:03d}{path.suffix.lower()}"
+        node = copy.deepcopy(node)
+        node["c"][2][0] = media[path]
+        return node
+
+    blocks: list[Any] = []
+    for block in doc["blocks"]:
+        marker = _marker(block, source)
+        if marker is not None:
+            current = marker
+            continue
+        blocks.extend(A.walk([block], resolve))
+    doc["blocks"] = blocks
+
+    for node in A.iter_nodes(doc["blocks"]):
+        for token in _tokens_in(node):
+            if token in source.files:
+                shown = project.display(source.files[token])
+                raise RenderError(
+                    f"blok tidak ditutup sebelum berkas {shown}: periksa ':::' atau '```' "
+                    f"tanpa penutup pada berkas sebelumnya"
+                )
+    ids = frozenset(_identifier(node) for node in A.iter_nodes(doc["blocks"])) - {""}
+    return Prepared(doc=doc, media=media, ids_any_format=ids)
+
+
+def _tokens_in(node: dict[str, Any]) -> list[str]:
+    kind = node["t"]
+    if kind == "Str":
+        return [m.group(0) for m in TOKEN_RE.finditer(node["c"])]
+    if kind in {"CodeBlock", "RawBlock", "Code", "RawInline"}:
+        return [m.group(0) for m in TOKEN_RE.finditer(node["c"][1])]
+    return []
+
+
+def _identifier(node: dict[str, Any]) -> str:
+    position = _ATTR_POSITION.get(node["t"])
+    if position is None:
+        return ""
+    return node["c"][position][0]
+
+
+# ---------------------------------------------------------------------------
+# Per format
+# ---------------------------------------------------------------------------
+
+
+class _FormatFilter:
+    def __init__(
+        self, prepared: Prepared, source: Source, project: Project, settings: FormatSettings
+    ):
+        self.prepared = prepared
+        self.source = source
+        self.project = project
+        self.settings = settings
+        self.fmt = settings.fmt
+        self.labels: CrossrefLabels = project.crossref
+        self.numbers: dict[str, tuple[str, int]] = {}  # id -> (kind, number)
+        self.entries: dict[str, list[tuple[str, list[Any]]]] = {"tbl": [], "fig": []}
+
+    # -- conditional content --------------------------------------------------------
+    def matches(self, names: str) -> bool:
+        aliases = FORMAT_ALIASES[self.fmt]
+        return any(name in aliases for name in re.split(r"[\s,]+", names.strip()) if name)
+
+    def visibility(self, node: dict[str, Any]) -> Any:
+        if node["t"] not in {"Div", "Span"}:
+            return None
+        identifier, classes, pairs = node["c"][0]
+        wanted = {"content-visible", "content-hidden"} & set(classes)
+        if not wanted:
+            return None
+        values = dict(pairs)
+        condition = True
+        if "when-format" in values:
+            condition = condition and self.matches(values["when-format"])
+        if "unless-format" in values:
+            condition = condition and not self.matches(values["unless-format"])
+        visible = condition if "content-visible" in wanted else not condition
+        if not visible:
+            return []
+        rest_classes = [c for c in classes if c not in wanted]
+        rest_pairs = [p for p in pairs if p[0] not in {"when-format", "unless-format"}]
+        if not identifier and not rest_classes and not rest_pairs:
+            return node["c"][1]
+        return {"t": node["t"], "c": [[identifier, rest_classes, rest_pairs], node["c"][1]]}
+
+    # -- variables -----------------------------------------------------------------------
+    def var_inlines(self, token: str, plain: bool) -> list[Any]:
+        kind = token[2]
+        if kind == "E":
+            text = self.source.literals[token]
+            if self.fmt == "pdf" and not plain:
+                return [A.raw_inline("typst", _typst_string(text))]
+            return A.text_inlines(text)
+        if kind != "V":
+            return [A.string(token)]
+        use = self.source.variables[token]
+        value = use.value
+        if plain or self.fmt == "docx":
+            return A.text_inlines(value.text)
+        if self.fmt == "pdf":
+            return [A.raw_inline("typst", _typst_string(value.text))]
+        pairs = [["data-key", use.key]]
+        if value.title:
+            pairs.append(["title", value.title])
+        if not value.href:
+            pairs.append(["tabindex", "0"])
+        number = A.span(A.attr("", ["angka"], pairs), A.text_inlines(value.text))
+        if value.href:
+            return [A.link([number], value.href, A.attr("", ["tautan-angka"]))]
+        return [number]
+
+    def expand_str(self, text: str, plain: bool) -> list[Any]:
+        out: list[Any] = []
+        position = 0
+        for match in TOKEN_RE.finditer(text):
+            if match.group(1) not in "VE":
+                continue
+            if match.start() > position:
+                out.append(A.string(text[position : match.start()]))
+            out.extend(self.var_inlines(match.group(0), plain))
+            position = match.end()
+        if position < len(text):
+            out.append(A.string(text[position:]))
+        return out
+
+    def raw_fill(self, node: dict[str, Any]) -> dict[str, Any]:
+        fmt, text = node["c"]
+        if "QZ" not in text:
+            return node
+
+        def value(match: re.Match[str]) -> str:
+            if match.group(1) not in "VE":
+                return match.group(0)
+            plain = _token_text(self.source, match.group(0))
+            if fmt in {"html", "html5", "html4", "openxml"}:
+                return html.escape(plain, quote=True)
+            if fmt == "typst":
+                return _typst_string(plain)
+            return plain
+
+        return {"t": node["t"], "c": [fmt, TOKEN_RE.sub(value, text)]}
+
+    def fill(self, node: Any, plain: bool) -> Any:
+        if isinstance(node, list):
+            out: list[Any] = []
+            for item in node:
+                if isinstance(item, dict) and item.get("t") == "Str" and "QZ" in item["c"]:
+                    out.extend(self.expand_str(item["c"], plain))
+                else:
+                    out.append(self.fill(item, plain))
+            return out
+        if isinstance(node, dict):
+            kind = node.get("t")
+            if kind == "Image":
+                attributes, inlines, target = node["c"]
+                return {"t": "Image", "c": [attributes, self.fill(inlines, True), target]}
+            if kind in {"RawInline", "RawBlock"}:
+                return self.raw_fill(node)
+            return {key: self.fill(value, plain) for key, value in node.items()}
+        return node
+
+    # -- identifiers and section numbers ---------------------------------------------------
+    def assign_header_ids(self, blocks: list[Any]) -> list[Any]:
+        used = {_identifier(n) for n in A.iter_nodes(blocks)} - {""}
+        used |= {"daftar-isi", "daftar-tabel", "daftar-gambar"}
+
+        def visit(node: dict[str, Any]) -> Any:
+            if node["t"] != "Header" or node["c"][1][0]:
+                return None
+            base = _auto_identifier(node["c"][2])
+            candidate, counter = base, 0
+            while candidate in used:
+                counter += 1
+                candidate = f"{base}-{counter}"
+            used.add(candidate)
+            level, attributes, inlines = node["c"]
+            return A.header(level, [candidate, attributes[1], attributes[2]], inlines)
+
+        return A.walk(blocks, visit)
+
+    def number_headers(self, blocks: list[Any]) -> list[Any]:
+        counters = [0] * 7
+
+        def visit(node: dict[str, Any]) -> Any:
+            if node["t"] != "Header":
+                return None
+            level, attributes, inlines = node["c"]
+            if "unnumbered" in attributes[1]:
+                return None
+            counters[level] += 1
+            for deeper in range(level + 1, 7):
+                counters[deeper] = 0
+            parts = counters[1 : level + 1]
+            while len(parts) > 1 and parts[0] == 0:
+                parts = parts[1:]
+            number = ".".join(str(p) for p in parts)
+            label = A.span(A.attr("", ["nomor-bagian"]), [A.string(number)])
+            return A.header(level, attributes, [label, A.space(), *inlines])
+
+        # Headers are visited in document order by walk (children before parents only
+        # matters for nesting, and headers never contain headers).
+        return A.walk(blocks, visit)
+
+    # -- numbered tables and figures ---------------------------------------------------------
+    def where_defined(self, identifier: str) -> str:
+        return self.source.def_locations.get(identifier, "lokasi tidak diketahui")
+
+    def collect_numbered(self, blocks: list[Any]) -> None:
+        counters = {"tbl": 0, "fig": 0}
+        for node in A.iter_nodes(blocks):
+            kind = node["t"]
+            if kind not in {"Table", "Figure", "Div", "Image"}:
+                continue
+            identifier = _identifier(node)
+            prefix = identifier[:4]
+            if prefix not in {"tbl-", "fig-"}:
+                continue
+            if kind == "Image":
+                raise RenderError(
+                    f"gambar '#{identifier}' harus berdiri sendiri dalam satu paragraf dan "
+                    f"memiliki "
+                    f"keterangan, mis. ![Keterangan](gambar.svg){{#{identifier}}} "
+                    f"({self.where_defined(identifier)})"
+                )
+            if identifier in self.numbers:
+                raise RenderError(
+                    f"label ganda: '#{identifier}' dipakai lebih dari sekali dalam format "
+                    f"{_FORMAT_NAMES[self.fmt]} ({self.where_defined(identifier)})"
+                )
+            if kind == "Table" and prefix == "fig-":
+                raise RenderError(
+                    f"tabel memakai label gambar '#{identifier}'; gunakan '#tbl-...' "
+                    f"({self.where_defined(identifier)})"
+                )
+            caption = self.caption_inlines(node)
+            if caption is None:
+                raise RenderError(
+                    f"'#{identifier}' tidak memiliki keterangan (caption) "
+                    f"({self.where_defined(identifier)})"
+                )
+            group = prefix[:3]
+            counters[group] += 1
+            self.numbers[identifier] = (group, counters[group])
+            self.entries[group].append((identifier, _clean_inlines(caption)))
+
+    def caption_inlines(self, node: dict[str, Any]) -> list[Any] | None:
+        kind = node["t"]
+        if kind in {"Table", "Figure"}:
+            blocks = node["c"][1][1]
+            if blocks and blocks[0]["t"] in {"Plain", "Para"} and blocks[0]["c"]:
+                return blocks[0]["c"]
+            return None
+        children = node["c"][1]
+        if len(children) >= 2 and children[-1]["t"] == "Para":
+            return children[-1]["c"]
+        return None
+
+    def label_inlines(self, identifier: str) -> list[Any]:
+        group, number = self.numbers[identifier]
+        title = self.labels.tbl_title if group == "tbl" else self.labels.fig_title
+        label = A.span(
+            A.attr("", ["label-keterangan"]),
+            [*A.text_inlines(title), A.space(), A.string(f"{number}{self.labels.title_delim}")],
+        )
+        return [label, A.space()]
+
+    def number_captions(self, node: dict[str, Any]) -> Any:
+        kind = node["t"]
+        identifier = _identifier(node)
+        if identifier not in self.numbers or kind not in {"Table", "Figure", "Div"}:
+            return None
+        if kind == "Div":
+            return self.convert_div(node)
+        node = copy.deepcopy(node)
+        caption_blocks = node["c"][1][1]
+        first = caption_blocks[0]
+        caption_blocks[0] = {"t": first["t"], "c": self.label_inlines(identifier) + first["c"]}
+        return node
+
+    def convert_div(self, node: dict[str, Any]) -> Any:
+        identifier, classes, pairs = node["c"][0]
+        children = node["c"][1]
+        caption = self.label_inlines(identifier) + children[-1]["c"]
+        content = children[:-1]
+        group = self.numbers[identifier][0]
+        caption_block = [None, [A.plain(caption)]]
+        if len(content) == 1 and content[0]["t"] == "Table" and group == "tbl":
+            table = copy.deepcopy(content[0])
+            table["c"][0] = [identifier, table["c"][0][1] + classes, table["c"][0][2] + pairs]
+            table["c"][1] = caption_block
+            return table
+        natives = _NATIVE_RAW[self.fmt]
+        if all(b["t"] == "RawBlock" and b["c"][0] not in natives for b in content):
+            raise RenderError(
+                f"'#{identifier}' hanya berisi HTML/kode mentah yang tidak tampil dalam format "
+                f"{_FORMAT_NAMES[self.fmt]}; bungkus dengan "
+                f'::: {{.content-visible when-format="html"}} '
+                f"dan sediakan versi lain untuk format ini ({self.where_defined(identifier)})"
+            )
+        if self.fmt == "html" and group == "tbl":
+            opening = f'<figure id="{html.escape(identifier)}" class="tabel-html">'
+            return [
+                A.raw_block("html", opening),
+                A.raw_block("html", "<figcaption>"),
+                A.plain(caption),
+                A.raw_block("html", "</figcaption>"),
+                A.div(A.attr("", ["tabel-gulir"]), content),
+                A.raw_block("html", "</figure>"),
+            ]
+        return {"t": "Figure", "c": [[identifier, classes, pairs], caption_block, content]}
+
+    def replace_cite(self, node: dict[str, Any]) -> Any:
+        if node["t"] != "Cite":
+            return None
+        citations, original = node["c"]
+        if not any(_CROSSREF_PREFIX_RE.match(c["citationId"]) for c in citations):
+            return original  # not a cross reference: "@word" stays as written
+        out: list[Any] = []
+        for index, citation in enumerate(citations):
+            identifier = citation["citationId"]
+            where = self.source.ref_locations.get(identifier, "lokasi tidak diketahui")
+            if index:
+                out.extend([A.string(","), A.space()])
+            if citation["citationPrefix"]:
+                out.extend([*citation["citationPrefix"], A.space()])
+            if not identifier.startswith(_SUPPORTED_REF_PREFIXES):
+                raise RenderError(
+                    f"jenis rujukan tidak didukung: '@{identifier}' (hanya @tbl-... dan @fig-...) "
+                    f"({where})"
+                )
+            if identifier not in self.numbers:
+                if identifier in self.prepared.ids_any_format:
+                    raise RenderError(
+                        f"rujukan '@{identifier}' menunjuk ke unsur yang tidak tampil dalam format "
+                        f"{_FORMAT_NAMES[self.fmt]} ({where})"
+                    )
+                raise RenderError(f"rujukan tidak dikenal: '@{identifier}' ({where})")
+            group, number = self.numbers[identifier]
+            prefix = self.labels.tbl_prefix if group == "tbl" else self.labels.fig_prefix
+            if citation["citationMode"]["t"] == "SuppressAuthor":
+                text = [A.string(str(number))]
+            else:
+                text = [*A.text_inlines(prefix), A.space(), A.string(str(number))]
+            out.append(A.link(text, f"#{identifier}", A.attr("", ["rujukan"])))
+            if citation["citationSuffix"]:
+                out.extend(citation["citationSuffix"])
+        return out
+
+    # -- generated lists ---------------------------------------------------------------------------
+    def toc_blocks(self, blocks: list[Any]) -> list[Any]:
+        title = self.settings.toc_title
+        heading = A.header(
+            1, A.attr("daftar-isi", ["unnumbered", "unlisted"]), A.text_inlines(title)
+        )
+        if self.fmt == "pdf":
+            return [heading, A.raw_block("typst", f"#daftar-isi({self.settings.toc_depth})")]
+        if self.fmt == "docx":
+            return [A.raw_block("openxml", _docx_toc(title, self.settings.toc_depth))]
+        entries: list[tuple[int, str, list[Any]]] = []
+        for node in A.iter_nodes(blocks):
+            if node["t"] != "Header":
+                continue
+            level, (identifier, classes, _), inlines = node["c"]
+            if level <= self.settings.toc_depth and "unlisted" not in classes and identifier:
+                entries.append((level, identifier, _clean_inlines(inlines)))
+        root: list[dict[str, Any]] = []
+        stack: list[tuple[int, list[dict[str, Any]]]] = [(0, root)]
+        for level, identifier, inlines in entries:
+            while stack[-1][0] >= level:
+                stack.pop()
+            item = {"link": A.link(inlines, f"#{identifier}"), "children": []}
+            stack[-1][1].append(item)
+            stack.append((level, item["children"]))
+
+        def to_list(items: list[dict[str, Any]]) -> dict[str, Any]:
+            rendered = []
+            for item in items:
+                blocks_ = [A.plain([item["link"]])]
+                if item["children"]:
+                    blocks_.append(to_list(item["children"]))
+                rendered.append(blocks_)
+            return {"t": "BulletList", "c": rendered}
+
+        nav_open = f'<nav class="daftar-isi" aria-label="{html.escape(title)}">'
+        body = [to_list(root)] if root else []
+        return [heading, A.raw_block("html", nav_open), *body, A.raw_block("html", "</nav>")]
+
+    def caption_list_blocks(self, group: str) -> list[Any]:
+        title = "Daftar Tabel" if group == "tbl" else "Daftar Gambar"
+        identifier = "daftar-tabel" if group == "tbl" else "daftar-gambar"
+        heading = A.header(1, A.attr(identifier, ["unnumbered"]), A.text_inlines(title))
+        if self.fmt == "pdf":
+            return [heading, A.raw_block("typst", f'#daftar-keterangan("{group}-")')]
+        items = []
+        for entry_id, caption in self.entries[group]:
+            text = _clean_inlines(self.label_inlines(entry_id)) + copy.deepcopy(caption)
+            items.append(A.plain([A.link(text, f"#{entry_id}")]))
+        if self.fmt == "docx":
+            return [heading, *[A.para(item["c"]) for item in items]]
+        listing = [{"t": "BulletList", "c": [[item] for item in items]}] if items else []
+        return [heading, A.div(A.attr("", ["daftar-keterangan"]), listing)]
+
+    def block_token(self, block: dict[str, Any]) -> str | None:
+        if block.get("t") in {"Para", "Plain"} and len(block["c"]) == 1:
+            only = block["c"][0]
+            if only.get("t") == "Str" and only["c"] in self.source.blocks:
+                return only["c"]
+        return None
+
+    def place_blocks(self, blocks: list[Any]) -> tuple[list[Any], bool]:
+        top_level = {id(b) for b in blocks}
+        for node in A.iter_nodes(blocks):
+            if id(node) in top_level:
+                continue
+            token = self.block_token(node)
+            if token is not None:
+                use = self.source.blocks[token]
+                raise RenderError(
+                    f"shortcode '{use.name}' harus berada di tingkat teratas dokumen, "
+                    f"tidak di dalam "
+                    f"blok ::: atau daftar ({use.where})"
+                )
+        seen: dict[str, str] = {}
+        out: list[Any] = []
+        toc_here = {"t": "Null"}  # stands where the table of contents goes
+        if self.settings.toc and not any(
+            self.source.blocks[t].name == "daftar-isi" for t in map(self.block_token, blocks) if t
+        ):
+            out.append(toc_here)
+        has_mulai_isi = False
+        for block in blocks:
+            token = self.block_token(block)
+            if token is None:
+                out.append(block)
+                continue
+            use = self.source.blocks[token]
+            if use.name != "pagebreak":
+                if use.name in seen:
+                    raise RenderError(
+                        f"shortcode '{use.name}' hanya boleh dipakai sekali ({use.where}; "
+                        f"sebelumnya di {seen[use.name]})"
+                    )
+                seen[use.name] = use.where
+            if use.name == "pagebreak":
+                out.append(self.pagebreak())
+            elif use.name == "mulai-isi":
+                has_mulai_isi = True
+                if self.fmt == "pdf":
+                    out.append(
+                        A.raw_block(
+                            "typst",
+                            '#pagebreak(weak: true)\n#set page(numbering: "1")\n'
+                            "#counter(page).update(1)",
+                        )
+                    )
+                elif self.fmt == "docx":
+                    out.append(self.pagebreak())
+            elif use.name == "daftar-isi":
+                out.append(toc_here)
+            elif use.name == "daftar-tabel":
+                out.extend(self.caption_list_blocks("tbl"))
+            elif use.name == "daftar-gambar":
+                out.extend(self.caption_list_blocks("fig"))
+        result: list[Any] = []
+        for block in out:
+            if block is toc_here:
+                result.extend(self.toc_blocks(out))
+            else:
+                result.append(block)
+        return result, has_mulai_isi
+
+    def pagebreak(self) -> dict[str, Any]:
+        if self.fmt == "pdf":
+            return A.raw_block("typst", PAGEBREAK_TYPST)
+        if self.fmt == "docx":
+            return A.raw_block("openxml", PAGEBREAK_OPENXML)
+        return A.raw_block("html", PAGEBREAK_HTML)
+
+    # -- format details ---------------------------------------------------------------------------
+    def html_tables(self, node: dict[str, Any]) -> Any:
+        if node["t"] == "Table":
+            return A.div(A.attr("", ["tabel-gulir"]), [node])
+        return None
+
+    def landscape(self, node: dict[str, Any]) -> Any:
+        """``::: {.landscape}``: a landscape page in the PDF; ignored elsewhere."""
+        if node["t"] != "Div" or "landscape" not in node["c"][0][1]:
+            return None
+        if self.fmt != "pdf":
+            return node["c"][1]
+        return [
+            A.raw_block("typst", "#page(flipped: true)["),
+            *node["c"][1],
+            A.raw_block("typst", "]"),
+        ]
+
+    def typst_block_starts(self, node: dict[str, Any]) -> Any:
+        if node["t"] == "Table":
+            # Typst sizes columns to their content better than the relative widths
+            # pandoc derives from the dashes of a long pipe table.
+            node = copy.deepcopy(node)
+            node["c"][2] = [[spec[0], {"t": "ColWidthDefault"}] for spec in node["c"][2]]
+            return node
+        if node["t"] not in {"Plain", "Para"} or not node["c"]:
+            return None
+        first = node["c"][0]
+        if first.get("t") != "Str" or not first["c"]:
+            return None
+        text = first["c"]
+        replacement: list[Any]
+        if text[0] in "-+=/":
+            replacement = [A.raw_inline("typst", "\\" + text[0])]
+            if text[1:]:
+                replacement.append(A.string(text[1:]))
+        else:
+            match = re.match(r"^(\d+)\.(.*)$", text)
+            if not match:
+                return None
+            replacement = [A.string(match.group(1)), A.raw_inline("typst", "\\.")]
+            if match.group(2):
+                replacement.append(A.string(match.group(2)))
+        return {"t": node["t"], "c": replacement + node["c"][1:]}
+
+    # -- all together ----------------------------------------------------------------
+    def run(self) -> Rendered:
+        doc = copy.deepcopy(self.prepared.doc)
+        blocks = A.walk(doc["blocks"], self.visibility)
+        blocks = self.fill(blocks, plain=False)
+        doc["meta"] = self.fill(doc["meta"], plain=self.fmt != "pdf")
+        blocks = self.assign_header_ids(blocks)
+        if self.settings.number_sections and self.fmt != "pdf":
+            blocks = self.number_headers(blocks)
+        self.collect_numbered(blocks)
+        blocks = A.walk(blocks, self.number_captions)
+        blocks = A.walk(blocks, self.replace_cite)
+        blocks, has_mulai_isi = self.place_blocks(blocks)
+        if self.fmt == "docx" and "title" in doc["meta"]:
+            blocks.insert(0, self.pagebreak())  # the title block gets a page of its own
+        blocks = A.walk(blocks, self.landscape)
+        if self.fmt == "html":
+            blocks = A.walk(blocks, self.html_tables)
+        elif self.fmt == "pdf":
+            blocks = A.walk(blocks, self.typst_block_starts)
+        doc["blocks"] = blocks
+        return Rendered(doc=doc, has_mulai_isi=has_mulai_isi)
+
+
+def for_format(
+    prepared: Prepared, source: Source, project: Project, settings: FormatSettings
+) -> Rendered:
+    """Produce the AST of one output format; see the module docstring."""
+    return _FormatFilter(prepared, source, project, settings).run()
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def _typst_string(text: str) -> str:
+    """Typst markup that shows ``text`` literally: a string literal ended by ``;``."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    return f'#"{escaped}";'
+
+
+def _clean_inlines(inlines: list[Any]) -> list[Any]:
+    """Inlines fit for a link text: no notes, no nested links, no identifiers."""
+
+    def visit(node: dict[str, Any]) -> Any:
+        kind = node["t"]
+        if kind == "Note":
+            return []
+        if kind == "Link":
+            return node["c"][1]
+        if kind == "Span" and "angka" in node["c"][0][1]:
+            return node["c"][1]
+        position = _ATTR_POSITION.get(kind)
+        if position is not None and node["c"][position][0]:
+            node = copy.deepcopy(node)
+            node["c"][position][0] = ""
+            return node
+        return None
+
+    return A.walk(copy.deepcopy(inlines), visit)
+
+
+def _auto_identifier(inlines: list[Any]) -> str:
+    """Pandoc's default identifier algorithm (``auto_identifiers``)."""
+    text = A.stringify(inlines).lower()
+    kept = "".join(
+        ch for ch in text if ch.isalnum() or ch in "_-." or unicodedata.category(ch) == "Zs"
+    )
+    words = kept.split()
+    identifier = "-".join(words)
+    while identifier and not identifier[0].isalpha():
+        identifier = identifier[1:]
+    return identifier or "section"
+
+
+def _docx_toc(title: str, depth: int) -> str:
+    """A Word table-of-contents field that Word fills in when the document is opened."""
+    note = "Daftar isi diperbarui oleh Word saat dokumen dibuka (klik kanan lalu Perbarui Bidang)."
+    return (
+        '<w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr>'
+        f'<w:r><w:t xml:space="preserve">{html.escape(title)}</w:t></w:r></w:p>'
+        '<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve">'
+        f' TOC \\o "1-{depth}" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f'<w:r><w:t xml:space="preserve">{note}</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )

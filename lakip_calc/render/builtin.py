@@ -1,0 +1,275 @@
+"""The built-in renderer: a Quarto-like project to HTML, PDF and DOCX.
+
+Used when Quarto is not installed. It renders a documented *subset* of Quarto
+markup (see ``report/README.md``) with pandoc and Typst:
+
+1. read ``_quarto.yml`` and ``_variables.yml`` (:mod:`._project`);
+2. assemble the Markdown: front matter, includes, shortcodes to tokens
+   (:mod:`._source`);
+3. parse once with pandoc to its JSON AST;
+4. for each format, transform the AST (:mod:`._filter`) and write it with pandoc;
+   the PDF is compiled from pandoc's Typst output by the ``typst`` package.
+
+Everything is written into a temporary directory and moved into ``output_dir``
+only when every format succeeded. The same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from lakip_calc.errors import RenderError
+from lakip_calc.render import _tools
+from lakip_calc.render._ast import walk
+from lakip_calc.render._filter import FormatSettings, Prepared, for_format, prepare
+from lakip_calc.render._project import OUTPUT_FORMATS, Project, load_project, load_variables
+from lakip_calc.render._source import Source, assemble_source
+
+__all__ = ["DEFAULT_SOURCE_DATE_EPOCH", "render_project"]
+
+#: Creation date written into the outputs when ``SOURCE_DATE_EPOCH`` is not set
+#: (2000-01-01T00:00:00Z): fixed, so that a render is reproducible.
+DEFAULT_SOURCE_DATE_EPOCH = 946684800
+
+_EXTENSIONS = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
+
+
+def _source_date_epoch() -> int:
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return DEFAULT_SOURCE_DATE_EPOCH
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise RenderError(f"SOURCE_DATE_EPOCH harus bilangan bulat detik, bukan '{raw}'") from exc
+    if value < 0:
+        raise RenderError(f"SOURCE_DATE_EPOCH tidak boleh negatif: {value}")
+    return value
+
+
+def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(str(f).strip().lower() for f in formats))
+    if not chosen:
+        raise RenderError("tidak ada format keluaran yang diminta")
+    for fmt in chosen:
+        if fmt not in OUTPUT_FORMATS:
+            raise RenderError(
+                f"format keluaran tidak dikenal: '{fmt}' "
+                f"(yang didukung: {', '.join(OUTPUT_FORMATS)})"
+            )
+    return chosen
+
+
+def _flag(value: Any, name: str, project: Project) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise RenderError(
+        f"opsi '{name}' harus true atau false ({project.display(project.config_file)})"
+    )
+
+
+def _settings(project: Project, fmt: str) -> FormatSettings:
+    depth = project.option(fmt, "toc-depth", 3)
+    if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= 6:
+        raise RenderError(
+            f"opsi 'toc-depth' harus bilangan 1 sampai 6 ({project.display(project.config_file)})"
+        )
+    return FormatSettings(
+        fmt=fmt,
+        number_sections=_flag(
+            project.option(fmt, "number-sections", fmt == "pdf"), "number-sections", project
+        ),
+        toc=_flag(project.option(fmt, "toc", False), "toc", project),
+        toc_depth=depth,
+        toc_title=str(project.option(fmt, "toc-title", "Daftar Isi")),
+    )
+
+
+def _template(name: str) -> Path:
+    return Path(str(resources.files("lakip_calc.render").joinpath("templates", name)))
+
+
+def _write_html(
+    doc: dict[str, Any], work: Path, target: Path, project: Project, epoch: int
+) -> None:
+    resource_dirs = [str(work), str(project.root), *sorted({str(p.parent) for p in project.render})]
+    _tools.pandoc(
+        [
+            "--from=json",
+            "--to=html5",
+            "--standalone",
+            "--embed-resources",
+            f"--template={_template('laporan.html')}",
+            f"--css={_template('laporan.css')}",
+            f"--include-after-body={_template('laporan.js.html')}",
+            f"--resource-path={os.pathsep.join(dict.fromkeys(resource_dirs))}",
+            "--wrap=none",
+            f"--output={target}",
+        ],
+        stdin=json.dumps(doc),
+        cwd=work,
+        epoch=epoch,
+    )
+
+
+def _write_typst(
+    doc: dict[str, Any], work: Path, target: Path, project: Project, epoch: int, roman: bool
+) -> None:
+    papersize = str(project.option("pdf", "papersize", "a4")).lower()
+    variables = [f"--variable=papersize={papersize}"]
+    if _settings(project, "pdf").number_sections:
+        variables.append("--variable=number-sections=true")
+    if roman:
+        variables.append("--variable=halaman-romawi=true")
+    fontsize = project.option("pdf", "fontsize")
+    if fontsize is not None:
+        variables.append(f"--variable=fontsize={fontsize}")
+    _tools.pandoc(
+        [
+            "--from=json",
+            "--to=typst",
+            "--standalone",
+            f"--template={_template('laporan.typ')}",
+            "--wrap=none",
+            *variables,
+            f"--output={target}",
+        ],
+        stdin=json.dumps(doc),
+        cwd=work,
+        epoch=epoch,
+    )
+
+
+def _docx_images(doc: dict[str, Any], work: Path) -> dict[str, Any]:
+    """Point SVG images to PNG copies (older Word versions cannot show SVG)."""
+    sizes: dict[str, tuple[int, int]] = {}
+
+    def visit(node: dict[str, Any]) -> Any:
+        if node["t"] != "Image" or not node["c"][2][0].endswith(".svg"):
+            return None
+        src = node["c"][2][0]
+        png = src + ".png"
+        if src not in sizes:
+            sizes[src] = _tools.svg_to_png(work / src, work / png, root=work)
+        attributes = node["c"][0]
+        pairs = [list(p) for p in attributes[2]]
+        if not any(key in {"width", "height"} for key, _ in pairs):
+            pairs.append(["width", f"{sizes[src][0]}pt"])
+        return {
+            "t": "Image",
+            "c": [[attributes[0], attributes[1], pairs], node["c"][1], [png, node["c"][2][1]]],
+        }
+
+    return walk(doc, visit)
+
+
+def _write_docx(doc: dict[str, Any], work: Path, target: Path, epoch: int) -> None:
+    doc = _docx_images(doc, work)
+    reference = work / "referensi.docx"
+    if not reference.exists():
+        _tools.reference_docx(reference, cwd=work, epoch=epoch)
+    _tools.pandoc(
+        [
+            "--from=json",
+            "--to=docx",
+            f"--reference-doc={reference}",
+            f"--output={target}",
+        ],
+        stdin=json.dumps(doc),
+        cwd=work,
+        epoch=epoch,
+    )
+
+
+def _copy_media(prepared: Prepared, work: Path) -> None:
+    for source_path, relative in prepared.media.items():
+        destination = work / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source_path, destination)
+
+
+def render_project(
+    project_dir: Path,
+    output_dir: Path,
+    formats: Iterable[str] = OUTPUT_FORMATS,
+    basename: str = "report",
+    variables: Mapping[str, Any] | None = None,
+    *,
+    keep_intermediate: bool = False,
+) -> dict[str, Path]:
+    """Render a Quarto-like project directory with pandoc and Typst.
+
+    Parameters
+    ----------
+    project_dir
+        Directory holding ``_quarto.yml`` (with ``project: render:``), the ``.qmd``
+        files and, optionally, ``_variables.yml``.
+    output_dir
+        Where the finished files go (created if needed). Nothing is written there
+        unless every requested format succeeded.
+    formats
+        Any of ``"html"``, ``"pdf"``, ``"docx"``.
+    basename
+        File name without extension: ``report`` gives ``report.html`` and so on.
+    variables
+        Extra ``{{< var >}}`` values laid over ``_variables.yml``: a key maps to a
+        string or to ``{"text": ..., "title": ..., "href": ...}``.
+    keep_intermediate
+        Also keep the generated Typst source as ``<basename>.typ`` (key ``"typ"``);
+        it refers to images by paths inside the temporary build directory.
+
+    Returns
+    -------
+    dict[str, Path]
+        Output path per format.
+
+    Raises
+    ------
+    RenderError
+        For every problem in the sources (with file and line), and for tool failures.
+    """
+    chosen = _check_formats(formats)
+    if not basename or any(sep in basename for sep in ("/", "\\")) or basename.startswith("."):
+        raise RenderError(f"nama dasar berkas keluaran tidak valid: '{basename}'")
+    epoch = _source_date_epoch()
+    project = load_project(Path(project_dir))
+    values = load_variables(project, variables)
+    source: Source = assemble_source(project, values)
+
+    output_dir = Path(output_dir).resolve()
+    output_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".render-", dir=output_dir))
+    try:
+        parsed = _tools.pandoc_parse(source.text, cwd=project.root, epoch=epoch)
+        prepared = prepare(parsed, source, project)
+        _copy_media(prepared, work)
+        finished: dict[str, Path] = {}
+        for fmt in chosen:
+            rendered = for_format(prepared, source, project, _settings(project, fmt))
+            target = work / f"{basename}{_EXTENSIONS[fmt]}"
+            if fmt == "html":
+                _write_html(rendered.doc, work, target, project, epoch)
+            elif fmt == "pdf":
+                typ_file = work / f"{basename}.typ"
+                _write_typst(rendered.doc, work, typ_file, project, epoch, rendered.has_mulai_isi)
+                _tools.compile_typst(typ_file, target, root=work, epoch=epoch)
+                if keep_intermediate:
+                    finished["typ"] = typ_file
+            else:
+                _write_docx(rendered.doc, work, target, epoch)
+            finished[fmt] = target
+        result: dict[str, Path] = {}
+        for key, path in finished.items():
+            destination = output_dir / path.name
+            os.replace(path, destination)
+            result[key] = destination
+        return result
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

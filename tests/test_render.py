@@ -1,0 +1,408 @@
+"""Tests of the built-in renderer (lakip_calc.render).
+
+The fixture projects live in tests/fixtures/render/; small broken projects for
+error cases are written into tmp_path by ``_project``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from lakip_calc.errors import RenderError
+from lakip_calc.render import choose_renderer, quarto_command, render_project
+
+FIXTURES = Path(__file__).parent / "fixtures" / "render"
+DASAR = FIXTURES / "dasar"
+FORMATS = ("html", "pdf", "docx")
+
+pytestmark = pytest.mark.slow
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _project(root: Path, files: dict[str, str], variables: str = "tahun: '2023'\n") -> Path:
+    """Write a small project: ``files`` maps file names to text, in render order."""
+    root.mkdir(parents=True, exist_ok=True)
+    render = "\n".join(f"    - {name}" for name in files if name.endswith(".qmd"))
+    (root / "_quarto.yml").write_text(
+        f"project:\n  render:\n{render}\ntitle: Uji\n", encoding="utf-8"
+    )
+    (root / "_variables.yml").write_text(variables, encoding="utf-8")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def _docx_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("word/document.xml").decode("utf-8")
+
+
+def _docx_text(path: Path) -> str:
+    return re.sub(r"<[^>]+>", "", _docx_xml(path))
+
+
+def _html_text(path: Path) -> str:
+    body = path.read_text(encoding="utf-8")
+    body = re.sub(r"<script>.*?</script>", "", body, flags=re.S)
+    body = re.sub(r"<style.*?</style>", "", body, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def _pdf_text(outputs: dict[str, Path]) -> str:
+    """The PDF's text with pdftotext when installed, otherwise the Typst source."""
+    if shutil.which("pdftotext"):
+        result = subprocess.run(
+            ["pdftotext", "-layout", str(outputs["pdf"]), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+    typ = outputs["typ"].read_text(encoding="utf-8")
+    # Variable values are Typst string literals #"...";  show them as their text.
+    typ = re.sub(r'#"((?:[^"\\]|\\.)*)";', lambda m: m.group(1), typ)
+    return re.sub(r"\\(.)", r"\1", typ)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("laporan")
+    return render_project(DASAR, out, formats=FORMATS, basename="laporan", keep_intermediate=True)
+
+
+# -- outputs ------------------------------------------------------------------------------
+
+
+def test_every_format_is_written(rendered: dict[str, Path]) -> None:
+    assert {"html", "pdf", "docx", "typ"} <= set(rendered)
+    for fmt in FORMATS:
+        assert rendered[fmt].name == f"laporan.{fmt}"
+        assert rendered[fmt].stat().st_size > 1000
+    assert rendered["pdf"].read_bytes().startswith(b"%PDF")
+    leftovers = [p.name for p in rendered["html"].parent.iterdir() if p.name.startswith(".render-")]
+    assert leftovers == []
+
+
+def test_variable_value_is_text_in_html(rendered: dict[str, Path]) -> None:
+    html = rendered["html"].read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "*x* #set $y$ _z_ @w" in html
+    assert '<html lang="id">' in html
+
+
+def test_variable_span_has_key_title_and_link(rendered: dict[str, Path]) -> None:
+    html = rendered["html"].read_text(encoding="utf-8")
+    assert (
+        '<a href="#jejak-anggaran-total-persen" class="tautan-angka">'
+        '<span class="angka" data-key="anggaran.total.persen" '
+        'title="Realisasi dibagi pagu (Rp 1.234 / Rp 1.278)">96,53%</span></a>'
+    ) in html
+    assert '<span class="angka" data-key="sasaran.jumlah" tabindex="0">4</span>' in html
+
+
+def test_variable_value_is_text_in_pdf(rendered: dict[str, Path]) -> None:
+    text = _pdf_text(rendered)
+    assert "<script>alert(1)</script>" in text
+    assert "*x* #set $y$ _z_ @w" in text
+    typ = rendered["typ"].read_text(encoding="utf-8")
+    assert '#"<script>alert(1)</script>";' in typ
+
+
+def test_variable_value_is_text_in_docx(rendered: dict[str, Path]) -> None:
+    xml = _docx_xml(rendered["docx"])
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in xml
+    assert "<script>" not in xml
+    assert "*x* #set $y$ _z_ @w" in xml
+
+
+def test_variables_in_title_headings_and_cells(rendered: dict[str, Path]) -> None:
+    html = rendered["html"].read_text(encoding="utf-8")
+    assert "<title>Laporan Uji 2023</title>" in html
+    assert 'id="rincian-2023"' in html  # identifier made from the value, not the shortcode
+    assert re.search(r"<td[^>]*><a href=\"#jejak-anggaran-total-persen\"", html)
+
+
+def test_include_brings_in_the_other_file(rendered: dict[str, Path]) -> None:
+    assert "Pendahuluan" in _html_text(rendered["html"])
+    assert "Pendahuluan" in _docx_text(rendered["docx"])
+
+
+def test_crossrefs_are_numbered_in_document_order(rendered: dict[str, Path]) -> None:
+    html = rendered["html"].read_text(encoding="utf-8")
+    assert '<a href="#tbl-anggaran" class="rujukan">Tabel 1</a>' in html
+    assert '<a href="#fig-tren" class="rujukan">Gambar 1</a>' in html
+    assert '<a href="#tbl-sasaran" class="rujukan">Tabel 2</a>' in html
+    assert '<table id="tbl-anggaran">' in html
+    assert '<figure id="fig-tren">' in html
+    assert '<span class="label-keterangan">Tabel 1:</span> Realisasi anggaran' in html
+    pdf = _pdf_text(rendered)
+    assert "Tabel 1: Realisasi anggaran tahun 2023" in pdf
+    assert "Gambar 1: Tren capaian 2023" in pdf
+    assert "Tabel 2: Capaian sasaran strategis" in pdf
+    typ = rendered["typ"].read_text(encoding="utf-8")
+    assert "#link(<tbl-anggaran>)[Tabel 1]" in typ
+    docx = _docx_text(rendered["docx"])
+    assert "Tabel 1" in docx and "Gambar 1" in docx
+
+
+def test_html_table_fragment_gets_caption_and_number(rendered: dict[str, Path]) -> None:
+    html = rendered["html"].read_text(encoding="utf-8")
+    figure = re.search(r'<figure id="tbl-sasaran" class="tabel-html">(.*?)</figure>', html, re.S)
+    assert figure is not None
+    assert "Tabel 2:" in figure.group(1)
+    assert '<table class="gt">' in figure.group(1)
+
+
+def test_conditional_content(rendered: dict[str, Path]) -> None:
+    html = _html_text(rendered["html"])
+    pdf = _pdf_text(rendered)
+    docx = _docx_text(rendered["docx"])
+    assert "hanya tampil di HTML" in html
+    assert "hanya tampil di HTML" not in pdf and "hanya tampil di HTML" not in docx
+    assert "tampil di PDF dan DOCX" in pdf and "tampil di PDF dan DOCX" in docx
+    assert "tampil di PDF dan DOCX" not in html
+
+
+def test_pagebreak(rendered: dict[str, Path]) -> None:
+    typ = rendered["typ"].read_text(encoding="utf-8")
+    assert "#pagebreak()" in typ
+    assert '<w:br w:type="page"/>' in _docx_xml(rendered["docx"])
+    assert 'class="pemisah-halaman"' in rendered["html"].read_text(encoding="utf-8")
+
+
+def test_front_matter_lists_and_roman_page_numbers(rendered: dict[str, Path]) -> None:
+    typ = rendered["typ"].read_text(encoding="utf-8")
+    assert 'numbering: "i"' in typ
+    assert '#set page(numbering: "1")' in typ
+    assert "#daftar-isi(3)" in typ and '#daftar-keterangan("tbl-")' in typ
+    pdf = _pdf_text(rendered)
+    for label in ("Daftar Isi", "Daftar Tabel", "Daftar Gambar", "Halaman"):
+        assert label in pdf
+    html = _html_text(rendered["html"])
+    for label in ("Daftar Isi", "Daftar Tabel", "Daftar Gambar"):
+        assert label in html
+    assert 'w:instrText xml:space="preserve"> TOC' in _docx_xml(rendered["docx"])
+
+
+def test_html_is_self_contained(rendered: dict[str, Path]) -> None:
+    html = rendered["html"].read_text(encoding="utf-8")
+    external = re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I)
+    assert external == []
+    assert not re.search(r"@import|url\(\s*['\"]?https?:", html, re.I)
+    assert "data:image/svg+xml" in html  # the figure is inlined
+    assert "<style" in html and "<link" not in html
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_placeholder_leftovers(rendered: dict[str, Path], fmt: str) -> None:
+    if fmt == "html":
+        text = _html_text(rendered["html"])
+    elif fmt == "pdf":
+        text = _pdf_text(rendered) + rendered["typ"].read_text(encoding="utf-8")
+    else:
+        text = _docx_text(rendered["docx"])
+    assert "{{<" not in text
+    assert not re.search(r"\bnan\b", text, re.I)
+    assert not re.search(r"\bNone\b", text)
+    assert not re.search(r"QZ[VEBF]\d{6}ZQ", text)
+
+
+def test_render_is_deterministic(rendered: dict[str, Path], tmp_path: Path) -> None:
+    again = render_project(DASAR, tmp_path, formats=FORMATS, basename="laporan")
+    for fmt in FORMATS:
+        assert again[fmt].read_bytes() == rendered[fmt].read_bytes(), fmt
+
+
+# -- errors -----------------------------------------------------------------------------------
+
+
+def test_unknown_variable_names_file_and_line(tmp_path: Path) -> None:
+    with pytest.raises(RenderError) as info:
+        render_project(FIXTURES / "variabel_tak_dikenal", tmp_path, formats=("html",))
+    message = str(info.value)
+    assert "variabel tidak dikenal: 'anggaran.tidak_ada'" in message
+    assert "variabel_tak_dikenal/bab1.qmd baris 9" in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_include_cycle_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RenderError, match="include melingkar") as info:
+        render_project(FIXTURES / "include_melingkar", tmp_path, formats=("html",))
+    assert "bagian/b.qmd baris 3" in str(info.value)
+
+
+def test_missing_include_is_an_error(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p", {"index.qmd": "# A\n\n{{< include tidak-ada.qmd >}}\n"})
+    with pytest.raises(RenderError, match=r"berkas include tidak ditemukan: .*tidak-ada\.qmd"):
+        render_project(project, tmp_path / "out", formats=("html",))
+
+
+def test_unknown_reference_names_file_and_line(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p", {"index.qmd": "# A\n\nLihat @tbl-hilang.\n"})
+    with pytest.raises(RenderError) as info:
+        render_project(project, tmp_path / "out", formats=("html",))
+    assert "rujukan tidak dikenal: '@tbl-hilang' (p/index.qmd baris 3)" in str(info.value)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == []  # nothing half-written
+
+
+def test_failure_in_a_later_format_writes_nothing(tmp_path: Path) -> None:
+    text = (
+        "# A\n\nLihat @tbl-x.\n\n::: {#tbl-x}\n```{=html}\n"
+        "<table><tr><td>1</td></tr></table>\n```\n\n"
+        "Keterangan.\n:::\n"
+    )
+    project = _project(tmp_path / "p", {"index.qmd": text})
+    out = tmp_path / "out"
+    with pytest.raises(RenderError, match=r"'#tbl-x' hanya berisi HTML.*p/index.qmd baris 5"):
+        render_project(project, out, formats=("html", "pdf"))
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        ("Teks {{< var >}}.\n", r"'var' memerlukan tepat satu kunci \(p/index.qmd baris 1\)"),
+        ("Teks {{< meta title >}}.\n", r"shortcode 'meta' tidak didukung"),
+        ("Teks {{< entah >}}.\n", r"shortcode tidak dikenal: 'entah'"),
+        ("Teks {{< var tahun\n", r"shortcode tidak ditutup:.*baris 1"),
+        ("Teks {{< pagebreak >}} di tengah.\n", r"'pagebreak' harus berdiri sendiri"),
+        (
+            "- butir\n\n    {{< pagebreak >}}\n",
+            r"'pagebreak' harus berada di tingkat teratas .*baris 3",
+        ),
+        (
+            "::: {.kotak}\n{{< mulai-isi >}}\n:::\n",
+            r"'mulai-isi' harus berada di tingkat teratas .*baris 2",
+        ),
+        (
+            "{{< daftar-tabel >}}\n\n{{< daftar-tabel >}}\n",
+            r"'daftar-tabel' hanya boleh dipakai sekali",
+        ),
+        ('::: {.content-visible when-format="hmtl"}\nx\n:::\n', r"format tidak dikenal .*'hmtl'"),
+        ("Lihat @sec-a.\n", r"jenis rujukan tidak didukung: '@sec-a'"),
+        ("---\njudul: [\n---\n# A\n", r"front matter YAML tidak valid"),
+        (
+            "![Grafik](tidak-ada.svg){#fig-a}\n",
+            r"berkas gambar tidak ditemukan: tidak-ada.svg \(p/index.qmd baris 1\)",
+        ),
+        ("![Grafik](https://contoh.go.id/a.png)\n", r"gambar harus berupa berkas lokal"),
+        ("| a |\n|---|\n| 1 |\n\n: {#tbl-a}\n", r"'#tbl-a' tidak memiliki keterangan"),
+        (
+            "| a |\n|---|\n| 1 |\n\n: A {#tbl-a}\n\n| b |\n|---|\n| 2 |\n\n: B {#tbl-a}\n",
+            r"label ganda",
+        ),
+    ],
+)
+def test_source_problems_are_reported(tmp_path: Path, text: str, pattern: str) -> None:
+    project = _project(tmp_path / "p", {"index.qmd": text})
+    with pytest.raises(RenderError, match=pattern):
+        render_project(project, tmp_path / "out", formats=("html", "pdf", "docx"))
+
+
+def test_missing_render_list_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "_quarto.yml").write_text("title: Tanpa daftar\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="'project: render:' tidak ada"):
+        render_project(tmp_path, tmp_path / "out")
+
+
+def test_unknown_format_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RenderError, match="format keluaran tidak dikenal: 'epub'"):
+        render_project(DASAR, tmp_path, formats=("epub",))
+
+
+def test_variables_argument_overrides_file(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p", {"index.qmd": "# A\n\nTahun {{< var tahun >}}.\n"})
+    out = render_project(
+        project, tmp_path / "out", formats=("html",), variables={"tahun": {"text": "2030"}}
+    )
+    assert ">2030</span>" in out["html"].read_text(encoding="utf-8")
+
+
+def test_float_variable_is_rejected(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p", {"index.qmd": "# A\n"}, variables="persen: 96.53\n")
+    with pytest.raises(RenderError, match="'persen' berupa bilangan pecahan"):
+        render_project(project, tmp_path / "out", formats=("html",))
+
+
+def test_escaped_shortcode_is_shown_literally(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p", {"index.qmd": "# A\n\nTulis `{{{< var tahun >}}}`.\n"})
+    out = render_project(project, tmp_path / "out", formats=("html",))
+    assert "<code>{{&lt; var tahun &gt;}}</code>" in out["html"].read_text(encoding="utf-8")
+
+
+def test_figure_div_span_visibility_and_plain_at_words(tmp_path: Path) -> None:
+    shutil.copy(DASAR / "gambar" / "tren.svg", tmp_path / "tren.svg")
+    text = (
+        '# A\n\nTeks [khusus PDF]{.content-visible when-format="pdf"} dan '
+        '[khusus HTML]{.content-visible when-format="html"}.\n\n'
+        "::: {#fig-div}\n![](tren.svg)\n\nKeterangan gambar.\n:::\n\n"
+        "Lihat [@fig-div] dan -@fig-div. Salam @budi.\n"
+    )
+    project = _project(tmp_path, {"index.qmd": text})
+    out = render_project(project, tmp_path / "out", formats=FORMATS, keep_intermediate=True)
+    html = out["html"].read_text(encoding="utf-8")
+    assert "khusus HTML" in html and "khusus PDF" not in html
+    assert re.search(r'<figure id="fig-div">.*Gambar 1:.*Keterangan gambar', html, re.S)
+    assert '<a href="#fig-div" class="rujukan">1</a>' in html
+    assert "Salam @budi." in html
+    pdf = _pdf_text(out)
+    assert "khusus PDF" in pdf and "khusus HTML" not in pdf
+    assert "Gambar 1: Keterangan gambar." in pdf and "Salam @budi." in pdf
+
+
+def test_pdf_table_cells_starting_with_markup_stay_text(tmp_path: Path) -> None:
+    text = "| a | b |\n|---|---|\n| - 5 | = x |\n| 1. y | + z |\n\n: Sel {#tbl-sel}\n"
+    project = _project(tmp_path / "p", {"index.qmd": text})
+    out = render_project(project, tmp_path / "out", formats=("pdf",), keep_intermediate=True)
+    typ = out["typ"].read_text(encoding="utf-8")
+    assert "[\\- 5]" in typ and "[\\= x]" in typ and "[1\\. y]" in typ and "[\\+ z]" in typ
+
+
+# -- quarto and renderer choice ------------------------------------------------------------
+
+
+def test_quarto_command() -> None:
+    command = quarto_command(
+        Path("report"), Path("build/2023"), ["html", "pdf", "docx"], {"tahun": 2023, "draf": False}
+    )
+    assert command == [
+        "quarto",
+        "render",
+        "report",
+        "--output-dir",
+        "build/2023",
+        "--to",
+        "html,typst,docx",
+        "-P",
+        "tahun:2023",
+        "-P",
+        "draf:false",
+    ]
+    with pytest.raises(RenderError, match="format keluaran tidak dikenal"):
+        quarto_command(Path("r"), Path("o"), ["odt"], {})
+
+
+def test_choose_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert choose_renderer("builtin") == "builtin"
+    assert choose_renderer("auto") == "builtin"
+    assert choose_renderer(" AUTO ") == "builtin"
+    with pytest.raises(RenderError, match="tidak ditemukan di PATH"):
+        choose_renderer("quarto")
+    with pytest.raises(RenderError, match="RENDERER tidak dikenal: 'pandoc'"):
+        choose_renderer("pandoc")
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/quarto")
+    assert choose_renderer("auto") == "quarto"
+    assert choose_renderer("quarto") == "quarto"
+    assert choose_renderer("builtin") == "builtin"
