@@ -36,7 +36,7 @@ from lakip_calc.formats import bulatkan, format_angka, parse_angka_tercetak
 from lakip_calc.loader import BARIS, DataTahun
 from lakip_calc.terbilang import baca_terbilang, normalisasi_terbilang, terbilang
 
-__all__ = ["KOLOM", "rekonsiliasi", "cocok_presisi", "ringkasan", "CEK"]
+__all__ = ["KOLOM", "rekonsiliasi", "cocok_presisi", "ringkasan", "CEK", "angka_rekonsiliasi"]
 
 KOLOM = [
     "check",
@@ -386,3 +386,22 @@ def ringkasan(df: pd.DataFrame, n: int = 5) -> tuple[int, int, list[str]]:
         for r in top.to_dict("records")
     ]
     return cocok, len(selisih), teks
+
+
+def angka_rekonsiliasi(data: DataTahun, df: pd.DataFrame) -> KumpulanAngka:
+    """The reconciliation's own counts, as numbers the report quotes."""
+    from lakip_calc.angka import Sumber
+
+    code = "lakip_calc.rekonsiliasi:angka_rekonsiliasi"
+    terbit = data["angka_terbit"]
+    berkas = data.berkas_tabel("angka_terbit")
+    sel = [Sumber(berkas, int(r), "tercetak") for r in terbit[BARIS]]
+    k = KumpulanAngka()
+    k.tambah("rekonsiliasi.jumlah_angka_terbit", len(terbit), "angka",
+             "banyaknya angka tercetak di dokumen sumber yang dicatat (angka_terbit.csv)", sel, code)
+    k.tambah("rekonsiliasi.jumlah_cek", len(df), "cek", "banyaknya cek rekonsiliasi", sel, code)
+    k.tambah("rekonsiliasi.jumlah_cocok", int((df["verdict"] == "cocok").sum()), "cek",
+             "banyaknya cek dengan hasil cocok", sel, code)
+    k.tambah("rekonsiliasi.jumlah_selisih", int((df["verdict"] == "selisih").sum()), "cek",
+             "banyaknya cek dengan hasil selisih (kontradiksi)", sel, code)
+    return k

@@ -1,0 +1,265 @@
+"""Write report tables and charts to files: the only module of tables/charts that does I/O.
+
+Every file is written whole to a temporary file in the target folder and then
+moved into place with :func:`os.replace`, so a reader never sees half a file.
+Outputs are deterministic: the same table or chart gives the same bytes.
+
+Per table (:class:`~lakip_calc.tabel.TabelLaporan`):
+
+- ``<id>.csv``: the tidy ``data`` layer (UTF-8, ``\\n`` line endings);
+- ``<id>.html``: a great-tables fragment (scoped ``<style>`` block, no external
+  URL) in which every computed number is ``<span class="angka" data-key="KEY">``;
+- ``<id>.md``: a Pandoc pipe table of ``tampil`` followed by its caption line
+  ``: <judul> {#<id>}``; cell text is escaped so that data can never inject
+  Markdown.
+
+Per chart: ``<id>.svg`` and ``<id>.png`` (200 dpi) without dates or software
+stamps.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+from great_tables import GT, loc, style
+from matplotlib.figure import Figure
+
+from lakip_calc.tabel import TabelLaporan
+
+__all__ = [
+    "tulis_tabel",
+    "tulis_grafik",
+    "tabel_html",
+    "tabel_markdown",
+    "tabel_csv",
+    "kolom_angka",
+    "escape_markdown",
+]
+
+_DPI_PNG = 200
+
+#: A displayed number: optional sign, optional Rp, grouped thousands, decimals, optional %.
+_TEKS_ANGKA = re.compile(r"[-+]?(Rp)?\d{1,3}(\.\d{3})*(,\d+)?%?")
+_KOSONG = {"", "-"}
+
+#: Characters that Pandoc Markdown could read as markup inside a table cell. Every one
+#: is ASCII punctuation, which Pandoc accepts backslash-escaped.
+_MD_KHUSUS = re.compile(r"([\\|*_<>$#@\[\]`~^{}])")
+
+_IMPORT_CSS = re.compile(r"@import\s+url\([^)]*\)\s*;?\s*")
+_URL_LUAR = re.compile(r"https?://", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- atomic write
+
+
+def _tulis_atomik(path: Path, isi: bytes) -> Path:
+    """Write ``isi`` to ``path`` through a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(isi)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def kolom_angka(t: TabelLaporan) -> list[str]:
+    """Columns whose shown cells are all numbers (or ``-``/empty): right-aligned.
+
+    A column qualifies when at least one cell is a number and every other cell
+    is empty or ``-``; codes such as ``1.2.1`` are not numbers.
+    """
+    hasil = []
+    for k in t.tampil.columns:
+        sel = [str(v).strip() for v in t.tampil[k]]
+        isi = [s for s in sel if s not in _KOSONG]
+        if isi and all(_TEKS_ANGKA.fullmatch(s) for s in isi):
+            hasil.append(k)
+    return hasil
+
+
+def tabel_csv(t: TabelLaporan) -> bytes:
+    """The tidy ``data`` layer as CSV bytes (UTF-8, ``\\n``, no index)."""
+    return t.data.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def _sel_html(teks: object, kunci: object) -> str:
+    isi = html.escape(str(teks), quote=True)
+    k = str(kunci)
+    if not k:
+        return isi
+    return f'<span class="angka" data-key="{html.escape(k, quote=True)}">{isi}</span>'
+
+
+def _baris(t: TabelLaporan, *tingkat: str) -> list[int]:
+    return [i for i, v in enumerate(t.tingkat or []) if v in tingkat]
+
+
+def tabel_html(t: TabelLaporan) -> str:
+    """The great-tables HTML fragment of a table.
+
+    Cells are escaped here and wrapped as
+    ``<span class="angka" data-key="KEY">TEXT</span>`` when they carry a key;
+    :meth:`GT.fmt_passthrough` with ``escape=False`` then passes them through.
+    The title, column labels and note are escaped by great-tables. CSS stays in
+    the fragment's ``<style>`` block scoped by the table id (``inline_css``
+    would need the optional ``css-inline`` package); any ``@import`` is removed
+    so the fragment loads nothing from outside.
+    """
+    sel = pd.DataFrame(
+        {
+            k: [_sel_html(v, c) for v, c in zip(t.tampil[k], t.kunci[k], strict=True)]
+            for k in t.tampil.columns
+        },
+        columns=list(t.tampil.columns),
+        dtype=object,
+    )
+    kanan = kolom_angka(t)
+    kiri = [k for k in t.tampil.columns if k not in kanan]
+    gt = (
+        GT(sel, id=t.id, locale="id")
+        .fmt_passthrough(escape=False)
+        .tab_header(title=t.judul)
+        .tab_options(
+            table_font_names=["DejaVu Sans", "Segoe UI", "Helvetica", "Arial", "sans-serif"],
+            table_font_size="13px",
+            table_width="100%",
+            heading_align="left",
+            heading_title_font_size="14px",
+            column_labels_font_weight="bold",
+            column_labels_background_color="#F2F4F6",
+            data_row_padding="4px",
+            table_body_hlines_color="#E3E6EA",
+            source_notes_font_size="11px",
+        )
+    )
+    # Multi-line names: keep every cell of a row on its first line.
+    gt = gt.tab_style(style.text(v_align="top"), loc.body())
+    if kanan:
+        gt = gt.cols_align("right", columns=kanan)
+        gt = gt.tab_style(style.css("white-space: nowrap;"), loc.body(columns=kanan))
+    if kiri:
+        gt = gt.cols_align("left", columns=kiri)
+    tebal = _baris(t, "program", "total")
+    if tebal:
+        gt = gt.tab_style(style.text(weight="bold"), loc.body(rows=tebal))
+    total = _baris(t, "total")
+    if total:
+        gt = gt.tab_style(style.fill(color="#F2F4F6"), loc.body(rows=total))
+    tingkat = set(t.tingkat or [])
+    if "program" in tingkat and len(t.tampil.columns) > 1:
+        nama = t.tampil.columns[1]
+        for lv, em in (("kegiatan", "1.2em"), ("sub_kegiatan", "2.4em")):
+            rows = _baris(t, lv)
+            if rows:
+                gt = gt.tab_style(
+                    style.css(f"padding-left: {em};"), loc.body(columns=nama, rows=rows)
+                )
+    if t.catatan:
+        gt = gt.tab_source_note(t.catatan)
+    teks = _IMPORT_CSS.sub("", gt.as_raw_html())
+    return teks if teks.endswith("\n") else teks + "\n"
+
+
+def escape_markdown(teks: object) -> str:
+    """Escape a cell's text so that Pandoc reads it literally inside a pipe table.
+
+    >>> escape_markdown("a|b *c* <d> $e")
+    'a\\\\|b \\\\*c\\\\* \\\\<d\\\\> \\\\$e'
+    """
+    s = " ".join(str(teks).split())
+    return _MD_KHUSUS.sub(r"\\\1", s)
+
+
+def tabel_markdown(t: TabelLaporan) -> str:
+    """A Pandoc pipe table of ``tampil`` followed by the caption line ``: judul {#id}``.
+
+    Numeric columns are right-aligned; program and total rows are bold. The
+    dashes of the separator line follow the content width (capped) so that
+    Pandoc gives long-text columns more room.
+    """
+    kolom = list(t.tampil.columns)
+    kanan = set(kolom_angka(t))
+    tebal = set(_baris(t, "program", "total"))
+    kepala = [escape_markdown(k) for k in kolom]
+    badan = []
+    for i, rec in enumerate(t.tampil.itertuples(index=False, name=None)):
+        sel = [escape_markdown(v) for v in rec]
+        if i in tebal:
+            sel = [f"**{s}**" if s else s for s in sel]
+        badan.append(sel)
+    pemisah = []
+    for j, k in enumerate(kolom):
+        lebar = max([len(kepala[j])] + [len(b[j]) for b in badan])
+        n = max(3, min(lebar, 40))
+        pemisah.append("-" * (n - 1) + ":" if k in kanan else "-" * n)
+    baris = ["| " + " | ".join(kepala) + " |", "|" + "|".join(pemisah) + "|"]
+    baris += ["| " + " | ".join(b) + " |" for b in badan]
+    baris += ["", f": {escape_markdown(t.judul)} {{#{t.id}}}", ""]
+    return "\n".join(baris)
+
+
+def tulis_tabel(t: TabelLaporan, folder: Path) -> dict[str, Path]:
+    """Write ``<id>.csv``, ``<id>.html`` and ``<id>.md`` of a table into ``folder``.
+
+    Returns
+    -------
+    dict[str, Path]
+        ``{"csv": ..., "html": ..., "md": ...}``.
+    """
+    folder = Path(folder)
+    return {
+        "csv": _tulis_atomik(folder / f"{t.id}.csv", tabel_csv(t)),
+        "html": _tulis_atomik(folder / f"{t.id}.html", tabel_html(t).encode("utf-8")),
+        "md": _tulis_atomik(folder / f"{t.id}.md", tabel_markdown(t).encode("utf-8")),
+    }
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def tulis_grafik(id: str, fig: Figure, folder: Path) -> dict[str, Path]:
+    """Write ``<id>.svg`` and ``<id>.png`` (200 dpi) with deterministic bytes; close ``fig``.
+
+    SVG carries no date or creator and its internal ids are salted with the
+    chart id (``svg.hashsalt``); PNG carries no software stamp.
+
+    Returns
+    -------
+    dict[str, Path]
+        ``{"svg": ..., "png": ...}``.
+    """
+    folder = Path(folder)
+    try:
+        with matplotlib.rc_context({"svg.hashsalt": id, "svg.fonttype": "path"}):
+            svg = io.BytesIO()
+            fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+            png = io.BytesIO()
+            fig.savefig(png, format="png", dpi=_DPI_PNG, metadata={"Software": None})
+        return {
+            "svg": _tulis_atomik(folder / f"{id}.svg", svg.getvalue()),
+            "png": _tulis_atomik(folder / f"{id}.png", png.getvalue()),
+        }
+    finally:
+        plt.close(fig)

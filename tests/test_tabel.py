@@ -1,0 +1,318 @@
+"""Report tables (lakip_calc.tabel) and their files (lakip_calc.tulis), on the real 2023 data."""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from lakip_calc.hitung import hitung_semua
+from lakip_calc.loader import muat_tahun
+from lakip_calc.rekonsiliasi import rekonsiliasi
+from lakip_calc.tabel import TabelLaporan, semua_tabel
+from lakip_calc.tulis import escape_markdown, tabel_html, tabel_markdown, tulis_tabel
+
+ID_TETAP = [
+    "tbl-perjanjian-kinerja",
+    "tbl-alokasi-anggaran",
+    "tbl-skala-predikat",
+    "tbl-capaian-kinerja",
+    "tbl-sasaran-ss1",
+    "tbl-sasaran-ss2",
+    "tbl-sasaran-ss3",
+    "tbl-keluaran",
+    "tbl-psks",
+    "tbl-realisasi-anggaran",
+    "tbl-efisiensi",
+    "tbl-bobot-fisik",
+    "tbl-rekonsiliasi-ringkas",
+    "tbl-rekonsiliasi",
+]
+
+#: Words a rendered table must never contain (STYLE.md).
+_BOCOR = re.compile(r"\b(nan|NaN|None|NaT|<NA>|null)\b")
+
+
+@pytest.fixture(scope="module")
+def bahan():
+    data = muat_tahun(2023)
+    angka = hitung_semua(data)
+    return data, angka, rekonsiliasi(data, angka)
+
+
+@pytest.fixture(scope="module")
+def tabel(bahan) -> dict[str, TabelLaporan]:
+    return {t.id: t for t in semua_tabel(*bahan)}
+
+
+def _sel(t: TabelLaporan):
+    for kolom in t.tampil.columns:
+        for i in range(len(t.tampil)):
+            yield i, kolom, t.tampil.at[i, kolom], t.kunci.at[i, kolom], t.data.at[i, kolom]
+
+
+def test_id_tetap_dan_unik(bahan):
+    ids = [t.id for t in semua_tabel(*bahan)]
+    assert ids == ID_TETAP
+    assert len(set(ids)) == len(ids)
+
+
+def test_lapisan_sebentuk(tabel):
+    for t in tabel.values():
+        assert t.data.shape == t.tampil.shape == t.kunci.shape, t.id
+        assert list(t.data.columns) == list(t.tampil.columns) == list(t.kunci.columns)
+        assert t.tingkat is None or len(t.tingkat) == len(t.tampil)
+        assert t.judul and len(t.tampil) > 0
+
+
+def test_realisasi_anggaran_semua_tingkat_dan_jumlah(tabel, bahan):
+    _, angka, _ = bahan
+    t = tabel["tbl-realisasi-anggaran"]
+    assert len(t.tampil) == 6 + 13 + 29 + 1
+    assert [t.tingkat.count(v) for v in ("program", "kegiatan", "sub_kegiatan", "total")] == [
+        6,
+        13,
+        29,
+        1,
+    ]
+    akhir = t.tampil.iloc[-1]
+    assert akhir["Program/Kegiatan/Sub Kegiatan"] == "Jumlah"
+    assert akhir["Pagu (Rp)"] == angka["anggaran.total.pagu"].text == "Rp5.148.323.747"
+    assert t.kunci.iloc[-1]["Pagu (Rp)"] == "anggaran.total.pagu"
+    assert t.data.iloc[-1]["Pagu (Rp)"] == "5148323747"
+    # Tree order: every kegiatan follows its program, every sub kegiatan its kegiatan.
+    kode = list(t.data["Kode"])[:-1]
+    for sebelum, ini in zip(kode, kode[1:], strict=False):
+        if ini.count(".") > sebelum.count("."):
+            assert ini.startswith(sebelum + ".")
+
+
+def test_alokasi_anggaran(tabel, bahan):
+    _, angka, _ = bahan
+    t = tabel["tbl-alokasi-anggaran"]
+    assert list(t.tampil.columns) == ["Kode", "Program/Kegiatan/Sub Kegiatan", "Pagu (Rp)"]
+    assert len(t.tampil) == 49
+    assert t.tampil.iloc[-1]["Pagu (Rp)"] == angka["anggaran.total.pagu"].text
+
+
+def test_setiap_kunci_ada_dan_teksnya_sama(tabel, bahan):
+    _, angka, _ = bahan
+    n = 0
+    for t in tabel.values():
+        for i, kolom, tampil, kunci, mentah in _sel(t):
+            if not kunci:
+                continue
+            n += 1
+            assert kunci in angka, f"{t.id}[{i}, {kolom}]: kunci {kunci!r} tidak ada"
+            a = angka[kunci]
+            assert tampil == a.text, f"{t.id}[{i}, {kolom}]"
+            assert mentah == ("" if a.value is None else str(a.value))
+    assert n > 300
+
+
+def test_tidak_ada_nan_atau_none(tabel):
+    for t in tabel.values():
+        for teks in [t.judul, t.catatan, *t.tampil.columns]:
+            assert not _BOCOR.search(teks), (t.id, teks)
+        for lapis in (t.tampil, t.data, t.kunci):
+            for v in lapis.to_numpy().ravel():
+                assert isinstance(v, str), (t.id, v)
+                assert not _BOCOR.search(v), (t.id, v)
+
+
+def test_capaian_kinerja_baris_rata_rata(tabel, bahan):
+    _, angka, _ = bahan
+    t = tabel["tbl-capaian-kinerja"]
+    assert len(t.tampil) == 5 + 1
+    akhir = t.tampil.iloc[-1]
+    assert akhir["Sasaran Strategis"] == "Rata-rata capaian 5 indikator"
+    assert akhir["% Capaian"] == angka["kinerja.rata_rata_capaian"].text == "96,78%"
+    assert akhir["Predikat"] == angka["kinerja.rata_rata_predikat"].text
+    assert t.tingkat[-1] == "total"
+    ik3 = t.tampil.iloc[2]
+    assert (ik3["Target"], ik3["Realisasi"], ik3["% Capaian"]) == ("69", "68,23", "98,88%")
+
+
+def test_tabel_sasaran_semua_tahun(tabel, bahan):
+    _, angka, _ = bahan
+    ss1 = tabel["tbl-sasaran-ss1"]
+    assert list(ss1.tampil.columns) == [
+        "Indikator Kinerja",
+        "Target Awal RPJMD 2021",
+        "Target 2022",
+        "Realisasi 2022",
+        "Target 2023",
+        "Realisasi 2023",
+        "Capaian 2023",
+        "Capaian thd. target RPJMD",
+    ]
+    assert ss1.kunci.iloc[0]["Target 2022"] == "kinerja.IK1.riwayat.2022.target"
+    ss3 = tabel["tbl-sasaran-ss3"]
+    assert len(ss3.tampil) == 3
+    assert "Target 2021" in ss3.tampil.columns
+    assert (
+        ss3.tampil.iloc[0]["Capaian thd. target RPJMD"] == angka["kinerja.IK3.capaian_rpjmd"].text
+    )
+
+
+def test_skala_predikat_dari_konfigurasi(tabel):
+    t = tabel["tbl-skala-predikat"]
+    assert list(t.tampil["Rentang capaian"]) == [
+        "≥ 91%",
+        "76% s.d. < 91%",
+        "66% s.d. < 76%",
+        "51% s.d. < 66%",
+        "< 51%",
+    ]
+    assert list(t.tampil["Predikat"])[0] == "Sangat Tinggi"
+
+
+def test_keluaran_dan_psks(tabel):
+    kel = tabel["tbl-keluaran"]
+    assert "APBD Provinsi" in set(kel.tampil["Sub Kegiatan"])
+    assert kel.tampil.iloc[0]["Sub Kegiatan"] == "3.1.1 Penyediaan Permakanan"
+    # PKH has a target only: realisasi and capaian are "-" without a key.
+    pkh = kel.data.index[kel.tampil["Keluaran"].str.contains("PKH")][0]
+    assert kel.tampil.at[pkh, "Realisasi"] == "-" and kel.kunci.at[pkh, "Realisasi"] == ""
+    psks = tabel["tbl-psks"]
+    assert list(psks.tampil["No"]) == [str(i) for i in range(1, 8)]
+
+
+def test_bobot_fisik_jumlah(tabel, bahan):
+    _, angka, _ = bahan
+    t = tabel["tbl-bobot-fisik"]
+    assert len(t.tampil) == 29 + 1
+    akhir = t.tampil.iloc[-1]
+    assert akhir["Bobot × Fisik"] == angka["anggaran.total.persen_fisik"].text
+    assert akhir["Bobot"] == "100,00%"
+    bobot = sum(Decimal(v) for v in t.data["Bobot"][:-1])
+    assert abs(bobot - 1) < Decimal("1e-20")
+    assert t.tampil.iloc[2]["Bobot"] == "48,74%"  # 1.2.1 gaji: the largest weight
+
+
+def test_rekonsiliasi(tabel, bahan):
+    _, _, rekon = bahan
+    ringkas = tabel["tbl-rekonsiliasi-ringkas"]
+    akhir = ringkas.data.iloc[-1]
+    assert akhir["Pemeriksaan"] == "Jumlah"
+    assert int(akhir["Jumlah pemeriksaan"]) == len(rekon)
+    selisih = int((rekon["verdict"] == "selisih").sum())
+    assert int(akhir["Selisih"]) == selisih
+    assert sum(int(v) for v in ringkas.data["Jumlah pemeriksaan"][:-1]) == len(rekon)
+    daftar = tabel["tbl-rekonsiliasi"]
+    assert len(daftar.tampil) == selisih
+    assert "+16.334.000" in set(daftar.tampil["Selisih"])
+
+
+def test_rekonsiliasi_dari_csv_sama(bahan, tabel):
+    """The notebook reads reconciliation.csv back as text: the tables must not change."""
+    data, angka, rekon = bahan
+    teks = rekon.to_csv(index=False, lineterminator="\n")
+    kembali = pd.read_csv(io.StringIO(teks), dtype=str, keep_default_na=False)
+    ts = {t.id: t for t in semua_tabel(data, angka, kembali)}
+    for tid in ("tbl-rekonsiliasi-ringkas", "tbl-rekonsiliasi"):
+        assert ts[tid].tampil.equals(tabel[tid].tampil)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _tabel_jahat() -> TabelLaporan:
+    kolom = ["Uraian", "Nilai"]
+    tampil = pd.DataFrame(
+        {
+            "Uraian": ["a | b", "*x* dan _y_", "<script>alert(1)</script>", "$x$ #h @c \\n [l](u)"],
+            "Nilai": ["Rp1.000", "96,53%", "-", "12"],
+        },
+        dtype=object,
+    )
+    kunci = pd.DataFrame(
+        {"Uraian": [""] * 4, "Nilai": ["k.satu", "k.dua", "", "k.\"<x>'"]}, dtype=object
+    )
+    return TabelLaporan(
+        id="tbl-uji",
+        judul="Uji <b>judul</b> | *x*",
+        data=tampil.copy(),
+        tampil=tampil,
+        kunci=kunci[kolom],
+        catatan="catatan <i>x</i>",
+        tingkat=["", "", "", "total"],
+    )
+
+
+def test_markdown_di_escape():
+    md = tabel_markdown(_tabel_jahat())
+    assert "a \\| b" in md
+    assert "\\*x\\* dan \\_y\\_" in md
+    assert "\\<script\\>alert(1)\\</script\\>" in md
+    assert "\\$x\\$ \\#h \\@c \\\\n \\[l\\](u)" in md
+    assert "<script>" not in md
+    baris = md.splitlines()
+    assert baris[1].startswith("|---") and baris[1].endswith(":|")  # Nilai is right-aligned
+    assert baris[-1] == ": Uji \\<b\\>judul\\</b\\> \\| \\*x\\* {#tbl-uji}"
+    assert md.endswith("\n")
+
+
+def test_markdown_dibaca_pandoc_apa_adanya():
+    pypandoc = pytest.importorskip("pypandoc")
+    keluar = pypandoc.convert_text(tabel_markdown(_tabel_jahat()), "html", format="markdown")
+    assert '<table id="tbl-uji"' in keluar
+    assert "<script>" not in keluar and "<em>" not in keluar and "<a " not in keluar
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in keluar
+    assert "a | b" in keluar and "*x* dan _y_" in keluar
+    assert "<strong>12</strong>" in keluar  # total row in bold
+
+
+def test_escape_markdown_baris_baru():
+    assert escape_markdown("a\nb\r\nc") == "a b c"
+
+
+def test_html_fragmen():
+    h = tabel_html(_tabel_jahat())
+    assert h.startswith('<div id="tbl-uji"')
+    assert "<script>" not in h and "<b>" not in h and "<i>" not in h
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in h
+    assert '<span class="angka" data-key="k.satu">Rp1.000</span>' in h
+    assert 'data-key="k.&quot;&lt;x&gt;&#x27;"' in h
+    assert "http://" not in h and "https://" not in h and "@import" not in h
+
+
+def test_html_tabel_nyata(tabel, bahan):
+    _, angka, _ = bahan
+    for t in tabel.values():
+        h = tabel_html(t)
+        assert f'id="{t.id}"' in h
+        assert "http://" not in h and "https://" not in h and "@import" not in h
+        assert not _BOCOR.search(re.sub(r"<[^>]+>", " ", h))
+    h = tabel_html(tabel["tbl-realisasi-anggaran"])
+    teks = angka["anggaran.total.pagu"].text
+    assert f'<span class="angka" data-key="anggaran.total.pagu">{teks}</span>' in h
+    assert h.count('class="angka"') == 49 * 5
+
+
+def test_tulis_deterministik(tmp_path, tabel):
+    pilihan = [tabel[i] for i in ("tbl-realisasi-anggaran", "tbl-rekonsiliasi", "tbl-sasaran-ss3")]
+    pilihan.append(_tabel_jahat())
+    for t in pilihan:
+        a = tulis_tabel(t, tmp_path / "a")
+        b = tulis_tabel(t, tmp_path / "b")
+        c = tulis_tabel(t, tmp_path / "a")  # overwrite in place
+        assert set(a) == {"csv", "html", "md"}
+        for jenis in a:
+            assert a[jenis].name == f"{t.id}.{jenis}"
+            assert a[jenis].read_bytes() == b[jenis].read_bytes() == c[jenis].read_bytes()
+            assert b"\r\n" not in a[jenis].read_bytes()
+    # No temporary file is left behind.
+    assert sorted(p.name for p in (tmp_path / "a").iterdir() if p.name.startswith(".")) == []
+
+
+def test_csv_rapi(tmp_path, tabel):
+    t = tabel["tbl-realisasi-anggaran"]
+    p = tulis_tabel(t, tmp_path)["csv"]
+    kembali = pd.read_csv(p, dtype=str, keep_default_na=False)
+    assert list(kembali.columns) == list(t.data.columns)
+    assert kembali.iloc[-1]["Pagu (Rp)"] == "5148323747"
+    assert p.read_bytes().decode("utf-8").endswith("\n")
