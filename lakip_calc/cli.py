@@ -57,7 +57,13 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
     diam = bool(os.environ.get("CI"))
     lapor = (lambda _s: None) if diam else (lambda s: print(s, flush=True))
     print(_ringkasan_data(tahun, args.data))
-    h = bangun(tahun, data_dir=args.data, lapor=lapor, progress=not diam)
+    from lakip_calc.laporan import render_laporan
+
+    def render(data, staging):
+        lapor("      render laporan (HTML, PDF, DOCX) ...")
+        render_laporan(data, staging)
+
+    h = bangun(tahun, data_dir=args.data, lapor=lapor, progress=not diam, setelah_notebook=render)
     print(_ringkasan_bangun(h))
     return 0
 

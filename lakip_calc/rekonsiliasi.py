@@ -380,7 +380,11 @@ def ringkasan(df: pd.DataFrame, n: int = 5) -> tuple[int, int, list[str]]:
         return abs(sv - cv) / (abs(cv) if cv else Decimal(1))
 
     selisih["_bobot"] = selisih.apply(bobot, axis=1)
-    top = selisih.sort_values("_bobot", ascending=False, kind="stable").head(n)
+    top = (
+        selisih.sort_values("_bobot", ascending=False, kind="stable")
+        .drop_duplicates(subset=["key"])
+        .head(n)
+    )
     teks = [
         f"{r['location']}: {r['key']} tercetak {r['stated']!s}, hitungan {r['computed']!s}"
         for r in top.to_dict("records")

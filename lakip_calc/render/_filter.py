@@ -267,6 +267,11 @@ class _FormatFilter:
             return [A.string(token)]
         use = self.source.variables[token]
         value = use.value
+        if not value.angka:
+            # A bare string value (a name, a place) is text, not a traceable number.
+            if self.fmt == "pdf" and not plain:
+                return [A.raw_inline("typst", _typst_string(value.text))]
+            return A.text_inlines(value.text)
         if plain or self.fmt == "docx":
             return A.text_inlines(value.text)
         if self.fmt == "pdf":

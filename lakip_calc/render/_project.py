@@ -67,6 +67,9 @@ class VariableValue:
     text: str
     title: str | None = None
     href: str | None = None
+    #: A traceable number (shown as a span with ``data-key`` in HTML). Values
+    #: given as a mapping or an integer are; a bare string (a name) is plain text.
+    angka: bool = True
 
 
 @dataclass(frozen=True)
@@ -277,7 +280,7 @@ def flatten_variables(
     --------
     >>> values = flatten_variables({"a": {"b": "1"}, "c": {"text": "2", "title": "dua"}}, "x")
     >>> values["a.b"]
-    VariableValue(text='1', title=None, href=None)
+    VariableValue(text='1', title=None, href=None, angka=False)
     >>> values["c"].title
     'dua'
     """
@@ -305,7 +308,9 @@ def flatten_variables(
                 raise RenderError(f"variabel '{key}' kosong ({shown})")
             result.update(flatten_variables(value, shown, prefix=f"{key}."))
         else:
-            result[key] = VariableValue(text=_scalar_text(value, key, shown))
+            result[key] = VariableValue(
+                text=_scalar_text(value, key, shown), angka=not isinstance(value, str)
+            )
     return result
 
 

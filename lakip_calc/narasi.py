@@ -1,0 +1,421 @@
+"""Markdown fragments of the report, built from a year's text and numbers.
+
+Pure: every function returns Markdown text. Text from ``data/`` is untrusted:
+it is escaped so that it can never become Markdown, HTML, Typst or pandoc
+markup, and only two things survive from it: ``{{< var key >}}`` shortcodes
+(resolved later by the renderer into escaped values) and ``**bold**`` /
+``*italic*`` emphasis. Numbers never appear here as digits: they are
+``{{< var >}}`` references to ``numbers.json`` keys.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+from typing import Any
+
+from lakip_calc.angka import Angka, KumpulanAngka
+from lakip_calc.loader import DataTahun
+
+__all__ = [
+    "md_aman",
+    "var",
+    "slug",
+    "paragraf",
+    "daftar",
+    "fragmen_teks",
+    "fragmen_sasaran",
+    "fragmen_jejak",
+    "judul_tabel",
+    "blok_tabel",
+    "blok_gambar",
+]
+
+_VAR = re.compile(r"\{\{<\s*var\s+[A-Za-z0-9_.\-]+\s*>\}\}")
+_PUNCT = set(string.punctuation)
+
+
+def _escape_polos(teks: str) -> str:
+    return "".join("\\" + c if c in _PUNCT else c for c in teks)
+
+
+def md_aman(teks: Any) -> str:
+    """Escape untrusted text for Pandoc Markdown, keeping var shortcodes and emphasis.
+
+    >>> md_aman("<script>alert(1)</script> #1 *penting*")
+    '\\\\<script\\\\>alert\\\\(1\\\\)\\\\</script\\\\> \\\\#1 *penting*'
+    """
+    s = "" if teks is None else str(teks)
+    bagian = []
+    pos = 0
+    for m in _VAR.finditer(s):
+        bagian.append(_escape_polos(s[pos : m.start()]))
+        bagian.append(m.group(0))
+        pos = m.end()
+    bagian.append(_escape_polos(s[pos:]))
+    hasil = "".join(bagian)
+    # re-enable emphasis whose content is already escaped
+    hasil = re.sub(r"\\\*\\\*\\\*(.+?)\\\*\\\*\\\*", r"***\1***", hasil)
+    hasil = re.sub(r"\\\*\\\*(.+?)\\\*\\\*", r"**\1**", hasil)
+    hasil = re.sub(r"(?<![\\*])\\\*(?!\\\*)(.+?)\\\*", r"*\1*", hasil)
+    # no leading spaces (they would start a code block) and no hard line breaks
+    return "\n".join(b.strip() for b in hasil.splitlines())
+
+
+def var(key: str) -> str:
+    """The shortcode that inserts a number."""
+    return "{{< var " + key + " >}}"
+
+
+def slug(key: str) -> str:
+    """Anchor id of a number in the Jejak Angka appendix."""
+    return "jejak-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
+def paragraf(teks: Any) -> str:
+    """Escaped paragraphs (blank-line separated) from data text."""
+    if isinstance(teks, list):
+        return "\n\n".join(md_aman(t) for t in teks)
+    return "\n\n".join(md_aman(p) for p in re.split(r"\n\s*\n", str(teks).strip()) if p.strip())
+
+
+def daftar(butir: Iterable[Any], bernomor: bool = False) -> str:
+    """A Markdown list of escaped items."""
+    out = []
+    for i, b in enumerate(butir, 1):
+        tanda = f"{i}." if bernomor else "-"
+        out.append(f"{tanda} {md_aman(b)}")
+    return "\n".join(out)
+
+
+def _pohon(nodes: list[dict], level: int = 0) -> list[str]:
+    out = []
+    for n in nodes:
+        out.append("    " * level + f"- {md_aman(n.get('nama', ''))}")
+        out += _pohon(n.get("bawahan") or [], level + 1)
+    return out
+
+
+def judul_tabel(md_tabel: str) -> str:
+    """The caption of a table written by ``tulis.tabel_markdown`` (its last caption line)."""
+    for baris in reversed(md_tabel.strip().splitlines()):
+        if baris.startswith(": "):
+            return re.sub(r"\s*\{#[^}]+\}\s*$", "", baris[2:])
+    return ""
+
+
+def blok_tabel(tid: str, judul_md: str, dasar: str = "../tables") -> str:
+    """A table in every format: the great-tables fragment in HTML, the pipe table elsewhere."""
+    return (
+        '::: {.content-visible when-format="html"}\n'
+        f"::: {{#{tid}}}\n"
+        "```{=html}\n"
+        f"{{{{< include {dasar}/{tid}.html >}}}}\n"
+        "```\n\n"
+        f"{judul_md}\n"
+        ":::\n"
+        ":::\n\n"
+        '::: {.content-visible unless-format="html"}\n'
+        f"{{{{< include {dasar}/{tid}.md >}}}}\n"
+        ":::\n"
+    )
+
+
+def blok_gambar(gid: str, judul_md: str, dasar: str = "_hasil/charts") -> str:
+    """A numbered figure (SVG; image paths are relative to the render-list file)."""
+    return f"![{judul_md}]({dasar}/{gid}.svg){{#{gid}}}\n"
+
+
+def _kepala(profil: dict) -> dict:
+    return profil.get("kepala", {}) or {}
+
+
+def tanda_tangan(profil: dict, tahun_ttd: Any) -> str:
+    """Signature block as a Pandoc line block."""
+    k = _kepala(profil)
+    ttd = profil.get("penandatanganan", {}) or {}
+    baris = [
+        f"{md_aman(ttd.get('tempat', ''))}, {md_aman(ttd.get('bulan', ''))} {md_aman(tahun_ttd)}",
+        md_aman(k.get("jabatan_tercetak", "Kepala Dinas")),
+        md_aman(k.get("jabatan_tercetak_baris_kedua", "")),
+        "",
+        "",
+        f"**{md_aman(k.get('nama', ''))}**",
+        md_aman(k.get("pangkat", "")),
+        f"NIP\\. {md_aman(k.get('nip', ''))}",
+    ]
+    return "::: {.tanda-tangan}\n" + "\n".join(f"| {b}" for b in baris) + "\n:::\n"
+
+
+def fragmen_teks(data: DataTahun) -> dict[str, str]:
+    """The text sections of the report, escaped, keyed by fragment name."""
+    t = data.teks
+    profil = t.get("profil", {}) or {}
+    renstra = t.get("renstra", {}) or {}
+    org = t.get("organisasi", {}) or {}
+    penutup = t.get("penutup", {}) or {}
+    f: dict[str, str] = {}
+    for nama in (
+        "kata_pengantar", "ikhtisar_eksekutif", "latar_belakang", "isu_strategis", "sistematika",
+        "rencana_strategis", "tujuan_pengantar", "perjanjian_kinerja", "teknis_pengukuran",
+        "metodologi", "definisi_ppks", "akip",
+    ):
+        if isinstance(t.get(nama), str):
+            f[nama] = _md_berdaftar(t[nama])
+    ttd_tahun = (profil.get("penandatanganan") or {}).get("tahun", "")
+    f["tanda_tangan"] = tanda_tangan(profil, ttd_tahun)
+
+    # Bab I: organisation
+    o = [paragraf(org.get("dasar", []))]
+    if org.get("struktur_pengantar"):
+        o.append(md_aman(org["struktur_pengantar"]))
+    o.append("\n".join(_pohon(org.get("struktur", []))))
+    f["struktur_organisasi"] = "\n\n".join(o) + "\n"
+    tf = [paragraf(org.get("tugas_fungsi_pengantar", []))] if org.get("tugas_fungsi_pengantar") else []
+    for u in org.get("tugas_fungsi", []):
+        tf.append(f"**{md_aman(u.get('unit', ''))}**")
+        if u.get("tugas"):
+            tf.append(md_aman(u["tugas"]))
+        if u.get("pengantar"):
+            tf.append(md_aman(u["pengantar"]))
+        if u.get("fungsi"):
+            tf.append(daftar(u["fungsi"]))
+    f["tugas_fungsi"] = "\n\n".join(tf) + "\n"
+
+    # Bab II: Renstra
+    r = []
+    if renstra.get("visi_pengantar"):
+        r.append(md_aman(renstra["visi_pengantar"]))
+    r.append(f"> **{md_aman(renstra.get('visi', ''))}**")
+    if renstra.get("makna_visi_pengantar"):
+        r.append(md_aman(renstra["makna_visi_pengantar"]))
+    for m in renstra.get("makna_visi", []):
+        r.append(f"*{md_aman(m.get('judul', ''))}*: {md_aman(m.get('uraian', ''))}")
+    f["visi"] = "\n\n".join(r) + "\n"
+    m = [md_aman(renstra["misi_pengantar"])] if renstra.get("misi_pengantar") else []
+    for i, mi in enumerate(renstra.get("misi", []), 1):
+        m.append(f"{i}. **{md_aman(mi.get('teks', ''))}**\n\n    {md_aman(mi.get('makna', ''))}")
+    f["misi"] = "\n\n".join(m) + "\n"
+    f["tujuan"] = daftar((x.get("teks", "") for x in renstra.get("tujuan", [])), bernomor=True) + "\n"
+    s = [md_aman(renstra["sasaran_renstra_pengantar"])] if renstra.get("sasaran_renstra_pengantar") else []
+    tujuan = {x.get("nomor"): x.get("teks", "") for x in renstra.get("tujuan", [])}
+    for i, sr in enumerate(renstra.get("sasaran_renstra", []), 1):
+        s.append(f"{i}. {md_aman(sr.get('judul_tercetak') or tujuan.get(sr.get('tujuan'), ''))}\n")
+        s.append("\n".join(f"    - {md_aman(b)}" for b in sr.get("butir", [])))
+    f["sasaran_renstra"] = "\n\n".join(s) + "\n"
+    fa = renstra.get("fokus_area", {}) or {}
+    fokus = [md_aman(fa[k]) for k in ("pengantar",) if fa.get(k)]
+    if fa.get("bidang"):
+        fokus.append(f"**{md_aman(fa['bidang'])}**")
+    if fa.get("uraian"):
+        fokus.append(md_aman(fa["uraian"]))
+    if fa.get("iku"):
+        fokus.append(f"**{md_aman(fa['iku'])}**")
+    f["fokus_area"] = "\n\n".join(fokus) + "\n"
+    f["arah_kebijakan"] = paragraf(renstra.get("arah_kebijakan", [])) + "\n"
+    if renstra.get("tujuan_dinas_struktur"):
+        f["tujuan_dinas"] = (
+            (md_aman(renstra.get("tujuan_dinas_struktur_pengantar", "")) + "\n\n")
+            + daftar(renstra["tujuan_dinas_struktur"]) + "\n"
+        )
+
+    # Bab III text around the numbers
+    jenis = t.get("jenis_pmks") or []
+    f["jenis_pmks"] = daftar(jenis, bernomor=True) + "\n" if isinstance(jenis, list) else ""
+    f["psks_definisi"] = _psks(t.get("psks") or {})
+    f["definisi_sasaran"] = _definisi(t.get("definisi_sasaran") or {})
+
+    # Bab IV
+    f["kendala"] = (
+        (md_aman(penutup.get("kendala_pengantar", "")) + "\n\n") + daftar(penutup.get("kendala", []), True) + "\n"
+    )
+    f["saran"] = daftar(penutup.get("saran", []), True) + "\n"
+    f["kesimpulan_pengantar"] = md_aman(penutup.get("kesimpulan_pengantar", "")) + "\n"
+    f["kesimpulan"] = (
+        f"1. Rata-rata capaian {var('kinerja.jumlah_indikator')} indikator kinerja "
+        f"{var('kinerja.rata_rata_capaian')} (predikat {var('kinerja.rata_rata_predikat')}); "
+        f"realisasi keuangan {var('anggaran.total.persen_keuangan')} dan realisasi fisik "
+        f"{var('anggaran.total.persen_fisik')}.\n"
+        + "".join(f"{i}. {md_aman(k)}\n" for i, k in enumerate(penutup.get("kesimpulan", [])
+                                                              or [penutup.get("kesimpulan_kedua", "")], 2) if k)
+    )
+    f["penutup"] = md_aman(penutup.get("penutup", "")) + "\n"
+    for nama, isi in sorted(t.items()):
+        if nama.startswith("analisis/") and isinstance(isi, str):
+            f[nama.replace("/", "_")] = _md_berdaftar(isi)
+    return f
+
+
+def _md_berdaftar(teks: str) -> str:
+    """Escape a Markdown text of the data, keeping its numbered and bulleted lists."""
+    out = []
+    for p in re.split(r"\n\s*\n", teks.strip()):
+        lines = [x.strip() for x in p.splitlines() if x.strip()]
+        items = []
+        for x in lines:
+            m = re.match(r"^(\d+)[.)]\s+(.*)$", x) or re.match(r"^[-*]\s+(.*)$", x)
+            if m:
+                isi = m.group(m.lastindex)
+                items.append((("1." if m.re.pattern.startswith("^(\\d") else "-"), md_aman(isi)))
+            elif items:
+                tanda, isi = items[-1]
+                items[-1] = (tanda, isi + " " + md_aman(x))
+            else:
+                items.append(("", md_aman(x)))
+        if all(tanda for tanda, _ in items):
+            out.append("\n".join(f"{tanda} {isi}" for tanda, isi in items))
+        else:
+            teks_p = " ".join(isi for tanda, isi in items if not tanda)
+            daftar_p = "\n".join(f"{tanda} {isi}" for tanda, isi in items if tanda)
+            out.append(teks_p + (("\n\n" + daftar_p) if daftar_p else ""))
+    return "\n\n".join(out) + "\n"
+
+
+def _psks(psks: dict) -> str:
+    out = []
+    if psks.get("definisi"):
+        out.append(md_aman(psks["definisi"]))
+    for j in psks.get("jenis", []):
+        out.append(f"**{md_aman(j.get('nama', ''))}** {md_aman(j.get('definisi', ''))}")
+        if j.get("kriteria"):
+            out.append("Kriteria:\n\n" + daftar(j["kriteria"]))
+    return "\n\n".join(out) + "\n"
+
+
+def _definisi(d: dict) -> str:
+    out = []
+    for _kunci, v in d.items():
+        if not isinstance(v, dict):
+            continue
+        out.append(f"**{md_aman(v.get('judul', ''))}**")
+        ur = v.get("uraian")
+        if ur:
+            out.append(paragraf(ur) if isinstance(ur, list) else md_aman(ur))
+        for k in ("kriteria",):
+            if v.get(k):
+                out.append(daftar(v[k], True))
+        if isinstance(v.get("syarat"), dict):
+            for s in v["syarat"].values():
+                out.append(md_aman(s.get("pengantar", "")) + "\n\n" + daftar(s.get("butir", [])))
+        for k in ("pengantar_bantuan", "penyaluran", "sumber_bantuan"):
+            if v.get(k):
+                out.append(md_aman(v[k]))
+        if isinstance(v.get("bantuan"), dict):
+            b = v["bantuan"]
+            out.append(f"*{md_aman(b.get('judul', ''))}*: {md_aman(b.get('uraian', ''))}")
+        if isinstance(v.get("tujuan"), list):
+            out.append(daftar(v["tujuan"], True))
+    return "\n\n".join(out) + "\n"
+
+
+def fragmen_sasaran(data: DataTahun, angka: KumpulanAngka) -> dict[str, str]:
+    """Per sasaran: the Bab III analysis, numbers only through var shortcodes."""
+    hasil = {}
+    ind = data["indikator"]
+    dukungan = data["dukungan"]
+    nama_anggaran = {
+        r["kode"]: r["nama"]
+        for df in (data["program"], data["kegiatan"], data["sub_kegiatan"])
+        for r in df.to_dict("records")
+    }
+    for n, s in enumerate(data["sasaran"].to_dict("records"), 1):
+        ss = s["kode"]
+        out = [f"### Sasaran Strategis {n}: {md_aman(s['nama'])}"]
+        out.append(blok_tabel(f"tbl-sasaran-{ss.lower()}", f"Perbandingan target dan realisasi sasaran {md_aman(ss)}"))
+        for i in ind[ind["kode_sasaran"] == ss].to_dict("records"):
+            ik = i["kode"]
+            p = [f"**{md_aman(i['nama'])}.**"]
+            if f"kinerja.{ik}.capaian" in angka:
+                p.append(
+                    f"Pada tahun {var('laporan.tahun')} target indikator ini {var(f'kinerja.{ik}.target')} "
+                    f"dengan realisasi {var(f'kinerja.{ik}.realisasi')}, sehingga capaiannya "
+                    f"{var(f'kinerja.{ik}.capaian')} dengan predikat {var(f'kinerja.{ik}.predikat')}."
+                )
+            riwayat = sorted(
+                {a.key.split(".")[3] for a in angka if a.key.startswith(f"kinerja.{ik}.riwayat.")}
+            )
+            for tahun in riwayat:
+                base = f"kinerja.{ik}.riwayat.{tahun}"
+                if f"{base}.realisasi" in angka and angka[f"{base}.realisasi"].value is not None:
+                    p.append(
+                        f"Pada tahun {md_aman(tahun)} realisasinya {var(base + '.realisasi')} dari target "
+                        f"{var(base + '.target')} (capaian {var(base + '.capaian')})."
+                    )
+            if f"kinerja.{ik}.selisih_tahun_lalu" in angka:
+                p.append(
+                    f"Dibandingkan tahun sebelumnya, realisasi berubah sebesar {var(f'kinerja.{ik}.selisih_tahun_lalu')}."
+                )
+            if f"kinerja.{ik}.capaian_rpjmd" in angka:
+                p.append(
+                    f"Terhadap target RPJMD ({var(f'kinerja.{ik}.target_rpjmd')}), realisasi tahun ini "
+                    f"mencapai {var(f'kinerja.{ik}.capaian_rpjmd')}."
+                )
+            out.append(" ".join(p))
+            gid = f"fig-tren-{ik.lower()}"
+            out.append(blok_gambar(gid, f"Tren target dan realisasi: {md_aman(i['nama'])}"))
+        if f"kinerja.{ss}.serapan_anggaran" in angka:
+            out.append(
+                f"**Efisiensi.** Rata-rata capaian sasaran ini {var(f'kinerja.{ss}.rata_rata_capaian')} "
+                f"(predikat {var(f'kinerja.{ss}.predikat')}), sedangkan anggaran sub kegiatan pendukungnya "
+                f"terserap {var(f'kinerja.{ss}.serapan_anggaran')}: realisasi "
+                f"{var(f'kinerja.{ss}.realisasi_pendukung')} dari pagu {var(f'kinerja.{ss}.pagu_pendukung')}. "
+                f"Indeks efisiensi (capaian dibagi serapan) {var(f'kinerja.{ss}.indeks_efisiensi')}."
+            )
+        links = dukungan[dukungan["kode_sasaran"] == ss].to_dict("records")
+        if links:
+            butir = []
+            for lk in links:
+                kode = lk["kode_anggaran"]
+                catatan = " (keterkaitan ditetapkan penyusun data; sumber tidak menyebutkannya)" if lk["dasar"] == "inferensi" else ""
+                butir.append(
+                    f"{md_aman(kode)} {md_aman(nama_anggaran.get(kode, ''))}: pagu {var(f'anggaran.{kode}.pagu')}, "
+                    f"realisasi {var(f'anggaran.{kode}.persen_keuangan')}{md_aman(catatan)}"
+                )
+            out.append("**Program, kegiatan dan sub kegiatan pendukung:**\n\n" + "\n".join(f"- {b}" for b in butir))
+        narasi = data.teks.get(f"analisis/{ss}")
+        if isinstance(narasi, str):
+            out.append("**Uraian pelaksanaan.**\n\n" + _md_berdaftar(narasi))
+        hasil[ss] = "\n\n".join(out) + "\n"
+    return hasil
+
+
+def _ringkas_masukan(a: Angka) -> str:
+    per: dict[tuple[str, str], list[int]] = {}
+    for s in a.inputs:
+        per.setdefault((s.file, s.column), []).append(s.row)
+    bag = []
+    for (f, c), rows in sorted(per.items()):
+        rows = sorted(set(rows))
+        rentang = []
+        mulai = prev = rows[0]
+        for r in rows[1:]:
+            if r == prev + 1:
+                prev = r
+                continue
+            rentang.append(f"{mulai}" if mulai == prev else f"{mulai}–{prev}")
+            mulai = prev = r
+        rentang.append(f"{mulai}" if mulai == prev else f"{mulai}–{prev}")
+        bag.append(f"{f} [{c}] baris {', '.join(rentang)}")
+    return "; ".join(bag) if bag else "parameter laporan"
+
+
+def fragmen_jejak(angka: KumpulanAngka) -> str:
+    """Jejak Angka: every number with its formula, inputs, code and notebook."""
+    baris = [
+        "| Kunci | Nilai | Rumus | Masukan (data) | Kode dan notebook |",
+        "|:--|--:|:--|:--|:--|",
+    ]
+    for a in sorted(angka, key=lambda a: a.key):
+        nb = a.notebook or ""
+        kode = f"{a.code} — {nb}" if nb else a.code
+        baris.append(
+            f"| [{md_aman(a.key)}]{{#{slug(a.key)}}} | {md_aman(a.text)} | {md_aman(a.formula)} | "
+            f"{md_aman(_ringkas_masukan(a))} | {md_aman(kode)} |"
+        )
+    return "\n".join(baris) + "\n\n: Jejak angka: setiap angka laporan, rumus, sel data dan kode asalnya {#tbl-jejak-angka}\n"
+
+
+def ringkas_masukan(a: Angka) -> str:
+    """Public wrapper: the inputs of a number as a short Indonesian phrase."""
+    return _ringkas_masukan(a)
