@@ -128,6 +128,9 @@ def teks_nilai(value: Decimal | int | str | None, unit: str, digit: int | None =
         return format_rupiah(value, 0 if Decimal(value) == Decimal(value).to_integral() else 2)
     if unit == "persen":
         return format_persen(value, 2 if digit is None else digit)
+    if unit == "poin persen":
+        d = digit_perlu(Decimal(value)) if digit is None else digit
+        return f"{format_angka(value, d)} poin persen"
     d = digit_perlu(Decimal(value)) if digit is None else digit
     return format_angka(value, d)
 
