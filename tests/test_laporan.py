@@ -1,0 +1,205 @@
+"""End to end: one build of 2023 into a temporary folder, and what it must contain."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lakip_calc.laporan import render_laporan
+from lakip_calc.loader import muat_tahun
+from lakip_calc.pipeline import bangun
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+_VAR = re.compile(r"\{\{<\s*var\s+([A-Za-z0-9_.\-]+)\s*>\}\}")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory) -> Path:
+    build_dir = tmp_path_factory.mktemp("build")
+    bangun(
+        2023,
+        build_dir=build_dir,
+        lapor=lambda s: None,
+        setelah_notebook=lambda data, staging: render_laporan(data, staging, mode="builtin"),
+    )
+    return build_dir / "2023"
+
+
+@pytest.fixture(scope="module")
+def numbers(build) -> dict[str, dict]:
+    return {d["key"]: d for d in json.loads((build / "numbers.json").read_text(encoding="utf-8"))}
+
+
+def test_outputs_exist(build):
+    for name in ("numbers.json", "reconciliation.csv", "build.log", "lakip-2023.html",
+                 "lakip-2023.pdf", "lakip-2023.docx"):
+        assert (build / name).is_file(), name
+    assert len(list((build / "notebooks").glob("*.ipynb"))) == 5
+    assert (build / "tables" / "tbl-realisasi-anggaran.csv").is_file()
+    assert (build / "charts" / "fig-target-realisasi.svg").is_file()
+    log = (build / "build.log").read_text(encoding="utf-8")
+    for nb in ("01_anggaran", "02_kinerja", "03_keluaran", "04_rekonsiliasi", "05_tabel_grafik"):
+        assert nb in log
+
+
+def test_every_published_figure_has_a_computed_number(numbers):
+    data = muat_tahun(2023)
+    acuan = {a for a in data["angka_terbit"]["acuan"] if not a.startswith("predikat.")}
+    assert acuan - set(numbers) == set()
+
+
+def test_every_var_in_sources_exists(numbers):
+    keys = set()
+    for p in list((ROOT / "report").glob("*.qmd")) + list((DATA / "2023" / "teks").rglob("*")):
+        if p.is_file():
+            keys |= set(_VAR.findall(p.read_text(encoding="utf-8")))
+    keys = {k for k in keys if not k.startswith("profil.")}
+    assert keys and keys - set(numbers) == set()
+
+
+def _csv_cells(path: Path) -> tuple[list[str], int]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], len(rows)
+
+
+def test_provenance_of_every_number_resolves(build, numbers):
+    cache: dict[str, tuple[list[str], int]] = {}
+    for key, d in numbers.items():
+        assert set(d) >= {"key", "value", "text", "unit", "formula", "inputs", "code", "notebook"}, key
+        assert d["text"] and d["formula"], key
+        for s in d["inputs"]:
+            p = DATA / "2023" / s["file"]
+            if s["file"] not in cache:
+                cache[s["file"]] = _csv_cells(p)
+            header, nrows = cache[s["file"]]
+            assert s["column"] in header, (key, s)
+            assert 2 <= s["row"] <= nrows, (key, s)
+        mod, func = d["code"].split(":")
+        assert callable(getattr(importlib.import_module(mod), func)), key
+        nb_path, cell = d["notebook"].split("#")
+        nb = nbformat.read(build / Path(nb_path).relative_to("build/2023"), as_version=4)
+        assert cell in {c.get("id") for c in nb.cells}, key
+
+
+def test_data_inputs_point_at_the_right_cell(numbers):
+    d = numbers["anggaran.1.2.1.pagu"]
+    (s,) = d["inputs"]
+    with (DATA / "2023" / s["file"]).open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[s["row"] - 2][s["column"]] == d["value"]
+
+
+def _pdf_text(pdf: Path) -> str | None:
+    if not shutil.which("pdftotext"):
+        return None
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _docx_text(docx: Path) -> str:
+    with zipfile.ZipFile(docx) as z:
+        return z.read("word/document.xml").decode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "docx"])
+def test_no_nan_none_or_unfilled_shortcode(build, fmt):
+    p = build / f"lakip-2023.{fmt}"
+    if fmt == "html":
+        text = p.read_text(encoding="utf-8")
+    elif fmt == "pdf":
+        text = _pdf_text(p)
+        if text is None:
+            pytest.skip("pdftotext tidak terpasang")
+    else:
+        text = _docx_text(p)
+    assert "{{<" not in text and "{{&lt;" not in text
+    for kata in ("nan", "NaN", "None", "null"):
+        assert not re.search(rf"(?<![A-Za-z]){kata}(?![A-Za-z])", _visible(text) if fmt == "html" else text), kata
+
+
+class _Teks(HTMLParser):
+    """Visible text, split into: inside number spans, inside tables, elsewhere."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.span_keys: list[tuple[str, str]] = []
+        self.bebas: list[str] = []
+        self._key: str | None = None
+        self._buf: list[str] = []
+        self.skip = 0
+        self.table = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("script", "style"):
+            self.skip += 1
+        if tag == "table":
+            self.table += 1
+        if tag == "span" and "angka" in (a.get("class") or "").split() and a.get("data-key"):
+            self._key, self._buf = a["data-key"], []
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip -= 1
+        if tag == "table":
+            self.table -= 1
+        if tag == "span" and self._key is not None:
+            self.span_keys.append((self._key, "".join(self._buf)))
+            self._key = None
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        if self._key is not None:
+            self._buf.append(data)
+        elif not self.table:
+            self.bebas.append(data)
+
+
+def _visible(html: str) -> str:
+    p = _Teks()
+    p.feed(html)
+    return " ".join(p.bebas) + " ".join(t for _, t in p.span_keys)
+
+
+def test_html_numbers_are_traceable(build, numbers):
+    html = (build / "lakip-2023.html").read_text(encoding="utf-8")
+    p = _Teks()
+    p.feed(html)
+    assert len(p.span_keys) > 100
+    for key, text in p.span_keys:
+        assert key in numbers, key
+        assert text.startswith(numbers[key]["text"]), (key, text)
+    # no computed-looking figure (money, decimal percentage, grouped thousands) outside the spans
+    prosa = " ".join(p.bebas)
+    liar = re.findall(r"Rp\s?\d|\d+,\d+\s?%|\d{1,3}(?:\.\d{3}){2,}", prosa)
+    assert liar == []
+
+
+def test_html_is_self_contained(build):
+    html = (build / "lakip-2023.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']https?://""", html)
+    assert "@import" not in html
+    assert 'lang="id"' in html
+
+
+def test_jejak_angka_anchor_for_every_number(build, numbers):
+    from lakip_calc.narasi import slug
+
+    html = (build / "lakip-2023.html").read_text(encoding="utf-8")
+    ids = set(re.findall(r'id="(jejak-[^"]+)"', html))
+    assert {slug(k) for k in numbers} <= ids
