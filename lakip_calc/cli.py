@@ -63,7 +63,14 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
         lapor("      render laporan (HTML, PDF, DOCX) ...")
         render_laporan(data, staging)
 
-    h = bangun(tahun, data_dir=args.data, lapor=lapor, progress=not diam, setelah_notebook=render)
+    h = bangun(
+        tahun,
+        data_dir=args.data,
+        build_dir=args.build,
+        lapor=lapor,
+        progress=not diam,
+        setelah_notebook=render,
+    )
     print(_ringkasan_bangun(h))
     return 0
 
@@ -112,7 +119,8 @@ def _parser() -> argparse.ArgumentParser:
         return sp
 
     tambah("validasi", "Muat dan periksa data satu tahun, lalu cetak ringkasannya.", _cmd_validasi)
-    tambah("laporan", "Bangun laporan satu tahun.", _cmd_laporan)
+    lap = tambah("laporan", "Bangun laporan satu tahun.", _cmd_laporan)
+    lap.add_argument("--build", type=Path, default=None, help="folder keluaran (bawaan: build/)")
     return p
 
 

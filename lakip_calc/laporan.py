@@ -126,9 +126,11 @@ def _epoch(data: DataTahun) -> str:
     return str(int(pd.Timestamp(year=tahun, month=1, day=1, tz="UTC").timestamp()))
 
 
-def render_laporan(data: DataTahun, staging: Path, mode: str | None = None) -> dict[str, Path]:
-    """Render ``lakip-<YEAR>.{html,pdf,docx}`` into ``staging``."""
-    proyek = siapkan_proyek(data, staging)
+def render_laporan(
+    data: DataTahun, staging: Path, mode: str | None = None, sumber: Path | None = None
+) -> dict[str, Path]:
+    """Render ``lakip-<YEAR>.{html,pdf,docx}`` into ``staging`` (``sumber``: the report folder)."""
+    proyek = siapkan_proyek(data, staging, sumber)
     pilihan = choose_renderer(mode or os.environ.get("RENDERER", "auto"))
     nama = f"lakip-{data.tahun}"
     lama = os.environ.get("SOURCE_DATE_EPOCH")

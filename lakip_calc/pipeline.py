@@ -157,6 +157,7 @@ def bangun(
 
     build_root.mkdir(parents=True, exist_ok=True)
     akhir = build_root / str(tahun)
+    _bersihkan_sisa(build_root, tahun)
     staging = build_root / f".staging-{tahun}-{os.getpid()}"
     gagal = build_root / f"{tahun}-gagal"
     shutil.rmtree(staging, ignore_errors=True)
@@ -246,6 +247,21 @@ def _teks_log(log: list[dict], hasil: HasilBangun) -> str:
         )
     baris.append(f"total: {hasil.detik:.3f} dtk")
     return "\n".join(baris) + "\n"
+
+
+def _bersihkan_sisa(build_root: Path, tahun: int) -> None:
+    """Remove staging folders left by builds that were killed (their process is gone)."""
+    for p in build_root.glob(f".staging-{tahun}-*"):
+        try:
+            pid = int(p.name.rsplit("-", 1)[1])
+        except ValueError:
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(p, ignore_errors=True)
+        except PermissionError:
+            pass
 
 
 def _ganti_atomik(staging: Path, akhir: Path) -> None:
