@@ -171,8 +171,16 @@ def _cek_angka_terbit(r, angka: KumpulanAngka, skala_rows: list[dict]) -> list[d
         return _cek_rentang(r, skala_rows)
     if a is None:
         return [
-            _baris("fakta", r, stated=tercetak, computed="", sv=None, cv=None, verdict="selisih",
-                   note=f"kunci {key!r} tidak dihitung oleh lakip_calc")
+            _baris(
+                "fakta",
+                r,
+                stated=tercetak,
+                computed="",
+                sv=None,
+                cv=None,
+                verdict="selisih",
+                note=f"kunci {key!r} tidak dihitung oleh lakip_calc",
+            )
         ]
     cv = a.value
     if jenis == "terbilang":
@@ -185,35 +193,94 @@ def _cek_angka_terbit(r, angka: KumpulanAngka, skala_rows: list[dict]) -> list[d
             note = "" if normalisasi_terbilang(tercetak) == ref else "nilai sama, ejaan berbeda"
         else:
             note = f"terbaca sebagai {format_angka(sv)}, seharusnya {format_angka(cv)}"
-        return [_baris("terbilang", r, stated=tercetak, computed=ref, sv=sv, cv=Decimal(cv),
-                       verdict="cocok" if ok else "selisih", note=note)]
+        return [
+            _baris(
+                "terbilang",
+                r,
+                stated=tercetak,
+                computed=ref,
+                sv=sv,
+                cv=Decimal(cv),
+                verdict="cocok" if ok else "selisih",
+                note=note,
+            )
+        ]
     if jenis == "tahun":
         sv = Decimal(tercetak.strip())
         ok = sv == Decimal(cv)
         note = r["catatan"] or ""
-        return [_baris("tahun", r, stated=tercetak, computed=str(cv), sv=sv, cv=Decimal(cv),
-                       verdict="cocok" if ok else "selisih", note=note)]
+        return [
+            _baris(
+                "tahun",
+                r,
+                stated=tercetak,
+                computed=str(cv),
+                sv=sv,
+                cv=Decimal(cv),
+                verdict="cocok" if ok else "selisih",
+                note=note,
+            )
+        ]
     if jenis == "teks":
         ok = str(cv or "").strip().lower() == tercetak.strip().lower()
-        return [_baris("predikat", r, stated=tercetak, computed=str(cv or "-"), sv=None, cv=None,
-                       verdict="cocok" if ok else "selisih",
-                       note="" if ok else f"hitungan: {a.text} ({a.formula})")]
+        return [
+            _baris(
+                "predikat",
+                r,
+                stated=tercetak,
+                computed=str(cv or "-"),
+                sv=None,
+                cv=None,
+                verdict="cocok" if ok else "selisih",
+                note="" if ok else f"hitungan: {a.text} ({a.formula})",
+            )
+        ]
     parsed = _baca(r)
     cek = _jenis_cek(key)
     if parsed is None:
-        return [_baris(cek, r, stated=tercetak, computed=a.text, sv=None, cv=None, verdict="selisih",
-                       note="angka tercetak tidak terbaca")]
+        return [
+            _baris(
+                cek,
+                r,
+                stated=tercetak,
+                computed=a.text,
+                sv=None,
+                cv=None,
+                verdict="selisih",
+                note="angka tercetak tidak terbaca",
+            )
+        ]
     sv, digit = parsed
     if cv is None:
-        return [_baris(cek, r, stated=tercetak, computed="-", sv=sv, cv=None, verdict="selisih",
-                       note=a.catatan or "tidak dapat dihitung")]
+        return [
+            _baris(
+                cek,
+                r,
+                stated=tercetak,
+                computed="-",
+                sv=sv,
+                cv=None,
+                verdict="selisih",
+                note=a.catatan or "tidak dapat dihitung",
+            )
+        ]
     cv = Decimal(cv)
     ok = cocok_presisi(sv, digit, cv)
     note = "" if ok else f"hitungan dibulatkan ke {digit} desimal: {_teks(bulatkan(cv, digit))}"
     if r["catatan"]:
         note = f"{note}; {r['catatan']}" if note else r["catatan"]
-    return [_baris(cek, r, stated=tercetak, computed=_teks(bulatkan(cv, max(digit, 2))) if a.unit != "rupiah"
-                   else a.text, sv=sv, cv=cv, verdict="cocok" if ok else "selisih", note=note)]
+    return [
+        _baris(
+            cek,
+            r,
+            stated=tercetak,
+            computed=_teks(bulatkan(cv, max(digit, 2))) if a.unit != "rupiah" else a.text,
+            sv=sv,
+            cv=cv,
+            verdict="cocok" if ok else "selisih",
+            note=note,
+        )
+    ]
 
 
 def _cek_rentang(r, skala_rows: list[dict]) -> list[dict]:
@@ -221,25 +288,55 @@ def _cek_rentang(r, skala_rows: list[dict]) -> list[dict]:
     rent = _rentang(r["tercetak"])
     urut = [s["predikat"] for s in skala_rows]
     if rent is None or nama not in urut:
-        return [_baris("skala", r, stated=r["tercetak"], computed="", sv=None, cv=None, verdict="selisih",
-                       note="rentang atau predikat tidak dikenali")]
+        return [
+            _baris(
+                "skala",
+                r,
+                stated=r["tercetak"],
+                computed="",
+                sv=None,
+                cv=None,
+                verdict="selisih",
+                note="rentang atau predikat tidak dikenali",
+            )
+        ]
     bawah, atas, inklusif = rent
     i = urut.index(nama)
     konf = skala_rows[i]["batas_bawah"]
-    out = [_baris("skala", r, stated=r["tercetak"], computed=f"≥ {_teks(konf)}%", sv=bawah, cv=konf,
-                  verdict="cocok" if bawah == konf else "selisih",
-                  note="batas bawah tercetak vs konfigurasi")]
+    out = [
+        _baris(
+            "skala",
+            r,
+            stated=r["tercetak"],
+            computed=f"≥ {_teks(konf)}%",
+            sv=bawah,
+            cv=konf,
+            verdict="cocok" if bawah == konf else "selisih",
+            note="batas bawah tercetak vs konfigurasi",
+        )
+    ]
     if i > 0:
         lebih_tinggi = skala_rows[i - 1]["batas_bawah"]
         celah = lebih_tinggi - atas
         if celah > 0 or (celah == 0 and not inklusif):
-            lingkup = f"[{_teks(atas)}; {_teks(lebih_tinggi)})" if not inklusif else (
-                f"({_teks(atas)}; {_teks(lebih_tinggi)})")
-            out.append(_baris("skala_celah", r, stated=r["tercetak"],
-                              computed=f"{urut[i - 1]} mulai {_teks(lebih_tinggi)}%", sv=atas,
-                              cv=lebih_tinggi, verdict="selisih",
-                              note=f"capaian dalam {lingkup} tidak punya predikat di tabel tercetak; "
-                                   "skala konfigurasi menutup celah ini"))
+            lingkup = (
+                f"[{_teks(atas)}; {_teks(lebih_tinggi)})"
+                if not inklusif
+                else (f"({_teks(atas)}; {_teks(lebih_tinggi)})")
+            )
+            out.append(
+                _baris(
+                    "skala_celah",
+                    r,
+                    stated=r["tercetak"],
+                    computed=f"{urut[i - 1]} mulai {_teks(lebih_tinggi)}%",
+                    sv=atas,
+                    cv=lebih_tinggi,
+                    verdict="selisih",
+                    note=f"capaian dalam {lingkup} tidak punya predikat di tabel tercetak; "
+                    "skala konfigurasi menutup celah ini",
+                )
+            )
     return out
 
 
@@ -268,7 +365,8 @@ def _tercetak_per_lokasi(terbit: list[dict]) -> dict[str, dict[str, list[dict]]]
 def _cek_subtotal_cetak(data: DataTahun, terbit: list[dict]) -> list[dict]:
     anak = _anak(data)
     out = []
-    for lokasi, per_key in _tercetak_per_lokasi(terbit).items():
+    for _lokasi, per_key in _tercetak_per_lokasi(terbit).items():
+
         def nilai(kode: str, kol: str, _pk=per_key) -> Decimal | None:
             rs = _pk.get(f"anggaran.{kode}.{kol}")
             if rs and len(rs) == 1 and (p := _baca(rs[0])):
@@ -292,9 +390,18 @@ def _cek_subtotal_cetak(data: DataTahun, terbit: list[dict]) -> list[dict]:
                 continue
             jumlah = sum(vals, Decimal(0))
             ok = p[0] == jumlah
-            out.append(_baris("subtotal_cetak", r, stated=r["tercetak"], computed=f"Rp{format_angka(jumlah)}",
-                              sv=p[0], cv=jumlah, verdict="cocok" if ok else "selisih",
-                              note=f"jumlah {len(vals)} baris tercetak di bawahnya dalam tabel yang sama"))
+            out.append(
+                _baris(
+                    "subtotal_cetak",
+                    r,
+                    stated=r["tercetak"],
+                    computed=f"Rp{format_angka(jumlah)}",
+                    sv=p[0],
+                    cv=jumlah,
+                    verdict="cocok" if ok else "selisih",
+                    note=f"jumlah {len(vals)} baris tercetak di bawahnya dalam tabel yang sama",
+                )
+            )
     return out
 
 
@@ -313,9 +420,21 @@ def _cek_persen_cetak(terbit: list[dict]) -> list[dict]:
                 continue
             hit = q[0] / p[0] * 100
             ok = cocok_presisi(s[0], s[1], hit)
-            out.append(_baris("persen_uang_cetak", rs[0], stated=rs[0]["tercetak"], computed=_teks(bulatkan(hit, 2)),
-                              sv=s[0], cv=hit, verdict="cocok" if ok else "selisih",
-                              note=f"realisasi tercetak {rl[0]['tercetak']} ÷ pagu tercetak {pg[0]['tercetak']}"))
+            out.append(
+                _baris(
+                    "persen_uang_cetak",
+                    rs[0],
+                    stated=rs[0]["tercetak"],
+                    computed=_teks(bulatkan(hit, 2)),
+                    sv=s[0],
+                    cv=hit,
+                    verdict="cocok" if ok else "selisih",
+                    note=(
+                        f"realisasi tercetak {rl[0]['tercetak']} ÷ "
+                        f"pagu tercetak {pg[0]['tercetak']}"
+                    ),
+                )
+            )
     return out
 
 
@@ -325,7 +444,7 @@ def _cek_dua_tempat(terbit: list[dict]) -> list[dict]:
         if r["jenis"] in ("rupiah", "persen", "angka"):
             per_key[r["acuan"]].append(r)
     out = []
-    for key, rs in per_key.items():
+    for _key, rs in per_key.items():
         if len({r["lokasi"] for r in rs}) < 2:
             continue
         pertama = rs[0]
@@ -340,10 +459,18 @@ def _cek_dua_tempat(terbit: list[dict]) -> list[dict]:
                 continue
             d = min(p0[1], p[1])
             ok = bulatkan(p0[0], d) == bulatkan(p[0], d)
-            out.append(_baris("dua_tempat", r, stated=r["tercetak"],
-                              computed=f"{pertama['tercetak']} ({pertama['lokasi']})", sv=p[0], cv=p0[0],
-                              verdict="cocok" if ok else "selisih",
-                              note=f"dibandingkan pada {d} desimal dengan cetakan {pertama['id']}"))
+            out.append(
+                _baris(
+                    "dua_tempat",
+                    r,
+                    stated=r["tercetak"],
+                    computed=f"{pertama['tercetak']} ({pertama['lokasi']})",
+                    sv=p[0],
+                    cv=p0[0],
+                    verdict="cocok" if ok else "selisih",
+                    note=f"dibandingkan pada {d} desimal dengan cetakan {pertama['id']}",
+                )
+            )
     return out
 
 
@@ -352,18 +479,50 @@ def _cek_hitungan(data: DataTahun, angka: KumpulanAngka) -> list[dict]:
     berkas = data.berkas_tabel("sub_kegiatan")
     for s in data["sub_kegiatan"].to_dict("records"):
         if s["realisasi"] > s["pagu"]:
-            r = {"lokasi": f"{berkas} baris {s[BARIS]}", "acuan": f"anggaran.{s['kode']}.realisasi",
-                 "id": "", BARIS: s[BARIS]}
-            out.append(_baris("lebih_pagu", r, stated=f"Rp{format_angka(s['realisasi'])}",
-                              computed=f"pagu Rp{format_angka(s['pagu'])}", sv=s["realisasi"], cv=s["pagu"],
-                              verdict="selisih", note="sah, tetapi perlu penjelasan"))
+            r = {
+                "lokasi": f"{berkas} baris {s[BARIS]}",
+                "acuan": f"anggaran.{s['kode']}.realisasi",
+                "id": "",
+                BARIS: s[BARIS],
+            }
+            out.append(
+                _baris(
+                    "lebih_pagu",
+                    r,
+                    stated=f"Rp{format_angka(s['realisasi'])}",
+                    computed=f"pagu Rp{format_angka(s['pagu'])}",
+                    sv=s["realisasi"],
+                    cv=s["pagu"],
+                    verdict="selisih",
+                    note="sah, tetapi perlu penjelasan",
+                )
+            )
     for a in angka:
-        if a.key.startswith("kinerja.") and a.key.endswith(".capaian") and a.value is None and a.catatan:
+        if (
+            a.key.startswith("kinerja.")
+            and a.key.endswith(".capaian")
+            and a.value is None
+            and a.catatan
+        ):
             src = a.inputs[0] if a.inputs else None
-            r = {"lokasi": f"{src.file} baris {src.row}" if src else "", "acuan": a.key, "id": "",
-                 BARIS: src.row if src else ""}
-            out.append(_baris("capaian_kosong", r, stated="", computed="-", sv=None, cv=None,
-                              verdict="selisih", note=a.catatan))
+            r = {
+                "lokasi": f"{src.file} baris {src.row}" if src else "",
+                "acuan": a.key,
+                "id": "",
+                BARIS: src.row if src else "",
+            }
+            out.append(
+                _baris(
+                    "capaian_kosong",
+                    r,
+                    stated="",
+                    computed="-",
+                    sv=None,
+                    cv=None,
+                    verdict="selisih",
+                    note=a.catatan,
+                )
+            )
     return out
 
 
@@ -401,11 +560,29 @@ def angka_rekonsiliasi(data: DataTahun, df: pd.DataFrame) -> KumpulanAngka:
     berkas = data.berkas_tabel("angka_terbit")
     sel = [Sumber(berkas, int(r), "tercetak") for r in terbit[BARIS]]
     k = KumpulanAngka()
-    k.tambah("rekonsiliasi.jumlah_angka_terbit", len(terbit), "angka",
-             "banyaknya angka tercetak di dokumen sumber yang dicatat (angka_terbit.csv)", sel, code)
+    k.tambah(
+        "rekonsiliasi.jumlah_angka_terbit",
+        len(terbit),
+        "angka",
+        "banyaknya angka tercetak di dokumen sumber yang dicatat (angka_terbit.csv)",
+        sel,
+        code,
+    )
     k.tambah("rekonsiliasi.jumlah_cek", len(df), "cek", "banyaknya cek rekonsiliasi", sel, code)
-    k.tambah("rekonsiliasi.jumlah_cocok", int((df["verdict"] == "cocok").sum()), "cek",
-             "banyaknya cek dengan hasil cocok", sel, code)
-    k.tambah("rekonsiliasi.jumlah_selisih", int((df["verdict"] == "selisih").sum()), "cek",
-             "banyaknya cek dengan hasil selisih (kontradiksi)", sel, code)
+    k.tambah(
+        "rekonsiliasi.jumlah_cocok",
+        int((df["verdict"] == "cocok").sum()),
+        "cek",
+        "banyaknya cek dengan hasil cocok",
+        sel,
+        code,
+    )
+    k.tambah(
+        "rekonsiliasi.jumlah_selisih",
+        int((df["verdict"] == "selisih").sum()),
+        "cek",
+        "banyaknya cek dengan hasil selisih (kontradiksi)",
+        sel,
+        code,
+    )
     return k

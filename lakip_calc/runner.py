@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,11 +122,16 @@ def normalisasi(path: Path, ganti: dict[str, str] | None = None) -> None:
         c.get("metadata", {}).pop("execution", None)  # nbclient's wall-clock timings
         pm_meta = c.get("metadata", {}).get("papermill")
         if pm_meta is not None:
-            c["metadata"]["papermill"] = {k: pm_meta[k] for k in ("status", "exception") if k in pm_meta}
+            c["metadata"]["papermill"] = {
+                k: pm_meta[k] for k in ("status", "exception") if k in pm_meta
+            }
     meta = nb.metadata.get("papermill", {})
-    nb.metadata["papermill"] = {k: meta[k] for k in ("parameters", "default_parameters") if k in meta}
+    nb.metadata["papermill"] = {
+        k: meta[k] for k in ("parameters", "default_parameters") if k in meta
+    }
     nb.metadata["papermill"]["parameters"] = {
-        k: ganti.get(v, v) if isinstance(v, str) else v for k, v in meta.get("parameters", {}).items()
+        k: ganti.get(v, v) if isinstance(v, str) else v
+        for k, v in meta.get("parameters", {}).items()
     }
     nbformat.write(nb, path)
 

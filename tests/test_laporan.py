@@ -44,8 +44,14 @@ def numbers(build) -> dict[str, dict]:
 
 
 def test_outputs_exist(build):
-    for name in ("numbers.json", "reconciliation.csv", "build.log", "lakip-2023.html",
-                 "lakip-2023.pdf", "lakip-2023.docx"):
+    for name in (
+        "numbers.json",
+        "reconciliation.csv",
+        "build.log",
+        "lakip-2023.html",
+        "lakip-2023.pdf",
+        "lakip-2023.docx",
+    ):
         assert (build / name).is_file(), name
     assert len(list((build / "notebooks").glob("*.ipynb"))) == 5
     assert (build / "tables" / "tbl-realisasi-anggaran.csv").is_file()
@@ -79,7 +85,16 @@ def _csv_cells(path: Path) -> tuple[list[str], int]:
 def test_provenance_of_every_number_resolves(build, numbers):
     cache: dict[str, tuple[list[str], int]] = {}
     for key, d in numbers.items():
-        assert set(d) >= {"key", "value", "text", "unit", "formula", "inputs", "code", "notebook"}, key
+        assert set(d) >= {
+            "key",
+            "value",
+            "text",
+            "unit",
+            "formula",
+            "inputs",
+            "code",
+            "notebook",
+        }, key
         assert d["text"] and d["formula"], key
         for s in d["inputs"]:
             p = DATA / "2023" / s["file"]
@@ -106,7 +121,9 @@ def test_data_inputs_point_at_the_right_cell(numbers):
 def _pdf_text(pdf: Path) -> str | None:
     if not shutil.which("pdftotext"):
         return None
-    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def _docx_text(docx: Path) -> str:
@@ -127,7 +144,9 @@ def test_no_nan_none_or_unfilled_shortcode(build, fmt):
         text = _docx_text(p)
     assert "{{<" not in text and "{{&lt;" not in text
     for kata in ("nan", "NaN", "None", "null"):
-        assert not re.search(rf"(?<![A-Za-z]){kata}(?![A-Za-z])", _visible(text) if fmt == "html" else text), kata
+        assert not re.search(
+            rf"(?<![A-Za-z]){kata}(?![A-Za-z])", _visible(text) if fmt == "html" else text
+        ), kata
 
 
 class _Teks(HTMLParser):

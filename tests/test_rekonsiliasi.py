@@ -136,8 +136,12 @@ def test_a_fixed_fact_turns_the_check_green(tmp_path):
     _ubah(data_dir / "2023" / "sub_kegiatan.csv", "1.2.2", "pagu", str(124380000 + 16334000))
     data = muat_tahun(2023, data_dir)
     df = rekonsiliasi(data, hitung_semua(data))
-    assert set(_baris(df, "subtotal", "anggaran.1.2.pagu", "Rp2.650.240.735")["verdict"]) == {"cocok"}
-    assert set(_baris(df, "subtotal", "anggaran.total.pagu", "Rp5.164.657.747")["verdict"]) == {"cocok"}
+    assert set(_baris(df, "subtotal", "anggaran.1.2.pagu", "Rp2.650.240.735")["verdict"]) == {
+        "cocok"
+    }
+    assert set(_baris(df, "subtotal", "anggaran.total.pagu", "Rp5.164.657.747")["verdict"]) == {
+        "cocok"
+    }
 
 
 def test_realisasi_above_pagu_is_flagged_not_fatal(tmp_path):
