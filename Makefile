@@ -4,6 +4,18 @@
 YEAR ?= 2023
 # Passed to recipes through the environment, never pasted into shell text.
 export YEAR
+# `make verify HTML=path/lakip-2023.html` checks a published HTML instead of build/$(YEAR).
+HTML ?=
+export HTML
+# `make report DRAFT=1` renders a year whose inputs are still blank ("belum diisi", DRAFT mark).
+DRAFT ?=
+export DRAFT
+# `make import XLSX=path` reads a filled-in workbook (default data/$(YEAR)/isian-$(YEAR).xlsx).
+XLSX ?=
+export XLSX
+# `DATA=dir` works on another data folder (a copy, in tests) instead of data/.
+DATA ?=
+export DATA
 PYTHON_SYS ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -11,7 +23,7 @@ STAMP := $(VENV)/.installed
 LAKIP := $(PY) -m lakip_calc
 
 .DEFAULT_GOAL := help
-.PHONY: help setup validate report test lint clean
+.PHONY: help setup new-year workbook import validate report verify publish deps-apt test lint clean
 
 help: ## List the targets in pipeline order
 	@echo "lakip: make <target> [YEAR=2023]"
@@ -26,13 +38,44 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install the pinned packages (automatic on first use)
 
+new-year: $(STAMP) ## Create data/$(YEAR) from the latest earlier year (structure kept, facts blank)
+	@$(LAKIP) tahun-baru --tahun "$$YEAR" $${DATA:+--data "$$DATA"}
+
+workbook: $(STAMP) ## Write the Excel workbook data/$(YEAR)/isian-$(YEAR).xlsx for the analyst
+	@$(LAKIP) buku-kerja --tahun "$$YEAR" $${DATA:+--data "$$DATA"}
+
+import: $(STAMP) ## Check a filled-in workbook (XLSX=path) and write its CSV files (all or nothing)
+	@$(LAKIP) impor --tahun "$$YEAR" --xlsx "$${XLSX:-$${DATA:-data}/$$YEAR/isian-$$YEAR.xlsx}" \
+		$${DATA:+--data "$$DATA"}
+
 validate: $(STAMP) ## Load and validate data/$(YEAR) and print a summary
 	@$(LAKIP) validasi --tahun "$$YEAR"
 
-report: $(STAMP) ## Build the report for YEAR (validates data/$(YEAR) first)
-	@$(LAKIP) laporan --tahun "$$YEAR"
+report: $(STAMP) ## Build the report for YEAR (validates data/$(YEAR) first; DRAFT=1 allows blanks)
+	@set --; case "$$DRAFT" in ""|0) ;; *) set -- --draft ;; esac; \
+	$(LAKIP) laporan --tahun "$$YEAR" $${DATA:+--data "$$DATA"} "$$@"
 
-test: $(STAMP) ## Run the whole test suite (installs what it needs)
+verify: $(STAMP) ## Re-run every notebook from data/ and compare with build/$(YEAR) (or HTML=file)
+	@$(LAKIP) verifikasi --tahun "$$YEAR" $${HTML:+--html "$$HTML"}
+
+publish: $(STAMP) ## Fill _site/ (reports, notebooks as HTML, open data, SHA256SUMS)
+	@$(LAKIP) publikasi --tahun "$$YEAR"
+
+deps-apt: ## Install chromium and poppler-utils (apt-get, as root) when missing
+	@if command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Memasang chromium dan poppler-utils dengan apt-get ..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium poppler-utils >/dev/null; \
+	else \
+		echo "Catatan: chromium atau poppler-utils belum terpasang. Pasang sebagai root:"; \
+		echo "  sudo apt-get install --no-install-recommends chromium poppler-utils"; \
+		echo "Uji yang memerlukannya akan dilewati."; \
+	fi
+
+test: $(STAMP) deps-apt ## Run the whole test suite (installs what it needs)
 	$(PY) -m pytest -q
 
 lint: $(STAMP) ## Lint and check formatting with ruff

@@ -105,6 +105,11 @@ def _ke_decimal(nilai: object, kolom: str, kode: str | None = None) -> Decimal:
     )
 
 
+def _ke_decimal_opsional(nilai: object, kolom: str, kode: str | None = None) -> Decimal | None:
+    """Like :func:`_ke_decimal`, but ``None`` (a blank cell: "belum diisi") stays ``None``."""
+    return None if nilai is None else _ke_decimal(nilai, kolom, kode)
+
+
 def _ke_kode(nilai: object, kolom: str, tingkat: str) -> str:
     """Return a code as a trimmed string (codes typed as numbers are accepted)."""
     if nilai is None or nilai is pd.NA or (isinstance(nilai, float) and nilai != nilai):
@@ -145,8 +150,8 @@ def _periksa_kolom(frame: pd.DataFrame, kolom: Sequence[str], nama_tabel: str) -
         )
 
 
-def _bagi(pembilang: Decimal, penyebut: Decimal) -> Decimal | None:
-    if penyebut == 0:
+def _bagi(pembilang: Decimal | None, penyebut: Decimal | None) -> Decimal | None:
+    if pembilang is None or penyebut is None or penyebut == 0:
         return None
     with localcontext(_KONTEKS):
         return pembilang / penyebut
@@ -345,17 +350,19 @@ def _baca_satu_sub_kegiatan(
                 f"kegiatan {induk} ({kegiatan[induk][0]})",
                 column="kode_program",
             )
-    pagu = _ke_decimal(rekaman["pagu"], "pagu", kode)
-    realisasi = _ke_decimal(rekaman["realisasi"], "realisasi", kode)
-    fisik = _ke_decimal(rekaman["fisik"], "fisik", kode)
-    if pagu < 0:
+    # None: a blank cell of an incomplete year ("belum diisi"); it makes every sum
+    # and percentage above it missing too (never a partial sum).
+    pagu = _ke_decimal_opsional(rekaman["pagu"], "pagu", kode)
+    realisasi = _ke_decimal_opsional(rekaman["realisasi"], "realisasi", kode)
+    fisik = _ke_decimal_opsional(rekaman["fisik"], "fisik", kode)
+    if pagu is not None and pagu < 0:
         raise DataError(f"sub kegiatan {kode}: pagu tidak boleh negatif ({pagu})", column="pagu")
-    if realisasi < 0:
+    if realisasi is not None and realisasi < 0:
         raise DataError(
             f"sub kegiatan {kode}: realisasi tidak boleh negatif ({realisasi})",
             column="realisasi",
         )
-    if not 0 <= fisik <= 100:
+    if fisik is not None and not 0 <= fisik <= 100:
         raise DataError(
             f"sub kegiatan {kode}: fisik harus antara 0 dan 100 ({fisik})", column="fisik"
         )
@@ -376,16 +383,32 @@ def _simpul(
     nama: str,
     daun: list[dict[str, object]],
 ) -> dict[str, object]:
-    """One rekap row computed from its leaves (bobot is filled in later)."""
-    with localcontext(_KONTEKS):
-        pagu = sum((d["pagu"] for d in daun), _NOL)
-        realisasi = sum((d["realisasi"] for d in daun), _NOL)
-        sisa = pagu - realisasi
+    """One rekap row computed from its leaves (bobot is filled in later).
+
+    A leaf value that is ``None`` (blank, "belum diisi") makes the sums and
+    percentages that need it ``None``: missing, never partial.
+    """
+
+    def jumlah(kolom: str) -> Decimal | None:
+        nilai = [d[kolom] for d in daun]
+        if any(v is None for v in nilai):
+            return None
+        with localcontext(_KONTEKS):
+            return sum(nilai, _NOL)
+
+    pagu, realisasi = jumlah("pagu"), jumlah("realisasi")
+    sisa = None
+    if pagu is not None and realisasi is not None:
+        with localcontext(_KONTEKS):
+            sisa = pagu - realisasi
     if tingkat == "sub_kegiatan":
         (satu,) = daun
         fisik = satu["fisik"]
+    elif any(d["pagu"] is None or d["fisik"] is None for d in daun):
+        fisik = None
     else:
         fisik = fisik_tertimbang([d["pagu"] for d in daun], [d["fisik"] for d in daun])
+    keuangan = None if sisa is None else persen_keuangan(realisasi, pagu)
     return {
         "tingkat": tingkat,
         "kode": kode,
@@ -394,7 +417,7 @@ def _simpul(
         "pagu": pagu,
         "realisasi": realisasi,
         "sisa": sisa,
-        "persen_keuangan": persen_keuangan(realisasi, pagu),
+        "persen_keuangan": keuangan,
         "persen_fisik": fisik,
         "bobot": None,
         "jumlah_sub_kegiatan": len(daun),
@@ -431,7 +454,9 @@ def rekap_anggaran(
         - ``kode`` (``""`` for the total), ``kode_induk`` (``""`` for programs
           and the total), ``nama`` (``"Jumlah"`` for the total);
         - ``pagu``, ``realisasi``, ``sisa`` (pagu - realisasi; negative when
-          overspent), summed from the sub kegiatan;
+          overspent), summed from the sub kegiatan; ``None`` ("belum diisi")
+          when a sub kegiatan under the node has that value ``None`` (a blank
+          cell of an incomplete year), and so are the percentages that need it;
         - ``persen_keuangan``: sum of realisasi / sum of pagu x 100, ``None``
           when the pagu is 0;
         - ``persen_fisik``: a sub kegiatan's own fisik; above it the
@@ -584,7 +609,7 @@ def bobot_fisik(rekap: pd.DataFrame, kode: str) -> pd.DataFrame:
     hasil = []
     for _, baris in daun.iterrows():
         bobot = _bagi(baris["pagu"], pagu_simpul)
-        if bobot is None:
+        if bobot is None or baris["persen_fisik"] is None:
             kali = None
         else:
             with localcontext(_KONTEKS):

@@ -19,7 +19,10 @@ from lakip_calc.errors import LakipError
 from lakip_calc.formats import bulatkan, format_angka, format_persen, format_rupiah
 from lakip_calc.terbilang import terbilang_rupiah
 
-__all__ = ["Sumber", "Angka", "KumpulanAngka", "teks_nilai", "digit_perlu"]
+__all__ = ["Sumber", "Angka", "KumpulanAngka", "teks_nilai", "digit_perlu", "BELUM_DIISI"]
+
+#: Display text of a value whose input cell is still blank (an incomplete year, a draft).
+BELUM_DIISI = "belum diisi"
 
 
 @dataclass(frozen=True, order=True)
@@ -152,8 +155,16 @@ class KumpulanAngka:
         *,
         digit: int | None = None,
         catatan: str | None = None,
+        belum_diisi: bool = False,
     ) -> Angka:
-        """Register a number; its text (and terbilang for rupiah) is derived here, once."""
+        """Register a number; its text (and terbilang for rupiah) is derived here, once.
+
+        ``belum_diisi=True`` registers a value that cannot exist yet because an
+        input cell is blank: value ``None``, text :data:`BELUM_DIISI`.
+        """
+        if belum_diisi:
+            value = None
+            catatan = catatan or BELUM_DIISI
         if key in self._isi:
             raise LakipError(f"kunci angka ganda: {key!r} sudah terdaftar")
         tb = None
@@ -162,7 +173,7 @@ class KumpulanAngka:
         a = Angka(
             key=key,
             value=value,
-            text=teks_nilai(value, unit, digit),
+            text=BELUM_DIISI if belum_diisi else teks_nilai(value, unit, digit),
             unit=unit,
             formula=formula,
             inputs=tuple(sorted(set(inputs))),

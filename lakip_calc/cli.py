@@ -22,12 +22,21 @@ __all__ = ["main"]
 
 def _ringkasan_data(tahun: int, data_dir: Path | None) -> str:
     from lakip_calc.anggaran import rekap_anggaran
-    from lakip_calc.formats import format_persen, format_rupiah
-    from lakip_calc.loader import muat_tahun
+    from lakip_calc.angka import BELUM_DIISI
+    from lakip_calc.formats import format_persen as _persen
+    from lakip_calc.formats import format_rupiah as _rupiah
+    from lakip_calc.loader import cek_kelengkapan, muat_tahun
 
     data = muat_tahun(tahun, data_dir)
     rekap = rekap_anggaran(data["program"], data["kegiatan"], data["sub_kegiatan"])
     total = rekap[rekap["tingkat"] == "total"].iloc[0]
+
+    def format_rupiah(v):  # a blank cell under the total: "belum diisi"
+        return BELUM_DIISI if v is None else _rupiah(v)
+
+    def format_persen(v):
+        return BELUM_DIISI if v is None else _persen(v)
+
     baris = [
         f"Data {tahun} valid ({len(data.berkas)} berkas di {data.folder.name}/).",
         f"  Program          : {len(data['program'])}",
@@ -41,6 +50,9 @@ def _ringkasan_data(tahun: int, data_dir: Path | None) -> str:
         f"  Total realisasi  : {format_rupiah(total['realisasi'])}"
         f" ({format_persen(total['persen_keuangan'])})",
     ]
+    kosong = cek_kelengkapan(data)
+    if kosong:
+        baris.append(f"  Isian belum diisi: {len(kosong)} (laporan final perlu semuanya)")
     return "\n".join(baris)
 
 
@@ -61,7 +73,7 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
 
     def render(data, staging):
         lapor("      render laporan (HTML, PDF, DOCX) ...")
-        render_laporan(data, staging)
+        render_laporan(data, staging, draft=args.draft)
 
     h = bangun(
         tahun,
@@ -70,8 +82,58 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
         lapor=lapor,
         progress=not diam,
         setelah_notebook=render,
+        draft=args.draft,
     )
     print(_ringkasan_bangun(h))
+    if args.draft:
+        print(
+            f"  DRAFT               : {h.belum_diisi} isian belum diisi; setiap halaman "
+            "bertanda DRAFT"
+        )
+    return 0
+
+
+def _cmd_tahun_baru(args: argparse.Namespace) -> int:
+    from lakip_calc.tahun_baru import buat_tahun_baru
+
+    h = buat_tahun_baru(cek_tahun(args.tahun), args.data)
+    print(h.ringkasan())
+    return 0
+
+
+def _cmd_buku_kerja(args: argparse.Namespace) -> int:
+    from lakip_calc.buku_kerja import tulis_buku_kerja
+
+    p = tulis_buku_kerja(cek_tahun(args.tahun), args.data, args.keluar)
+    print(f"Buku kerja ditulis: {tampil(p)}")
+    print("  Isi sel putih (baris judul terkunci), simpan sebagai .xlsx, lalu:")
+    print(f"  make import YEAR={args.tahun} XLSX={tampil(p)}")
+    return 0
+
+
+def _cmd_impor(args: argparse.Namespace) -> int:
+    from lakip_calc.buku_kerja import impor_buku_kerja
+
+    h = impor_buku_kerja(cek_tahun(args.tahun), args.xlsx, args.data, coba=args.coba)
+    print(h.teks())
+    return 0
+
+
+def _cmd_verifikasi(args: argparse.Namespace) -> int:
+    from lakip_calc.verifikasi import verifikasi
+
+    tahun = cek_tahun(args.tahun)
+    h = verifikasi(tahun, data_dir=args.data, build_dir=args.build, html=args.html)
+    print(h.teks(), flush=True)
+    return 0 if h.cocok else 1
+
+
+def _cmd_publikasi(args: argparse.Namespace) -> int:
+    from lakip_calc.publikasi import terbitkan
+
+    tahun = cek_tahun(args.tahun)
+    h = terbitkan(tahun, build_dir=args.build, situs=args.situs)
+    print(h.teks(), flush=True)
     return 0
 
 
@@ -121,6 +183,48 @@ def _parser() -> argparse.ArgumentParser:
     tambah("validasi", "Muat dan periksa data satu tahun, lalu cetak ringkasannya.", _cmd_validasi)
     lap = tambah("laporan", "Bangun laporan satu tahun.", _cmd_laporan)
     lap.add_argument("--build", type=Path, default=None, help="folder keluaran (bawaan: build/)")
+    lap.add_argument(
+        "--draft", action="store_true",
+        help="buat laporan walau masih ada isian kosong: 'belum diisi' dan tanda DRAFT",
+    )
+    tambah(
+        "tahun-baru",
+        "Buat folder data tahun baru dari tahun terakhir yang ada (struktur dibawa, fakta kosong).",
+        _cmd_tahun_baru,
+    )
+    bk = tambah(
+        "buku-kerja", "Tulis buku kerja Excel untuk mengisi data satu tahun.", _cmd_buku_kerja
+    )
+    bk.add_argument(
+        "--keluar", type=Path, default=None,
+        help="berkas .xlsx yang ditulis (bawaan: data/<TAHUN>/isian-<TAHUN>.xlsx)",
+    )
+    im = tambah(
+        "impor",
+        "Periksa buku kerja Excel yang sudah diisi, lalu tulis CSV-nya (semua atau tidak sama "
+        "sekali).",
+        _cmd_impor,
+    )
+    im.add_argument("--xlsx", type=Path, required=True, help="buku kerja yang sudah diisi")
+    im.add_argument(
+        "--coba", action="store_true", help="periksa dan tampilkan perubahan tanpa menulis CSV"
+    )
+    ver = tambah(
+        "verifikasi",
+        "Jalankan ulang semua notebook dari data dan bandingkan dengan manifest build "
+        "(atau dengan HTML terbitan).",
+        _cmd_verifikasi,
+    )
+    ver.add_argument("--build", type=Path, default=None, help="folder build (bawaan: build/)")
+    ver.add_argument(
+        "--html", type=Path, default=None,
+        help="periksa berkas HTML terbitan ini (manifest dan angka tertanam) alih-alih build/",
+    )
+    pub = tambah(
+        "publikasi", "Isi folder situs statis (_site/) dari build yang sudah ada.", _cmd_publikasi
+    )
+    pub.add_argument("--build", type=Path, default=None, help="folder build (bawaan: build/)")
+    pub.add_argument("--situs", type=Path, default=None, help="folder situs (bawaan: _site/)")
     return p
 
 

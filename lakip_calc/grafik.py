@@ -26,7 +26,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from lakip_calc.angka import KumpulanAngka, digit_perlu
+from lakip_calc.angka import BELUM_DIISI, KumpulanAngka, digit_perlu
 from lakip_calc.formats import format_angka, format_persen
 from lakip_calc.loader import DataTahun
 
@@ -175,10 +175,19 @@ def _legenda(fig: Figure, handles: list, ncol: int) -> None:
     )
 
 
+def _polos(teks: str) -> str:
+    """Text from the data shown as written: ``$`` never starts matplotlib mathtext.
+
+    >>> _polos("Biaya $x^2$")
+    'Biaya \\\\$x^2\\\\$'
+    """
+    return str(teks).replace("$", r"\$")
+
+
 def _teks(ax: Axes, x: float, y: float, s: str, **kw) -> None:
     base = {"fontsize": _UKURAN_LABEL, "color": _WARNA["teks"], "fontfamily": _FONT}
     base.update(kw)
-    ax.text(x, y, s, **base)
+    ax.text(x, y, _polos(s), **base)
 
 
 def _rapikan_nama(nama: str) -> str:
@@ -241,11 +250,13 @@ def grafik_target_realisasi(data: DataTahun, angka: KumpulanAngka) -> tuple[str,
         r = angka.get(f"{ik}.realisasi")
         rincian = f"Target {t.text if t else '-'} · Realisasi {r.text if r else '-'}"
         if v is None:
+            c = angka.get(f"{ik}.capaian")
+            belum = c is not None and c.text == BELUM_DIISI
             _teks(
                 ax,
                 batas * 0.01,
                 yi,
-                f"capaian tidak dapat dihitung ({rincian})",
+                f"capaian {'belum diisi' if belum else 'tidak dapat dihitung'} ({rincian})",
                 va="center",
                 style="italic",
             )
@@ -281,7 +292,7 @@ def grafik_target_realisasi(data: DataTahun, angka: KumpulanAngka) -> tuple[str,
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
         )
     ax.axvline(100, color=_WARNA["acuan"], linewidth=0.8, linestyle=(0, (4, 3)), zorder=3)
-    ax.set_yticks(y, labels=[f"{i['kode']}  " + _bungkus(i["nama"], 32) for i in ind])
+    ax.set_yticks(y, labels=[_polos(f"{i['kode']}  " + _bungkus(i["nama"], 32)) for i in ind])
     ax.set_xlim(0, batas)
     ax.set_ylim(-0.6, len(ind) - 0.4)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
@@ -310,6 +321,7 @@ def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str
         ("realisasi", "Realisasi", _WARNA["realisasi"], "-", "o"),
     )
     titik: dict[str, list[tuple[int, float, str]]] = {}
+    belum: list[str] = []  # points not drawn because their cell is still blank
     for kol, nama, warna, garis, penanda in gaya_garis:
         pts = []
         for t in semua_tahun:
@@ -317,6 +329,8 @@ def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str
             v = _nilai(angka, key)
             if v is not None:
                 pts.append((t, v, angka[key].text))
+            elif key in angka and angka[key].text == BELUM_DIISI:
+                belum.append(f"{nama.lower()} {t}")
         titik[kol] = pts
         semua += [v for _, v, _ in pts]
         if pts:
@@ -355,7 +369,7 @@ def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str
                 color=_WARNA["rpjmd"],
                 linestyle=(0, (2, 2)),
                 linewidth=1.0,
-                label=f"{label} ({rpjmd.text})",
+                label=_polos(f"{label} ({rpjmd.text})"),
             )
         )
     lo, hi = (min(semua), max(semua)) if semua else (0.0, 1.0)
@@ -389,7 +403,8 @@ def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str
         ax.set_xlim(semua_tahun[0] - 0.4, semua_tahun[-1] + 0.4)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     ax.yaxis.set_major_formatter(pemformat_persen() if persen else pemformat_angka())
-    _label_sumbu(ax, x="Tahun", y="Persen (%)" if persen else "Nilai")
+    sumbu_x = f"Tahun ({BELUM_DIISI}, tidak digambar: {', '.join(belum)})" if belum else "Tahun"
+    _label_sumbu(ax, x=sumbu_x, y="Persen (%)" if persen else "Nilai")
     _legenda(fig, handles, ncol=3)
     periode = (
         (f"{semua_tahun[0]}–{semua_tahun[-1]}" if len(semua_tahun) > 1 else str(semua_tahun[0]))
@@ -418,7 +433,7 @@ def _program(data: DataTahun) -> list[dict]:
 
 
 def _label_program(r: dict) -> str:
-    return _bungkus(f"{r['kode']}. {_rapikan_nama(r['nama'])}", 30)
+    return _polos(_bungkus(f"{r['kode']}. {_rapikan_nama(r['nama'])}", 30))
 
 
 def grafik_pagu_realisasi_program(data: DataTahun, angka: KumpulanAngka) -> tuple[str, str, Figure]:
@@ -490,7 +505,7 @@ def grafik_keuangan_fisik_program(data: DataTahun, angka: KumpulanAngka) -> tupl
             key = f"anggaran.{p['kode']}.{kol}"
             v = _nilai(angka, key)
             if v is None:
-                _teks(ax, 1, yi + dy, "-", va="center")
+                _teks(ax, 1, yi + dy, angka[key].text if key in angka else "-", va="center")
                 continue
             ax.barh(yi + dy, v, height=h, color=warna, zorder=2)
             if v >= 18:

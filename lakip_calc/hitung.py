@@ -31,7 +31,7 @@ import pandas as pd
 from lakip_calc.anggaran import fisik_tertimbang, persen_keuangan, rekap_anggaran
 from lakip_calc.angka import KumpulanAngka, Sumber, digit_perlu
 from lakip_calc.kinerja import SkalaPredikat, hitung_capaian, rata_rata, tentukan_predikat
-from lakip_calc.loader import BARIS, DataTahun
+from lakip_calc.loader import BARIS, BERKAS, DataTahun
 
 __all__ = [
     "angka_laporan",
@@ -50,7 +50,13 @@ _HUNDRED = Decimal(100)
 def _sel(data: DataTahun, tabel: str, rows: pd.DataFrame | dict, *kolom: str) -> list[Sumber]:
     berkas = data.berkas_tabel(tabel)
     recs = [rows] if isinstance(rows, dict) else rows.to_dict("records")
-    return [Sumber(berkas, int(r[BARIS]), k) for r in recs for k in kolom]
+    # A row read from an earlier year's folder names its own file (../2023/keluaran.csv).
+    return [Sumber(r.get(BERKAS) or berkas, int(r[BARIS]), k) for r in recs for k in kolom]
+
+
+def _ada_kosong(rows: pd.DataFrame, *kolom: str) -> bool:
+    """Whether any of these cells is blank ("belum diisi")."""
+    return any(v is None for k in kolom for v in rows[k])
 
 
 def angka_laporan(data: DataTahun) -> KumpulanAngka:
@@ -98,25 +104,31 @@ def angka_anggaran(data: DataTahun) -> KumpulanAngka:
                 f"rata-rata % fisik tertimbang pagu atas {n} sub kegiatan ({lingkup}): "
                 "Σ(pagu × % fisik) ÷ Σ pagu"
             )
-        k.tambah(f"{base}.pagu", r["pagu"], "rupiah", f_pagu, _sel(data, "sub_kegiatan", daun, "pagu"), code)
+        # A blank leaf (incomplete year) makes the value missing: "belum diisi".
+        kosong_pagu, kosong_real = _ada_kosong(daun, "pagu"), _ada_kosong(daun, "realisasi")
+        kosong_fisik = _ada_kosong(daun, "fisik") or (n > 1 and kosong_pagu)
+        k.tambah(f"{base}.pagu", r["pagu"], "rupiah", f_pagu,
+                 _sel(data, "sub_kegiatan", daun, "pagu"), code, belum_diisi=kosong_pagu)
         k.tambah(
             f"{base}.realisasi", r["realisasi"], "rupiah", f_real,
-            _sel(data, "sub_kegiatan", daun, "realisasi"), code,
+            _sel(data, "sub_kegiatan", daun, "realisasi"), code, belum_diisi=kosong_real,
         )
         k.tambah(
             f"{base}.sisa", r["sisa"], "rupiah", "pagu − realisasi",
             _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"), code,
+            belum_diisi=kosong_pagu or kosong_real,
         )
         k.tambah(
             f"{base}.persen_keuangan", r["persen_keuangan"], "persen",
             "Σ realisasi ÷ Σ pagu × 100" + ("" if n == 1 else f" atas {n} sub kegiatan"),
             _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"), code,
+            belum_diisi=kosong_pagu or kosong_real,
         )
         k.tambah(
             f"{base}.persen_fisik", r["persen_fisik"], "persen", f_fisik,
             _sel(data, "sub_kegiatan", daun, "pagu", "fisik") if n > 1
             else _sel(data, "sub_kegiatan", daun, "fisik"),
-            code,
+            code, belum_diisi=kosong_fisik,
         )
     for nama in ("program", "kegiatan", "sub_kegiatan"):
         df = data[nama]
@@ -163,8 +175,10 @@ def angka_kinerja(data: DataTahun) -> KumpulanAngka:
                  _sel(data, "skala_predikat", r, "batas_bawah"), code, digit=digit_perlu(r["batas_bawah"]))
     skala_sel = _sel(data, "skala_predikat", sk, "batas_bawah", "predikat")
     tahunan = data["indikator_tahunan"]
-    capaian_sasaran: dict[str, list[tuple[Decimal | None, list[Sumber]]]] = {}
-    semua_capaian: list[tuple[Decimal | None, list[Sumber]]] = []
+    # (capaian, cells, belum diisi): a capaian missing because a cell is blank makes
+    # the means that need it missing too (not a mean of the others).
+    capaian_sasaran: dict[str, list[tuple[Decimal | None, list[Sumber], bool]]] = {}
+    semua_capaian: list[tuple[Decimal | None, list[Sumber], bool]] = []
     for ind in data["indikator"].to_dict("records"):
         ik, unit, pol = ind["kode"], _unit_indikator(ind["satuan"]), ind["polaritas"]
         rumus_cap = (
@@ -174,9 +188,12 @@ def angka_kinerja(data: DataTahun) -> KumpulanAngka:
         baris = tahunan[tahunan["kode_indikator"] == ik].sort_values("tahun")
         sel_pol = _sel(data, "indikator", ind, "polaritas")
 
-        def nilai(key, v, sel, rumus, _unit=unit):
+        def nilai(key, v, sel, rumus, _unit=unit, _kini=True):
             if v is None:
-                return k.tambah(key, None, _unit, rumus, sel, code, catatan="belum diisi")
+                # Report year: a cell still to be filled; earlier years: not recorded.
+                if _kini:
+                    return k.tambah(key, None, _unit, rumus, sel, code, belum_diisi=True)
+                return k.tambah(key, None, _unit, rumus, sel, code, catatan="tidak tersedia")
             return k.tambah(key, v, _unit, rumus, sel, code, digit=digit_perlu(v))
 
         ini = baris[baris["tahun"] == data.tahun]
@@ -187,13 +204,19 @@ def angka_kinerja(data: DataTahun) -> KumpulanAngka:
             nilai(f"kinerja.{ik}.target", r["target"], s_t, f"target {ik} tahun {data.tahun} (data)")
             nilai(f"kinerja.{ik}.realisasi", r["realisasi"], s_r, f"realisasi {ik} tahun {data.tahun} (data)")
             c = hitung_capaian(r["target"], r["realisasi"], pol)
-            k.tambah(f"kinerja.{ik}.capaian", c.nilai, "persen", rumus_cap, s_t + s_r + sel_pol, code,
-                     catatan=c.catatan)
+            kosong = r["target"] is None or r["realisasi"] is None
+            catatan = c.catatan
+            if kosong:
+                belum = " dan ".join(x for x in ("target", "realisasi") if r[x] is None)
+                catatan = f"{ik}: {belum} belum diisi, capaian belum dapat dihitung."
+            k.tambah(f"kinerja.{ik}.capaian", c.nilai, "persen", rumus_cap, s_t + s_r + sel_pol,
+                     code, catatan=catatan, belum_diisi=kosong)
             k.tambah(f"kinerja.{ik}.predikat", tentukan_predikat(c.nilai, skala), "predikat",
                      "predikat dari capaian dibulatkan 2 desimal menurut skala predikat",
-                     s_t + s_r + sel_pol + skala_sel, code)
-            capaian_sasaran.setdefault(ind["kode_sasaran"], []).append((c.nilai, s_t + s_r + sel_pol))
-            semua_capaian.append((c.nilai, s_t + s_r + sel_pol))
+                     s_t + s_r + sel_pol + skala_sel, code, belum_diisi=kosong)
+            sel_cap = s_t + s_r + sel_pol
+            capaian_sasaran.setdefault(ind["kode_sasaran"], []).append((c.nilai, sel_cap, kosong))
+            semua_capaian.append((c.nilai, s_t + s_r + sel_pol, kosong))
             if ind["target_rpjmd"] is not None:
                 s_rp = _sel(data, "indikator", ind, "target_rpjmd")
                 nilai(f"kinerja.{ik}.target_rpjmd", ind["target_rpjmd"], s_rp,
@@ -201,11 +224,12 @@ def angka_kinerja(data: DataTahun) -> KumpulanAngka:
                 c2 = hitung_capaian(ind["target_rpjmd"], r["realisasi"], pol)
                 k.tambah(f"kinerja.{ik}.capaian_rpjmd", c2.nilai, "persen",
                          rumus_cap.replace("target", "target RPJMD"), s_rp + s_r + sel_pol, code,
-                         catatan=c2.catatan)
+                         catatan=c2.catatan, belum_diisi=r["realisasi"] is None)
             lalu = baris[baris["tahun"] == data.tahun - 1]
-            if len(lalu) and lalu.iloc[0]["realisasi"] is not None and r["realisasi"] is not None:
+            if len(lalu) and lalu.iloc[0]["realisasi"] is not None:
                 rl = lalu.iloc[0].to_dict()
-                nilai(f"kinerja.{ik}.selisih_tahun_lalu", r["realisasi"] - rl["realisasi"],
+                nilai(f"kinerja.{ik}.selisih_tahun_lalu",
+                      None if r["realisasi"] is None else r["realisasi"] - rl["realisasi"],
                       s_r + _sel(data, "indikator_tahunan", rl, "realisasi"),
                       f"realisasi {data.tahun} − realisasi {data.tahun - 1}",
                       _unit="poin persen" if unit == "persen" else unit)
@@ -213,8 +237,10 @@ def angka_kinerja(data: DataTahun) -> KumpulanAngka:
             base = f"kinerja.{ik}.riwayat.{r['tahun']}"
             s_t = _sel(data, "indikator_tahunan", r, "target")
             s_r = _sel(data, "indikator_tahunan", r, "realisasi")
-            nilai(f"{base}.target", r["target"], s_t, f"target {ik} tahun {r['tahun']} (data)")
-            nilai(f"{base}.realisasi", r["realisasi"], s_r, f"realisasi {ik} tahun {r['tahun']} (data)")
+            nilai(f"{base}.target", r["target"], s_t, f"target {ik} tahun {r['tahun']} (data)",
+                  _kini=False)
+            nilai(f"{base}.realisasi", r["realisasi"], s_r,
+                  f"realisasi {ik} tahun {r['tahun']} (data)", _kini=False)
             c = hitung_capaian(r["target"], r["realisasi"], pol)
             k.tambah(f"{base}.capaian", c.nilai, "persen", rumus_cap, s_t + s_r + sel_pol, code,
                      catatan=c.catatan)
@@ -224,12 +250,15 @@ def angka_kinerja(data: DataTahun) -> KumpulanAngka:
     for sas in data["sasaran"].to_dict("records"):
         ss = sas["kode"]
         isi = capaian_sasaran.get(ss, [])
-        sel = [s for _, ss_ in isi for s in ss_]
-        rata = rata_rata(v for v, _ in isi)
+        sel = [s for _, ss_, _ in isi for s in ss_]
+        kosong_ss = any(x for _, _, x in isi)
+        rata = None if kosong_ss else rata_rata(v for v, _, _ in isi)
         k.tambah(f"kinerja.{ss}.rata_rata_capaian", rata, "persen",
-                 f"rata-rata capaian {len(isi)} indikator sasaran {ss}", sel, code)
+                 f"rata-rata capaian {len(isi)} indikator sasaran {ss}", sel, code,
+                 belum_diisi=kosong_ss)
         k.tambah(f"kinerja.{ss}.predikat", tentukan_predikat(rata, skala), "predikat",
-                 "predikat dari rata-rata capaian sasaran menurut skala predikat", sel + skala_sel, code)
+                 "predikat dari rata-rata capaian sasaran menurut skala predikat", sel + skala_sel, code,
+                 belum_diisi=kosong_ss)
         links = dukungan[dukungan["kode_sasaran"] == ss]
         if len(links):
             kode_daun: set[str] = set()
@@ -237,33 +266,39 @@ def angka_kinerja(data: DataTahun) -> KumpulanAngka:
                 kode_daun |= set(sub_kegiatan_di_bawah(sub, kode)["kode"])
             daun = sub[sub["kode"].isin(kode_daun)]
             s_link = _sel(data, "dukungan", links, "kode_sasaran", "kode_anggaran")
-            pagu = sum(daun["pagu"], Decimal(0))
-            real = sum(daun["realisasi"], Decimal(0))
-            serapan = persen_keuangan(real, pagu)
+            kosong_p, kosong_r = _ada_kosong(daun, "pagu"), _ada_kosong(daun, "realisasi")
+            pagu = None if kosong_p else sum(daun["pagu"], Decimal(0))
+            real = None if kosong_r else sum(daun["realisasi"], Decimal(0))
+            serapan = None if kosong_p or kosong_r else persen_keuangan(real, pagu)
             k.tambah(f"kinerja.{ss}.pagu_pendukung", pagu, "rupiah",
                      f"jumlah pagu {len(daun)} sub kegiatan pendukung sasaran {ss} (dukungan.csv)",
-                     s_link + _sel(data, "sub_kegiatan", daun, "pagu"), code)
+                     s_link + _sel(data, "sub_kegiatan", daun, "pagu"), code, belum_diisi=kosong_p)
             k.tambah(f"kinerja.{ss}.realisasi_pendukung", real, "rupiah",
                      f"jumlah realisasi {len(daun)} sub kegiatan pendukung sasaran {ss}",
-                     s_link + _sel(data, "sub_kegiatan", daun, "realisasi"), code)
+                     s_link + _sel(data, "sub_kegiatan", daun, "realisasi"), code, belum_diisi=kosong_r)
             k.tambah(f"kinerja.{ss}.serapan_anggaran", serapan, "persen",
                      "Σ realisasi ÷ Σ pagu sub kegiatan pendukung × 100",
-                     s_link + _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"), code)
+                     s_link + _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"), code,
+                     belum_diisi=kosong_p or kosong_r)
             efisiensi = None if rata is None or not serapan else rata / serapan
             k.tambah(f"kinerja.{ss}.indeks_efisiensi", efisiensi, "nilai",
                      "rata-rata capaian sasaran ÷ serapan anggaran pendukung "
                      "(di atas 1: capaian lebih tinggi daripada serapan)",
-                     sel + s_link + _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"), code, digit=2)
-    sel_all = [s for _, ss_ in semua_capaian for s in ss_]
-    rata = rata_rata(v for v, _ in semua_capaian)
+                     sel + s_link + _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"), code, digit=2,
+                     belum_diisi=kosong_ss or kosong_p or kosong_r)
+    sel_all = [s for _, ss_, _ in semua_capaian for s in ss_]
+    kosong_semua = any(x for _, _, x in semua_capaian)
+    rata = None if kosong_semua else rata_rata(v for v, _, _ in semua_capaian)
     k.tambah("kinerja.jumlah_sasaran", len(data["sasaran"]), "buah", "banyaknya sasaran strategis",
              _sel(data, "sasaran", data["sasaran"], "kode"), code)
     k.tambah("kinerja.jumlah_indikator", len(data["indikator"]), "buah", "banyaknya indikator kinerja",
              _sel(data, "indikator", data["indikator"], "kode"), code)
     k.tambah("kinerja.rata_rata_capaian", rata, "persen",
-             f"rata-rata capaian {len(semua_capaian)} indikator kinerja", sel_all, code)
+             f"rata-rata capaian {len(semua_capaian)} indikator kinerja", sel_all, code,
+             belum_diisi=kosong_semua)
     k.tambah("kinerja.rata_rata_predikat", tentukan_predikat(rata, skala), "predikat",
-             "predikat dari rata-rata capaian semua indikator", sel_all + skala_sel, code)
+             "predikat dari rata-rata capaian semua indikator", sel_all + skala_sel, code,
+             belum_diisi=kosong_semua)
     return k
 
 
@@ -277,10 +312,17 @@ def angka_keluaran(data: DataTahun) -> KumpulanAngka:
         for r in grup.to_dict("records"):
             unit = "rupiah" if r["satuan"] == "rupiah" else r["satuan"]
             base = f"keluaran.{kode}" if r["tahun"] == data.tahun else f"keluaran.{kode}.riwayat.{r['tahun']}"
+            # A report-year row with neither target nor realisasi is still to be filled in;
+            # otherwise a blank cell means the source gives no such figure (no key, "-").
+            belum = r["tahun"] == data.tahun and r["target"] is None and r["realisasi"] is None
             for kol in ("target", "realisasi"):
                 if r[kol] is not None:
                     k.tambah(f"{base}.{kol}", r[kol], unit, f"{kol} keluaran {kode} tahun {r['tahun']} (data)",
                              _sel(data, "keluaran", r, kol), code, digit=digit_perlu(r[kol]))
+                elif belum:
+                    k.tambah(f"{base}.{kol}", None, unit,
+                             f"{kol} keluaran {kode} tahun {r['tahun']} (data)",
+                             _sel(data, "keluaran", r, kol), code, belum_diisi=True)
         ini = grup[grup["tahun"] == data.tahun]
         lalu = grup[grup["tahun"] == data.tahun - 1]
         if not len(ini):
@@ -303,7 +345,7 @@ def angka_keluaran(data: DataTahun) -> KumpulanAngka:
     psks = data["psks"]
     for r in psks.to_dict("records"):
         k.tambah(f"psks.{r['kode']}.jumlah", r["jumlah"], r["satuan"], f"jumlah {r['nama']} (data)",
-                 _sel(data, "psks", r, "jumlah"), code)
+                 _sel(data, "psks", r, "jumlah"), code, belum_diisi=r["jumlah"] is None)
     k.tambah("psks.jumlah_jenis", len(psks), "jenis", "banyaknya jenis PSKS (baris psks.csv)",
              _sel(data, "psks", psks, "kode"), code)
     return k

@@ -9,7 +9,9 @@ built-in renderer or Quarto into ``lakip-<YEAR>.html|pdf|docx``.
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,7 +20,7 @@ import pandas as pd
 import yaml
 
 from lakip_calc.angka import KumpulanAngka
-from lakip_calc.errors import RenderError
+from lakip_calc.errors import DataError, RenderError
 from lakip_calc.loader import DataTahun
 from lakip_calc.narasi import (
     blok_tabel,
@@ -30,7 +32,7 @@ from lakip_calc.narasi import (
     slug,
 )
 from lakip_calc.notebook import tulis_teks
-from lakip_calc.paths import REPORT, ROOT
+from lakip_calc.paths import REPORT, ROOT, tampil
 from lakip_calc.render import choose_renderer, quarto_command, render_project
 
 __all__ = ["variabel", "siapkan_proyek", "render_laporan", "FORMAT"]
@@ -83,8 +85,14 @@ def _blok_hitungan(data: DataTahun) -> str:
     )
 
 
-def siapkan_proyek(data: DataTahun, staging: Path, sumber: Path | None = None) -> Path:
-    """Write the report project into ``staging/proyek`` and return its folder."""
+def siapkan_proyek(
+    data: DataTahun, staging: Path, sumber: Path | None = None, draft: bool = False
+) -> Path:
+    """Write the report project into ``staging/proyek`` and return its folder.
+
+    ``draft`` marks the report as a draft (:func:`tandai_draft`); without it the
+    project holds no draft markup at all.
+    """
     sumber_report = sumber or REPORT
     proyek = staging / "proyek"
     shutil.rmtree(proyek, ignore_errors=True)
@@ -100,17 +108,148 @@ def siapkan_proyek(data: DataTahun, staging: Path, sumber: Path | None = None) -
     teks["metode_hitung"] = _blok_hitungan(data)
     teks["analisis_sasaran"] = "\n".join(fragmen_sasaran(data, angka).values())
     teks["jejak_angka"] = fragmen_jejak(angka)
+    teks["kolofon"] = _kolofon(data)
     for md_tabel in sorted((hasil / "tables").glob("*.md")):
         tid = md_tabel.stem
         teks[f"blok_{tid}"] = blok_tabel(tid, judul_tabel(md_tabel.read_text(encoding="utf-8")))
     for nama, md in teks.items():
         tulis_teks(hasil / "teks" / f"{nama}.md", md)
     nilai = variabel(angka, data)
+    _cek_var_teks(data, teks.values(), set(nilai))
     tulis_teks(
         proyek / "_variables.yml",
         yaml.safe_dump(nilai, allow_unicode=True, sort_keys=True, width=1000),
     )
+    if draft:
+        tandai_draft(data, proyek)
     return proyek
+
+
+def tandai_draft(data: DataTahun, proyek: Path) -> None:
+    """Mark a staged project as a DRAFT in every format, without touching the templates.
+
+    - the title and subtitle in the staged ``_quarto.yml`` say DRAFT (cover, PDF
+      running header on every page, HTML title, DOCX title page);
+    - a generated fragment ``_hasil/teks/draft.md``, included at the top of the
+      first file of the render list, holds a raw Typst ``set page(background:)``
+      rule (a watermark on every page after the cover), a banner that stays at
+      the top of the HTML window, and a DRAFT paragraph in the DOCX.
+    """
+    import html
+
+    from lakip_calc.loader import cek_kelengkapan
+
+    n = len(cek_kelengkapan(data))
+    konfig = proyek / "_quarto.yml"
+    meta = yaml.safe_load(konfig.read_text(encoding="utf-8"))
+    meta["title"] = f"DRAFT — {meta.get('title') or 'Laporan Kinerja'}"
+    if meta.get("subtitle"):
+        meta["subtitle"] = f"{meta['subtitle']} (DRAFT, belum final)"
+    tulis_teks(konfig, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000))
+    pesan = (
+        f"DRAFT — bukan laporan final: {n} isian data tahun {data.tahun} belum diisi; "
+        "angka yang memerlukannya tertulis \"belum diisi\"."
+    )
+    fragmen = (
+        '::: {.content-visible when-format="pdf"}\n'
+        "```{=typst}\n"
+        "#set page(background: rotate(-45deg, text(size: 110pt, weight: \"bold\", "
+        "fill: rgb(190, 30, 30, 40))[DRAFT]))\n"
+        "```\n"
+        ":::\n\n"
+        '::: {.content-visible when-format="html"}\n'
+        "```{=html}\n"
+        '<div class="draft-banner" role="note" style="position:sticky;top:0;z-index:1000;'
+        "background:#b3261e;color:#fff;font-weight:bold;text-align:center;"
+        'padding:0.5em 1em;margin-bottom:1em;">'
+        + html.escape(pesan, quote=False)
+        + "</div>\n"
+        "```\n"
+        ":::\n\n"
+        '::: {.content-visible when-format="docx"}\n'
+        f"**{pesan}**\n"
+        ":::\n"
+    )
+    hasil = proyek / "report" / HASIL / "teks" / "draft.md"
+    tulis_teks(hasil, fragmen)
+    render = (meta.get("project") or {}).get("render") or []
+    if not render:
+        return
+    pertama = proyek / render[0]
+    isi = pertama.read_text(encoding="utf-8")
+    rel = os.path.relpath(hasil, pertama.parent).replace(os.sep, "/")
+    sisip = "{{< include " + rel + " >}}\n\n"
+    m = re.match(r"---\n.*?\n---[ \t]*\n", isi, flags=re.S)
+    posisi = m.end() if m else 0
+    tulis_teks(pertama, isi[:posisi] + sisip + isi[posisi:])
+
+
+_VAR_KUNCI = re.compile(r"\{\{<\s*var\s+([A-Za-z0-9_.\-]+)\s*>\}\}")
+
+
+def _cek_var_teks(data: DataTahun, fragmen, dikenal: set[str]) -> None:
+    """An unknown ``{{< var >}}`` key in ``teks/`` prose: DataError naming the data file and line.
+
+    Without this check the renderer would name only the generated fragment under
+    ``proyek/report/_hasil/``, which the user does not edit.
+    """
+    asing = {k for md in fragmen for k in _VAR_KUNCI.findall(md)} - dikenal
+    base = data.folder / "teks"
+    if not asing or not base.is_dir():
+        return
+    for p in sorted(base.rglob("*")):
+        if p.suffix not in (".md", ".yaml", ".yml") or not p.is_file():
+            continue
+        for n, baris in enumerate(p.read_text(encoding="utf-8-sig").splitlines(), 1):
+            for kunci in _VAR_KUNCI.findall(baris):
+                if kunci in asing:
+                    mirip = difflib.get_close_matches(kunci, sorted(dikenal), n=1)
+                    saran = f" Mungkin maksudnya '{mirip[0]}'?" if mirip else ""
+                    raise DataError(
+                        f"variabel tidak dikenal: '{kunci}' (tidak ada di numbers.json).{saran} "
+                        "Teks data hanya boleh merujuk kunci numbers.json atau profil.* "
+                        "dengan {{< var kunci >}}.",
+                        file=f"{tampil(data.folder)}/{p.relative_to(data.folder).as_posix()}",
+                        row=n,
+                    )
+
+
+def _render_bawaan(proyek: Path, staging: Path, nama: str, sumber_report: Path) -> dict[str, Path]:
+    """The built-in renderer; an error in a staged copy of ``report/*.qmd`` names the original."""
+    try:
+        return render_project(proyek, staging, formats=FORMAT, basename=nama)
+    except RenderError as e:
+        salinan = re.escape(f"{proyek.name}/report/")
+        pesan = re.sub(rf"(?<![\w/]){salinan}(?!{HASIL}/)", tampil(sumber_report) + "/", str(e))
+        if pesan == str(e):
+            raise
+        raise RenderError(pesan) from e
+
+
+def _kolofon(data: DataTahun) -> str:
+    """The colophon fragment: commit, dirty flag, package versions, data hashes."""
+    from lakip_calc.manifest import fragmen_kolofon, manifest_masukan
+
+    return fragmen_kolofon(manifest_masukan(data))
+
+
+def _sematkan(
+    data: DataTahun, staging: Path, renderer: str, hasil: dict[str, Path]
+) -> dict[str, Path]:
+    """Embed the manifest (outputs: everything but the HTML) and the numbers into the HTML."""
+    import json
+
+    from lakip_calc.manifest import buat_manifest, sematkan_html
+
+    html = hasil.get("html")
+    if html is not None:
+        m = buat_manifest(
+            data, staging, renderer=renderer, epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+            kecuali=(html.name,),
+        )
+        numbers = json.loads((staging / "numbers.json").read_text(encoding="utf-8"))
+        sematkan_html(html, m, numbers)
+    return hasil
 
 
 def _epoch(data: DataTahun) -> str:
@@ -127,10 +266,17 @@ def _epoch(data: DataTahun) -> str:
 
 
 def render_laporan(
-    data: DataTahun, staging: Path, mode: str | None = None, sumber: Path | None = None
+    data: DataTahun,
+    staging: Path,
+    mode: str | None = None,
+    sumber: Path | None = None,
+    draft: bool = False,
 ) -> dict[str, Path]:
-    """Render ``lakip-<YEAR>.{html,pdf,docx}`` into ``staging`` (``sumber``: the report folder)."""
-    proyek = siapkan_proyek(data, staging, sumber)
+    """Render ``lakip-<YEAR>.{html,pdf,docx}`` into ``staging`` (``sumber``: the report folder).
+
+    ``draft``: mark every format as a DRAFT (:func:`tandai_draft`).
+    """
+    proyek = siapkan_proyek(data, staging, sumber, draft=draft)
     pilihan = choose_renderer(mode or os.environ.get("RENDERER", "auto"))
     nama = f"lakip-{data.tahun}"
     lama = os.environ.get("SOURCE_DATE_EPOCH")
@@ -151,8 +297,9 @@ def render_laporan(
                 shutil.move(cocok[0], tujuan)
                 hasil[fmt] = tujuan
             shutil.rmtree(keluar, ignore_errors=True)
-            return hasil
-        return render_project(proyek, staging, formats=FORMAT, basename=nama)
+            return _sematkan(data, staging, pilihan, hasil)
+        hasil = _render_bawaan(proyek, staging, nama, sumber or REPORT)
+        return _sematkan(data, staging, pilihan, hasil)
     finally:
         if lama is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)

@@ -29,10 +29,33 @@ from lakip_calc.errors import DataError
 from lakip_calc.paths import folder_data, tampil
 from lakip_calc.schema import TABEL, Kolom, Tabel
 
-__all__ = ["DataTahun", "muat_tahun", "baca_csv", "parse_nilai", "BARIS"]
+__all__ = [
+    "DataTahun",
+    "muat_tahun",
+    "baca_csv",
+    "parse_nilai",
+    "periksa_antar_tabel",
+    "cek_kelengkapan",
+    "pesan_kelengkapan",
+    "Kosong",
+    "DataBelumLengkap",
+    "BARIS",
+    "BERKAS",
+    "BELUM_DITULIS",
+    "TABEL_TAHUNAN",
+]
 
 #: Name of the column that keeps each row's spreadsheet row number (provenance).
 BARIS = "_baris"
+#: Column added to a yearly table when some of its rows come from an earlier year's
+#: folder: that row's file relative to ``data/<YEAR>`` (``../2023/keluaran.csv``);
+#: ``None`` for the folder's own rows. Absent when no earlier folder contributed.
+BERKAS = "_berkas"
+#: Tables that also record earlier years (``tahun`` column): when ``data/`` holds
+#: earlier year folders, their rows for earlier years are read as well.
+TABEL_TAHUNAN = ("indikator_tahunan", "keluaran")
+#: Marker of a text the analyst still has to write (``make new-year`` writes it).
+BELUM_DITULIS = "[BELUM DITULIS]"
 
 _ANGKA_POLOS = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _ANGKA_BERPEMISAH = re.compile(r"-?(Rp\.?\s*)?[0-9]{1,3}([.,][0-9]{3})+([.,][0-9]+)?%?|Rp.*|.*%")
@@ -295,6 +318,8 @@ def _cek_rujukan(tabel: dict[str, pd.DataFrame], folder_tampil: str) -> None:
                 tujuan |= set(tabel[t][r.kolom_tujuan])
             for rec in df.to_dict("records"):
                 v = rec[r.kolom]
+                if rec.get(BERKAS):
+                    continue  # a row of an earlier year's folder, checked against that year
                 if v is not None and v not in tujuan:
                     nama_tujuan = " atau ".join(TABEL[t].berkas for t in r.tabel)
                     raise DataError(
@@ -329,6 +354,158 @@ def _cek_pohon(tabel: dict[str, pd.DataFrame], folder_tampil: str) -> None:
                     row=rec[BARIS],
                     column="kode",
                 )
+
+
+def periksa_antar_tabel(tabel: dict[str, pd.DataFrame], folder_tampil: str) -> None:
+    """The checks across a year's tables (references, budget tree), as the loader runs them."""
+    _cek_rujukan(tabel, folder_tampil)
+    _cek_pohon(tabel, folder_tampil)
+
+
+def _folder_tahun_lalu(data_root: Path, tahun: int) -> list[int]:
+    """Years before ``tahun`` that have a folder in ``data_root``, newest first."""
+    if not data_root.is_dir():
+        return []
+    return sorted(
+        (
+            int(p.name)
+            for p in data_root.iterdir()
+            if p.is_dir() and re.fullmatch(r"[0-9]{4}", p.name) and int(p.name) < tahun
+        ),
+        reverse=True,
+    )
+
+
+def _gabung_tahun_lalu(
+    df: pd.DataFrame, skema: Tabel, tahun: int, data_root: Path
+) -> tuple[pd.DataFrame, list[str]]:
+    """Add the rows that earlier year folders record for earlier years.
+
+    Only codes the folder's own table has are taken, and only years before the
+    report year. When several folders record the same (code, year), the folder
+    of that year wins (its own report-year row), then the folder being loaded,
+    then the newest earlier folder. Returns the frame (with a :data:`BERKAS`
+    column when rows were added) and the files read, relative to the folder.
+    """
+    lalu = _folder_tahun_lalu(data_root, tahun)
+    kode_kol = skema.kunci[0]
+    sendiri = df.to_dict("records")
+    kode_sendiri = list(dict.fromkeys(r[kode_kol] for r in sendiri))
+    if not lalu or not kode_sendiri:
+        return df, []
+    pilih: dict[tuple, tuple[int, dict]] = {}
+    for r in sendiri:
+        pilih[(r[kode_kol], r["tahun"])] = (0 if r["tahun"] == tahun else 1, {**r, BERKAS: None})
+    dibaca: list[str] = []
+    for y in lalu:
+        p = data_root / str(y) / skema.berkas
+        if not p.is_file():
+            continue
+        nama = f"{tampil(data_root / str(y))}/{skema.berkas}"
+        relatif = f"../{y}/{skema.berkas}"
+        dibaca.append(relatif)
+        for r in baca_csv(_baca_berkas(p, nama), skema, nama).to_dict("records"):
+            if r[kode_kol] not in kode_sendiri or r["tahun"] >= tahun:
+                continue
+            key = (r[kode_kol], r["tahun"])
+            prioritas = 0 if r["tahun"] == y else 2 + (tahun - y)
+            if key not in pilih or prioritas < pilih[key][0]:
+                pilih[key] = (prioritas, {**r, BERKAS: relatif})
+    if all(rec[BERKAS] is None for _, rec in pilih.values()):
+        return df, dibaca
+    kunci_sendiri = [(r[kode_kol], r["tahun"]) for r in sendiri]
+    tambahan = sorted(
+        (k for k in pilih if k not in set(kunci_sendiri)),
+        key=lambda k: (kode_sendiri.index(k[0]), k[1]),
+    )
+    records = [pilih[k][1] for k in kunci_sendiri + tambahan]
+    kolom = [*skema.kolom_nama, BARIS, BERKAS]
+    hasil = pd.DataFrame(
+        {k: pd.Series([r[k] for r in records], dtype=object) for k in kolom}, columns=kolom
+    )
+    return hasil, dibaca
+
+
+class DataBelumLengkap(DataError):
+    """A final report was asked for while some inputs are still blank (``kosong``)."""
+
+    def __init__(self, pesan: str, kosong: list[Kosong]) -> None:
+        super().__init__(pesan)
+        self.kosong = kosong
+
+
+@dataclass(frozen=True)
+class Kosong:
+    """One input a final report still needs: a blank cell or an unwritten text.
+
+    ``berkas`` is relative to ``data/<YEAR>``; ``baris`` counts the header as row 1.
+    """
+
+    berkas: str
+    baris: int | None
+    kolom: str | None
+    keterangan: str = ""
+
+    def __str__(self) -> str:
+        bagian = [self.berkas]
+        if self.baris is not None:
+            bagian.append(f"baris {self.baris}")
+        if self.kolom:
+            bagian.append(f"kolom '{self.kolom}'")
+        teks = ", ".join(bagian)
+        return f"{teks} ({self.keterangan})" if self.keterangan else teks
+
+
+def cek_kelengkapan(data: DataTahun) -> list[Kosong]:
+    """What a final report of ``data`` still needs, in file and row order.
+
+    A blank cell of a column with ``lengkap=True`` (for tables with a ``tahun``
+    column: in the report year's own rows), a report-year row of a table with
+    ``lengkap_salah_satu`` whose columns are all blank, and every text under
+    ``teks/`` that still holds the :data:`BELUM_DITULIS` marker.
+    """
+    hasil: list[Kosong] = []
+    for nama, df in data.tabel.items():
+        skema = TABEL[nama]
+        wajib = [k.nama for k in skema.kolom if k.lengkap]
+        if not wajib and not skema.lengkap_salah_satu:
+            continue
+        for rec in df.to_dict("records"):
+            if rec.get(BERKAS) or ("tahun" in skema.kolom_nama and rec["tahun"] != data.tahun):
+                continue
+            for k in wajib:
+                if rec[k] is None:
+                    hasil.append(Kosong(skema.berkas, rec[BARIS], k, "belum diisi"))
+            salah_satu = skema.lengkap_salah_satu
+            if salah_satu and all(rec[k] is None for k in salah_satu):
+                hasil.append(
+                    Kosong(skema.berkas, rec[BARIS], " atau ".join(salah_satu), "belum diisi")
+                )
+    base = data.folder / "teks"
+    if base.is_dir():
+        for p in sorted(base.rglob("*")):
+            if p.suffix in (".yaml", ".yml", ".md") and p.is_file():
+                isi = p.read_bytes().decode("utf-8", errors="replace")
+                if BELUM_DITULIS in isi:
+                    baris = isi[: isi.index(BELUM_DITULIS)].count("\n") + 1
+                    rel = p.relative_to(data.folder).as_posix()
+                    hasil.append(Kosong(rel, baris, None, "teks belum ditulis"))
+    return hasil
+
+
+def pesan_kelengkapan(data: DataTahun, kosong: list[Kosong]) -> str:
+    """The Indonesian message that lists every missing input of a year."""
+    folder = tampil(data.folder)
+    baris = [
+        f"data {data.tahun} belum lengkap: {len(kosong)} isian belum diisi "
+        "(laporan final tidak dibuat, notebook tidak dijalankan).",
+        *(f"  - {folder}/{k}" for k in kosong),
+        f"Isi sel-sel tersebut di {folder}/ (atau di buku kerja Excel: "
+        f"'make workbook YEAR={data.tahun}', lalu 'make import YEAR={data.tahun} XLSX=...'), "
+        "lalu jalankan ulang.",
+        f"Untuk pratinjau dengan tanda DRAFT: 'make report YEAR={data.tahun} DRAFT=1'.",
+    ]
+    return "\n".join(baris)
 
 
 def _muat_teks(folder: Path, folder_tampil: str) -> dict[str, Any]:
@@ -400,6 +577,9 @@ def muat_tahun(
             raise DataError(f"berkas wajib tidak ada: {skema.keterangan}", file=tampil_p)
         hasil[nama] = baca_csv(_baca_berkas(p, tampil_p), skema, tampil_p)
         berkas.append(skema.berkas)
+        if nama in TABEL_TAHUNAN:
+            hasil[nama], lalu = _gabung_tahun_lalu(hasil[nama], skema, tahun, folder.parent)
+            berkas += lalu
     if tabel is None:
         _cek_rujukan(hasil, folder_tampil)
         _cek_pohon(hasil, folder_tampil)

@@ -20,6 +20,7 @@ from lakip_calc.loader import DataTahun
 
 __all__ = [
     "md_aman",
+    "md_nama",
     "var",
     "slug",
     "paragraf",
@@ -44,7 +45,7 @@ def md_aman(teks: Any) -> str:
     """Escape untrusted text for Pandoc Markdown, keeping var shortcodes and emphasis.
 
     >>> md_aman("<script>alert(1)</script> #1 *penting*")
-    '\\\\<script\\\\>alert\\\\(1\\\\)\\\\</script\\\\> \\\\#1 *penting*'
+    '\\\\<script\\\\>alert\\\\(1\\\\)\\\\<\\\\/script\\\\> \\\\#1 *penting*'
     """
     s = "" if teks is None else str(teks)
     bagian = []
@@ -61,6 +62,20 @@ def md_aman(teks: Any) -> str:
     hasil = re.sub(r"(?<![\\*])\\\*(?!\\\*)(.+?)\\\*", r"*\1*", hasil)
     # no leading spaces (they would start a code block) and no hard line breaks
     return "\n".join(b.strip() for b in hasil.splitlines())
+
+
+def md_nama(teks: Any) -> str:
+    """Escape a value from the data (a name, a code, a number's text) completely.
+
+    Unlike :func:`md_aman` (for ``teks/`` prose), nothing survives: a
+    ``{{< var >}}`` shortcode or ``*emphasis*`` inside a CSV name is shown as
+    written, as it is in the tables.
+
+    >>> md_nama("*a* {{< var x >}}")
+    '\\\\*a\\\\* \\\\{\\\\{\\\\< var x \\\\>\\\\}\\\\}'
+    """
+    s = "" if teks is None else str(teks)
+    return " ".join(_escape_polos(b) for b in s.split())
 
 
 def var(key: str) -> str:
@@ -321,11 +336,11 @@ def fragmen_sasaran(data: DataTahun, angka: KumpulanAngka) -> dict[str, str]:
     }
     for n, s in enumerate(data["sasaran"].to_dict("records"), 1):
         ss = s["kode"]
-        out = [f"### Sasaran Strategis {n}: {md_aman(s['nama'])}"]
-        out.append(blok_tabel(f"tbl-sasaran-{ss.lower()}", f"Perbandingan target dan realisasi sasaran {md_aman(ss)}"))
+        out = [f"### Sasaran Strategis {n}: {md_nama(s['nama'])}"]
+        out.append(blok_tabel(f"tbl-sasaran-{ss.lower()}", f"Perbandingan target dan realisasi sasaran {md_nama(ss)}"))
         for i in ind[ind["kode_sasaran"] == ss].to_dict("records"):
             ik = i["kode"]
-            p = [f"**{md_aman(i['nama'])}.**"]
+            p = [f"**{md_nama(i['nama'])}.**"]
             if f"kinerja.{ik}.capaian" in angka:
                 p.append(
                     f"Pada tahun {var('laporan.tahun')} target indikator ini {var(f'kinerja.{ik}.target')} "
@@ -353,7 +368,7 @@ def fragmen_sasaran(data: DataTahun, angka: KumpulanAngka) -> dict[str, str]:
                 )
             out.append(" ".join(p))
             gid = f"fig-tren-{ik.lower()}"
-            out.append(blok_gambar(gid, f"Tren target dan realisasi: {md_aman(i['nama'])}"))
+            out.append(blok_gambar(gid, f"Tren target dan realisasi: {md_nama(i['nama'])}"))
         if f"kinerja.{ss}.serapan_anggaran" in angka:
             out.append(
                 f"**Efisiensi.** Rata-rata capaian sasaran ini {var(f'kinerja.{ss}.rata_rata_capaian')} "
@@ -369,7 +384,7 @@ def fragmen_sasaran(data: DataTahun, angka: KumpulanAngka) -> dict[str, str]:
                 kode = lk["kode_anggaran"]
                 catatan = " (keterkaitan ditetapkan penyusun data; sumber tidak menyebutkannya)" if lk["dasar"] == "inferensi" else ""
                 butir.append(
-                    f"{md_aman(kode)} {md_aman(nama_anggaran.get(kode, ''))}: pagu {var(f'anggaran.{kode}.pagu')}, "
+                    f"{md_nama(kode)} {md_nama(nama_anggaran.get(kode, ''))}: pagu {var(f'anggaran.{kode}.pagu')}, "
                     f"realisasi {var(f'anggaran.{kode}.persen_keuangan')}{md_aman(catatan)}"
                 )
             out.append("**Program, kegiatan dan sub kegiatan pendukung:**\n\n" + "\n".join(f"- {b}" for b in butir))
@@ -410,8 +425,8 @@ def fragmen_jejak(angka: KumpulanAngka) -> str:
         nb = a.notebook or ""
         kode = f"{a.code} — {nb}" if nb else a.code
         baris.append(
-            f"| [{md_aman(a.key)}]{{#{slug(a.key)}}} | {md_aman(a.text)} | {md_aman(a.formula)} | "
-            f"{md_aman(_ringkas_masukan(a))} | {md_aman(kode)} |"
+            f"| [{md_nama(a.key)}]{{#{slug(a.key)}}} | {md_nama(a.text)} | {md_nama(a.formula)} | "
+            f"{md_nama(_ringkas_masukan(a))} | {md_nama(kode)} |"
         )
     return "\n".join(baris) + "\n\n: Jejak angka: setiap angka laporan, rumus, sel data dan kode asalnya {#tbl-jejak-angka}\n"
 

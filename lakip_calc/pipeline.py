@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -19,7 +21,13 @@ from pathlib import Path
 
 from lakip_calc.angka import KumpulanAngka
 from lakip_calc.errors import LakipError
-from lakip_calc.loader import DataTahun, muat_tahun
+from lakip_calc.loader import (
+    DataBelumLengkap,
+    DataTahun,
+    cek_kelengkapan,
+    muat_tahun,
+    pesan_kelengkapan,
+)
 from lakip_calc.notebook import BAGIAN_ANGKA, tulis_teks
 from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
 from lakip_calc.runner import NotebookError, id_sel, jalankan_notebook
@@ -95,6 +103,60 @@ class HasilBangun:
     selisih: int = 0
     terbesar: list[str] = field(default_factory=list)
     detik: float = 0.0
+    #: Inputs still blank in a draft build (0 in a final report).
+    belum_diisi: int = 0
+
+
+def _awasi_induk(induk: int) -> None:
+    """Worker initializer: ignore Ctrl-C and leave as soon as the build process is gone.
+
+    Ctrl-C is handled by the build process alone (:func:`_jalankan_gelombang`);
+    a worker interrupted itself would print tracebacks and kill its kernel in
+    the middle of a cell. A build killed with SIGKILL cannot stop its workers;
+    without the watch they would wait for work forever (and keep its output
+    pipes open). Their kernels follow them (ipykernel exits when its parent changes).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forking
+
+    def awasi() -> None:
+        while os.getppid() == induk:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=awasi, name="awasi-induk", daemon=True).start()
+
+
+def _jalankan_gelombang(tugas: list[tuple], n: int) -> list[tuple[str, float]]:
+    """Run one wave's notebooks in worker processes (never in this process).
+
+    On Ctrl-C nothing new starts and the notebooks already running are allowed
+    to end, so that their kernels shut down cleanly; a second Ctrl-C stops the
+    workers at once.
+    """
+    ex = ProcessPoolExecutor(
+        max_workers=max(1, min(n, len(tugas))),
+        initializer=_awasi_induk,
+        initargs=(os.getpid(),),
+    )
+    try:
+        # The workers are forked here: a Ctrl-C arriving during a fork would be lost
+        # in the fork handlers, so it waits (blocked) until the workers exist.
+        lama = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            janji = [ex.submit(_jalankan, t) for t in tugas]
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, lama)
+        return [j.result() for j in janji]
+    except KeyboardInterrupt:
+        try:
+            ex.shutdown(wait=True, cancel_futures=True)
+        except KeyboardInterrupt:
+            for proses in list((getattr(ex, "_processes", None) or {}).values()):
+                proses.terminate()
+        raise
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
 
 
 def _jalankan(args: tuple[str, str, dict, str, bool, dict]) -> tuple[str, float]:
@@ -134,6 +196,7 @@ def bangun(
     lapor: Callable[[str], None] = print,
     progress: bool = False,
     setelah_notebook: Callable[[DataTahun, Path], None] | None = None,
+    draft: bool = False,
 ) -> HasilBangun:
     """Build ``build/<tahun>`` from ``data/<tahun>``.
 
@@ -148,12 +211,19 @@ def bangun(
     setelah_notebook
         A hook run on the staging folder after the numbers are merged (the
         report renderer plugs in here).
+    draft
+        Build even when inputs are still blank (:func:`loader.cek_kelengkapan`);
+        without it such a year stops here, before any kernel starts, with
+        :class:`loader.DataBelumLengkap` listing every missing cell.
     """
     mulai = time.monotonic()
     data_root = data_dir or (ROOT / "data")
     build_root = build_dir or BUILD
     nb_dir = notebooks_dir or NOTEBOOKS
     data = muat_tahun(tahun, data_root)  # full validation before any kernel starts
+    kosong = cek_kelengkapan(data)
+    if kosong and not draft:
+        raise DataBelumLengkap(pesan_kelengkapan(data, kosong), kosong)
 
     build_root.mkdir(parents=True, exist_ok=True)
     akhir = build_root / str(tahun)
@@ -163,7 +233,7 @@ def bangun(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     log: list[dict] = []
-    hasil = HasilBangun(tahun=tahun, folder=akhir)
+    hasil = HasilBangun(tahun=tahun, folder=akhir, belum_diisi=len(kosong))
     try:
         params = {"tahun": tahun, "data_dir": tampil(data_root), "out_dir": tampil(staging)}
         ganti = {tampil(staging): tampil(akhir)}
@@ -182,11 +252,7 @@ def bangun(
             for s in wave:
                 urutan += 1
                 lapor(f"[{urutan}/{total}] menjalankan {s.notebook} ...")
-            if n > 1 and len(tugas) > 1:
-                with ProcessPoolExecutor(max_workers=min(n, len(tugas))) as ex:
-                    selesai = list(ex.map(_jalankan, tugas))
-            else:
-                selesai = [_jalankan(t) for t in tugas]
+            selesai = _jalankan_gelombang(tugas, n)
             for (nama, detik), s in zip(selesai, wave, strict=True):
                 lapor(f"      {nama} selesai ({detik:.1f} dtk)")
                 hasil.notebook.append((nama, detik))
@@ -210,6 +276,13 @@ def bangun(
             setelah_notebook(data, staging)
             log.append({"langkah": "render laporan", "masukan": ["report/", "numbers.json"],
                         "keluaran": "lakip-*", "detik": round(time.monotonic() - t0, 3)})
+
+        t0 = time.monotonic()
+        from lakip_calc.manifest import tulis_manifest
+
+        tulis_manifest(data, staging)  # hashes of inputs and outputs, before the swap
+        log.append({"langkah": "manifest", "masukan": [f"data/{tahun}/*", "keluaran"],
+                    "keluaran": "manifest.json", "detik": round(time.monotonic() - t0, 3)})
 
         hasil.detik = time.monotonic() - mulai
         tulis_teks(staging / "build.log", _teks_log(log, hasil))
@@ -250,8 +323,15 @@ def _teks_log(log: list[dict], hasil: HasilBangun) -> str:
 
 
 def _bersihkan_sisa(build_root: Path, tahun: int) -> None:
-    """Remove staging folders left by builds that were killed (their process is gone)."""
-    for p in build_root.glob(f".staging-{tahun}-*"):
+    """Remove staging folders left by builds that were killed (their process is gone).
+
+    A build killed between the two renames of :func:`_ganti_atomik` leaves the
+    previous build as ``.lama-<tahun>-<pid>`` and no ``<tahun>``: it is put back.
+    """
+    akhir = build_root / str(tahun)
+    for p in sorted(build_root.glob(f".lama-{tahun}-*")) + sorted(
+        build_root.glob(f".staging-{tahun}-*")
+    ):
         try:
             pid = int(p.name.rsplit("-", 1)[1])
         except ValueError:
@@ -259,7 +339,10 @@ def _bersihkan_sisa(build_root: Path, tahun: int) -> None:
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
-            shutil.rmtree(p, ignore_errors=True)
+            if p.name.startswith(".lama-") and not akhir.exists():
+                p.rename(akhir)
+            else:
+                shutil.rmtree(p, ignore_errors=True)
         except PermissionError:
             pass
 
@@ -267,7 +350,13 @@ def _bersihkan_sisa(build_root: Path, tahun: int) -> None:
 def _ganti_atomik(staging: Path, akhir: Path) -> None:
     """Replace ``akhir`` by ``staging`` with renames only."""
     lama = akhir.with_name(f".lama-{akhir.name}-{os.getpid()}")
-    if akhir.exists():
-        akhir.rename(lama)
-    staging.rename(akhir)
+    try:
+        if akhir.exists():
+            akhir.rename(lama)
+        staging.rename(akhir)
+    except BaseException:
+        # interrupted (Ctrl-C) or failed between the renames: put the previous build back
+        if lama.exists() and not akhir.exists():
+            lama.rename(akhir)
+        raise
     shutil.rmtree(lama, ignore_errors=True)

@@ -30,7 +30,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from lakip_calc.angka import KumpulanAngka, digit_perlu
+from lakip_calc.angka import BELUM_DIISI, KumpulanAngka, digit_perlu
 from lakip_calc.errors import DataError
 from lakip_calc.formats import bulatkan, format_angka, parse_angka_tercetak
 from lakip_calc.loader import BARIS, DataTahun
@@ -478,6 +478,8 @@ def _cek_hitungan(data: DataTahun, angka: KumpulanAngka) -> list[dict]:
     out = []
     berkas = data.berkas_tabel("sub_kegiatan")
     for s in data["sub_kegiatan"].to_dict("records"):
+        if s["realisasi"] is None or s["pagu"] is None:
+            continue  # belum diisi: nothing to compare yet
         if s["realisasi"] > s["pagu"]:
             r = {
                 "lokasi": f"{berkas} baris {s[BARIS]}",
@@ -503,6 +505,7 @@ def _cek_hitungan(data: DataTahun, angka: KumpulanAngka) -> list[dict]:
             and a.key.endswith(".capaian")
             and a.value is None
             and a.catatan
+            and a.text != BELUM_DIISI
         ):
             src = a.inputs[0] if a.inputs else None
             r = {

@@ -37,6 +37,11 @@ class Kolom:
         Allowed values for ``tipe='pilihan'``.
     label
         Indonesian header used in the Excel workbook.
+    lengkap
+        For a column that may be blank while a year is being filled in
+        (``wajib=False``): whether a *final* report needs it. A blank cell of such
+        a column (in the report year's rows, for tables with a ``tahun`` column)
+        is listed as "belum diisi" and stops ``make report`` unless ``DRAFT=1``.
     """
 
     nama: str
@@ -44,6 +49,7 @@ class Kolom:
     wajib: bool = True
     pilihan: tuple[str, ...] = ()
     label: str = ""
+    lengkap: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,10 @@ class Tabel:
     rujukan: tuple[Rujukan, ...] = ()
     keterangan: str = ""
     wajib: bool = True
+    #: Sheet name in the analysts' Excel workbook (``lakip_calc.buku_kerja``).
+    lembar: str = ""
+    #: Columns of which at least one must be filled in a final report (report-year rows).
+    lengkap_salah_satu: tuple[str, ...] = ()
     kolom_nama: list[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -84,6 +94,7 @@ TABEL: dict[str, Tabel] = {
             "program.csv",
             (_k("kode", "kode"), _k("nama", "teks")),
             keterangan="Program (tingkat teratas pohon anggaran).",
+            lembar="Program",
         ),
         Tabel(
             "kegiatan",
@@ -91,6 +102,7 @@ TABEL: dict[str, Tabel] = {
             (_k("kode", "kode"), _k("kode_program", "kode"), _k("nama", "teks")),
             rujukan=(Rujukan("kode_program", ("program",)),),
             keterangan="Kegiatan di bawah program.",
+            lembar="Kegiatan",
         ),
         Tabel(
             "sub_kegiatan",
@@ -99,18 +111,20 @@ TABEL: dict[str, Tabel] = {
                 _k("kode", "kode"),
                 _k("kode_kegiatan", "kode"),
                 _k("nama", "teks"),
-                _k("pagu", "uang", label="Pagu (Rp)"),
-                _k("realisasi", "uang", label="Realisasi (Rp)"),
-                _k("fisik", "persen", label="Realisasi fisik (%)"),
+                _k("pagu", "uang", wajib=False, lengkap=True, label="Pagu (Rp)"),
+                _k("realisasi", "uang", wajib=False, lengkap=True, label="Realisasi (Rp)"),
+                _k("fisik", "persen", wajib=False, lengkap=True, label="Realisasi fisik (%)"),
             ),
             rujukan=(Rujukan("kode_kegiatan", ("kegiatan",)),),
             keterangan="Sub kegiatan: satu-satunya tingkat yang memuat pagu, realisasi dan % fisik.",
+            lembar="Anggaran",
         ),
         Tabel(
             "sasaran",
             "sasaran.csv",
             (_k("kode", "kode"), _k("nama", "teks")),
             keterangan="Sasaran strategis Perjanjian Kinerja.",
+            lembar="Sasaran",
         ),
         Tabel(
             "indikator",
@@ -126,6 +140,7 @@ TABEL: dict[str, Tabel] = {
             ),
             rujukan=(Rujukan("kode_sasaran", ("sasaran",)),),
             keterangan="Indikator kinerja utama (IKU) per sasaran.",
+            lembar="Indikator",
         ),
         Tabel(
             "indikator_tahunan",
@@ -133,13 +148,14 @@ TABEL: dict[str, Tabel] = {
             (
                 _k("kode_indikator", "kode"),
                 _k("tahun", "tahun"),
-                _k("target", "angka", wajib=False),
-                _k("realisasi", "angka", wajib=False),
+                _k("target", "angka", wajib=False, lengkap=True),
+                _k("realisasi", "angka", wajib=False, lengkap=True),
                 _k("sumber", "teks", wajib=False),
             ),
             kunci=("kode_indikator", "tahun"),
             rujukan=(Rujukan("kode_indikator", ("indikator",)),),
             keterangan="Target dan realisasi indikator per tahun (tahun laporan dan tahun-tahun lalu).",
+            lembar="Target Realisasi IKU",
         ),
         Tabel(
             "keluaran",
@@ -157,6 +173,8 @@ TABEL: dict[str, Tabel] = {
             kunci=("kode", "tahun"),
             rujukan=(Rujukan("kode_sub_kegiatan", ("sub_kegiatan",)),),
             keterangan="Indikator keluaran sub kegiatan (jumlah penerima manfaat, dsb.).",
+            lembar="Keluaran",
+            lengkap_salah_satu=("target", "realisasi"),
         ),
         Tabel(
             "psks",
@@ -165,10 +183,11 @@ TABEL: dict[str, Tabel] = {
                 _k("kode", "kode"),
                 _k("no_tercetak", "bulat", label="Nomor urut tercetak"),
                 _k("nama", "teks"),
-                _k("jumlah", "bulat"),
+                _k("jumlah", "bulat", wajib=False, lengkap=True),
                 _k("satuan", "teks"),
             ),
             keterangan="Jumlah Potensi dan Sumber Kesejahteraan Sosial (PSKS).",
+            lembar="PSKS",
         ),
         Tabel(
             "dukungan",
@@ -185,6 +204,7 @@ TABEL: dict[str, Tabel] = {
                 Rujukan("kode_anggaran", ("program", "kegiatan", "sub_kegiatan")),
             ),
             keterangan="Program/kegiatan/sub kegiatan yang mendukung tiap sasaran.",
+            lembar="Dukungan",
         ),
         Tabel(
             "anggaran_riwayat",
@@ -200,6 +220,7 @@ TABEL: dict[str, Tabel] = {
             ),
             kunci=("tahun", "kode"),
             keterangan="Angka anggaran tahun-tahun lalu yang dikutip sumber.",
+            lembar="Riwayat Anggaran",
         ),
         Tabel(
             "skala_predikat",
@@ -207,6 +228,7 @@ TABEL: dict[str, Tabel] = {
             (_k("batas_bawah", "angka"), _k("predikat", "teks")),
             kunci=("predikat",),
             keterangan="Skala predikat capaian (batas bawah inklusif).",
+            lembar="Skala Predikat",
         ),
         Tabel(
             "angka_terbit",
@@ -222,6 +244,7 @@ TABEL: dict[str, Tabel] = {
             ),
             kunci=("id",),
             keterangan="Angka yang dicetak dokumen sumber (untuk rekonsiliasi).",
+            lembar="Angka Terbit",
         ),
     )
 }

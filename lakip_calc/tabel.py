@@ -30,7 +30,7 @@ from decimal import Decimal
 import pandas as pd
 
 from lakip_calc.anggaran import bobot_fisik, rekap_anggaran
-from lakip_calc.angka import Angka, KumpulanAngka
+from lakip_calc.angka import BELUM_DIISI, Angka, KumpulanAngka
 from lakip_calc.formats import bulatkan, format_angka, format_persen
 from lakip_calc.loader import DataTahun
 from lakip_calc.rekonsiliasi import CEK, ringkasan
@@ -145,6 +145,11 @@ def _susun(
     for b in baris:
         if len(b) != len(kolom):
             raise ValueError(f"{id}: baris dengan {len(b)} sel untuk {len(kolom)} kolom")
+    if any(sel.tampil == BELUM_DIISI for b in baris for sel in b):
+        catatan = (catatan + " " if catatan else "") + (
+            f'"{BELUM_DIISI}": sel data tahun ini masih kosong; angka yang memerlukannya '
+            "belum dapat dihitung (laporan DRAFT)."
+        )
 
     def lapis(attr: str) -> pd.DataFrame:
         isi = {k: [getattr(b[i], attr) for b in baris] for i, k in enumerate(kolom)}
@@ -524,6 +529,11 @@ def tabel_efisiensi(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     )
 
 
+def _tanpa_nilai(*masukan: object) -> str:
+    """A derived cell without value: "belum diisi" when an input is blank, else "-"."""
+    return BELUM_DIISI if any(m is None for m in masukan) else _TIDAK_ADA
+
+
 def tabel_bobot_fisik(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     """``tbl-bobot-fisik``: how the total % fisik is weighted from the sub kegiatan.
 
@@ -545,12 +555,14 @@ def tabel_bobot_fisik(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
                 _angka(angka, f"{b}.pagu"),
                 _Sel(
                     _mentah(r["bobot"]),
-                    _TIDAK_ADA if r["bobot"] is None else format_persen(r["bobot"] * _HUNDRED, 2),
+                    _tanpa_nilai(r["pagu"], total["pagu"])
+                    if r["bobot"] is None
+                    else format_persen(r["bobot"] * _HUNDRED, 2),
                 ),
                 _angka(angka, f"{b}.persen_fisik"),
                 _Sel(
                     _mentah(r["bobot_x_fisik"]),
-                    _TIDAK_ADA
+                    _tanpa_nilai(r["pagu"], total["pagu"], r["fisik"])
                     if r["bobot_x_fisik"] is None
                     else format_persen(r["bobot_x_fisik"], 2),
                 ),

@@ -325,7 +325,7 @@ def _sub_satu(**ubah) -> pd.DataFrame:
         pytest.param(_sub_satu(fisik=D("100.01")), "fisik harus antara", "fisik", id="fisik>100"),
         pytest.param(_sub_satu(fisik=D("-1")), "fisik harus antara", "fisik", id="fisik<0"),
         pytest.param(_sub_satu(pagu=100.0), "bukan float", "pagu", id="pagu-float"),
-        pytest.param(_sub_satu(pagu=None), "pagu kosong", "pagu", id="pagu-kosong"),
+        pytest.param(_sub_satu(pagu=float("nan")), "pagu kosong", "pagu", id="pagu-nan"),
         pytest.param(_sub_satu(kode=None), "kode kosong", "kode", id="kode-kosong"),
         pytest.param(
             pd.concat([_sub_satu(), _sub_satu()], ignore_index=True),
@@ -486,3 +486,15 @@ def test_properti_bobot_berjumlah_1(pohon) -> None:
             assert abs(sum(rincian["bobot_x_fisik"], D(0)) - induk["persen_fisik"]) <= D("1e-22")
         else:
             assert all(b is None for b in anak["bobot"])
+
+
+def test_sel_kosong_membuat_jumlah_hilang_bukan_sebagian() -> None:
+    """None (a blank cell, "belum diisi") makes every sum and percentage above it None."""
+    sub = pd.concat([_sub_satu(), _sub_satu(kode="1.1.2", realisasi=None, fisik=None)])
+    rekap = rekap_anggaran(_program(("1", "P")), _kegiatan(("1.1", "1", "K")), sub)
+    total = rekap[rekap["tingkat"] == "total"].iloc[0]
+    assert total["pagu"] is not None
+    assert total["realisasi"] is None and total["sisa"] is None
+    assert total["persen_keuangan"] is None and total["persen_fisik"] is None
+    baris = rekap[rekap["kode"] == "1.1.1"].iloc[0]
+    assert baris["realisasi"] is not None and baris["persen_keuangan"] is not None

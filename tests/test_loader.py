@@ -260,7 +260,8 @@ KASUS = [
         ("lebih dari 2 desimal",),
     ),
     Kasus("uang-negatif", _sel(SUB, 8, "pagu", "-5000"), SUB, 8, "pagu", ("negatif",)),
-    Kasus("uang-kosong", _sel(SUB, 8, "realisasi", ""), SUB, 8, "realisasi", ("wajib diisi",)),
+    # realisasi/pagu/fisik may be blank in an incomplete year ("belum diisi"); names may not.
+    Kasus("nama-kosong", _sel(SUB, 8, "nama", ""), SUB, 8, "nama", ("wajib diisi",)),
     Kasus(
         "fisik-di-atas-100",
         _sel(SUB, 9, "fisik", "100.01"),

@@ -188,7 +188,7 @@ def test_front_matter_lists_and_roman_page_numbers(rendered: dict[str, Path]) ->
     assert "#daftar-isi(3)" in typ and '#daftar-keterangan("tbl-")' in typ
     pdf = _pdf_text(rendered)
     for label in ("Daftar Isi", "Daftar Tabel", "Daftar Gambar", "Halaman"):
-        assert label in pdf
+        assert label.lower() in pdf.lower()  # chapter headings are set in capitals
     html = _html_text(rendered["html"])
     for label in ("Daftar Isi", "Daftar Tabel", "Daftar Gambar"):
         assert label in html
@@ -367,6 +367,172 @@ def test_pdf_table_cells_starting_with_markup_stay_text(tmp_path: Path) -> None:
     out = render_project(project, tmp_path / "out", formats=("pdf",), keep_intermediate=True)
     typ = out["typ"].read_text(encoding="utf-8")
     assert "[\\- 5]" in typ and "[\\= x]" in typ and "[1\\. y]" in typ and "[\\+ z]" in typ
+
+
+# -- the formal look (fixture "gaya") -----------------------------------------------------------
+
+GAYA = FIXTURES / "gaya"
+
+
+@pytest.fixture(scope="module")
+def gaya(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("gaya")
+    return render_project(GAYA, out, formats=FORMATS, basename="gaya", keep_intermediate=True)
+
+
+def _docx_part(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def test_section_labels() -> None:
+    from lakip_calc.render._filter import section_label
+
+    assert section_label(1, 1) == "BAB I"
+    assert section_label(1, 4) == "BAB IV"
+    assert section_label(1, 9) == "BAB IX"
+    assert section_label(2, 1) == "A."
+    assert section_label(2, 27) == "AA."
+    assert section_label(3, 2) == "2."
+    assert section_label(4, 3) == "c."
+    assert section_label(5, 2) == "2)"
+
+
+def test_chapters_are_numbered_bab_in_pdf(gaya: dict[str, Path]) -> None:
+    typ = gaya["typ"].read_text(encoding="utf-8")
+    assert "#set heading(numbering: penomoran-judul)" in typ
+    assert '"BAB " + numbering("I", n.at(0))' in typ
+    pdf = _pdf_text(gaya)
+    if shutil.which("pdftotext"):
+        # The chapter: "BAB I" on one line, the title in capitals on the next.
+        assert re.search(r"^\s*BAB I\s*\n\s*PENDAHULUAN\s*$", pdf, re.M)
+        assert re.search(r"^\s*BAB II\s*\n\s*CAPAIAN KINERJA\s*$", pdf, re.M)
+        # The table of contents lists the chapters as "BAB I PENDAHULUAN".
+        assert re.search(r"BAB I PENDAHULUAN[ .]+1", pdf)
+        assert re.search(r"A\. Latar Belakang[ .\u2060]+1", pdf)
+        assert re.search(r"1\. Rincian[ .\u2060]+1", pdf)
+        # Unnumbered headings stay unnumbered (in capitals as chapters).
+        assert "KATA PENGANTAR" in pdf and "LAMPIRAN" in pdf
+        assert "BAB III" not in pdf
+
+
+def test_chapters_are_numbered_bab_in_html_and_docx(gaya: dict[str, Path]) -> None:
+    html = gaya["html"].read_text(encoding="utf-8")
+    assert '<h1 id="pendahuluan"><span class="nomor-bagian">BAB I</span> Pendahuluan</h1>' in html
+    assert '<span class="nomor-bagian">A.</span> Latar Belakang</h2>' in html
+    assert '<span class="nomor-bagian">1.</span> Rincian</h3>' in html
+    assert '<span class="nomor-bagian">BAB II</span> Capaian Kinerja' in html
+    assert '<h1 class="unnumbered" id="kata-pengantar">Kata Pengantar</h1>' in html
+    docx = _docx_text(gaya["docx"])
+    assert "BAB I Pendahuluan" in docx and "A. Latar Belakang" in docx
+    xml = _docx_xml(gaya["docx"])
+    # Every chapter starts on a new page in Word too.
+    assert re.search(
+        r'<w:br w:type="page"/></w:r></w:p>\s*(<w:bookmarkStart[^>]*/>\s*)?'
+        r'<w:p><w:pPr><w:pStyle w:val="Heading1" />',
+        xml,
+    )
+
+
+def test_signature_block(gaya: dict[str, Path]) -> None:
+    typ = gaya["typ"].read_text(encoding="utf-8")
+    assert "#tanda-tangan[" in typ
+    assert "#let tanda-tangan(isi) = align(right, block(" in typ
+    html = gaya["html"].read_text(encoding="utf-8")
+    assert re.search(r'<div class="tanda-tangan">\s*<div class="line-block">Kota Contoh', html)
+    assert ".tanda-tangan {" in html  # styled: the right half of the page
+    xml = _docx_xml(gaya["docx"])
+    assert '<w:pStyle w:val="TandaTangan" />' in xml
+    styles = _docx_part(gaya["docx"], "word/styles.xml")
+    assert re.search(r'w:styleId="TandaTangan".*?<w:ind w:left="\d+" />', styles)
+
+
+def test_small_tables_in_every_format(gaya: dict[str, Path]) -> None:
+    typ = gaya["typ"].read_text(encoding="utf-8")
+    # A ::: {.tabel-kecil} block, the class on a caption, and a table of > 60 rows.
+    assert typ.count("#tabel-kecil[") >= 3
+    assert re.search(r"#tabel-kecil\[\n#let tabel-berikut = .*kecil: true", typ)
+    html = gaya["html"].read_text(encoding="utf-8")
+    assert '<div class="tabel-kecil">' in html
+    assert html.count('<div class="tabel-gulir tabel-kecil">') == 3
+    assert ".tabel-kecil table {" in html
+    xml = _docx_xml(gaya["docx"])
+    assert '<w:rStyle w:val="TeksTabelKecil" />' in xml
+    styles = _docx_part(gaya["docx"], "word/styles.xml")
+    assert re.search(r'w:styleId="TeksTabelKecil".*?<w:sz w:val="16" />', styles)
+
+
+def test_pdf_tables_are_sized_by_the_template(gaya: dict[str, Path]) -> None:
+    typ = gaya["typ"].read_text(encoding="utf-8")
+    assert "#table(" not in typ.split("// Document ---")[1]  # every table goes through it
+    assert typ.count("#tabel-pas(tabel-berikut,") == 5
+    # Numbers keep the width of the widest one; text columns share the rest.
+    assert re.search(r'kolom: \(\("Program A".*\("Rp1\.278\.000\.000"', typ)
+    assert re.search(r"kolom: \(\(bagi: [\d.]+, kata: \(", typ)
+    # A short table is kept on one page; the header row repeats (table.header).
+    assert "#tabel-utuh[" in typ and "table.header(" in typ
+    # Long keys may break after their dots and underscores (zero-width space).
+    assert "anggaran.\u200b1.\u200bpersen\\_\u200bkeuangan\\_\u200bsub\\_\u200bkegiatan" in typ
+
+
+def test_number_columns_are_right_aligned(gaya: dict[str, Path]) -> None:
+    html = gaya["html"].read_text(encoding="utf-8")
+    table = re.search(r'<table id="tbl-pagu">.*?</table>', html, re.S)
+    assert table is not None
+    assert '<td style="text-align: right;">Rp1.000.000</td>' in table.group(0)
+    assert "<td>1.1.1</td>" in table.group(0)  # a code such as 1.1.1 is not a number
+    typ = gaya["typ"].read_text(encoding="utf-8")
+    assert "rata: (left, right, left,)" in typ
+
+
+def test_html_long_words_in_tables_may_break(gaya: dict[str, Path]) -> None:
+    html = gaya["html"].read_text(encoding="utf-8")
+    assert (
+        '<span id="jejak-anggaran-1">anggaran.<wbr>1.<wbr>persen_<wbr>keuangan_<wbr>sub_<wbr>'
+        "kegiatan</span>"
+    ) in html
+
+
+def test_numbers_in_raw_html_get_tooltip_and_link(gaya: dict[str, Path]) -> None:
+    html = gaya["html"].read_text(encoding="utf-8")
+    assert (
+        '<a href="#jejak-anggaran-total-pagu" class="tautan-angka"><span class="angka" '
+        'data-key="anggaran.total.pagu" title="jumlah pagu 2 program. Sumber: '
+        'sub_kegiatan.csv [pagu] baris 2-3">Rp1.278.000.000</span></a>'
+    ) in html
+    assert (
+        '<span class="angka" data-key="anggaran.total.persen" title="realisasi dibagi pagu" '
+        'tabindex="0">96,53%</span>'
+    ) in html
+    assert '<span class="angka" data-key="tidak.ada">7</span>' in html  # unknown: untouched
+
+
+def test_html_tooltip_target_row_and_toc_helpers(gaya: dict[str, Path]) -> None:
+    html = gaya["html"].read_text(encoding="utf-8")
+    assert "tr:has(:target) > td" in html  # the row a number links to is highlighted
+    assert 'tip.className = "tip-angka"' in html  # tooltip drawn by the script
+    assert "daftar-samping" in html and "ke-daftar-isi" in html
+    assert 'class="sampul-bingkai"' in html
+
+
+def test_docx_styles_for_headings_and_tables(gaya: dict[str, Path]) -> None:
+    styles = _docx_part(gaya["docx"], "word/styles.xml")
+    heading = re.search(r'<w:style [^>]*w:styleId="Heading1".*?</w:style>', styles, re.S)
+    assert heading is not None
+    assert '<w:jc w:val="center" />' in heading.group(0) and "<w:caps />" in heading.group(0)
+    table = re.search(r'<w:style [^>]*w:styleId="Table".*?</w:style>', styles, re.S)
+    assert table is not None
+    assert "<w:tblBorders>" in table.group(0) and "<w:insideV " in table.group(0)
+    assert 'w:type="firstRow"' in table.group(0) and 'w:fill="E4E9F0"' in table.group(0)
+    xml = _docx_xml(gaya["docx"])
+    assert '<w:tblHeader w:val="on" />' in xml  # the header row repeats on every page
+    assert re.search(r'<w:pStyle w:val="Heading2" />', xml)
+
+
+def test_gaya_render_is_deterministic(gaya: dict[str, Path], tmp_path: Path) -> None:
+    again = render_project(GAYA, tmp_path, formats=FORMATS, basename="gaya")
+    for fmt in FORMATS:
+        assert again[fmt].read_bytes() == gaya[fmt].read_bytes(), fmt
 
 
 # -- quarto and renderer choice ------------------------------------------------------------

@@ -16,6 +16,7 @@ import copy
 import html
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from urllib.parse import unquote
 
 from lakip_calc.errors import RenderError
 from lakip_calc.render import _ast as A
-from lakip_calc.render._project import CrossrefLabels, Project
+from lakip_calc.render._project import CrossrefLabels, Project, VariableValue
 from lakip_calc.render._source import FORMAT_ALIASES, TOKEN_RE, Source
 
 __all__ = ["FormatSettings", "Prepared", "Rendered", "for_format", "prepare"]
@@ -48,6 +49,18 @@ _ATTR_POSITION = {
     "Link": 0,
     "Image": 0,
 }
+
+#: Classes of ``:::`` blocks the renderer styles itself (see ``report/README.md``).
+CLASS_SMALL_TABLE = "tabel-kecil"  # smaller type for the tables (and text) inside
+CLASS_SIGNATURE = "tanda-tangan"  # a signature block in the right half of the page
+#: Word styles the DOCX reference document defines for those classes.
+DOCX_STYLE_SIGNATURE = "Tanda Tangan"
+DOCX_STYLE_SMALL_TABLE = "Teks Tabel Kecil"
+#: A table with more body rows than this is set in the small type automatically.
+SMALL_TABLE_ROWS = 60
+
+#: ``<span class="angka" data-key="...">text</span>`` as a table fragment writes it.
+_RAW_NUMBER_RE = re.compile(r'<span class="angka" data-key="([^"<>]+)">([^<]*)</span>')
 
 PAGEBREAK_OPENXML = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 PAGEBREAK_TYPST = "#pagebreak()"
@@ -217,8 +230,14 @@ def _identifier(node: dict[str, Any]) -> str:
 
 class _FormatFilter:
     def __init__(
-        self, prepared: Prepared, source: Source, project: Project, settings: FormatSettings
+        self,
+        prepared: Prepared,
+        source: Source,
+        project: Project,
+        settings: FormatSettings,
+        variables: Mapping[str, VariableValue] | None = None,
     ):
+        self.variables: Mapping[str, VariableValue] = variables or {}
         self.prepared = prepared
         self.source = source
         self.project = project
@@ -302,6 +321,9 @@ class _FormatFilter:
 
     def raw_fill(self, node: dict[str, Any]) -> dict[str, Any]:
         fmt, text = node["c"]
+        if self.fmt == "html" and fmt in _NATIVE_RAW["html"] and 'class="angka"' in text:
+            text = _RAW_NUMBER_RE.sub(self.raw_number, text)
+            node = {"t": node["t"], "c": [fmt, text]}
         if "QZ" not in text:
             return node
 
@@ -316,6 +338,23 @@ class _FormatFilter:
             return plain
 
         return {"t": node["t"], "c": [fmt, TOKEN_RE.sub(value, text)]}
+
+    def raw_number(self, match: re.Match[str]) -> str:
+        """A bare ``<span class="angka" data-key="k">`` in raw HTML (a table fragment)
+        gets the tooltip and the link of variable ``k``, like ``{{< var k >}}``."""
+        value = self.variables.get(html.unescape(match.group(1)))
+        if value is None or not value.angka:
+            return match.group(0)
+        attributes = f' data-key="{match.group(1)}"'
+        if value.title:
+            attributes += f' title="{html.escape(value.title, quote=True)}"'
+        if not value.href:
+            attributes += ' tabindex="0"'
+        number = f'<span class="angka"{attributes}>{match.group(2)}</span>'
+        if value.href:
+            href = html.escape(value.href, quote=True)
+            return f'<a href="{href}" class="tautan-angka">{number}</a>'
+        return number
 
     def fill(self, node: Any, plain: bool) -> Any:
         if isinstance(node, list):
@@ -367,11 +406,8 @@ class _FormatFilter:
             counters[level] += 1
             for deeper in range(level + 1, 7):
                 counters[deeper] = 0
-            parts = counters[1 : level + 1]
-            while len(parts) > 1 and parts[0] == 0:
-                parts = parts[1:]
-            number = ".".join(str(p) for p in parts)
-            label = A.span(A.attr("", ["nomor-bagian"]), [A.string(number)])
+            number = section_label(level, counters[level])
+            label = A.span(A.attr("", ["nomor-bagian"]), A.text_inlines(number))
             return A.header(level, attributes, [label, A.space(), *inlines])
 
         # Headers are visited in document order by walk (children before parents only
@@ -654,30 +690,119 @@ class _FormatFilter:
         return A.raw_block("html", PAGEBREAK_HTML)
 
     # -- format details ---------------------------------------------------------------------------
-    def html_tables(self, node: dict[str, Any]) -> Any:
+    @staticmethod
+    def mark_small_tables(blocks: list[Any]) -> None:
+        """Give every table inside ``::: {.tabel-kecil}`` the class itself (in place)."""
+        for node in A.iter_nodes(blocks):
+            if node["t"] != "Div" or CLASS_SMALL_TABLE not in node["c"][0][1]:
+                continue
+            for inner in A.iter_nodes(node["c"][1]):
+                if inner["t"] == "Table" and CLASS_SMALL_TABLE not in inner["c"][0][1]:
+                    inner["c"][0][1].append(CLASS_SMALL_TABLE)
+
+    def format_blocks(self, node: dict[str, Any]) -> Any:
         if node["t"] == "Table":
-            return A.div(A.attr("", ["tabel-gulir"]), [node])
+            return self.format_table(node)
+        if node["t"] == "Div":
+            return self.styled_blocks(node)
         return None
 
-    def landscape(self, node: dict[str, Any]) -> Any:
-        """``::: {.landscape}``: a landscape page in the PDF; ignored elsewhere."""
-        if node["t"] != "Div" or "landscape" not in node["c"][0][1]:
+    def format_table(self, node: dict[str, Any]) -> Any:
+        """Alignment, column widths, small type and line breaks of one table.
+
+        Numeric columns without an explicit alignment are right aligned in every
+        format. PDF: the column widths are chosen in the template (``tabel-pas``)
+        from what the filter measured here; HTML: the browser sizes the columns and
+        a wrapper lets the table scroll sideways; DOCX: relative widths.
+        """
+        table = node  # a fresh copy made by the walk: changed in place
+        columns = _analyse_columns(table)
+        small = CLASS_SMALL_TABLE in table["c"][0][1] or _body_row_count(table) > SMALL_TABLE_ROWS
+        specs = []
+        for spec, column in zip(table["c"][2], columns, strict=True):
+            alignment = spec[0]
+            if alignment["t"] == "AlignDefault" and column.numeric:
+                alignment = {"t": "AlignRight"}
+            specs.append([alignment, {"t": "ColWidthDefault"}])
+        if self.fmt == "docx":
+            # As in the PDF: a table whose number columns would take more than half
+            # the width of the page is set in the small type.
+            small = small or _docx_fixed_chars(columns) > 0.5 * _DOCX_LINE
+            widths = _docx_widths(columns, _DOCX_LINE * (1.25 if small else 1.0))
+            specs = [
+                [a, {"t": "ColWidth", "c": w}] for (a, _), w in zip(specs, widths, strict=True)
+            ]
+        table["c"][2] = specs
+        if self.fmt in {"html", "pdf"}:
+            _break_long_words(table, self.fmt)
+        if self.fmt == "docx":
+            for row in table["c"][3][1]:  # Word: header cells centred, as in the PDF
+                for cell in row[1]:
+                    cell[1] = {"t": "AlignCenter"}
+            if small:
+                _docx_small_cells(table)
+        if self.fmt == "html":
+            classes = ["tabel-gulir", *([CLASS_SMALL_TABLE] if small else [])]
+            return A.div(A.attr("", classes), [table])
+        if self.fmt == "pdf":
+            plan = A.raw_block("typst", _typst_table_plan(table, columns, small))
+            wrapper = "tabel-kecil" if small else None
+            if not small and _fits_one_page(table):
+                wrapper = "tabel-utuh"
+            if wrapper is None:
+                return [plan, table]
+            return [
+                A.raw_block("typst", f"#{wrapper}["),
+                plan,
+                table,
+                A.raw_block("typst", "]"),
+            ]
+        return table
+
+    def styled_blocks(self, node: dict[str, Any]) -> Any:
+        """``::: {.landscape}``, ``::: {.tanda-tangan}`` and ``::: {.tabel-kecil}``."""
+        if node["t"] != "Div":
             return None
-        if self.fmt != "pdf":
-            return node["c"][1]
-        return [
-            A.raw_block("typst", "#page(flipped: true)["),
-            *node["c"][1],
-            A.raw_block("typst", "]"),
-        ]
+        (identifier, classes, pairs), content = node["c"]
+        if "landscape" in classes:
+            # A landscape page in the PDF; ignored elsewhere.
+            if self.fmt != "pdf":
+                return content
+            return [
+                A.raw_block("typst", "#page(flipped: true)["),
+                *content,
+                A.raw_block("typst", "]"),
+            ]
+        for name, typst_function, docx_style in (
+            (CLASS_SIGNATURE, "tanda-tangan", DOCX_STYLE_SIGNATURE),
+            (CLASS_SMALL_TABLE, "tabel-kecil", None),
+        ):
+            if name not in classes:
+                continue
+            if self.fmt == "pdf":
+                opening = A.raw_block("typst", f"#{typst_function}[")
+                return [opening, *content, A.raw_block("typst", "]")]
+            if self.fmt == "docx" and docx_style is not None:
+                style = [*pairs, ["custom-style", docx_style]]
+                return A.div([identifier, classes, style], content)
+            return None
+        return None
+
+    def chapter_page_breaks(self, blocks: list[Any]) -> list[Any]:
+        """DOCX: every level-1 heading starts a new page, as in the PDF."""
+        out: list[Any] = []
+        for block in blocks:
+            if (
+                block.get("t") == "Header"
+                and block["c"][0] == 1
+                and out
+                and out[-1] != self.pagebreak()
+            ):
+                out.append(self.pagebreak())
+            out.append(block)
+        return out
 
     def typst_block_starts(self, node: dict[str, Any]) -> Any:
-        if node["t"] == "Table":
-            # Typst sizes columns to their content better than the relative widths
-            # pandoc derives from the dashes of a long pipe table.
-            node = copy.deepcopy(node)
-            node["c"][2] = [[spec[0], {"t": "ColWidthDefault"}] for spec in node["c"][2]]
-            return node
         if node["t"] not in {"Plain", "Para"} or not node["c"]:
             return None
         first = node["c"][0]
@@ -713,25 +838,332 @@ class _FormatFilter:
         blocks, has_mulai_isi = self.place_blocks(blocks)
         if self.fmt == "docx" and "title" in doc["meta"]:
             blocks.insert(0, self.pagebreak())  # the title block gets a page of its own
-        blocks = A.walk(blocks, self.landscape)
-        if self.fmt == "html":
-            blocks = A.walk(blocks, self.html_tables)
-        elif self.fmt == "pdf":
+        if self.fmt == "docx":
+            blocks = self.chapter_page_breaks(blocks)
+        self.mark_small_tables(blocks)
+        blocks = A.walk(blocks, self.format_blocks)
+        if self.fmt == "pdf":
             blocks = A.walk(blocks, self.typst_block_starts)
         doc["blocks"] = blocks
         return Rendered(doc=doc, has_mulai_isi=has_mulai_isi)
 
 
 def for_format(
-    prepared: Prepared, source: Source, project: Project, settings: FormatSettings
+    prepared: Prepared,
+    source: Source,
+    project: Project,
+    settings: FormatSettings,
+    variables: Mapping[str, VariableValue] | None = None,
 ) -> Rendered:
-    """Produce the AST of one output format; see the module docstring."""
-    return _FormatFilter(prepared, source, project, settings).run()
+    """Produce the AST of one output format; see the module docstring.
+
+    ``variables`` (all values of the project) complete the number spans that raw
+    HTML fragments carry without tooltip or link.
+    """
+    return _FormatFilter(prepared, source, project, settings, variables).run()
 
 
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
+
+
+# -- tables -------------------------------------------------------------------------------
+
+#: A number as the report prints it: 1.234.567, 96,53%, Rp5.164.657.747, -0,5.
+#: Codes such as 1.2.1 are not numbers (the groups after a dot have three digits).
+_NUMBER_CELL_RE = re.compile(
+    r"^[(+\-\u2212\u00b1]?\s?(?:Rp\.?\s?)?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s?%?(?:,-)?\)?$"
+)
+_BLANK_CELLS = frozenset({"", "-", "\u2013", "\u2014", "\u2212"})
+#: Characters after which a long word (a key, a file path) may break inside a table.
+_WORD_BREAK_AFTER = "._/#:"
+_LONG_WORD = 16
+#: A column whose longest cell has at most this many characters keeps its natural width.
+_NARROW_COLUMN = 16
+#: A table whose longest cells add up to more characters never fits a page unwrapped.
+_NATURAL_WIDTH_LIMIT = 250
+
+
+@dataclass(frozen=True)
+class _Column:
+    numeric: bool  # most body cells are numbers
+    longest: int  # characters in the longest cell (header included)
+    average: float  # mean characters of the non-empty body cells
+    narrowest: int = 0  # characters of the longest body cell or header word
+    samples: tuple[str, ...] = ()  # the texts that set the width of a narrow column
+    pieces: tuple[str, ...] = ()  # the longest pieces of text that cannot break
+
+
+def _table_rows(table: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    """(header rows, other rows) of a pandoc table."""
+    head = list(table["c"][3][1])
+    body: list[Any] = []
+    for section in table["c"][4]:
+        body.extend(section[2])
+        body.extend(section[3])
+    body.extend(table["c"][5][1])
+    return head, body
+
+
+def _body_row_count(table: dict[str, Any]) -> int:
+    return len(_table_rows(table)[1])
+
+
+def _grid_texts(rows: list[Any], width: int) -> list[list[str]]:
+    """The text of each column, row by row; a spanned cell counts in its first column."""
+    columns: list[list[str]] = [[] for _ in range(width)]
+    covered: dict[tuple[int, int], bool] = {}
+    for r, row in enumerate(rows):
+        position = 0
+        for cell in row[1]:
+            while covered.get((r, position)):
+                position += 1
+            if position >= width:
+                break
+            rowspan, colspan = max(1, cell[2]), max(1, cell[3])
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    covered[(r + dr, position + dc)] = True
+            if colspan == 1:
+                columns[position].append(" ".join(A.stringify(cell[4]).split()))
+            position += colspan
+    return columns
+
+
+def _analyse_columns(table: dict[str, Any]) -> list[_Column]:
+    width = len(table["c"][2])
+    head, body = _table_rows(table)
+    head_texts = _grid_texts(head, width)
+    body_texts = _grid_texts(body, width)
+    result = []
+    for index in range(width):
+        cells = [t for t in body_texts[index] if t not in _BLANK_CELLS]
+        numbers = sum(1 for t in cells if _NUMBER_CELL_RE.match(t))
+        every = body_texts[index] + head_texts[index]
+        words = sorted({w for t in head_texts[index] for w in t.split()}, key=lambda w: -len(w))
+        numeric = bool(cells) and numbers >= 0.6 * len(cells)
+        # A number column is as wide as its widest number (other text in it wraps).
+        candidates = [t for t in cells if _NUMBER_CELL_RE.match(t)] if numeric else cells
+        longest_cells = sorted(set(candidates), key=lambda t: (-len(t), t))
+        samples = tuple(longest_cells[:3]) + tuple(words[:2])
+        result.append(
+            _Column(
+                numeric=numeric,
+                longest=max((len(t) for t in every), default=0),
+                average=(sum(len(t) for t in cells) / len(cells)) if cells else 0.0,
+                narrowest=max((len(t) for t in [*candidates, *words]), default=0),
+                samples=samples,
+                pieces=_longest_pieces([*body_texts[index], *head_texts[index]]),
+            )
+        )
+    return result
+
+
+def _longest_pieces(texts: list[str], count: int = 2) -> tuple[str, ...]:
+    """The longest runs of text a line cannot break (between spaces, after ``-`` and
+    after the break points of :func:`_word_breaks`)."""
+    pieces: set[str] = set()
+    for text in texts:
+        for word in text.split():
+            points = [0, *_word_breaks(word), len(word)]
+            for start, end in zip(points, points[1:], strict=False):
+                pieces.update(p for p in re.split(r"(?<=[^\W\d]-)", word[start:end]) if p)
+    return tuple(sorted(pieces, key=lambda p: (-len(p), p))[:count])
+
+
+def _column_weight(column: _Column) -> float | None:
+    """``None`` for a column that keeps its natural width, else its share of the rest.
+
+    The share grows a little slower than the mean length of the text, so that a
+    column of short, hard-to-break words (keys, codes) is not squeezed by one of
+    long sentences.
+    """
+    if column.numeric or column.longest <= _NARROW_COLUMN:
+        return None
+    return round(max(column.average, 6.0) ** 0.75, 1)
+
+
+def _typst_literal(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def _typst_table_plan(table: dict[str, Any], columns: list[_Column], small: bool) -> str:
+    """The ``tabel-berikut`` plan read by the template's ``tabel-pas`` for the next table.
+
+    ``kolom``: the widths used when the table is wider than the page: for numbers and
+    short columns the texts whose measured width (in bold) the column needs, for the
+    other columns a share of the rest by the length of their text (``bagi``), at
+    least as wide as their longest unbreakable piece of text (``kata``); ``rata``: the
+    alignment of each column; ``kepala``: the number of header rows; ``kecil``: small
+    type.
+    """
+    widths = []
+    for column in columns:
+        weight = _column_weight(column)
+        if weight is None:
+            samples = ", ".join(_typst_literal(t) for t in column.samples if t)
+            widths.append(f"({samples},)" if samples else "auto")
+        else:
+            pieces = "".join(f"{_typst_literal(p)}, " for p in column.pieces)
+            widths.append(f"(bagi: {weight:g}, kata: ({pieces}))")
+    names = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
+    aligns = [names.get(spec[0]["t"], "left") for spec in table["c"][2]]
+    head_rows = len(table["c"][3][1])
+    # Whether the table may fit the page at its natural width (else Typst need not
+    # measure it): no page is wider than about 250 characters of table text.
+    natural = sum(c.longest for c in columns) <= _NATURAL_WIDTH_LIMIT
+    return (
+        f"#let tabel-berikut = (kolom: ({', '.join(widths)},), "
+        f"rata: ({', '.join(aligns)},), kepala: {head_rows}, kecil: {str(small).lower()}, "
+        f"alami: {str(natural).lower()})"
+    )
+
+
+def _fits_one_page(table: dict[str, Any]) -> bool:
+    """A table short enough to be kept on one page (a rough count of its text)."""
+    head, body = _table_rows(table)
+    characters = sum(len(A.stringify(cell[4])) for row in head + body for cell in row[1])
+    return len(body) <= 12 and characters <= 1800
+
+
+#: About how many characters of table text (10 pt, in bold for the header) fit across
+#: the page in Word.
+_DOCX_LINE = 78
+
+
+def _docx_fixed_chars(columns: list[_Column]) -> float:
+    """Characters taken by the columns that keep the width of their text (Word)."""
+    return sum(float(max(c.narrowest, 3) + 3) for c in columns if _column_weight(c) is None)
+
+
+def _docx_widths(columns: list[_Column], line: float = _DOCX_LINE) -> list[float]:
+    """Relative column widths for Word (which, unlike Typst, does not size by content).
+
+    Numbers and short columns get the width of their longest text (or header word);
+    the other columns share the rest by the length of their text. A table whose
+    columns are all short keeps about its natural width. ``line``: characters across
+    the page at the type size of the table.
+    """
+    fixed = [float(max(c.narrowest, 3) + 3) if _column_weight(c) is None else 0.0 for c in columns]
+    weights = [_column_weight(c) or 0.0 for c in columns]
+    fixed_total = sum(fixed)
+    if not any(weights):
+        scale = line if fixed_total < line else fixed_total
+        return [round(w / scale, 4) for w in fixed]
+    room = line * 0.2
+    if fixed_total > line - room:  # many number columns: keep room for the text
+        fixed = [w * (line - room) / fixed_total for w in fixed]
+        fixed_total = line - room
+    rest = line - fixed_total
+    shares = [rest * w / sum(weights) for w in weights]
+    return [round((a + b) / line, 4) for a, b in zip(fixed, shares, strict=True)]
+
+
+def _word_breaks(word: str) -> list[int]:
+    """Where a long word may break: after ``._/#:`` next to a letter (never in 1.234.567)."""
+    if len(word) < _LONG_WORD or not any(ch.isalpha() for ch in word):
+        return []
+    points = []
+    for index in range(1, len(word) - 1):
+        if word[index] in _WORD_BREAK_AFTER and (
+            word[index - 1].isalpha() or word[index + 1].isalpha()
+        ):
+            points.append(index + 1)
+    return points
+
+
+def _break_long_words(table: dict[str, Any], fmt: str) -> None:
+    """Let long keys and file paths in table cells wrap (``<wbr>`` / zero-width space).
+
+    Changes ``table`` in place.
+    """
+
+    def split(node: dict[str, Any]) -> Any:
+        if node["t"] != "Str":
+            return None
+        text = node["c"]
+        points = _word_breaks(text)
+        if not points:
+            return None
+        pieces = [text[a:b] for a, b in zip([0, *points], [*points, len(text)], strict=True)]
+        if fmt == "pdf":
+            return A.string("\u200b".join(pieces))
+        out: list[Any] = []
+        for index, piece in enumerate(pieces):
+            if index:
+                out.append(A.raw_inline("html", "<wbr>"))
+            out.append(A.string(piece))
+        return out
+
+    for rows in _table_rows(table):
+        for row in rows:
+            for cell in row[1]:
+                cell[4] = A.walk(cell[4], split)
+
+
+def _docx_small_cells(table: dict[str, Any]) -> None:
+    """DOCX: the text of every cell in the Word character style of small tables (in place)."""
+    style = A.attr("", [], [["custom-style", DOCX_STYLE_SMALL_TABLE]])
+    for rows in _table_rows(table):
+        for row in rows:
+            for cell in row[1]:
+                for block in cell[4]:
+                    if block.get("t") in {"Plain", "Para"} and block["c"]:
+                        block["c"] = [A.span(copy.deepcopy(style), block["c"])]
+
+
+def _roman(number: int) -> str:
+    values = (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    )
+    out = []
+    for value, letters in values:
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)
+
+
+def _letters(number: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA (as Typst's "A" numbering)."""
+    out = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def section_label(level: int, number: int) -> str:
+    """The number of a heading, as Indonesian reports write it.
+
+    ``BAB I`` (chapter), then ``A.``, ``1.``, ``a.`` and ``1)``; the same scheme as
+    the ``penomoran-judul`` function of the Typst template.
+    """
+    if number <= 0:
+        return ""
+    if level == 1:
+        return f"BAB {_roman(number)}"
+    if level == 2:
+        return f"{_letters(number)}."
+    if level == 3:
+        return f"{number}."
+    if level == 4:
+        return f"{_letters(number).lower()}."
+    return f"{number})"
 
 
 def _typst_string(text: str) -> str:

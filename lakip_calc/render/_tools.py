@@ -138,6 +138,181 @@ _FOOTER = (
 )
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
+# Word styles of a formal report: chapters centred in capitals, justified text,
+# fully ruled tables with a shaded header row, a signature block in the right half
+# of the page. Each replaces pandoc's style of the same id or is added.
+_HEADING_FONT = (
+    '<w:rFonts w:asciiTheme="majorHAnsi" w:eastAsiaTheme="majorEastAsia" '
+    'w:hAnsiTheme="majorHAnsi" w:cstheme="majorBidi" />'
+)
+_INK = '<w:color w:val="14233A" />'
+
+
+def _paragraph_style(
+    style_id: str, name: str, ppr: str, rpr: str, based_on: str = "Normal", extra: str = ""
+) -> str:
+    custom = "" if style_id in _BUILTIN_STYLES else ' w:customStyle="1"'
+    return (
+        f'<w:style w:type="paragraph"{custom} w:styleId="{style_id}">'
+        f'<w:name w:val="{name}" /><w:basedOn w:val="{based_on}" />{extra}<w:qFormat />'
+        f"<w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>"
+    )
+
+
+_BUILTIN_STYLES = frozenset(
+    {
+        "Heading1",
+        "Heading2",
+        "Heading3",
+        "Heading4",
+        "Title",
+        "Subtitle",
+        "Date",
+        "Caption",
+        "BodyText",
+        "TOCHeading",
+    }
+)
+_TABLE_BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="8C8C8C"'
+_DOCX_STYLES = {
+    "Heading1": _paragraph_style(
+        "Heading1",
+        "heading 1",
+        '<w:keepNext /><w:keepLines /><w:spacing w:before="240" w:after="360" />'
+        '<w:jc w:val="center" /><w:outlineLvl w:val="0" />',
+        f'{_HEADING_FONT}<w:b /><w:bCs /><w:caps />{_INK}<w:sz w:val="28" /><w:szCs w:val="28" />',
+        extra='<w:next w:val="BodyText" /><w:uiPriority w:val="9" />',
+    ),
+    "Heading2": _paragraph_style(
+        "Heading2",
+        "heading 2",
+        '<w:keepNext /><w:keepLines /><w:spacing w:before="300" w:after="120" />'
+        '<w:outlineLvl w:val="1" />',
+        f'{_HEADING_FONT}<w:b /><w:bCs />{_INK}<w:sz w:val="24" /><w:szCs w:val="24" />',
+        extra='<w:next w:val="BodyText" /><w:uiPriority w:val="9" />',
+    ),
+    "Heading3": _paragraph_style(
+        "Heading3",
+        "heading 3",
+        '<w:keepNext /><w:keepLines /><w:spacing w:before="240" w:after="100" />'
+        '<w:outlineLvl w:val="2" />',
+        f'{_HEADING_FONT}<w:b /><w:bCs />{_INK}<w:sz w:val="24" /><w:szCs w:val="24" />',
+        extra='<w:next w:val="BodyText" /><w:uiPriority w:val="9" />',
+    ),
+    "Heading4": _paragraph_style(
+        "Heading4",
+        "heading 4",
+        '<w:keepNext /><w:keepLines /><w:spacing w:before="200" w:after="80" />'
+        '<w:outlineLvl w:val="3" />',
+        f'{_HEADING_FONT}<w:b /><w:bCs /><w:i /><w:iCs />{_INK}<w:sz w:val="24" />',
+        extra='<w:next w:val="BodyText" /><w:uiPriority w:val="9" />',
+    ),
+    "TOCHeading": _paragraph_style(
+        "TOCHeading",
+        "TOC Heading",
+        '<w:keepNext /><w:spacing w:before="240" w:after="360" /><w:jc w:val="center" />'
+        '<w:outlineLvl w:val="9" />',
+        f'{_HEADING_FONT}<w:b /><w:bCs /><w:caps />{_INK}<w:sz w:val="28" /><w:szCs w:val="28" />',
+        based_on="Heading1",
+        extra='<w:next w:val="BodyText" /><w:uiPriority w:val="39" />',
+    ),
+    "Title": _paragraph_style(
+        "Title",
+        "Title",
+        '<w:spacing w:before="2400" w:after="360" w:line="300" w:lineRule="auto" />'
+        '<w:jc w:val="center" />',
+        f'{_HEADING_FONT}<w:b /><w:bCs /><w:caps />{_INK}<w:sz w:val="36" /><w:szCs w:val="36" />',
+        extra='<w:next w:val="BodyText" />',
+    ),
+    "Subtitle": _paragraph_style(
+        "Subtitle",
+        "Subtitle",
+        '<w:spacing w:before="240" w:after="3600" /><w:jc w:val="center" />',
+        f'<w:b /><w:bCs /><w:caps />{_INK}<w:sz w:val="28" /><w:szCs w:val="28" />',
+        based_on="Title",
+        extra='<w:next w:val="BodyText" />',
+    ),
+    "Author": _paragraph_style(
+        "Author",
+        "Author",
+        '<w:keepNext /><w:keepLines /><w:spacing w:before="0" w:after="120" />'
+        '<w:jc w:val="center" />',
+        f'<w:b /><w:bCs /><w:caps />{_INK}<w:sz w:val="26" /><w:szCs w:val="26" />',
+        based_on="Title",
+        extra='<w:next w:val="BodyText" />',
+    ),
+    "Date": _paragraph_style(
+        "Date",
+        "Date",
+        '<w:keepNext /><w:keepLines /><w:spacing w:before="0" w:after="120" />'
+        '<w:jc w:val="center" />',
+        '<w:b w:val="0" /><w:bCs w:val="0" /><w:caps w:val="0" /><w:sz w:val="24" />',
+        based_on="Title",
+        extra='<w:next w:val="BodyText" />',
+    ),
+    "BodyText": _paragraph_style(
+        "BodyText",
+        "Body Text",
+        '<w:spacing w:before="60" w:after="120" w:line="288" w:lineRule="auto" />'
+        '<w:jc w:val="both" />',
+        "",
+    ),
+    "Compact": _paragraph_style(
+        "Compact",
+        "Compact",
+        '<w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto" />'
+        '<w:jc w:val="left" />',
+        "",
+        based_on="BodyText",
+    ),
+    "Caption": _paragraph_style(
+        "Caption",
+        "Caption",
+        '<w:spacing w:before="160" w:after="120" /><w:jc w:val="center" />',
+        '<w:sz w:val="20" /><w:szCs w:val="20" />',
+    ),
+    "TandaTangan": _paragraph_style(
+        "TandaTangan",
+        "Tanda Tangan",
+        '<w:keepNext /><w:keepLines /><w:spacing w:before="360" w:after="360" '
+        'w:line="264" w:lineRule="auto" /><w:ind w:left="4394" /><w:jc w:val="center" />',
+        "",
+        based_on="BodyText",
+    ),
+    "TeksTabelKecil": (
+        '<w:style w:type="character" w:customStyle="1" w:styleId="TeksTabelKecil">'
+        '<w:name w:val="Teks Tabel Kecil" /><w:qFormat />'
+        '<w:rPr><w:sz w:val="16" /><w:szCs w:val="16" /></w:rPr></w:style>'
+    ),
+    "Table": (
+        '<w:style w:type="table" w:default="1" w:styleId="Table"><w:name w:val="Table" />'
+        '<w:basedOn w:val="TableNormal" /><w:uiPriority w:val="59" /><w:qFormat />'
+        '<w:pPr><w:spacing w:before="0" w:after="0" /></w:pPr>'
+        '<w:rPr><w:sz w:val="20" /><w:szCs w:val="20" /></w:rPr>'
+        '<w:tblPr><w:jc w:val="center" /><w:tblBorders>'
+        f"<w:top {_TABLE_BORDER} /><w:left {_TABLE_BORDER} /><w:bottom {_TABLE_BORDER} />"
+        f"<w:right {_TABLE_BORDER} /><w:insideH {_TABLE_BORDER} /><w:insideV {_TABLE_BORDER} />"
+        "</w:tblBorders><w:tblCellMar>"
+        '<w:top w:w="28" w:type="dxa" /><w:left w:w="85" w:type="dxa" />'
+        '<w:bottom w:w="28" w:type="dxa" /><w:right w:w="85" w:type="dxa" />'
+        "</w:tblCellMar></w:tblPr>"
+        '<w:tblStylePr w:type="firstRow"><w:pPr><w:keepNext /><w:jc w:val="center" /></w:pPr>'
+        "<w:rPr><w:b /><w:bCs /></w:rPr>"
+        '<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="E4E9F0" />'
+        '<w:vAlign w:val="center" /></w:tcPr></w:tblStylePr></w:style>'
+    ),
+}
+
+
+def _set_styles(text: str) -> str:
+    for style_id, xml in _DOCX_STYLES.items():
+        pattern = re.compile(rf'<w:style\b[^>]*w:styleId="{style_id}"[^>]*>.*?</w:style>', re.S)
+        if pattern.search(text):
+            text = pattern.sub(lambda _m, xml=xml: xml, text, count=1)
+        else:
+            text = text.replace("</w:styles>", xml + "</w:styles>")
+    return text
+
 
 def _edit_docx_part(name: str, data: bytes) -> bytes:
     if name == "word/document.xml":
@@ -148,6 +323,7 @@ def _edit_docx_part(name: str, data: bytes) -> bytes:
         text = data.decode("utf-8")
         text = re.sub(r'<w:color w:val="[0-9A-Fa-f]{6}"[^>]*/>', '<w:color w:val="1A3D6D" />', text)
         text = text.replace('w:val="en-US"', 'w:val="id-ID"')
+        text = _set_styles(text)
         return text.encode("utf-8")
     if name == "word/theme/theme1.xml":
         text = data.decode("utf-8")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -145,6 +146,22 @@ def _write_typst(
         cwd=work,
         epoch=epoch,
     )
+    target.write_text(_typst_tables(target.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+#: A table as pandoc's Typst writer opens it (inside a figure or on its own).
+_TYPST_TABLE_RE = re.compile(r"(?m)(^|\[)#table\(\n")
+
+
+def _typst_tables(text: str) -> str:
+    """Let the template size every table: ``#table(`` becomes ``#tabel-pas(plan,``.
+
+    The filter writes the plan (``#let tabel-berikut = ...``) just before each table;
+    ``tabel-pas`` keeps the natural column widths when the table fits the page and
+    uses the plan's widths when it does not, centres the header row and aligns the
+    columns. A table the plan does not fit is drawn as pandoc wrote it.
+    """
+    return _TYPST_TABLE_RE.sub(lambda m: f"{m.group(1)}#tabel-pas(tabel-berikut,\n", text)
 
 
 def _docx_images(doc: dict[str, Any], work: Path) -> dict[str, Any]:
@@ -252,7 +269,7 @@ def render_project(
         _copy_media(prepared, work)
         finished: dict[str, Path] = {}
         for fmt in chosen:
-            rendered = for_format(prepared, source, project, _settings(project, fmt))
+            rendered = for_format(prepared, source, project, _settings(project, fmt), values)
             target = work / f"{basename}{_EXTENSIONS[fmt]}"
             if fmt == "html":
                 _write_html(rendered.doc, work, target, project, epoch)

@@ -1,0 +1,193 @@
+"""Benchmark: build times measured against the floor of the same machine, same run.
+
+``python -m lakip_calc.bench [--tahun 2023] [--ulang 3]`` prints, for a year:
+
+- a cold build (empty build folder: every notebook runs, the report renders),
+- a no-op rebuild (nothing changed),
+- a rebuild after one data file changed (a copy of the data; which notebooks ran),
+- ``verifikasi`` (the auditor's re-execution),
+
+and beside them the floor measured in the same run: one kernel start running
+an empty notebook through the same executor, and an empty document through the
+same renderer (HTML and PDF). It prints medians over the runs, ratios to the
+floor and the peak memory of each command. Figures only: nothing here asserts
+a speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from lakip_calc.paths import DATA, ROOT
+
+__all__ = ["main"]
+
+_UKUR = textwrap.dedent(
+    """
+    import json, resource, subprocess, sys, time
+    t = time.perf_counter()
+    r = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+    dt = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"detik": dt, "rc": r.returncode, "kb": rss,
+                      "out": r.stdout[-4000:], "err": r.stderr[-4000:]}))
+    """
+)
+
+
+def _ukur(cmd: list[str], env: dict | None = None) -> dict:
+    """Run ``cmd`` in a child that reports wall time and peak RSS of its descendants."""
+    r = subprocess.run(
+        [sys.executable, "-c", _UKUR, *cmd],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "1", **(env or {})},
+        check=True,
+    )
+    hasil = json.loads(r.stdout)
+    if hasil["rc"] != 0:
+        raise SystemExit(f"GALAT: perintah gagal: {' '.join(cmd)}\n{hasil['err']}")
+    return hasil
+
+
+def _lakip(*args: str) -> list[str]:
+    return [sys.executable, "-m", "lakip_calc", *args]
+
+
+_LANTAI_NB = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import nbformat
+    from lakip_calc.runner import jalankan_notebook
+    d = Path(sys.argv[1])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "tahun = 0", id="parameters", metadata={"tags": ["parameters"]})])
+    nbformat.write(nb, d / "kosong.ipynb")
+    jalankan_notebook(d / "kosong.ipynb", d / "hasil.ipynb", {"tahun": 1})
+    """
+)
+
+_LANTAI_RENDER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from lakip_calc.render import render_project
+    d = Path(sys.argv[1])
+    (d / "p").mkdir(exist_ok=True)
+    (d / "p" / "_quarto.yml").write_text("project:\\n  render: [index.qmd]\\ntitle: Kosong\\n")
+    (d / "p" / "index.qmd").write_text("# Kosong\\n")
+    render_project(d / "p", d / "o", formats=tuple(sys.argv[2].split(",")), basename="kosong")
+    """
+)
+
+
+def _median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def _baris(nama: str, runs: list[dict], lantai: float | None) -> str:
+    t = _median([r["detik"] for r in runs])
+    mem = max(r["kb"] for r in runs) / 1024
+    rasio = f"{t / lantai:5.2f}x" if lantai else "   - "
+    return f"  {nama:<38} {t:7.2f} dtk  {rasio}  puncak {mem:6.0f} MiB"
+
+
+def _notebook_dijalankan(log: Path) -> list[str]:
+    """Notebooks the last build executed (build.log marks reused ones as 'dipakai ulang')."""
+    if not log.exists():
+        return []
+    return [
+        b.split()[1].rstrip(":")
+        for b in log.read_text(encoding="utf-8").splitlines()
+        if b.startswith("notebook ") and "dipakai ulang" not in b
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="lakip-bench", description="Benchmark pipeline LAKIP.")
+    ap.add_argument("--tahun", default="2023")
+    ap.add_argument("--ulang", type=int, default=3, help="jumlah pengulangan per ukuran")
+    args = ap.parse_args(argv)
+    n = max(1, args.ulang)
+    kerja = Path(tempfile.mkdtemp(prefix="lakip-bench-"))
+    try:
+        data = kerja / "data"
+        shutil.copytree(DATA / args.tahun, data / args.tahun)
+        build = kerja / "build"
+        lap = ["laporan", "--tahun", args.tahun, "--data", str(data), "--build", str(build)]
+
+        lantai_nb, lantai_html, lantai_pdf = [], [], []
+        for i in range(n):
+            d = kerja / f"lantai{i}"
+            d.mkdir()
+            lantai_nb.append(_ukur([sys.executable, "-c", _LANTAI_NB, str(d)]))
+            lantai_html.append(_ukur([sys.executable, "-c", _LANTAI_RENDER, str(d), "html"]))
+            lantai_pdf.append(_ukur([sys.executable, "-c", _LANTAI_RENDER, str(d), "pdf"]))
+
+        dingin, noop, satu, verif = [], [], [], []
+        dijalankan: list[str] = []
+        for _ in range(n):
+            shutil.rmtree(build, ignore_errors=True)
+            dingin.append(_ukur(_lakip(*lap)))
+            noop.append(_ukur(_lakip(*lap)))
+            psks = data / args.tahun / "psks.csv"
+            isi = psks.read_text(encoding="utf-8")
+            baris = isi.splitlines()
+            kolom = baris[0].split(",")
+            j = kolom.index("jumlah")
+            sel = baris[1].split(",")
+            sel[j] = str(int(sel[j]) + 1)
+            baris[1] = ",".join(sel)
+            psks.write_text("\n".join(baris) + "\n", encoding="utf-8")
+            r = _ukur(_lakip(*lap))
+            satu.append(r)
+            dijalankan = _notebook_dijalankan(build / args.tahun / "build.log")
+            psks.write_text(isi, encoding="utf-8")
+            _ukur(_lakip(*lap))  # back to the original data
+            try:
+                verif.append(
+                    _ukur(_lakip("verifikasi", "--tahun", args.tahun, "--data", str(data), "--build", str(build)))
+                )
+            except SystemExit as e:
+                print(f"  (verifikasi tidak diukur: {e})")
+                verif = []
+                break
+
+        from lakip_calc.pipeline import LANGKAH, gelombang
+
+        waves = len(gelombang(LANGKAH))
+        t_nb = _median([r["detik"] for r in lantai_nb])
+        t_html = _median([r["detik"] for r in lantai_html])
+        t_pdf = _median([r["detik"] for r in lantai_pdf])
+        lantai_bangun = waves * t_nb + t_html + t_pdf
+        print(f"Benchmark LAKIP {args.tahun}: median dari {n} kali, {os.cpu_count()} CPU")
+        print("Lantai (diukur pada run yang sama):")
+        print(_baris("1 kernel, notebook kosong", lantai_nb, None))
+        print(_baris("dokumen kosong -> HTML", lantai_html, None))
+        print(_baris("dokumen kosong -> PDF", lantai_pdf, None))
+        print(f"  lantai bangun = {waves} gelombang x kernel + render HTML + PDF = {lantai_bangun:.2f} dtk")
+        print("Pipeline (rasio terhadap lantai bangun):")
+        print(_baris("bangun dingin (tanpa cache)", dingin, lantai_bangun))
+        print(_baris("bangun ulang tanpa perubahan", noop, lantai_bangun))
+        print(_baris("bangun ulang, psks.csv berubah", satu, lantai_bangun))
+        print(f"    notebook yang dijalankan ulang: {', '.join(dijalankan) or '-'}")
+        if verif:
+            print(_baris("verifikasi", verif, lantai_bangun))
+        return 0
+    finally:
+        shutil.rmtree(kerja, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,444 @@
+"""Auditor verification: rebuild every number from ``data/`` and compare with a build.
+
+Orchestration. :func:`verifikasi` re-executes every notebook in a temporary
+folder (``pipeline.bangun(..., build_dir=tmp)``, without rendering) from the
+data and the code as they are now, and compares the result with what was
+published:
+
+- with a build folder (``build/<YEAR>``): its ``manifest.json``, its
+  ``numbers.json`` and its table CSVs (``tables/*.csv`` and
+  ``reconciliation.csv``);
+- with a published HTML file (``--html``): the manifest and the numbers
+  embedded in it (``<script id="manifest-lakip">`` and ``<script
+  id="angka-lakip">``), so that an auditor holding only the HTML can check it.
+
+Checked: the SHA-256 of every input file (and, through the row hashes of the
+manifest, which rows changed), every number of ``numbers.json`` by key (value
+and display text; with a build folder also formula, unit, inputs, code), and
+every table CSV. Each difference names the key, the expected and the computed
+value, and the data file, row and column it comes from (from the ``inputs`` of
+the number).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lakip_calc.errors import LakipError
+from lakip_calc.manifest import (
+    baca_html,
+    baca_manifest,
+    baris_berkas,
+    hash_kode,
+    info_git,
+    sha256_berkas,
+)
+from lakip_calc.paths import BUILD, folder_data, tampil
+
+__all__ = ["HasilVerifikasi", "verifikasi", "berkas_tabel"]
+
+_MAKS_SEL = 20
+_MAKS_SEL_TABEL = 6
+_KOTOR = " (ada perubahan belum di-commit)"
+_MAKS_SUMBER = 4
+#: Fields of a number, besides value and text, compared when the build folder is at hand.
+_KETERANGAN = ("unit", "formula", "inputs", "code", "terbilang", "catatan")
+
+
+@dataclass
+class HasilVerifikasi:
+    """Outcome of a verification.
+
+    ``cocok`` is True when everything agreed; ``laporan`` holds the lines to
+    print (one line when everything agreed).
+    """
+
+    cocok: bool
+    jumlah_angka: int = 0
+    jumlah_tabel: int = 0
+    jumlah_berkas: int = 0
+    laporan: list[str] = field(default_factory=list)
+
+    def teks(self) -> str:
+        return "\n".join(self.laporan)
+
+
+def berkas_tabel(nama_keluaran: list[str] | set[str]) -> list[str]:
+    """The table CSVs among a build's output paths (``tables/*.csv``, ``reconciliation.csv``)."""
+    return sorted(
+        k
+        for k in nama_keluaran
+        if (k.startswith("tables/") and k.endswith(".csv") and k.count("/") == 1)
+        or k == "reconciliation.csv"
+    )
+
+
+@contextmanager
+def _stderr_ke(berkas: Path) -> Iterator[None]:
+    """Send file descriptor 2 (kernels' noise included) to ``berkas`` for a while."""
+    sys.stderr.flush()
+    simpan = os.dup(2)
+    try:
+        with open(berkas, "wb") as f:
+            os.dup2(f.fileno(), 2)
+            try:
+                yield
+            finally:
+                sys.stderr.flush()
+                os.dup2(simpan, 2)
+    finally:
+        os.close(simpan)
+
+
+def _baris_berubah(lama: str | None, baru: list[str]) -> list[tuple[str, int]]:
+    """Rows that differ between two row-hash lists: ``(kind, 1-based row)``.
+
+    ``kind`` is ``berubah`` (same row, new content; row of the current file),
+    ``baru`` (a row of the current file without counterpart) or ``hapus`` (a
+    row of the old file without counterpart).
+    """
+    if lama is None:
+        return []
+    a = lama.split()
+    hasil: list[tuple[str, int]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, baru, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            hasil += [("berubah", j) for j in range(j1 + 1, j2 + 1)]
+        else:
+            hasil += [("hapus", i) for i in range(i1 + 1, i2 + 1)]
+            hasil += [("baru", j) for j in range(j1 + 1, j2 + 1)]
+    return hasil
+
+
+_JENIS = {"berubah": "baris {} berubah", "baru": "baris {} baru", "hapus": "baris {} (lama) hilang"}
+
+
+def _periksa_masukan(
+    manifest: dict[str, Any], folder: Path, tahun: int, baru: dict[str, str] | None
+) -> tuple[list[str], dict[str, set[int] | None]]:
+    """Compare the input files with the manifest.
+
+    Returns the report lines and, per changed file (``data/<YEAR>/x``), the
+    rows that changed (None when unknown: the file is new or missing).
+    """
+    awal = f"data/{tahun}/"
+    baris: list[str] = []
+    berubah: dict[str, set[int] | None] = {}
+    diharap: dict[str, str] = manifest.get("inputs") or {}
+    rows: dict[str, str] = manifest.get("input_rows") or {}
+    for kunci, h in sorted(diharap.items()):
+        p = folder / kunci[len(awal) :] if kunci.startswith(awal) else None
+        if p is None or not p.is_file():
+            baris.append(f"  - {kunci}: berkas tidak ada (diharapkan sha256 {h[:12]}…)")
+            berubah[kunci] = None
+            continue
+        dapat = sha256_berkas(p)
+        if dapat == h:
+            continue
+        beda = _baris_berubah(rows.get(kunci), baris_berkas(p.read_bytes(), p.name))
+        desk = [_JENIS[j].format(r) for j, r in beda]
+        rinci = f": {', '.join(desk[:_MAKS_SEL])}" if desk else ""
+        if len(desk) > _MAKS_SEL:
+            rinci += f" dan {len(desk) - _MAKS_SEL} baris lain"
+        baris.append(f"  - {kunci}{rinci} (sha256 diharapkan {h[:12]}…, didapat {dapat[:12]}…)")
+        berubah[kunci] = {r for j, r in beda if j != "hapus"} or None
+    for kunci in sorted(set(baru or {}) - set(diharap)):
+        baris.append(f"  - {kunci}: berkas baru, tidak tercatat di manifest")
+        berubah[kunci] = None
+    return baris, berubah
+
+
+def _teks_nilai(d: dict[str, Any] | None) -> str:
+    if d is None:
+        return "(tidak ada)"
+    v = d.get("value")
+    if v is not None and str(v) == d.get("text"):
+        return str(v)
+    return f"{'null' if v is None else v} ({d.get('text')})"
+
+
+def _rentang(rows: list[int]) -> str:
+    rows = sorted(set(rows))
+    bag, mulai, prev = [], rows[0], rows[0]
+    for r in rows[1:] + [None]:  # type: ignore[list-item]
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        bag.append(str(mulai) if mulai == prev else f"{mulai}–{prev}")
+        if r is not None:
+            mulai = prev = r
+    return ", ".join(bag)
+
+
+def _sel(daftar: list[tuple[str, int, str]]) -> str:
+    """Cells as ``data/2023/x.csv baris 14 kolom pagu``; many cells grouped by file and column."""
+    if len(daftar) <= _MAKS_SUMBER:
+        per: dict[tuple[str, int], list[str]] = {}
+        for f, r, c in daftar:
+            per.setdefault((f, r), []).append(c)
+        return ", ".join(f"{f} baris {r} kolom {' dan '.join(cs)}" for (f, r), cs in per.items())
+    kel: dict[tuple[str, str], list[int]] = {}
+    for f, r, c in daftar:
+        kel.setdefault((f, c), []).append(r)
+    return ", ".join(f"{f} kolom {c} baris {_rentang(rs)}" for (f, c), rs in kel.items())
+
+
+def _sumber(
+    rekaman: list[dict[str, Any] | None], tahun: int, berubah: dict[str, set[int] | None]
+) -> str:
+    """Where a number comes from, narrowed to the cells in changed files when possible."""
+    semua: list[tuple[str, int, str]] = []
+    for r in rekaman:
+        for s in (r or {}).get("inputs") or []:
+            semua.append((f"data/{tahun}/{s['file']}", int(s["row"]), str(s["column"])))
+    semua = sorted(set(semua))
+    if not semua:
+        return "asal: parameter laporan (tanpa sel data)"
+    pilih = [s for s in semua if s[0] in berubah]
+    tepat = [s for s in pilih if s[1] in (berubah[s[0]] or ())]
+    if tepat or pilih:
+        return "dari " + _sel(tepat or pilih)
+    return "tidak langsung dari berkas yang berubah; masukannya " + _sel(semua)
+
+
+def _periksa_angka(
+    harap: dict[str, dict[str, Any]],
+    dapat: dict[str, dict[str, Any]],
+    harap_penuh: dict[str, dict[str, Any]] | None,
+    tahun: int,
+    berubah: dict[str, set[int] | None],
+) -> list[str]:
+    baris = []
+    for k in sorted(set(harap) | set(dapat)):
+        e, g = harap.get(k), dapat.get(k)
+        rekaman = [g, (harap_penuh or {}).get(k)]
+        if e is None:
+            baris.append(f"  - {k}: angka baru, tidak ada di laporan; didapat {_teks_nilai(g)}")
+            continue
+        if g is None:
+            baris.append(
+                f"  - {k}: tidak dihasilkan lagi; diharapkan {_teks_nilai(e)}; "
+                f"{_sumber(rekaman, tahun, berubah)}"
+            )
+            continue
+        if e.get("value") != g.get("value") or e.get("text") != g.get("text"):
+            baris.append(
+                f"  - {k}: diharapkan {_teks_nilai(e)}, didapat {_teks_nilai(g)}; "
+                f"{_sumber(rekaman, tahun, berubah)}"
+            )
+            continue
+        if harap_penuh is not None:
+            beda = [f for f in _KETERANGAN if harap_penuh[k].get(f) != g.get(f)]
+            if beda:
+                baris.append(
+                    f"  - {k}: nilai sama, tetapi {', '.join(beda)} berbeda "
+                    f"(diharapkan {json.dumps(harap_penuh[k].get(beda[0]), ensure_ascii=False)}, "
+                    f"didapat {json.dumps(g.get(beda[0]), ensure_ascii=False)})"
+                )
+    return baris
+
+
+def _csv(raw: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig", errors="replace"), newline="")))
+
+
+def _beda_tabel(nama: str, lama: bytes, baru: bytes) -> list[str]:
+    """Cell-level differences of two CSV files (row numbers as in a spreadsheet)."""
+    a, b = _csv(lama), _csv(baru)
+    out: list[str] = []
+    if not a or not b:
+        return [f"  - {nama}: berkas kosong"]
+    if a[0] != b[0]:
+        out.append(f"  - {nama} baris 1 (judul kolom): diharapkan {a[0]}, didapat {b[0]}")
+    judul = b[0]
+    for i in range(1, max(len(a), len(b))):
+        ra = a[i] if i < len(a) else None
+        rb = b[i] if i < len(b) else None
+        if ra == rb:
+            continue
+        if ra is None or rb is None:
+            out.append(
+                f"  - {nama} baris {i + 1}: "
+                + (
+                    "baris baru " + ",".join(rb or [])
+                    if ra is None
+                    else "baris hilang " + ",".join(ra)
+                )
+            )
+            continue
+        for j in range(max(len(ra), len(rb))):
+            va = ra[j] if j < len(ra) else ""
+            vb = rb[j] if j < len(rb) else ""
+            if va != vb:
+                kol = judul[j] if j < len(judul) else f"#{j + 1}"
+                out.append(
+                    f"  - {nama} baris {i + 1} kolom '{kol}': diharapkan {va!r}, didapat {vb!r}"
+                )
+    if len(out) > _MAKS_SEL_TABEL:
+        sisa = len(out) - _MAKS_SEL_TABEL
+        out = out[:_MAKS_SEL_TABEL] + [f"  - {nama}: dan {sisa} sel lain berbeda"]
+    return out or [f"  - {nama}: isi berbeda (sha256)"]
+
+
+def _bangun_ulang(tahun: int, data_dir: Path | None, tmp: Path) -> tuple[Path, str]:
+    from lakip_calc.pipeline import bangun
+
+    log = tmp / "stderr.txt"
+    with _stderr_ke(log):
+        try:
+            # draft=True: recompute whatever the build computed, a DRAFT's blanks included
+            h = bangun(
+                tahun, data_dir=data_dir, build_dir=tmp / "build", lapor=lambda _s: None, draft=True
+            )
+            galat = ""
+        except LakipError as e:
+            galat = str(e)
+            h = None
+    if h is None:
+        return tmp / "build" / str(tahun), galat
+    return h.folder, ""
+
+
+def verifikasi(
+    tahun: int,
+    *,
+    data_dir: Path | None = None,
+    build_dir: Path | None = None,
+    html: Path | None = None,
+) -> HasilVerifikasi:
+    """Rebuild ``tahun`` from the data and compare with a build or a published HTML.
+
+    Parameters
+    ----------
+    data_dir
+        Folder holding ``<YEAR>/`` (default ``data/``).
+    build_dir
+        Folder holding the build ``<YEAR>/`` (default ``build/``); ignored with ``html``.
+    html
+        A published HTML report to verify instead of the build folder.
+    """
+    harap_penuh: dict[str, dict[str, Any]] | None = None
+    isi_tabel: dict[str, bytes] = {}
+    integritas: list[str] = []
+    if html is not None:
+        manifest, harap = baca_html(Path(html))
+        acuan = tampil(Path(html))
+    else:
+        folder = (build_dir or BUILD) / str(tahun)
+        manifest = baca_manifest(folder / "manifest.json")
+        acuan = tampil(folder / "manifest.json")
+        try:
+            numbers = json.loads((folder / "numbers.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise LakipError(f"numbers.json build tidak dapat dibaca: {e}") from None
+        harap_penuh = {d["key"]: d for d in numbers}
+        harap = {k: {"value": d["value"], "text": d["text"]} for k, d in harap_penuh.items()}
+        keluaran = manifest.get("outputs") or {}
+        for nama in ["numbers.json", *berkas_tabel(set(keluaran))]:
+            p = folder / nama
+            if not p.is_file():
+                integritas.append(f"  - {tampil(p)}: tidak ada, padahal tercatat di manifest")
+                continue
+            if nama != "numbers.json":
+                isi_tabel[nama] = p.read_bytes()
+            if nama in keluaran and sha256_berkas(p) != keluaran[nama]:
+                integritas.append(
+                    f"  - {tampil(p)}: tidak sama dengan sidik jari di manifest "
+                    "(diubah setelah build?)"
+                )
+    tahun_m = (manifest.get("parameters") or {}).get("year")
+    if tahun_m is not None and int(tahun_m) != tahun:
+        raise LakipError(f"{acuan} adalah laporan tahun {tahun_m}, bukan {tahun}.")
+
+    folder_data_ = folder_data(tahun, data_dir)
+    tabel_harap = berkas_tabel(set(manifest.get("outputs") or {}))
+    with tempfile.TemporaryDirectory(prefix="lakip-verifikasi-") as t:
+        hasil_dir, galat = _bangun_ulang(tahun, data_dir, Path(t))
+        baru_manifest: dict[str, Any] | None = None
+        if not galat:
+            baru_manifest = json.loads((hasil_dir / "manifest.json").read_text(encoding="utf-8"))
+        b_masukan, berubah = _periksa_masukan(
+            manifest, folder_data_, tahun, (baru_manifest or {}).get("inputs")
+        )
+        b_angka: list[str] = []
+        b_tabel: list[str] = []
+        tabel_beda: set[str] = set()
+        jumlah_tabel = len(tabel_harap)
+        if not galat:
+            numbers_baru = json.loads((hasil_dir / "numbers.json").read_text(encoding="utf-8"))
+            dapat = {d["key"]: d for d in numbers_baru}
+            b_angka = _periksa_angka(harap, dapat, harap_penuh, tahun, berubah)
+            tabel_dapat = berkas_tabel(set((baru_manifest or {}).get("outputs") or {}))
+            jumlah_tabel = len(set(tabel_harap) | set(tabel_dapat))
+            keluaran_h = manifest.get("outputs") or {}
+            for nama in sorted(set(tabel_harap) | set(tabel_dapat)):
+                p = hasil_dir / nama
+                n_sebelum = len(b_tabel)
+                if nama not in tabel_dapat:
+                    b_tabel.append(f"  - {nama}: tidak dihasilkan lagi")
+                elif nama not in tabel_harap:
+                    b_tabel.append(f"  - {nama}: tabel baru, tidak ada di laporan")
+                elif sha256_berkas(p) != keluaran_h.get(nama):
+                    if nama in isi_tabel:
+                        b_tabel += _beda_tabel(nama, isi_tabel[nama], p.read_bytes())
+                    else:
+                        b_tabel.append(f"  - {nama}: isi berbeda dari sidik jari di manifest")
+                if len(b_tabel) > n_sebelum:
+                    tabel_beda.add(nama)
+
+    jumlah_berkas = len(manifest.get("inputs") or {})
+    hasil = HasilVerifikasi(
+        cocok=not (galat or integritas or b_masukan or b_angka or b_tabel),
+        jumlah_angka=len(harap),
+        jumlah_tabel=jumlah_tabel,
+        jumlah_berkas=jumlah_berkas,
+    )
+    if hasil.cocok:
+        hasil.laporan = [
+            f"cocok: {hasil.jumlah_angka} angka, {hasil.jumlah_tabel} tabel, "
+            f"{hasil.jumlah_berkas} berkas data"
+        ]
+        return hasil
+    if galat:
+        ringkas = "pembangunan ulang gagal, angka dan tabel tidak dapat dibandingkan"
+    else:
+        ringkas = f"{len(b_angka)} angka berbeda, {len(tabel_beda)} tabel berbeda"
+    lap = [f"TIDAK COCOK dengan {acuan}: {len(b_masukan)} berkas data berubah; {ringkas}."]
+    if galat:
+        lap += ["Pembangunan ulang dari data gagal:", f"  {galat}"]
+    if integritas:
+        lap += ["Berkas build tidak sesuai manifestnya:", *integritas]
+    if b_masukan:
+        lap += ["Berkas data yang berubah:", *b_masukan]
+    if b_angka:
+        lap += ["Angka yang berbeda (kunci: diharapkan, didapat; asal data):", *b_angka]
+    if b_tabel:
+        lap += ["Tabel yang berbeda:", *b_tabel]
+    git_h = manifest.get("git") or {}
+    git_s = info_git()
+    kode_h, kode_s = manifest.get("code_sha256"), hash_kode()
+    if kode_h and kode_h == kode_s:
+        lap.append("Kode pipeline sama dengan saat laporan dibangun (code_sha256 sama).")
+    else:
+        lap.append(
+            f"Catatan: kode pipeline berbeda dari saat laporan dibangun (commit "
+            f"{git_h.get('commit') or 'tidak tercatat'}{_KOTOR if git_h.get('dirty') else ''}; "
+            f"sekarang {git_s.get('commit') or 'tidak tercatat'}"
+            f"{_KOTOR if git_s.get('dirty') else ''}). "
+            "Perbedaan yang tidak berasal dari data bisa berasal dari kode."
+        )
+    hasil.laporan = lap
+    return hasil

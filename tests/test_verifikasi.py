@@ -1,0 +1,370 @@
+"""Tests of the manifest, auditor verification and byte-identical builds.
+
+The slow tests share two full builds of a private copy of ``data/2023`` made
+once per session (:func:`dua_build`, also used by ``test_publikasi`` and
+``test_browser``): the second build is the reference that ``verifikasi``
+checks; the first is moved aside and compared byte for byte with the second.
+Edits are made to further copies of the data, one digit at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from lakip_calc.manifest import (
+    ID_ANGKA,
+    ID_MANIFEST,
+    baca_html,
+    baris_berkas,
+    ke_json,
+    sematkan_html,
+)
+from lakip_calc.paths import DATA, ROOT
+from lakip_calc.verifikasi import _baris_berubah, berkas_tabel
+
+TAHUN = 2023
+_BERSAMA: dict[str, SimpleNamespace] = {}
+
+
+# --------------------------------------------------------------------------- shared builds
+
+
+def dua_build(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """Two full builds (with the report) of a copy of data/2023, made once per session.
+
+    Both are built into the same folder (``build/2023``), the first then moved to
+    ``pertama/``, so that recorded paths are the same and the bytes can be compared.
+    """
+    if "dua" in _BERSAMA:
+        return _BERSAMA["dua"]
+    from lakip_calc.laporan import render_laporan
+    from lakip_calc.pipeline import bangun
+
+    akar = tmp_path_factory.mktemp("lakip-bersama")
+    data = akar / "data"
+    shutil.copytree(DATA / str(TAHUN), data / str(TAHUN))
+    build = akar / "build"
+
+    def sekali() -> None:
+        bangun(
+            TAHUN,
+            data_dir=data,
+            build_dir=build,
+            lapor=lambda _s: None,
+            setelah_notebook=lambda d, s: render_laporan(d, s),
+        )
+
+    sekali()
+    (build / str(TAHUN)).rename(akar / "pertama")
+    sekali()
+    hasil = SimpleNamespace(
+        akar=akar, data=data, build=build, folder=build / str(TAHUN), pertama=akar / "pertama"
+    )
+    _BERSAMA["dua"] = hasil
+    return hasil
+
+
+@pytest.fixture(scope="module")
+def bangunan(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    return dua_build(tmp_path_factory)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONIOENCODING"] = "utf-8"
+    env["CI"] = "1"
+    return env
+
+
+def _lakip(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lakip_calc", *args],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+
+
+# --------------------------------------------------------------------------- editing helpers
+
+
+def _ganti_digit_csv(path: Path, baris: int, kolom: str) -> tuple[str, str]:
+    """Change the last digit of one CSV cell in place (other bytes untouched)."""
+    teks = path.read_text(encoding="utf-8")
+    lines = teks.split("\n")
+    judul = next(csv.reader([lines[0]]))
+    j = judul.index(kolom)
+    sel = next(csv.reader([lines[baris - 1]]))
+    awalan = ",".join(sel[:j]) + ("," if j else "")
+    assert lines[baris - 1].startswith(awalan), "baris memakai tanda kutip sebelum kolom target"
+    lama = sel[j]
+    m = re.search(r"[0-9](?=[^0-9]*$)", lama)
+    assert m, f"sel {kolom} baris {baris} tidak berisi angka: {lama!r}"
+    baru = lama[: m.start()] + str((int(m.group(0)) + 1) % 10) + lama[m.end() :]
+    lines[baris - 1] = awalan + baru + lines[baris - 1][len(awalan) + len(lama) :]
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+    return lama, baru
+
+
+def _ganti_digit_teks(path: Path) -> int:
+    """Change the first digit of a text file; return its line number."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for i, b in enumerate(lines):
+        m = re.search(r"[0-9]", b)
+        if m:
+            lines[i] = b[: m.start()] + str((int(m.group(0)) + 1) % 10) + b[m.end() :]
+            path.write_text("\n".join(lines), encoding="utf-8", newline="")
+            return i + 1
+    raise AssertionError(f"{path} tidak berisi angka")
+
+
+def _angka_tunggal(numbers: list[dict], berkas: str) -> dict:
+    """A number computed from exactly one numeric cell of ``berkas``."""
+    for d in numbers:
+        ins = d["inputs"]
+        if (
+            len(ins) == 1
+            and ins[0]["file"] == berkas
+            and isinstance(d["value"], str)
+            and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", d["value"])
+        ):
+            return d
+    raise AssertionError(f"tidak ada angka dari satu sel {berkas}")
+
+
+def _salin_data(tmp_path: Path) -> Path:
+    tujuan = tmp_path / "data"
+    shutil.copytree(DATA / str(TAHUN), tujuan / str(TAHUN))
+    return tujuan
+
+
+# --------------------------------------------------------------------------- fast tests
+
+
+def test_baris_berubah_menyebut_baris() -> None:
+    lama = " ".join(["a", "b", "c", "d"])
+    assert _baris_berubah(lama, ["a", "x", "c", "d"]) == [("berubah", 2)]
+    assert ("baru", 5) in _baris_berubah(lama, ["a", "b", "c", "d", "e"])
+    assert _baris_berubah(None, ["a"]) == []
+
+
+def test_baris_berkas_csv_per_rekaman() -> None:
+    raw = b'a,b\n1,"dua\nbaris"\n3,4\n'
+    assert len(baris_berkas(raw, "x.csv")) == 3  # header + 2 records
+    assert len(baris_berkas(raw, "x.md")) == 4  # lines
+
+
+def test_sematkan_dan_baca_html_aman(tmp_path: Path) -> None:
+    html = tmp_path / "x.html"
+    html.write_text("<html><body><p>isi</p></body></html>", encoding="utf-8")
+    m = {"schema": "lakip-manifest/1", "parameters": {"year": 2023}, "jahat": "</script><b>&"}
+    numbers = [{"key": "a.b", "value": "1", "text": "1</script>"}]
+    sematkan_html(html, m, numbers)
+    teks = html.read_text(encoding="utf-8")
+    assert teks.count("</script>") == 2  # only the two closing tags
+    assert f'id="{ID_MANIFEST}"' in teks and f'id="{ID_ANGKA}"' in teks
+    m2, a2 = baca_html(html)
+    assert m2 == m
+    assert a2 == {"a.b": {"value": "1", "text": "1</script>"}}
+    assert ke_json(m) == ke_json(json.loads(ke_json(m)))
+
+
+def test_berkas_tabel() -> None:
+    semua = {"tables/a.csv", "tables/a.html", "reconciliation.csv", "numbers.json", "x/y.csv"}
+    assert berkas_tabel(semua) == ["reconciliation.csv", "tables/a.csv"]
+
+
+def test_cli_verifikasi_tanpa_manifest(tmp_path: Path) -> None:
+    p = _lakip("verifikasi", "--tahun", "2023", "--build", str(tmp_path))
+    assert p.returncode != 0
+    assert "manifest tidak ada" in p.stderr
+    assert "Traceback" not in p.stderr
+
+
+# --------------------------------------------------------------------------- slow tests
+
+
+@pytest.mark.slow
+def test_manifest_isi(bangunan: SimpleNamespace) -> None:
+    m = json.loads((bangunan.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert (bangunan.folder / "manifest.json").read_text(encoding="utf-8") == ke_json(m)
+    assert m["parameters"]["year"] == TAHUN
+    assert m["parameters"]["renderer"] in ("builtin", "quarto")
+    assert set(m["git"]) == {"commit", "dirty"}
+    assert re.fullmatch(r"[0-9a-f]{64}", m["code_sha256"])
+    for p in (
+        "pandas",
+        "numpy",
+        "matplotlib",
+        "great-tables",
+        "papermill",
+        "pypandoc-binary",
+        "typst",
+        "nbformat",
+        "jupyter-client",
+        "ipykernel",
+        "pandoc",
+    ):
+        assert m["packages"].get(p), p
+    assert "data/2023/sub_kegiatan.csv" in m["inputs"]
+    assert any(k.startswith("data/2023/teks/") for k in m["inputs"])
+    for k in (
+        "numbers.json",
+        "reconciliation.csv",
+        "lakip-2023.html",
+        "lakip-2023.pdf",
+        "lakip-2023.docx",
+    ):
+        assert k in m["outputs"], k
+    assert any(k.startswith("tables/") and k.endswith(".csv") for k in m["outputs"])
+    assert "manifest.json" not in m["outputs"] and "build.log" not in m["outputs"]
+    # the copy embedded in the HTML: everything but the HTML itself
+    tertanam, angka = baca_html(bangunan.folder / "lakip-2023.html")
+    assert "lakip-2023.html" in tertanam["excluded"]
+    assert "lakip-2023.html" not in tertanam["outputs"]
+    assert {k: v for k, v in m["outputs"].items() if k != "lakip-2023.html"} == tertanam["outputs"]
+    assert tertanam["inputs"] == m["inputs"]
+    numbers = json.loads((bangunan.folder / "numbers.json").read_text(encoding="utf-8"))
+    assert angka == {d["key"]: {"value": d["value"], "text": d["text"]} for d in numbers}
+    # colophon page
+    html = (bangunan.folder / "lakip-2023.html").read_text(encoding="utf-8")
+    assert 'id="kolofon"' in html
+    assert m["inputs"]["data/2023/sub_kegiatan.csv"][:16] in html
+
+
+@pytest.mark.slow
+def test_dua_build_identik(bangunan: SimpleNamespace) -> None:
+    m1 = json.loads((bangunan.pertama / "manifest.json").read_text(encoding="utf-8"))
+    m2 = json.loads((bangunan.folder / "manifest.json").read_text(encoding="utf-8"))
+    if m1["git"] != m2["git"] or m1["code_sha256"] != m2["code_sha256"]:
+        # others edit the code while the suite runs; a changed source is not non-determinism
+        pytest.skip("kode atau status git berubah di antara kedua build")
+    a = {
+        p.relative_to(bangunan.pertama).as_posix()
+        for p in bangunan.pertama.rglob("*")
+        if p.is_file()
+    }
+    b = {
+        p.relative_to(bangunan.folder).as_posix() for p in bangunan.folder.rglob("*") if p.is_file()
+    }
+    assert a == b
+    beda = [
+        k
+        for k in sorted(a - {"build.log"})
+        if (bangunan.pertama / k).read_bytes() != (bangunan.folder / k).read_bytes()
+    ]
+    assert beda == [], f"berkas berbeda di antara dua build: {beda}"
+    for k in ("lakip-2023.html", "lakip-2023.pdf", "lakip-2023.docx", "numbers.json"):
+        assert k in a
+
+
+@pytest.mark.slow
+def test_verifikasi_cocok(bangunan: SimpleNamespace) -> None:
+    p = _lakip(
+        "verifikasi",
+        "--tahun",
+        "2023",
+        "--data",
+        str(bangunan.data),
+        "--build",
+        str(bangunan.build),
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    baris = p.stdout.strip().splitlines()
+    assert len(baris) == 1, p.stdout
+    m = re.fullmatch(r"cocok: (\d+) angka, (\d+) tabel, (\d+) berkas data", baris[0])
+    assert m, baris[0]
+    numbers = json.loads((bangunan.folder / "numbers.json").read_text(encoding="utf-8"))
+    assert int(m.group(1)) == len(numbers)
+    manifest = json.loads((bangunan.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert int(m.group(3)) == len(manifest["inputs"])
+
+
+@pytest.mark.slow
+def test_verifikasi_html_cocok(
+    bangunan: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """HTML mode against an unchanged rebuild (the shared build stands in for the rebuild)."""
+    import lakip_calc.verifikasi as v
+    from lakip_calc.cli import main
+
+    monkeypatch.setattr(v, "_bangun_ulang", lambda tahun, data_dir, tmp: (bangunan.folder, ""))
+    rc = main(
+        [
+            "verifikasi",
+            "--tahun",
+            "2023",
+            "--data",
+            str(bangunan.data),
+            "--html",
+            str(bangunan.folder / "lakip-2023.html"),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert re.fullmatch(r"cocok: \d+ angka, \d+ tabel, \d+ berkas data\n", out), out
+
+
+@pytest.mark.slow
+def test_verifikasi_satu_digit_sub_kegiatan(bangunan: SimpleNamespace, tmp_path: Path) -> None:
+    """One digit of sub_kegiatan.csv, checked against the published HTML only."""
+    numbers = json.loads((bangunan.folder / "numbers.json").read_text(encoding="utf-8"))
+    d = _angka_tunggal(numbers, "sub_kegiatan.csv")
+    sel = d["inputs"][0]
+    data = _salin_data(tmp_path)
+    lama, baru = _ganti_digit_csv(data / "2023" / "sub_kegiatan.csv", sel["row"], sel["column"])
+    p = _lakip(
+        "verifikasi",
+        "--tahun",
+        "2023",
+        "--data",
+        str(data),
+        "--html",
+        str(bangunan.folder / "lakip-2023.html"),
+    )
+    assert p.returncode != 0, p.stdout
+    out = p.stdout
+    assert "TIDAK COCOK" in out
+    assert f"data/2023/sub_kegiatan.csv: baris {sel['row']} berubah" in out, out
+    baris_kunci = next(b for b in out.splitlines() if b.startswith(f"  - {d['key']}:"))
+    assert f"diharapkan {lama}" in baris_kunci and f"didapat {baru}" in baris_kunci, baris_kunci
+    assert f"data/2023/sub_kegiatan.csv baris {sel['row']} kolom {sel['column']}" in baris_kunci
+    assert "Traceback" not in p.stderr
+
+
+@pytest.mark.slow
+def test_verifikasi_satu_digit_tiga_berkas(bangunan: SimpleNamespace, tmp_path: Path) -> None:
+    """indikator_tahunan.csv, keluaran.csv and a text file, each one digit, in one run."""
+    numbers = json.loads((bangunan.folder / "numbers.json").read_text(encoding="utf-8"))
+    data = _salin_data(tmp_path)
+    harapan = []
+    for berkas in ("indikator_tahunan.csv", "keluaran.csv"):
+        d = _angka_tunggal(numbers, berkas)
+        sel = d["inputs"][0]
+        lama, baru = _ganti_digit_csv(data / "2023" / berkas, sel["row"], sel["column"])
+        harapan.append((berkas, d["key"], sel, lama, baru))
+    teks = "teks/latar_belakang.md"
+    baris_teks = _ganti_digit_teks(data / "2023" / teks)
+    p = _lakip("verifikasi", "--tahun", "2023", "--data", str(data), "--build", str(bangunan.build))
+    assert p.returncode != 0, p.stdout
+    out = p.stdout
+    assert f"data/2023/{teks}: baris {baris_teks} berubah" in out, out
+    for berkas, key, sel, lama, baru in harapan:
+        assert f"data/2023/{berkas}: baris {sel['row']} berubah" in out, out
+        b = next(x for x in out.splitlines() if x.startswith(f"  - {key}:"))
+        assert f"diharapkan {lama}" in b and f"didapat {baru}" in b, b
+        assert f"data/2023/{berkas} baris {sel['row']} kolom {sel['column']}" in b, b
