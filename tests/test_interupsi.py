@@ -103,9 +103,9 @@ def lingkungan(tmp_path_factory) -> dict:
 
 
 def _sela(
-    lingkungan: dict, siap: Callable[[Path], bool], sinyal: int, ke_grup: bool
+    lingkungan: dict, siap: Callable[[Path], bool], sinyal: int, ke_grup: bool, kali: int = 1
 ) -> tuple[subprocess.Popen, str, str, dict[int, str], Path]:
-    """Start a build, wait until ``siap(staging)``, send ``sinyal``; wait for the end.
+    """Start a build, wait until ``siap(staging)``, send ``sinyal`` (``kali`` times); wait.
 
     Returns the process, its stdout and stderr, every descendant seen while it ran
     (pid -> command line) and the staging folder.
@@ -139,10 +139,13 @@ def _sela(
                 break
             time.sleep(0.05)
         turunan.update(_turunan(p.pid, _proses()))
-        if ke_grup:
-            os.killpg(p.pid, sinyal)  # Ctrl-C in a terminal: the whole foreground job
-        else:
-            os.kill(p.pid, sinyal)
+        for i in range(kali):
+            if i:
+                time.sleep(0.3)
+            if ke_grup:
+                os.killpg(p.pid, sinyal)  # Ctrl-C in a terminal: the whole foreground job
+            else:
+                os.kill(p.pid, sinyal)
         p.wait(timeout=120)
     finally:
         if p.poll() is None:
@@ -195,15 +198,30 @@ def test_ctrl_c_saat_notebook(lingkungan) -> None:
     assert _masih_hidup(turunan) == {}  # no kernel, no worker left running
 
 
-def test_sigint_hanya_ke_proses_utama_saat_notebook(lingkungan) -> None:
-    """``kill -INT <pid>``: the workers and kernels do not get the signal themselves."""
+def test_ctrl_c_saat_notebook_gelombang_akhir(lingkungan) -> None:
+    """A wave of one notebook also runs in a worker: Ctrl-C never reaches a kernel."""
     p, out, err, turunan, staging = _sela(
-        lingkungan, _notebook_berjalan, signal.SIGINT, ke_grup=False
+        lingkungan,
+        lambda st: (st / "notebooks" / "04_rekonsiliasi.ipynb").exists(),
+        signal.SIGINT,
+        ke_grup=True,
     )
     _cek_ctrl_c(p, out, err)
     _cek_build_lama_utuh(lingkungan)
     assert not staging.exists()
     assert _masih_hidup(turunan) == {}
+
+
+def test_ctrl_c_dua_kali_berhenti_segera(lingkungan) -> None:
+    """The first Ctrl-C lets running notebooks end; the second stops them at once."""
+    mulai = time.monotonic()
+    p, out, err, turunan, _staging = _sela(
+        lingkungan, _notebook_berjalan, signal.SIGINT, ke_grup=True, kali=2
+    )
+    _cek_ctrl_c(p, out, err)
+    _cek_build_lama_utuh(lingkungan)
+    assert _masih_hidup(turunan) == {}, _masih_hidup(turunan)
+    assert time.monotonic() - mulai < _BATAS_DETIK
 
 
 def test_sigkill_saat_notebook(lingkungan) -> None:
