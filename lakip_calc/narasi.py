@@ -415,20 +415,37 @@ def _ringkas_masukan(a: Angka) -> str:
     return "; ".join(bag) if bag else "parameter laporan"
 
 
+def _sel_notebook(a: Angka) -> str:
+    """Code and notebook cell of a number; in HTML the cell links to the published notebook."""
+    if not a.notebook:
+        return md_nama(a.code)
+    berkas, _, sel = a.notebook.rsplit("/", 1)[-1].partition("#")
+    nama = f"{berkas}#{sel}"
+    tautan = f"notebooks/{berkas.removesuffix('.ipynb')}.html#{sel}"
+    return (
+        f"{md_nama(a.code)}; [[{md_nama(nama)}]({tautan})]{{.content-visible when-format=\"html\"}}"
+        f"[{md_nama(nama)}]{{.content-visible unless-format=\"html\"}}"
+    )
+
+
 def fragmen_jejak(angka: KumpulanAngka) -> str:
-    """Jejak Angka: every number with its formula, inputs, code and notebook."""
+    """Jejak Angka: every number with its formula, inputs, code and notebook cell.
+
+    Notebook cells are named by file and cell id; the executed notebooks are in
+    ``build/<YEAR>/notebooks/`` and, once published, beside the HTML report in
+    ``notebooks/`` (the HTML links there).
+    """
     baris = [
-        "| Kunci | Nilai | Rumus | Masukan (data) | Kode dan notebook |",
+        "| Kunci | Nilai | Rumus | Masukan (data) | Kode dan sel notebook |",
         "|:--|--:|:--|:--|:--|",
     ]
     for a in sorted(angka, key=lambda a: a.key):
-        nb = a.notebook or ""
-        kode = f"{a.code} — {nb}" if nb else a.code
         baris.append(
             f"| [{md_nama(a.key)}]{{#{slug(a.key)}}} | {md_nama(a.text)} | {md_nama(a.formula)} | "
-            f"{md_nama(_ringkas_masukan(a))} | {md_nama(kode)} |"
+            f"{md_nama(_ringkas_masukan(a))} | {_sel_notebook(a)} |"
         )
-    return "\n".join(baris) + "\n\n: Jejak angka: setiap angka laporan, rumus, sel data dan kode asalnya {#tbl-jejak-angka}\n"
+    judul = "Jejak angka: setiap angka laporan, rumus, sel data dan kode asalnya"
+    return "\n".join(baris) + f"\n\n: {judul} {{#tbl-jejak-angka}}\n"
 
 
 def ringkas_masukan(a: Angka) -> str:

@@ -138,7 +138,9 @@ def tabel_html(t: TabelLaporan) -> str:
     kanan = kolom_angka(t)
     kiri = [k for k in t.tampil.columns if k not in kanan]
     gt = (
-        GT(sel, id=t.id, locale="id")
+        # The report wraps the fragment in a figure that carries the table id;
+        # the fragment gets its own, so no id appears twice in one page.
+        GT(sel, id=f"gt-{t.id}", locale="id")
         .fmt_passthrough(escape=False)
         .tab_header(title=t.judul)
         .tab_options(

@@ -272,7 +272,7 @@ def test_escape_markdown_baris_baru():
 
 def test_html_fragmen():
     h = tabel_html(_tabel_jahat())
-    assert h.startswith('<div id="tbl-uji"')
+    assert h.startswith('<div id="gt-tbl-uji"')
     assert "<script>" not in h and "<b>" not in h and "<i>" not in h
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in h
     assert '<span class="angka" data-key="k.satu">Rp1.000</span>' in h
@@ -284,7 +284,7 @@ def test_html_tabel_nyata(tabel, bahan):
     _, angka, _ = bahan
     for t in tabel.values():
         h = tabel_html(t)
-        assert f'id="{t.id}"' in h
+        assert f'id="gt-{t.id}"' in h
         assert "http://" not in h and "https://" not in h and "@import" not in h
         assert not _BOCOR.search(re.sub(r"<[^>]+>", " ", h))
     h = tabel_html(tabel["tbl-realisasi-anggaran"])
