@@ -18,7 +18,15 @@ from pathlib import Path
 
 from lakip_calc.paths import ROOT
 
-__all__ = ["hash_berkas", "sidik_kode", "kunci", "baca_cache", "BERKAS_CACHE"]
+__all__ = [
+    "hash_berkas",
+    "sidik_kode",
+    "kunci",
+    "baca_cache",
+    "keadaan_git",
+    "berkas_data",
+    "BERKAS_CACHE",
+]
 
 #: Where a build records the keys of its steps (inside build/<YEAR>/).
 BERKAS_CACHE = "cache.json"
@@ -60,3 +68,41 @@ def baca_cache(folder: Path) -> dict:
         return json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def keadaan_git(root: Path = ROOT) -> str:
+    """``<commit>[+dirty]`` of the checkout (the report's colophon prints both)."""
+    import subprocess
+
+    env = {**__import__("os").environ, "GIT_OPTIONAL_LOCKS": "0"}
+
+    def git(*args: str) -> str | None:
+        try:
+            r = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, env=env, check=False
+            )
+        except OSError:
+            return None
+        return r.stdout.strip() if r.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD") or "-"
+    status = git("status", "--porcelain")
+    return commit + ("+dirty" if status else "")
+
+
+def berkas_data(folder_data: Path, tahun: int, nama: Iterable[str]) -> list[Path]:
+    """The data files a step reads: in ``<tahun>/`` and, as the loader also reads
+    earlier years' records, the same names in every earlier year folder (``*``: all)."""
+    folder = folder_data / str(tahun)
+    lalu = sorted(
+        p for p in folder_data.glob("[0-9][0-9][0-9][0-9]") if p.is_dir() and int(p.name) < tahun
+    )
+    hasil: list[Path] = []
+    for n in nama:
+        if n == "*":
+            hasil.append(folder)
+            hasil += lalu
+        else:
+            hasil.append(folder / n)
+            hasil += [p / n for p in lalu if (p / n).exists()]
+    return hasil

@@ -68,10 +68,10 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
     tahun = cek_tahun(args.tahun)
     diam = bool(os.environ.get("CI"))
     lapor = (lambda _s: None) if diam else (lambda s: print(s, flush=True))
-    print(_ringkasan_data(tahun, args.data))
-    from lakip_calc.laporan import render_laporan
 
     def render(data, staging):
+        from lakip_calc.laporan import render_laporan
+
         lapor("      render laporan (HTML, PDF, DOCX) ...")
         render_laporan(data, staging, draft=args.draft)
 
@@ -84,6 +84,11 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
         setelah_notebook=render,
         draft=args.draft,
     )
+    if h.tanpa_perubahan:
+        # the previous build is current: no kernel started, nothing rendered
+        print(f"Tidak ada perubahan: {tampil(h.folder)}/ sudah mutakhir ({h.detik:.2f} dtk).")
+        return 0
+    print(_ringkasan_data(tahun, args.data))
     print(_ringkasan_bangun(h))
     if args.draft:
         print(
@@ -143,6 +148,9 @@ def _ringkasan_bangun(h) -> str:
         f"Laporan {h.tahun} selesai dalam {h.detik:.1f} dtk -> {tampil(h.folder)}/",
         f"  Notebook dijalankan : {len(h.notebook)} ("
         + ", ".join(f"{n} {d:.1f} dtk" for n, d in h.notebook) + ")",
+        f"  Dipakai ulang       : {len(h.dipakai_ulang)} notebook"
+        + (" dan berkas laporan" if h.render_dipakai_ulang else "")
+        + " (kunci cache tidak berubah)",
         f"  Angka dihitung      : {h.jumlah_angka} (numbers.json)",
         f"  Cek rekonsiliasi    : {h.cocok} cocok, {h.selisih} selisih (reconciliation.csv)",
     ]

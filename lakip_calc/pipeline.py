@@ -20,6 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lakip_calc.angka import KumpulanAngka
+from lakip_calc.cache import (
+    BERKAS_CACHE,
+    baca_cache,
+    berkas_data,
+    hash_berkas,
+    keadaan_git,
+    kunci,
+    sidik_kode,
+)
 from lakip_calc.errors import LakipError
 from lakip_calc.loader import (
     DataBelumLengkap,
@@ -32,7 +41,15 @@ from lakip_calc.notebook import BAGIAN_ANGKA, tulis_teks
 from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
 from lakip_calc.runner import NotebookError, id_sel, jalankan_notebook
 
-__all__ = ["Langkah", "LANGKAH", "gelombang", "bangun", "HasilBangun"]
+__all__ = [
+    "Langkah",
+    "LANGKAH",
+    "gelombang",
+    "bangun",
+    "HasilBangun",
+    "kunci_langkah",
+    "kunci_render",
+]
 
 
 @dataclass(frozen=True)
@@ -47,17 +64,22 @@ class Langkah:
         Data files (relative to ``data/<YEAR>``) it reads; ``*`` for all.
     setelah
         Notebooks whose outputs it reads.
+    menulis
+        What it writes under the build folder (besides its executed notebook):
+        reused as they are when the step's cache key has not changed.
     """
 
     notebook: str
     membaca: tuple[str, ...]
     setelah: tuple[str, ...] = ()
+    menulis: tuple[str, ...] = ()
 
 
 LANGKAH: tuple[Langkah, ...] = (
     Langkah(
         "01_anggaran.ipynb",
         ("program.csv", "kegiatan.csv", "sub_kegiatan.csv", "anggaran_riwayat.csv"),
+        menulis=("bagian/anggaran.json",),
     ),
     Langkah(
         "02_kinerja.ipynb",
@@ -65,14 +87,19 @@ LANGKAH: tuple[Langkah, ...] = (
             "sasaran.csv", "indikator.csv", "indikator_tahunan.csv", "skala_predikat.csv",
             "dukungan.csv", "program.csv", "kegiatan.csv", "sub_kegiatan.csv",
         ),
+        menulis=("bagian/kinerja.json",),
     ),
-    Langkah("03_keluaran.ipynb", ("keluaran.csv", "psks.csv")),
+    Langkah("03_keluaran.ipynb", ("keluaran.csv", "psks.csv"), menulis=("bagian/keluaran.json",)),
     Langkah(
         "04_rekonsiliasi.ipynb",
         ("angka_terbit.csv", "skala_predikat.csv", "program.csv", "kegiatan.csv", "sub_kegiatan.csv"),
         setelah=("01_anggaran.ipynb", "02_kinerja.ipynb", "03_keluaran.ipynb"),
+        menulis=("reconciliation.csv", "bagian/rekonsiliasi.json"),
     ),
-    Langkah("05_tabel_grafik.ipynb", ("*",), setelah=("04_rekonsiliasi.ipynb",)),
+    Langkah(
+        "05_tabel_grafik.ipynb", ("*",), setelah=("04_rekonsiliasi.ipynb",),
+        menulis=("tables", "charts"),
+    ),
 )
 
 
@@ -105,6 +132,12 @@ class HasilBangun:
     detik: float = 0.0
     #: Inputs still blank in a draft build (0 in a final report).
     belum_diisi: int = 0
+    #: Notebooks whose outputs were reused from the previous build (cache key unchanged).
+    dipakai_ulang: list[str] = field(default_factory=list)
+    #: Nothing changed since the previous build: no kernel started, nothing rendered.
+    tanpa_perubahan: bool = False
+    #: The report files were reused from the previous build.
+    render_dipakai_ulang: bool = False
 
 
 def _awasi_induk(induk: int) -> None:
@@ -220,13 +253,27 @@ def bangun(
     data_root = data_dir or (ROOT / "data")
     build_root = build_dir or BUILD
     nb_dir = notebooks_dir or NOTEBOOKS
+    akhir = build_root / str(tahun)
+    kunci_nb = kunci_langkah(langkah, nb_dir, data_root, tahun, draft)
+    kunci_r = kunci_render(data_root, tahun, kunci_nb, draft) if setelah_notebook else None
+    cache_lama = baca_cache(akhir) if akhir.is_dir() else {}
+    if (
+        cache_lama.get("langkah") == kunci_nb
+        and cache_lama.get("render") == kunci_r
+        and _lengkap(akhir, langkah, tahun, setelah_notebook is not None)
+    ):
+        lapor(f"Tidak ada perubahan sejak pembangunan terakhir: {tampil(akhir)} sudah mutakhir.")
+        hasil = HasilBangun(tahun=tahun, folder=akhir, tanpa_perubahan=True)
+        hasil.dipakai_ulang = [s.notebook for s in langkah]
+        hasil.render_dipakai_ulang = kunci_r is not None
+        hasil.detik = time.monotonic() - mulai
+        return hasil
     data = muat_tahun(tahun, data_root)  # full validation before any kernel starts
     kosong = cek_kelengkapan(data)
     if kosong and not draft:
         raise DataBelumLengkap(pesan_kelengkapan(data, kosong), kosong)
 
     build_root.mkdir(parents=True, exist_ok=True)
-    akhir = build_root / str(tahun)
     _bersihkan_sisa(build_root, tahun)
     staging = build_root / f".staging-{tahun}-{os.getpid()}"
     gagal = build_root / f"{tahun}-gagal"
@@ -241,7 +288,26 @@ def bangun(
         waves = gelombang(langkah)
         urutan = 0
         total = len(langkah)
-        for wave in waves:
+        for semua_wave in waves:
+            wave = []
+            for s in semua_wave:
+                urutan += 1
+                if cache_lama.get("langkah", {}).get(s.notebook) == kunci_nb[s.notebook] and (
+                    _salin_keluaran(akhir, staging, s)
+                ):
+                    lapor(f"[{urutan}/{total}] {s.notebook}: tidak berubah, hasil lama dipakai")
+                    hasil.dipakai_ulang.append(s.notebook)
+                    log.append({
+                        "langkah": f"notebook {s.notebook}",
+                        "masukan": ["kunci cache sama"],
+                        "keluaran": f"notebooks/{s.notebook} (dipakai ulang)",
+                        "detik": 0.0,
+                    })
+                    continue
+                lapor(f"[{urutan}/{total}] menjalankan {s.notebook} ...")
+                wave.append(s)
+            if not wave:
+                continue
             tugas = [
                 (
                     str(nb_dir / s.notebook), str(staging / "notebooks" / s.notebook),
@@ -249,9 +315,6 @@ def bangun(
                 )
                 for s in wave
             ]
-            for s in wave:
-                urutan += 1
-                lapor(f"[{urutan}/{total}] menjalankan {s.notebook} ...")
             selesai = _jalankan_gelombang(tugas, n)
             for (nama, detik), s in zip(selesai, wave, strict=True):
                 lapor(f"      {nama} selesai ({detik:.1f} dtk)")
@@ -271,7 +334,14 @@ def bangun(
                     "keluaran": "numbers.json", "detik": round(time.monotonic() - t0, 3)})
         _ringkas_rekonsiliasi(staging, hasil)
 
-        if setelah_notebook is not None:
+        if setelah_notebook is not None and cache_lama.get("render") == kunci_r and (
+            _salin_laporan(akhir, staging, tahun)
+        ):
+            hasil.render_dipakai_ulang = True
+            lapor("      laporan tidak berubah: berkas HTML, PDF dan DOCX lama dipakai")
+            log.append({"langkah": "render laporan", "masukan": ["kunci cache sama"],
+                        "keluaran": "lakip-* (dipakai ulang)", "detik": 0.0})
+        elif setelah_notebook is not None:
             t0 = time.monotonic()
             setelah_notebook(data, staging)
             log.append({"langkah": "render laporan", "masukan": ["report/", "numbers.json"],
@@ -284,6 +354,10 @@ def bangun(
         log.append({"langkah": "manifest", "masukan": [f"data/{tahun}/*", "keluaran"],
                     "keluaran": "manifest.json", "detik": round(time.monotonic() - t0, 3)})
 
+        tulis_teks(
+            staging / BERKAS_CACHE,
+            json.dumps({"langkah": kunci_nb, "render": kunci_r}, indent=1, sort_keys=True) + "\n",
+        )
         hasil.detik = time.monotonic() - mulai
         tulis_teks(staging / "build.log", _teks_log(log, hasil))
         shutil.rmtree(gagal, ignore_errors=True)
@@ -299,6 +373,80 @@ def bangun(
             shutil.rmtree(staging, ignore_errors=True)
         raise
     return hasil
+
+
+def kunci_langkah(
+    langkah: tuple[Langkah, ...], nb_dir: Path, data_root: Path, tahun: int, draft: bool
+) -> dict[str, str]:
+    """The cache key of every step (see :mod:`lakip_calc.cache`), upstream keys included."""
+    kode = sidik_kode()
+    hasil: dict[str, str] = {}
+    for wave in gelombang(langkah):
+        for s in wave:
+            hasil[s.notebook] = kunci(
+                "notebook",
+                hash_berkas([nb_dir / s.notebook], nb_dir),
+                {"tahun": tahun, "data_dir": tampil(data_root), "draft": draft},
+                hash_berkas(berkas_data(data_root, tahun, s.membaca), data_root),
+                kode,
+                [hasil[h] for h in s.setelah],
+            )
+    return hasil
+
+
+def kunci_render(data_root: Path, tahun: int, kunci_nb: dict[str, str], draft: bool) -> str:
+    """The cache key of the rendered report: sources, data text, numbers, code, git state."""
+    return kunci(
+        "render",
+        hash_berkas([ROOT / "report", ROOT / "_quarto.yml", ROOT / "pyproject.toml"], ROOT),
+        hash_berkas(berkas_data(data_root, tahun, ["*"]), data_root),
+        sorted(kunci_nb.items()),
+        sidik_kode(),
+        keadaan_git(),
+        os.environ.get("RENDERER", "auto"),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        draft,
+    )
+
+
+def _lengkap(akhir: Path, langkah: tuple[Langkah, ...], tahun: int, render: bool) -> bool:
+    """Whether a previous build folder holds every output (so it can stand as it is)."""
+    perlu = [akhir / "numbers.json", akhir / "manifest.json"]
+    for s in langkah:
+        perlu.append(akhir / "notebooks" / s.notebook)
+        perlu += [akhir / m for m in s.menulis]
+    if render:
+        perlu += [akhir / f"lakip-{tahun}.{ext}" for ext in ("html", "pdf", "docx")]
+    return all(p.exists() for p in perlu)
+
+
+def _salin(dari: Path, ke: Path) -> None:
+    ke.parent.mkdir(parents=True, exist_ok=True)
+    if dari.is_dir():
+        shutil.copytree(dari, ke)
+    else:
+        shutil.copy2(dari, ke)
+
+
+def _salin_keluaran(akhir: Path, staging: Path, s: Langkah) -> bool:
+    """Copy a step's outputs from the previous build; False when any is missing."""
+    bagian = [Path("notebooks") / s.notebook, *(Path(m) for m in s.menulis)]
+    if not all((akhir / b).exists() for b in bagian):
+        return False
+    for b in bagian:
+        _salin(akhir / b, staging / b)
+    return True
+
+
+def _salin_laporan(akhir: Path, staging: Path, tahun: int) -> bool:
+    """Copy the rendered report (and its staged project) from the previous build."""
+    bagian = [Path(f"lakip-{tahun}.{ext}") for ext in ("html", "pdf", "docx")]
+    if not all((akhir / b).exists() for b in bagian):
+        return False
+    for b in [*bagian, Path("proyek")]:
+        if (akhir / b).exists():
+            _salin(akhir / b, staging / b)
+    return True
 
 
 def _ringkas_rekonsiliasi(staging: Path, hasil: HasilBangun) -> None:

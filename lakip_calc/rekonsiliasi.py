@@ -123,7 +123,7 @@ def _baris(cek, r, *, stated, computed, sv, cv, verdict, note="") -> dict:
         "key": r["acuan"],
         "stated": stated,
         "computed": computed,
-        "difference": "" if diff is None else str(diff.normalize() if diff else Decimal(0)),
+        "difference": "" if diff is None else format(diff.normalize() if diff else Decimal(0), "f"),
         "verdict": verdict,
         "note": note,
         "stated_value": "" if sv is None else str(sv),
@@ -507,7 +507,9 @@ def _cek_hitungan(data: DataTahun, angka: KumpulanAngka) -> list[dict]:
             and a.catatan
             and a.text != BELUM_DIISI
         ):
-            src = a.inputs[0] if a.inputs else None
+            # point at the target cell (the usual cause), else the first input
+            target = [i for i in a.inputs if i.column == "target"]
+            src = (target or list(a.inputs) or [None])[0]
             r = {
                 "lokasi": f"{src.file} baris {src.row}" if src else "",
                 "acuan": a.key,

@@ -248,7 +248,6 @@ def test_realisasi_di_atas_pagu_ditandai(build_curiga) -> None:
     assert Decimal(r["stated_value"]) - Decimal(r["computed_value"]) == 1000
 
 
-@pytest.mark.xfail(reason="rekonsiliasi.py writes Decimal.normalize(): 1000 becomes '1E+3'")
 def test_selisih_ditulis_tanpa_eksponen(build_curiga) -> None:
     selisih = [r["difference"] for r in _rekonsiliasi(build_curiga["build"]) if r["difference"]]
     assert not [d for d in selisih if "E" in d.upper()]
