@@ -13,6 +13,9 @@ export DRAFT
 # `make import XLSX=path` reads a filled-in workbook (default data/$(YEAR)/isian-$(YEAR).xlsx).
 XLSX ?=
 export XLSX
+# `make bench BENCH_ULANG=1` measures each figure once (the CI smoke run).
+BENCH_ULANG ?=
+export BENCH_ULANG
 # `DATA=dir` works on another data folder (a copy, in tests) instead of data/.
 DATA ?=
 export DATA
@@ -23,7 +26,7 @@ STAMP := $(VENV)/.installed
 LAKIP := $(PY) -m lakip_calc
 
 .DEFAULT_GOAL := help
-.PHONY: help setup new-year workbook import validate report verify publish deps-apt test lint clean
+.PHONY: help setup new-year workbook import validate report verify publish bench deps-apt test lint clean
 
 help: ## List the targets in pipeline order
 	@echo "lakip: make <target> [YEAR=2023]"
@@ -60,6 +63,9 @@ verify: $(STAMP) ## Re-run every notebook from data/ and compare with build/$(YE
 
 publish: $(STAMP) ## Fill _site/ (reports, notebooks as HTML, open data, SHA256SUMS)
 	@$(LAKIP) publikasi --tahun "$$YEAR"
+
+bench: $(STAMP) ## Benchmark: cold, no-op, one-file and verify builds against the floor (BENCH_ULANG=3)
+	@$(PY) -m lakip_calc.bench --tahun "$$YEAR" --ulang "$${BENCH_ULANG:-3}"
 
 deps-apt: ## Install chromium and poppler-utils (apt-get, as root) when missing
 	@if command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then \

@@ -71,8 +71,11 @@ _LANTAI_NB = textwrap.dedent(
     import nbformat
     from lakip_calc.runner import jalankan_notebook
     d = Path(sys.argv[1])
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "tahun = 0", id="parameters", metadata={"tags": ["parameters"]})])
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(
+            "tahun = 0", id="parameters", metadata={"tags": ["parameters"]})],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}})
     nbformat.write(nb, d / "kosong.ipynb")
     jalankan_notebook(d / "kosong.ipynb", d / "hasil.ipynb", {"tahun": 1})
     """
