@@ -128,15 +128,15 @@ def siapkan_proyek(
 def tandai_draft(data: DataTahun, proyek: Path) -> None:
     """Mark a staged project as a DRAFT in every format, without touching the templates.
 
-    - the title and subtitle in the staged ``_quarto.yml`` say DRAFT (cover, PDF
-      running header on every page, HTML title, DOCX title page);
-    - a generated fragment ``_hasil/teks/draft.md``, included at the top of the
-      first file of the render list, holds a raw Typst ``set page(background:)``
-      rule (a watermark on every page after the cover), a banner that stays at
-      the top of the HTML window, and a DRAFT paragraph in the DOCX.
+    - ``draft: true`` in the staged ``_quarto.yml``: the renderer draws the mark
+      (a diagonal watermark on every PDF page including the cover, a banner at the
+      top of the HTML, the page header of the DOCX; see ``report/README.md``);
+    - the title and subtitle say DRAFT too (cover, PDF running header, HTML title,
+      DOCX title page);
+    - when inputs of the year are still blank, a generated fragment
+      ``_hasil/teks/draft.md``, included at the top of the first file of the render
+      list, says how many, in every format.
     """
-    import html
-
     from lakip_calc.loader import cek_kelengkapan
 
     n = len(cek_kelengkapan(data))
@@ -145,36 +145,17 @@ def tandai_draft(data: DataTahun, proyek: Path) -> None:
     meta["title"] = f"DRAFT — {meta.get('title') or 'Laporan Kinerja'}"
     if meta.get("subtitle"):
         meta["subtitle"] = f"{meta['subtitle']} (DRAFT, belum final)"
+    meta["draft"] = True
     tulis_teks(konfig, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000))
+    render = (meta.get("project") or {}).get("render") or []
+    if not n or not render:
+        return
     pesan = (
         f"DRAFT — bukan laporan final: {n} isian data tahun {data.tahun} belum diisi; "
         "angka yang memerlukannya tertulis \"belum diisi\"."
     )
-    fragmen = (
-        '::: {.content-visible when-format="pdf"}\n'
-        "```{=typst}\n"
-        "#set page(background: rotate(-45deg, text(size: 110pt, weight: \"bold\", "
-        "fill: rgb(190, 30, 30, 40))[DRAFT]))\n"
-        "```\n"
-        ":::\n\n"
-        '::: {.content-visible when-format="html"}\n'
-        "```{=html}\n"
-        '<div class="draft-banner" role="note" style="position:sticky;top:0;z-index:1000;'
-        "background:#b3261e;color:#fff;font-weight:bold;text-align:center;"
-        'padding:0.5em 1em;margin-bottom:1em;">'
-        + html.escape(pesan, quote=False)
-        + "</div>\n"
-        "```\n"
-        ":::\n\n"
-        '::: {.content-visible when-format="docx"}\n'
-        f"**{pesan}**\n"
-        ":::\n"
-    )
     hasil = proyek / "report" / HASIL / "teks" / "draft.md"
-    tulis_teks(hasil, fragmen)
-    render = (meta.get("project") or {}).get("render") or []
-    if not render:
-        return
+    tulis_teks(hasil, f"**{pesan}**\n")
     pertama = proyek / render[0]
     isi = pertama.read_text(encoding="utf-8")
     rel = os.path.relpath(hasil, pertama.parent).replace(os.sep, "/")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 
 from lakip_calc.buku_kerja import impor_buku_kerja, tulis_buku_kerja
 from lakip_calc.laporan import render_laporan
@@ -143,9 +144,24 @@ def test_draft_angka_belum_diisi(tahun) -> None:
     assert n["kinerja.IK1.target"]["text"] == "58%"  # from target_rpjmd
 
 
+def test_draft_proyek_memakai_opsi_draft_renderer(tahun) -> None:
+    proyek = tahun["draft"] / "proyek"
+    meta = yaml.safe_load((proyek / "_quarto.yml").read_text(encoding="utf-8"))
+    assert meta["draft"] is True and meta["title"].startswith("DRAFT — Laporan Kinerja")
+    # The fragment only says how many inputs are blank: the mark is the renderer's.
+    fragmen = (proyek / "report" / "_hasil" / "teks" / "draft.md").read_text(encoding="utf-8")
+    assert fragmen.startswith("**DRAFT — bukan laporan final: 113 isian data tahun 2024")
+    for mentah in ("```{=", "#set page", "draft-banner", "content-visible"):
+        assert mentah not in fragmen, mentah
+    index = (proyek / "report" / "index.qmd").read_text(encoding="utf-8")
+    assert index.startswith("{{< include _hasil/teks/draft.md >}}")
+
+
 def test_draft_html_spanduk_dan_belum_diisi(tahun) -> None:
     html = (tahun["draft"] / "lakip-2024.html").read_text(encoding="utf-8")
-    assert 'class="draft-banner"' in html and "position:sticky" in html
+    # The renderer's banner, the first element of the body, sticky (laporan.css).
+    assert re.search(r'<body>\s*<div class="spanduk-draft" role="note">DRAFT</div>', html)
+    assert re.search(r"\.spanduk-draft \{[^}]*position: sticky", html)
     assert "DRAFT — bukan laporan final: 113 isian data tahun 2024 belum diisi" in html
     assert "<title>DRAFT — Laporan Kinerja" in html
     sel = re.findall(r'data-key="anggaran\.total\.pagu"[^>]*>([^<]*)<', html)
@@ -157,16 +173,13 @@ def test_draft_html_spanduk_dan_belum_diisi(tahun) -> None:
 
 
 def test_draft_pdf_bertanda_di_setiap_halaman(tahun) -> None:
-    proyek = tahun["draft"] / "proyek"
-    fragmen = (proyek / "report" / "_hasil" / "teks" / "draft.md").read_text(encoding="utf-8")
-    assert "```{=typst}" in fragmen and "#set page(background:" in fragmen
-    index = (proyek / "report" / "index.qmd").read_text(encoding="utf-8")
-    assert index.startswith("{{< include _hasil/teks/draft.md >}}")
     halaman = _pdf_halaman(tahun["draft"] / "lakip-2024.pdf")
-    assert "DRAFT — LAPORAN KINERJA" in halaman[0].upper()  # the cover: title only
-    for i, teks in enumerate(halaman[1:], start=2):
-        # the watermark, rotated, comes out letter by letter before the page's text
-        assert teks.lstrip().startswith("D\nR\nA\nF\nT"), (i, teks[:80])
+    assert "DRAFT — LAPORAN KINERJA" in halaman[0].upper()  # the cover
+    for i, teks in enumerate(halaman, start=1):
+        # the watermark, rotated, comes out letter by letter before the page's text:
+        # on every page, the cover included
+        assert teks.lstrip().startswith("D\nR\nA\nF\nT\n"), (i, teks[:80])
+    assert "DRAFT — bukan laporan final: 113 isian" in halaman[1]
     semua = "\n".join(halaman)
     assert "belum diisi" in semua
 
@@ -174,8 +187,12 @@ def test_draft_pdf_bertanda_di_setiap_halaman(tahun) -> None:
 def test_draft_docx_bertanda(tahun) -> None:
     with zipfile.ZipFile(tahun["draft"] / "lakip-2024.docx") as z:
         doc = z.read("word/document.xml").decode("utf-8")
+        kepala = z.read("word/header1.xml").decode("utf-8")
     assert "DRAFT — Laporan Kinerja" in doc
     assert "DRAFT — bukan laporan final" in doc and "belum diisi" in doc
+    # the mark in the page header of every page (one section, the title page too)
+    assert ">DRAFT</w:t>" in kepala
+    assert doc.count("<w:sectPr>") == 1 and '<w:headerReference r:id="rIdLakipHeader"' in doc
 
 
 # --------------------------------------------------------------------------- final
@@ -190,8 +207,12 @@ def test_impor_melaporkan_isian(tahun) -> None:
 
 def test_final_tanpa_tanda_draft(tahun) -> None:
     html = (tahun["final"] / "lakip-2024.html").read_text(encoding="utf-8")
-    assert "DRAFT" not in html and "draft-banner" not in html and "belum diisi" not in html
-    assert not (tahun["final"] / "proyek" / "report" / "_hasil" / "teks" / "draft.md").exists()
+    assert "DRAFT" not in html and "spanduk-draft" not in html and "belum diisi" not in html
+    proyek = tahun["final"] / "proyek"
+    assert "draft" not in yaml.safe_load((proyek / "_quarto.yml").read_text(encoding="utf-8"))
+    assert not (proyek / "report" / "_hasil" / "teks" / "draft.md").exists()
+    with zipfile.ZipFile(tahun["final"] / "lakip-2024.docx") as z:
+        assert "word/header1.xml" not in z.namelist()
     semua = "\n".join(_pdf_halaman(tahun["final"] / "lakip-2024.pdf"))
     assert "DRAFT" not in semua and "belum diisi" not in semua
 

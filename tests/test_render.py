@@ -224,6 +224,107 @@ def test_render_is_deterministic(rendered: dict[str, Path], tmp_path: Path) -> N
         assert again[fmt].read_bytes() == rendered[fmt].read_bytes(), fmt
 
 
+# -- draft: true (a diagonal mark in the PDF, a banner in HTML, a page header in DOCX) ------
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    project = tmp_path_factory.mktemp("draft") / "dasar"
+    shutil.copytree(DASAR, project)
+    with (project / "_quarto.yml").open("a", encoding="utf-8") as config:
+        # A mark with characters that mean something in HTML, Typst and XML.
+        config.write("draft: true\ndraft-text: 'KONSEP \"uji\" <b> & \\ #set'\n")
+    with (project / "bab1.qmd").open("a", encoding="utf-8") as bab:
+        bab.write("\n::: {.landscape}\nHalaman melintang.\n:::\n")
+    out = project.parent / "out"
+    return render_project(project, out, formats=FORMATS, basename="laporan", keep_intermediate=True)
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    result = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    return result.stdout.split("\f")[:-1]
+
+
+def test_draft_pdf_mark_on_every_page_including_the_cover(draft: dict[str, Path]) -> None:
+    typ = draft["typ"].read_text(encoding="utf-8")
+    assert '#let tanda-draft = "KONSEP \\"uji\\" <b> & \\\\ #set"' in typ
+    document = typ.split("// Document ---")[1]
+    # Set before the cover, and drawn on the cover's own background too.
+    assert document.index("#set page(background: latar-draft)") < document.index("#page(")
+    cover = document[document.index("#page(") :].split(")[", 1)[0]
+    assert "latar-draft" in cover
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext tidak terpasang")
+    pages = _pdf_pages(draft["pdf"])
+    assert len(pages) >= 5
+    for number, text in enumerate(pages, start=1):
+        # The mark comes out before the text of the page (rotated along the diagonal
+        # of a portrait page, letter by letter).
+        assert re.sub(r"\s", "", text).startswith('KONSEP"uji"<b>&\\#set'), (number, text)
+    assert pages[0].lstrip().startswith("K\nO\nN\nS\nE\nP\n")
+    assert "LAPORAN UJI 2023" in pages[0]
+    assert "Halaman melintang." in pages[-1]  # a landscape page is marked too
+
+
+def test_draft_html_banner_is_the_first_element_of_the_body(draft: dict[str, Path]) -> None:
+    html = draft["html"].read_text(encoding="utf-8")
+    mark = "KONSEP &quot;uji&quot; &lt;b&gt; &amp; \\ #set"
+    banner = f'<div class="spanduk-draft" role="note">{mark}</div>'
+    assert re.search(r"<body>\s*" + re.escape(banner) + r"\s*<header class=\"sampul\">", html)
+    style = re.search(r"<style[^>]*>(.*?)</style>", html, re.S)
+    assert style is not None
+    rule = re.search(r"\.spanduk-draft \{(.*?)\}", style.group(1), re.S)
+    assert rule is not None
+    assert "position: sticky" in rule.group(1) and "top: 0" in rule.group(1)
+    # Printed too: not hidden, in its colours, and the cover stays under it.
+    printed = style.group(1).split("@media print")[-1]
+    assert ".spanduk-draft {" in printed and "print-color-adjust: exact" in printed
+    assert "display: none" not in printed.split(".spanduk-draft {")[1].split("}")[0]
+
+
+def test_draft_docx_mark_in_the_page_header(draft: dict[str, Path]) -> None:
+    header = _docx_part(draft["docx"], "word/header1.xml")
+    assert '<w:t xml:space="preserve">KONSEP "uji" &lt;b&gt; &amp; \\ #set</w:t>' in header
+    xml = _docx_xml(draft["docx"])
+    section = re.findall(r"<w:sectPr>.*?</w:sectPr>", xml, re.S)[-1]
+    # One section, no separate first page: the header is on every page, the title page too.
+    assert len(re.findall(r"<w:sectPr>", xml)) == 1 and "titlePg" not in section
+    reference = re.search(r'<w:headerReference r:id="([^"]+)" w:type="default" />', section)
+    assert reference is not None
+    rels = _docx_part(draft["docx"], "word/_rels/document.xml.rels")
+    assert re.search(rf'Id="{reference.group(1)}"[^>]*Target="header1.xml"', rels)
+    types = _docx_part(draft["docx"], "[Content_Types].xml")
+    assert 'PartName="/word/header1.xml"' in types
+
+
+def test_without_draft_there_is_no_mark(rendered: dict[str, Path]) -> None:
+    html = rendered["html"].read_text(encoding="utf-8")
+    assert "spanduk-draft" not in html and "draft" not in html.lower()  # nor its CSS
+    assert "latar-draft" not in rendered["typ"].read_text(encoding="utf-8")
+    with zipfile.ZipFile(rendered["docx"]) as archive:
+        assert "word/header1.xml" not in archive.namelist()
+    assert "headerReference" not in _docx_xml(rendered["docx"])
+
+
+@pytest.mark.parametrize(
+    ("options", "pattern"),
+    [
+        ("draft: ya\n", r"opsi 'draft' harus true atau false"),
+        ("draft: true\ndraft-text: ''\n", r"opsi 'draft-text' tidak boleh kosong"),
+        ("draft: true\ndraft-text: [a]\n", r"opsi 'draft-text' harus berupa teks"),
+    ],
+)
+def test_wrong_draft_options_are_errors(tmp_path: Path, options: str, pattern: str) -> None:
+    project = _project(tmp_path / "p", {"index.qmd": "# A\n"})
+    with (project / "_quarto.yml").open("a", encoding="utf-8") as config:
+        config.write(options)
+    with pytest.raises(RenderError, match=pattern):
+        render_project(project, tmp_path / "out", formats=("html",))
+    assert not (tmp_path / "out").exists()  # found before anything is written
+
+
 # -- errors -----------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ tool's own diagnostic is appended for the person who has to fix it.
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import io
 import json
 import os
@@ -119,6 +120,7 @@ def svg_to_png(svg: Path, png: Path, *, root: Path, ppi: int = 200) -> tuple[int
 
 # -- DOCX reference document -----------------------------------------------------------
 
+_HEADER_REFERENCE = '<w:headerReference w:type="default" r:id="rIdLakipHeader"/>'
 _A4_SECTION = (
     '<w:sectPr><w:footerReference w:type="default" r:id="rIdLakipFooter"/>'
     '<w:footnotePr><w:numRestart w:val="eachSect"/></w:footnotePr>'
@@ -136,6 +138,23 @@ _FOOTER = (
     '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
     '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>'
 )
+
+
+def _draft_header(text: str) -> str:
+    """The page header of a draft (``draft: true``): the mark, centred in red over a rule."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="8" w:space="4" '
+        'w:color="B3261E"/></w:pBdr><w:spacing w:before="0" w:after="0"/>'
+        '<w:jc w:val="center"/></w:pPr>'
+        '<w:r><w:rPr><w:b/><w:bCs/><w:color w:val="B3261E"/><w:spacing w:val="40"/>'
+        '<w:sz w:val="26"/><w:szCs w:val="26"/></w:rPr>'
+        f'<w:t xml:space="preserve">{html.escape(text, quote=False)}</w:t></w:r></w:p></w:hdr>'
+    )
+
+
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 # Word styles of a formal report: chapters centred in capitals, justified text,
@@ -314,10 +333,15 @@ def _set_styles(text: str) -> str:
     return text
 
 
-def _edit_docx_part(name: str, data: bytes) -> bytes:
+def _edit_docx_part(name: str, data: bytes, header: bool = False) -> bytes:
     if name == "word/document.xml":
         text = data.decode("utf-8")
-        text = re.sub(r"<w:sectPr>.*?</w:sectPr>", _A4_SECTION, text, flags=re.S)
+        section = (
+            _A4_SECTION.replace("<w:sectPr>", "<w:sectPr>" + _HEADER_REFERENCE)
+            if header
+            else _A4_SECTION
+        )
+        text = re.sub(r"<w:sectPr>.*?</w:sectPr>", section, text, flags=re.S)
         return text.encode("utf-8")
     if name == "word/styles.xml":
         text = data.decode("utf-8")
@@ -336,6 +360,12 @@ def _edit_docx_part(name: str, data: bytes) -> bytes:
             'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" '
             'Target="footer1.xml"/>'
         )
+        if header:
+            rel += (
+                '<Relationship Id="rIdLakipHeader" '
+                'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" '
+                'Target="header1.xml"/>'
+            )
         return text.replace("</Relationships>", rel + "</Relationships>").encode("utf-8")
     if name == "[Content_Types].xml":
         text = data.decode("utf-8")
@@ -343,13 +373,22 @@ def _edit_docx_part(name: str, data: bytes) -> bytes:
             '<Override PartName="/word/footer1.xml" ContentType="application/'
             'vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
         )
+        if header:
+            override += (
+                '<Override PartName="/word/header1.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+            )
         return text.replace("</Types>", override + "</Types>").encode("utf-8")
     return data
 
 
-def reference_docx(target: Path, *, cwd: Path, epoch: int) -> None:
+def reference_docx(target: Path, *, cwd: Path, epoch: int, draft_text: str | None = None) -> None:
     """Write a reference DOCX: pandoc's own, on A4 with margins, serif fonts,
-    Indonesian proofing language and page numbers in the footer."""
+    Indonesian proofing language and page numbers in the footer.
+
+    ``draft_text`` (a draft, ``draft: true``): a page header with that mark on
+    every page; pandoc copies the header into the document it writes.
+    """
     exe = _pandoc_executable()
     proc = subprocess.run(
         [exe, "--print-default-data-file", "reference.docx"],
@@ -368,7 +407,11 @@ def reference_docx(target: Path, *, cwd: Path, epoch: int) -> None:
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as result,
     ):
         for name in sorted(source.namelist()):
-            data = _edit_docx_part(name, source.read(name))
+            data = _edit_docx_part(name, source.read(name), header=draft_text is not None)
             result.writestr(zipfile.ZipInfo(name, _FIXED_ZIP_TIME), data)
         result.writestr(zipfile.ZipInfo("word/footer1.xml", _FIXED_ZIP_TIME), _FOOTER)
+        if draft_text is not None:
+            result.writestr(
+                zipfile.ZipInfo("word/header1.xml", _FIXED_ZIP_TIME), _draft_header(draft_text)
+            )
     target.write_bytes(out.getvalue())

@@ -16,6 +16,7 @@ only when every format succeeded. The same inputs give byte-identical files.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -93,14 +94,50 @@ def _settings(project: Project, fmt: str) -> FormatSettings:
     )
 
 
+def _draft_text(project: Project, fmt: str) -> str | None:
+    """The mark of a draft (``draft: true``, text ``draft-text``), or None for a final report."""
+    shown = project.display(project.config_file)
+    if not _flag(project.option(fmt, "draft", False), "draft", project):
+        return None
+    raw = project.option(fmt, "draft-text", "DRAFT")
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        raise RenderError(f"opsi 'draft-text' harus berupa teks ({shown})")
+    text = " ".join(str(raw).split())
+    if not text:
+        raise RenderError(f"opsi 'draft-text' tidak boleh kosong ({shown})")
+    return text
+
+
 def _template(name: str) -> Path:
     return Path(str(resources.files("lakip_calc.render").joinpath("templates", name)))
+
+
+#: The part of the stylesheet used only by a draft (between ``/* draft {`` and
+#: ``/* } draft``, with the blank line before it).
+_DRAFT_CSS_RE = re.compile(r"\n/\* draft \{.*?/\* \} draft [^\n]*\*/\n", re.S)
+
+
+def _stylesheet(work: Path, draft: bool) -> Path:
+    """The stylesheet to inline: ``laporan.css``, its draft part only in a draft."""
+    text = _template("laporan.css").read_text(encoding="utf-8")
+    if not draft:
+        text = _DRAFT_CSS_RE.sub("", text)
+    target = work / "laporan.css"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _typst_string(text: str) -> str:
+    """``text`` as the inside of a Typst string literal."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _write_html(
     doc: dict[str, Any], work: Path, target: Path, project: Project, epoch: int
 ) -> None:
     resource_dirs = [str(work), str(project.root), *sorted({str(p.parent) for p in project.render})]
+    draft = _draft_text(project, "html")
+    variables = [] if draft is None else [f"--variable=draft-text={html.escape(draft)}"]
     _tools.pandoc(
         [
             "--from=json",
@@ -108,10 +145,11 @@ def _write_html(
             "--standalone",
             "--embed-resources",
             f"--template={_template('laporan.html')}",
-            f"--css={_template('laporan.css')}",
+            f"--css={_stylesheet(work, draft is not None)}",
             f"--include-after-body={_template('laporan.js.html')}",
             f"--resource-path={os.pathsep.join(dict.fromkeys(resource_dirs))}",
             "--wrap=none",
+            *variables,
             f"--output={target}",
         ],
         stdin=json.dumps(doc),
@@ -132,6 +170,9 @@ def _write_typst(
     fontsize = project.option("pdf", "fontsize")
     if fontsize is not None:
         variables.append(f"--variable=fontsize={fontsize}")
+    draft = _draft_text(project, "pdf")
+    if draft is not None:
+        variables.append(f"--variable=draft-text={_typst_string(draft)}")
     _tools.pandoc(
         [
             "--from=json",
@@ -187,11 +228,15 @@ def _docx_images(doc: dict[str, Any], work: Path) -> dict[str, Any]:
     return walk(doc, visit)
 
 
-def _write_docx(doc: dict[str, Any], work: Path, target: Path, epoch: int) -> None:
+def _write_docx(
+    doc: dict[str, Any], work: Path, target: Path, project: Project, epoch: int
+) -> None:
     doc = _docx_images(doc, work)
     reference = work / "referensi.docx"
     if not reference.exists():
-        _tools.reference_docx(reference, cwd=work, epoch=epoch)
+        _tools.reference_docx(
+            reference, cwd=work, epoch=epoch, draft_text=_draft_text(project, "docx")
+        )
     _tools.pandoc(
         [
             "--from=json",
@@ -257,6 +302,8 @@ def render_project(
         raise RenderError(f"nama dasar berkas keluaran tidak valid: '{basename}'")
     epoch = _source_date_epoch()
     project = load_project(Path(project_dir))
+    for fmt in chosen:
+        _draft_text(project, fmt)  # a wrong draft option stops the build before any work
     values = load_variables(project, variables)
     source: Source = assemble_source(project, values)
 
@@ -280,7 +327,7 @@ def render_project(
                 if keep_intermediate:
                     finished["typ"] = typ_file
             else:
-                _write_docx(rendered.doc, work, target, epoch)
+                _write_docx(rendered.doc, work, target, project, epoch)
             finished[fmt] = target
         result: dict[str, Path] = {}
         for key, path in finished.items():
