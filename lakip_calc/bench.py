@@ -25,10 +25,9 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
 
-from lakip_calc.paths import DATA, ROOT
+from lakip_calc.paths import DATA
 
 __all__ = ["main"]
 
@@ -160,7 +159,17 @@ def main(argv: list[str] | None = None) -> int:
             _ukur(_lakip(*lap))  # back to the original data
             try:
                 verif.append(
-                    _ukur(_lakip("verifikasi", "--tahun", args.tahun, "--data", str(data), "--build", str(build)))
+                    _ukur(
+                        _lakip(
+                            "verifikasi",
+                            "--tahun",
+                            args.tahun,
+                            "--data",
+                            str(data),
+                            "--build",
+                            str(build),
+                        )
+                    )
                 )
             except SystemExit as e:
                 print(f"  (verifikasi tidak diukur: {e})")
@@ -179,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         print(_baris("1 kernel, notebook kosong", lantai_nb, None))
         print(_baris("dokumen kosong -> HTML", lantai_html, None))
         print(_baris("dokumen kosong -> PDF", lantai_pdf, None))
-        print(f"  lantai bangun = {waves} gelombang x kernel + render HTML + PDF = {lantai_bangun:.2f} dtk")
+        print(
+            f"  lantai bangun = {waves} gelombang x kernel + render HTML + PDF = {lantai_bangun:.2f} dtk"
+        )
         print("Pipeline (rasio terhadap lantai bangun):")
         print(_baris("bangun dingin (tanpa cache)", dingin, lantai_bangun))
         print(_baris("bangun ulang tanpa perubahan", noop, lantai_bangun))

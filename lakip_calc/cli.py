@@ -147,7 +147,8 @@ def _ringkasan_bangun(h) -> str:
         "",
         f"Laporan {h.tahun} selesai dalam {h.detik:.1f} dtk -> {tampil(h.folder)}/",
         f"  Notebook dijalankan : {len(h.notebook)} ("
-        + ", ".join(f"{n} {d:.1f} dtk" for n, d in h.notebook) + ")",
+        + ", ".join(f"{n} {d:.1f} dtk" for n, d in h.notebook)
+        + ")",
         f"  Dipakai ulang       : {len(h.dipakai_ulang)} notebook"
         + (" dan berkas laporan" if h.render_dipakai_ulang else "")
         + " (kunci cache tidak berubah)",
@@ -175,9 +176,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(
-        prog="lakip", description="Pipeline LAKIP: data -> angka -> laporan."
-    )
+    p = _Parser(prog="lakip", description="Pipeline LAKIP: data -> angka -> laporan.")
     sub = p.add_subparsers(dest="perintah", required=True)
 
     def tambah(nama: str, bantuan: str, fungsi) -> argparse.ArgumentParser:
@@ -192,7 +191,8 @@ def _parser() -> argparse.ArgumentParser:
     lap = tambah("laporan", "Bangun laporan satu tahun.", _cmd_laporan)
     lap.add_argument("--build", type=Path, default=None, help="folder keluaran (bawaan: build/)")
     lap.add_argument(
-        "--draft", action="store_true",
+        "--draft",
+        action="store_true",
         help="buat laporan walau masih ada isian kosong: 'belum diisi' dan tanda DRAFT",
     )
     tambah(
@@ -204,7 +204,9 @@ def _parser() -> argparse.ArgumentParser:
         "buku-kerja", "Tulis buku kerja Excel untuk mengisi data satu tahun.", _cmd_buku_kerja
     )
     bk.add_argument(
-        "--keluar", type=Path, default=None,
+        "--keluar",
+        type=Path,
+        default=None,
         help="berkas .xlsx yang ditulis (bawaan: data/<TAHUN>/isian-<TAHUN>.xlsx)",
     )
     im = tambah(
@@ -225,7 +227,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     ver.add_argument("--build", type=Path, default=None, help="folder build (bawaan: build/)")
     ver.add_argument(
-        "--html", type=Path, default=None,
+        "--html",
+        type=Path,
+        default=None,
         help="periksa berkas HTML terbitan ini (manifest dan angka tertanam) alih-alih build/",
     )
     pub = tambah(

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from lakip_calc.anggaran import fisik_tertimbang, persen_keuangan, rekap_anggaran
+from lakip_calc.anggaran import persen_keuangan, rekap_anggaran
 from lakip_calc.angka import KumpulanAngka, Sumber, digit_perlu
 from lakip_calc.kinerja import SkalaPredikat, hitung_capaian, rata_rata, tentukan_predikat
 from lakip_calc.loader import BARIS, BERKAS, DataTahun
@@ -107,49 +107,99 @@ def angka_anggaran(data: DataTahun) -> KumpulanAngka:
         # A blank leaf (incomplete year) makes the value missing: "belum diisi".
         kosong_pagu, kosong_real = _ada_kosong(daun, "pagu"), _ada_kosong(daun, "realisasi")
         kosong_fisik = _ada_kosong(daun, "fisik") or (n > 1 and kosong_pagu)
-        k.tambah(f"{base}.pagu", r["pagu"], "rupiah", f_pagu,
-                 _sel(data, "sub_kegiatan", daun, "pagu"), code, belum_diisi=kosong_pagu)
         k.tambah(
-            f"{base}.realisasi", r["realisasi"], "rupiah", f_real,
-            _sel(data, "sub_kegiatan", daun, "realisasi"), code, belum_diisi=kosong_real,
+            f"{base}.pagu",
+            r["pagu"],
+            "rupiah",
+            f_pagu,
+            _sel(data, "sub_kegiatan", daun, "pagu"),
+            code,
+            belum_diisi=kosong_pagu,
         )
         k.tambah(
-            f"{base}.sisa", r["sisa"], "rupiah", "pagu − realisasi",
-            _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"), code,
+            f"{base}.realisasi",
+            r["realisasi"],
+            "rupiah",
+            f_real,
+            _sel(data, "sub_kegiatan", daun, "realisasi"),
+            code,
+            belum_diisi=kosong_real,
+        )
+        k.tambah(
+            f"{base}.sisa",
+            r["sisa"],
+            "rupiah",
+            "pagu − realisasi",
+            _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"),
+            code,
             belum_diisi=kosong_pagu or kosong_real,
         )
         k.tambah(
-            f"{base}.persen_keuangan", r["persen_keuangan"], "persen",
+            f"{base}.persen_keuangan",
+            r["persen_keuangan"],
+            "persen",
             "Σ realisasi ÷ Σ pagu × 100" + ("" if n == 1 else f" atas {n} sub kegiatan"),
-            _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"), code,
+            _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"),
+            code,
             belum_diisi=kosong_pagu or kosong_real,
         )
         k.tambah(
-            f"{base}.persen_fisik", r["persen_fisik"], "persen", f_fisik,
-            _sel(data, "sub_kegiatan", daun, "pagu", "fisik") if n > 1
+            f"{base}.persen_fisik",
+            r["persen_fisik"],
+            "persen",
+            f_fisik,
+            _sel(data, "sub_kegiatan", daun, "pagu", "fisik")
+            if n > 1
             else _sel(data, "sub_kegiatan", daun, "fisik"),
-            code, belum_diisi=kosong_fisik,
+            code,
+            belum_diisi=kosong_fisik,
         )
     for nama in ("program", "kegiatan", "sub_kegiatan"):
         df = data[nama]
         k.tambah(
-            f"anggaran.jumlah_{nama}", len(df), "buah",
-            f"banyaknya baris {data.berkas_tabel(nama)}", _sel(data, nama, df, "kode"), code,
+            f"anggaran.jumlah_{nama}",
+            len(df),
+            "buah",
+            f"banyaknya baris {data.berkas_tabel(nama)}",
+            _sel(data, nama, df, "kode"),
+            code,
         )
     for r in data["anggaran_riwayat"].to_dict("records"):
         base = f"anggaran.riwayat.{r['tahun']}.{r['kode']}"
         sel = _sel(data, "anggaran_riwayat", r, "pagu", "realisasi")
-        k.tambah(f"{base}.pagu", r["pagu"], "rupiah", f"pagu {r['kode']} tahun {r['tahun']} (data)",
-                 _sel(data, "anggaran_riwayat", r, "pagu"), code)
-        k.tambah(f"{base}.realisasi", r["realisasi"], "rupiah",
-                 f"realisasi {r['kode']} tahun {r['tahun']} (data)",
-                 _sel(data, "anggaran_riwayat", r, "realisasi"), code)
-        k.tambah(f"{base}.persen_keuangan", persen_keuangan(r["realisasi"], r["pagu"]), "persen",
-                 "realisasi ÷ pagu × 100", sel, code)
+        k.tambah(
+            f"{base}.pagu",
+            r["pagu"],
+            "rupiah",
+            f"pagu {r['kode']} tahun {r['tahun']} (data)",
+            _sel(data, "anggaran_riwayat", r, "pagu"),
+            code,
+        )
+        k.tambah(
+            f"{base}.realisasi",
+            r["realisasi"],
+            "rupiah",
+            f"realisasi {r['kode']} tahun {r['tahun']} (data)",
+            _sel(data, "anggaran_riwayat", r, "realisasi"),
+            code,
+        )
+        k.tambah(
+            f"{base}.persen_keuangan",
+            persen_keuangan(r["realisasi"], r["pagu"]),
+            "persen",
+            "realisasi ÷ pagu × 100",
+            sel,
+            code,
+        )
         if r["fisik"] is not None:
-            k.tambah(f"{base}.persen_fisik", r["fisik"], "persen",
-                     f"% fisik {r['kode']} tahun {r['tahun']} (data)",
-                     _sel(data, "anggaran_riwayat", r, "fisik"), code)
+            k.tambah(
+                f"{base}.persen_fisik",
+                r["fisik"],
+                "persen",
+                f"% fisik {r['kode']} tahun {r['tahun']} (data)",
+                _sel(data, "anggaran_riwayat", r, "fisik"),
+                code,
+            )
     return k
 
 
@@ -170,9 +220,15 @@ def angka_kinerja(data: DataTahun) -> KumpulanAngka:
     skala = skala_dari_data(data)
     sk = data["skala_predikat"]
     for r in sk.to_dict("records"):
-        k.tambah(f"predikat.{r['predikat']}.batas_bawah", r["batas_bawah"], "persen",
-                 "batas bawah (inklusif) capaian untuk predikat ini (konfigurasi)",
-                 _sel(data, "skala_predikat", r, "batas_bawah"), code, digit=digit_perlu(r["batas_bawah"]))
+        k.tambah(
+            f"predikat.{r['predikat']}.batas_bawah",
+            r["batas_bawah"],
+            "persen",
+            "batas bawah (inklusif) capaian untuk predikat ini (konfigurasi)",
+            _sel(data, "skala_predikat", r, "batas_bawah"),
+            code,
+            digit=digit_perlu(r["batas_bawah"]),
+        )
     skala_sel = _sel(data, "skala_predikat", sk, "batas_bawah", "predikat")
     tahunan = data["indikator_tahunan"]
     # (capaian, cells, belum diisi): a capaian missing because a cell is blank makes
@@ -182,7 +238,8 @@ def angka_kinerja(data: DataTahun) -> KumpulanAngka:
     for ind in data["indikator"].to_dict("records"):
         ik, unit, pol = ind["kode"], _unit_indikator(ind["satuan"]), ind["polaritas"]
         rumus_cap = (
-            "realisasi ÷ target × 100" if pol == "positif"
+            "realisasi ÷ target × 100"
+            if pol == "positif"
             else "(2 × target − realisasi) ÷ target × 100, paling kecil 0 (polaritas negatif)"
         )
         baris = tahunan[tahunan["kode_indikator"] == ik].sort_values("tahun")
@@ -201,49 +258,100 @@ def angka_kinerja(data: DataTahun) -> KumpulanAngka:
             r = ini.iloc[0].to_dict()
             s_t = _sel(data, "indikator_tahunan", r, "target")
             s_r = _sel(data, "indikator_tahunan", r, "realisasi")
-            nilai(f"kinerja.{ik}.target", r["target"], s_t, f"target {ik} tahun {data.tahun} (data)")
-            nilai(f"kinerja.{ik}.realisasi", r["realisasi"], s_r, f"realisasi {ik} tahun {data.tahun} (data)")
+            nilai(
+                f"kinerja.{ik}.target", r["target"], s_t, f"target {ik} tahun {data.tahun} (data)"
+            )
+            nilai(
+                f"kinerja.{ik}.realisasi",
+                r["realisasi"],
+                s_r,
+                f"realisasi {ik} tahun {data.tahun} (data)",
+            )
             c = hitung_capaian(r["target"], r["realisasi"], pol)
             kosong = r["target"] is None or r["realisasi"] is None
             catatan = c.catatan
             if kosong:
                 belum = " dan ".join(x for x in ("target", "realisasi") if r[x] is None)
                 catatan = f"{ik}: {belum} belum diisi, capaian belum dapat dihitung."
-            k.tambah(f"kinerja.{ik}.capaian", c.nilai, "persen", rumus_cap, s_t + s_r + sel_pol,
-                     code, catatan=catatan, belum_diisi=kosong)
-            k.tambah(f"kinerja.{ik}.predikat", tentukan_predikat(c.nilai, skala), "predikat",
-                     "predikat dari capaian dibulatkan 2 desimal menurut skala predikat",
-                     s_t + s_r + sel_pol + skala_sel, code, belum_diisi=kosong)
+            k.tambah(
+                f"kinerja.{ik}.capaian",
+                c.nilai,
+                "persen",
+                rumus_cap,
+                s_t + s_r + sel_pol,
+                code,
+                catatan=catatan,
+                belum_diisi=kosong,
+            )
+            k.tambah(
+                f"kinerja.{ik}.predikat",
+                tentukan_predikat(c.nilai, skala),
+                "predikat",
+                "predikat dari capaian dibulatkan 2 desimal menurut skala predikat",
+                s_t + s_r + sel_pol + skala_sel,
+                code,
+                belum_diisi=kosong,
+            )
             sel_cap = s_t + s_r + sel_pol
             capaian_sasaran.setdefault(ind["kode_sasaran"], []).append((c.nilai, sel_cap, kosong))
             semua_capaian.append((c.nilai, s_t + s_r + sel_pol, kosong))
             if ind["target_rpjmd"] is not None:
                 s_rp = _sel(data, "indikator", ind, "target_rpjmd")
-                nilai(f"kinerja.{ik}.target_rpjmd", ind["target_rpjmd"], s_rp,
-                      f"{ind['label_target_rpjmd'] or 'target RPJMD'} {ik} (data)")
+                nilai(
+                    f"kinerja.{ik}.target_rpjmd",
+                    ind["target_rpjmd"],
+                    s_rp,
+                    f"{ind['label_target_rpjmd'] or 'target RPJMD'} {ik} (data)",
+                )
                 c2 = hitung_capaian(ind["target_rpjmd"], r["realisasi"], pol)
-                k.tambah(f"kinerja.{ik}.capaian_rpjmd", c2.nilai, "persen",
-                         rumus_cap.replace("target", "target RPJMD"), s_rp + s_r + sel_pol, code,
-                         catatan=c2.catatan, belum_diisi=r["realisasi"] is None)
+                k.tambah(
+                    f"kinerja.{ik}.capaian_rpjmd",
+                    c2.nilai,
+                    "persen",
+                    rumus_cap.replace("target", "target RPJMD"),
+                    s_rp + s_r + sel_pol,
+                    code,
+                    catatan=c2.catatan,
+                    belum_diisi=r["realisasi"] is None,
+                )
             lalu = baris[baris["tahun"] == data.tahun - 1]
             if len(lalu) and lalu.iloc[0]["realisasi"] is not None:
                 rl = lalu.iloc[0].to_dict()
-                nilai(f"kinerja.{ik}.selisih_tahun_lalu",
-                      None if r["realisasi"] is None else r["realisasi"] - rl["realisasi"],
-                      s_r + _sel(data, "indikator_tahunan", rl, "realisasi"),
-                      f"realisasi {data.tahun} − realisasi {data.tahun - 1}",
-                      _unit="poin persen" if unit == "persen" else unit)
+                nilai(
+                    f"kinerja.{ik}.selisih_tahun_lalu",
+                    None if r["realisasi"] is None else r["realisasi"] - rl["realisasi"],
+                    s_r + _sel(data, "indikator_tahunan", rl, "realisasi"),
+                    f"realisasi {data.tahun} − realisasi {data.tahun - 1}",
+                    _unit="poin persen" if unit == "persen" else unit,
+                )
         for r in baris[baris["tahun"] != data.tahun].to_dict("records"):
             base = f"kinerja.{ik}.riwayat.{r['tahun']}"
             s_t = _sel(data, "indikator_tahunan", r, "target")
             s_r = _sel(data, "indikator_tahunan", r, "realisasi")
-            nilai(f"{base}.target", r["target"], s_t, f"target {ik} tahun {r['tahun']} (data)",
-                  _kini=False)
-            nilai(f"{base}.realisasi", r["realisasi"], s_r,
-                  f"realisasi {ik} tahun {r['tahun']} (data)", _kini=False)
+            nilai(
+                f"{base}.target",
+                r["target"],
+                s_t,
+                f"target {ik} tahun {r['tahun']} (data)",
+                _kini=False,
+            )
+            nilai(
+                f"{base}.realisasi",
+                r["realisasi"],
+                s_r,
+                f"realisasi {ik} tahun {r['tahun']} (data)",
+                _kini=False,
+            )
             c = hitung_capaian(r["target"], r["realisasi"], pol)
-            k.tambah(f"{base}.capaian", c.nilai, "persen", rumus_cap, s_t + s_r + sel_pol, code,
-                     catatan=c.catatan)
+            k.tambah(
+                f"{base}.capaian",
+                c.nilai,
+                "persen",
+                rumus_cap,
+                s_t + s_r + sel_pol,
+                code,
+                catatan=c.catatan,
+            )
 
     sub = data["sub_kegiatan"]
     dukungan = data["dukungan"]
@@ -253,12 +361,24 @@ def angka_kinerja(data: DataTahun) -> KumpulanAngka:
         sel = [s for _, ss_, _ in isi for s in ss_]
         kosong_ss = any(x for _, _, x in isi)
         rata = None if kosong_ss else rata_rata(v for v, _, _ in isi)
-        k.tambah(f"kinerja.{ss}.rata_rata_capaian", rata, "persen",
-                 f"rata-rata capaian {len(isi)} indikator sasaran {ss}", sel, code,
-                 belum_diisi=kosong_ss)
-        k.tambah(f"kinerja.{ss}.predikat", tentukan_predikat(rata, skala), "predikat",
-                 "predikat dari rata-rata capaian sasaran menurut skala predikat", sel + skala_sel, code,
-                 belum_diisi=kosong_ss)
+        k.tambah(
+            f"kinerja.{ss}.rata_rata_capaian",
+            rata,
+            "persen",
+            f"rata-rata capaian {len(isi)} indikator sasaran {ss}",
+            sel,
+            code,
+            belum_diisi=kosong_ss,
+        )
+        k.tambah(
+            f"kinerja.{ss}.predikat",
+            tentukan_predikat(rata, skala),
+            "predikat",
+            "predikat dari rata-rata capaian sasaran menurut skala predikat",
+            sel + skala_sel,
+            code,
+            belum_diisi=kosong_ss,
+        )
         links = dukungan[dukungan["kode_sasaran"] == ss]
         if len(links):
             kode_daun: set[str] = set()
@@ -270,35 +390,82 @@ def angka_kinerja(data: DataTahun) -> KumpulanAngka:
             pagu = None if kosong_p else sum(daun["pagu"], Decimal(0))
             real = None if kosong_r else sum(daun["realisasi"], Decimal(0))
             serapan = None if kosong_p or kosong_r else persen_keuangan(real, pagu)
-            k.tambah(f"kinerja.{ss}.pagu_pendukung", pagu, "rupiah",
-                     f"jumlah pagu {len(daun)} sub kegiatan pendukung sasaran {ss} (dukungan.csv)",
-                     s_link + _sel(data, "sub_kegiatan", daun, "pagu"), code, belum_diisi=kosong_p)
-            k.tambah(f"kinerja.{ss}.realisasi_pendukung", real, "rupiah",
-                     f"jumlah realisasi {len(daun)} sub kegiatan pendukung sasaran {ss}",
-                     s_link + _sel(data, "sub_kegiatan", daun, "realisasi"), code, belum_diisi=kosong_r)
-            k.tambah(f"kinerja.{ss}.serapan_anggaran", serapan, "persen",
-                     "Σ realisasi ÷ Σ pagu sub kegiatan pendukung × 100",
-                     s_link + _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"), code,
-                     belum_diisi=kosong_p or kosong_r)
+            k.tambah(
+                f"kinerja.{ss}.pagu_pendukung",
+                pagu,
+                "rupiah",
+                f"jumlah pagu {len(daun)} sub kegiatan pendukung sasaran {ss} (dukungan.csv)",
+                s_link + _sel(data, "sub_kegiatan", daun, "pagu"),
+                code,
+                belum_diisi=kosong_p,
+            )
+            k.tambah(
+                f"kinerja.{ss}.realisasi_pendukung",
+                real,
+                "rupiah",
+                f"jumlah realisasi {len(daun)} sub kegiatan pendukung sasaran {ss}",
+                s_link + _sel(data, "sub_kegiatan", daun, "realisasi"),
+                code,
+                belum_diisi=kosong_r,
+            )
+            k.tambah(
+                f"kinerja.{ss}.serapan_anggaran",
+                serapan,
+                "persen",
+                "Σ realisasi ÷ Σ pagu sub kegiatan pendukung × 100",
+                s_link + _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"),
+                code,
+                belum_diisi=kosong_p or kosong_r,
+            )
             efisiensi = None if rata is None or not serapan else rata / serapan
-            k.tambah(f"kinerja.{ss}.indeks_efisiensi", efisiensi, "nilai",
-                     "rata-rata capaian sasaran ÷ serapan anggaran pendukung "
-                     "(di atas 1: capaian lebih tinggi daripada serapan)",
-                     sel + s_link + _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"), code, digit=2,
-                     belum_diisi=kosong_ss or kosong_p or kosong_r)
+            k.tambah(
+                f"kinerja.{ss}.indeks_efisiensi",
+                efisiensi,
+                "nilai",
+                "rata-rata capaian sasaran ÷ serapan anggaran pendukung "
+                "(di atas 1: capaian lebih tinggi daripada serapan)",
+                sel + s_link + _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"),
+                code,
+                digit=2,
+                belum_diisi=kosong_ss or kosong_p or kosong_r,
+            )
     sel_all = [s for _, ss_, _ in semua_capaian for s in ss_]
     kosong_semua = any(x for _, _, x in semua_capaian)
     rata = None if kosong_semua else rata_rata(v for v, _, _ in semua_capaian)
-    k.tambah("kinerja.jumlah_sasaran", len(data["sasaran"]), "buah", "banyaknya sasaran strategis",
-             _sel(data, "sasaran", data["sasaran"], "kode"), code)
-    k.tambah("kinerja.jumlah_indikator", len(data["indikator"]), "buah", "banyaknya indikator kinerja",
-             _sel(data, "indikator", data["indikator"], "kode"), code)
-    k.tambah("kinerja.rata_rata_capaian", rata, "persen",
-             f"rata-rata capaian {len(semua_capaian)} indikator kinerja", sel_all, code,
-             belum_diisi=kosong_semua)
-    k.tambah("kinerja.rata_rata_predikat", tentukan_predikat(rata, skala), "predikat",
-             "predikat dari rata-rata capaian semua indikator", sel_all + skala_sel, code,
-             belum_diisi=kosong_semua)
+    k.tambah(
+        "kinerja.jumlah_sasaran",
+        len(data["sasaran"]),
+        "buah",
+        "banyaknya sasaran strategis",
+        _sel(data, "sasaran", data["sasaran"], "kode"),
+        code,
+    )
+    k.tambah(
+        "kinerja.jumlah_indikator",
+        len(data["indikator"]),
+        "buah",
+        "banyaknya indikator kinerja",
+        _sel(data, "indikator", data["indikator"], "kode"),
+        code,
+    )
+    k.tambah(
+        "kinerja.rata_rata_capaian",
+        rata,
+        "persen",
+        f"rata-rata capaian {len(semua_capaian)} indikator kinerja",
+        sel_all,
+        code,
+        belum_diisi=kosong_semua,
+    )
+    k.tambah(
+        "kinerja.rata_rata_predikat",
+        tentukan_predikat(rata, skala),
+        "predikat",
+        "predikat dari rata-rata capaian semua indikator",
+        sel_all + skala_sel,
+        code,
+        belum_diisi=kosong_semua,
+    )
     return k
 
 
@@ -311,18 +478,35 @@ def angka_keluaran(data: DataTahun) -> KumpulanAngka:
         grup = grup.sort_values("tahun")
         for r in grup.to_dict("records"):
             unit = "rupiah" if r["satuan"] == "rupiah" else r["satuan"]
-            base = f"keluaran.{kode}" if r["tahun"] == data.tahun else f"keluaran.{kode}.riwayat.{r['tahun']}"
+            base = (
+                f"keluaran.{kode}"
+                if r["tahun"] == data.tahun
+                else f"keluaran.{kode}.riwayat.{r['tahun']}"
+            )
             # A report-year row with neither target nor realisasi is still to be filled in;
             # otherwise a blank cell means the source gives no such figure (no key, "-").
             belum = r["tahun"] == data.tahun and r["target"] is None and r["realisasi"] is None
             for kol in ("target", "realisasi"):
                 if r[kol] is not None:
-                    k.tambah(f"{base}.{kol}", r[kol], unit, f"{kol} keluaran {kode} tahun {r['tahun']} (data)",
-                             _sel(data, "keluaran", r, kol), code, digit=digit_perlu(r[kol]))
+                    k.tambah(
+                        f"{base}.{kol}",
+                        r[kol],
+                        unit,
+                        f"{kol} keluaran {kode} tahun {r['tahun']} (data)",
+                        _sel(data, "keluaran", r, kol),
+                        code,
+                        digit=digit_perlu(r[kol]),
+                    )
                 elif belum:
-                    k.tambah(f"{base}.{kol}", None, unit,
-                             f"{kol} keluaran {kode} tahun {r['tahun']} (data)",
-                             _sel(data, "keluaran", r, kol), code, belum_diisi=True)
+                    k.tambah(
+                        f"{base}.{kol}",
+                        None,
+                        unit,
+                        f"{kol} keluaran {kode} tahun {r['tahun']} (data)",
+                        _sel(data, "keluaran", r, kol),
+                        code,
+                        belum_diisi=True,
+                    )
         ini = grup[grup["tahun"] == data.tahun]
         lalu = grup[grup["tahun"] == data.tahun - 1]
         if not len(ini):
@@ -330,24 +514,56 @@ def angka_keluaran(data: DataTahun) -> KumpulanAngka:
         r = ini.iloc[0].to_dict()
         if r["target"] is not None and r["realisasi"] is not None:
             c = hitung_capaian(r["target"], r["realisasi"], "positif")
-            k.tambah(f"keluaran.{kode}.capaian", c.nilai, "persen", "realisasi ÷ target × 100",
-                     _sel(data, "keluaran", r, "target", "realisasi"), code, catatan=c.catatan)
+            k.tambah(
+                f"keluaran.{kode}.capaian",
+                c.nilai,
+                "persen",
+                "realisasi ÷ target × 100",
+                _sel(data, "keluaran", r, "target", "realisasi"),
+                code,
+                catatan=c.catatan,
+            )
         if len(lalu) and r["realisasi"] is not None and lalu.iloc[0]["realisasi"] is not None:
             rl = lalu.iloc[0].to_dict()
             sel = _sel(data, "keluaran", r, "realisasi") + _sel(data, "keluaran", rl, "realisasi")
             naik = r["realisasi"] - rl["realisasi"]
-            k.tambah(f"keluaran.{kode}.kenaikan", naik, r["satuan"],
-                     f"realisasi {data.tahun} − realisasi {data.tahun - 1}", sel, code, digit=digit_perlu(naik))
+            k.tambah(
+                f"keluaran.{kode}.kenaikan",
+                naik,
+                r["satuan"],
+                f"realisasi {data.tahun} − realisasi {data.tahun - 1}",
+                sel,
+                code,
+                digit=digit_perlu(naik),
+            )
             pn = None if rl["realisasi"] == 0 else naik / rl["realisasi"] * _HUNDRED
-            k.tambah(f"keluaran.{kode}.kenaikan_persen", pn, "persen",
-                     f"(realisasi {data.tahun} − realisasi {data.tahun - 1}) ÷ realisasi {data.tahun - 1} × 100",
-                     sel, code)
+            k.tambah(
+                f"keluaran.{kode}.kenaikan_persen",
+                pn,
+                "persen",
+                f"(realisasi {data.tahun} − realisasi {data.tahun - 1}) ÷ realisasi {data.tahun - 1} × 100",
+                sel,
+                code,
+            )
     psks = data["psks"]
     for r in psks.to_dict("records"):
-        k.tambah(f"psks.{r['kode']}.jumlah", r["jumlah"], r["satuan"], f"jumlah {r['nama']} (data)",
-                 _sel(data, "psks", r, "jumlah"), code, belum_diisi=r["jumlah"] is None)
-    k.tambah("psks.jumlah_jenis", len(psks), "jenis", "banyaknya jenis PSKS (baris psks.csv)",
-             _sel(data, "psks", psks, "kode"), code)
+        k.tambah(
+            f"psks.{r['kode']}.jumlah",
+            r["jumlah"],
+            r["satuan"],
+            f"jumlah {r['nama']} (data)",
+            _sel(data, "psks", r, "jumlah"),
+            code,
+            belum_diisi=r["jumlah"] is None,
+        )
+    k.tambah(
+        "psks.jumlah_jenis",
+        len(psks),
+        "jenis",
+        "banyaknya jenis PSKS (baris psks.csv)",
+        _sel(data, "psks", psks, "kode"),
+        code,
+    )
     return k
 
 

@@ -63,7 +63,9 @@ def variabel(angka: KumpulanAngka, data: DataTahun) -> dict:
         "profil.provinsi": profil.get("provinsi"),
         "profil.kepala": kepala.get("nama"),
         "profil.jabatan": kepala.get("jabatan_tercetak"),
-        "profil.tanggal": f"{ttd.get('tempat', '')}, {ttd.get('bulan', '')} {ttd.get('tahun', '')}".strip(", "),
+        "profil.tanggal": f"{ttd.get('tempat', '')}, {ttd.get('bulan', '')} {ttd.get('tahun', '')}".strip(
+            ", "
+        ),
     }.items():
         if nilai:
             v[kunci] = str(nilai)
@@ -75,7 +77,7 @@ def _blok_hitungan(data: DataTahun) -> str:
     return (
         "Capaian indikator dengan polaritas positif dihitung sebagai realisasi ÷ target × 100; "
         "polaritas negatif sebagai (2 × target − realisasi) ÷ target × 100, paling kecil 0. "
-        "Target 0 pada indikator positif tidak menghasilkan capaian (ditampilkan \"-\"). "
+        'Target 0 pada indikator positif tidak menghasilkan capaian (ditampilkan "-"). '
         "Capaian di atas 100 dilaporkan apa adanya. Predikat ditentukan dari capaian yang "
         "dibulatkan ke 2 desimal (pembulatan setengah ke atas) menurut skala pada @tbl-skala-predikat, "
         "dengan batas bawah inklusif, sehingga tidak ada celah antar-rentang. Persentase realisasi "
@@ -152,7 +154,7 @@ def tandai_draft(data: DataTahun, proyek: Path) -> None:
         return
     pesan = (
         f"DRAFT — bukan laporan final: {n} isian data tahun {data.tahun} belum diisi; "
-        "angka yang memerlukannya tertulis \"belum diisi\"."
+        'angka yang memerlukannya tertulis "belum diisi".'
     )
     hasil = proyek / "report" / HASIL / "teks" / "draft.md"
     tulis_teks(hasil, f"**{pesan}**\n")
@@ -225,7 +227,10 @@ def _sematkan(
     html = hasil.get("html")
     if html is not None:
         m = buat_manifest(
-            data, staging, renderer=renderer, epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+            data,
+            staging,
+            renderer=renderer,
+            epoch=os.environ.get("SOURCE_DATE_EPOCH"),
             kecuali=(html.name,),
         )
         numbers = json.loads((staging / "numbers.json").read_text(encoding="utf-8"))

@@ -172,9 +172,18 @@ def fragmen_teks(data: DataTahun) -> dict[str, str]:
     penutup = t.get("penutup", {}) or {}
     f: dict[str, str] = {}
     for nama in (
-        "kata_pengantar", "ikhtisar_eksekutif", "latar_belakang", "isu_strategis", "sistematika",
-        "rencana_strategis", "tujuan_pengantar", "perjanjian_kinerja", "teknis_pengukuran",
-        "metodologi", "definisi_ppks", "akip",
+        "kata_pengantar",
+        "ikhtisar_eksekutif",
+        "latar_belakang",
+        "isu_strategis",
+        "sistematika",
+        "rencana_strategis",
+        "tujuan_pengantar",
+        "perjanjian_kinerja",
+        "teknis_pengukuran",
+        "metodologi",
+        "definisi_ppks",
+        "akip",
     ):
         if isinstance(t.get(nama), str):
             f[nama] = _md_berdaftar(t[nama])
@@ -187,7 +196,11 @@ def fragmen_teks(data: DataTahun) -> dict[str, str]:
         o.append(md_aman(org["struktur_pengantar"]))
     o.append("\n".join(_pohon(org.get("struktur", []))))
     f["struktur_organisasi"] = "\n\n".join(o) + "\n"
-    tf = [paragraf(org.get("tugas_fungsi_pengantar", []))] if org.get("tugas_fungsi_pengantar") else []
+    tf = (
+        [paragraf(org.get("tugas_fungsi_pengantar", []))]
+        if org.get("tugas_fungsi_pengantar")
+        else []
+    )
     for u in org.get("tugas_fungsi", []):
         tf.append(f"**{md_aman(u.get('unit', ''))}**")
         if u.get("tugas"):
@@ -212,8 +225,14 @@ def fragmen_teks(data: DataTahun) -> dict[str, str]:
     for i, mi in enumerate(renstra.get("misi", []), 1):
         m.append(f"{i}. **{md_aman(mi.get('teks', ''))}**\n\n    {md_aman(mi.get('makna', ''))}")
     f["misi"] = "\n\n".join(m) + "\n"
-    f["tujuan"] = daftar((x.get("teks", "") for x in renstra.get("tujuan", [])), bernomor=True) + "\n"
-    s = [md_aman(renstra["sasaran_renstra_pengantar"])] if renstra.get("sasaran_renstra_pengantar") else []
+    f["tujuan"] = (
+        daftar((x.get("teks", "") for x in renstra.get("tujuan", [])), bernomor=True) + "\n"
+    )
+    s = (
+        [md_aman(renstra["sasaran_renstra_pengantar"])]
+        if renstra.get("sasaran_renstra_pengantar")
+        else []
+    )
     tujuan = {x.get("nomor"): x.get("teks", "") for x in renstra.get("tujuan", [])}
     for i, sr in enumerate(renstra.get("sasaran_renstra", []), 1):
         s.append(f"{i}. {md_aman(sr.get('judul_tercetak') or tujuan.get(sr.get('tujuan'), ''))}\n")
@@ -232,7 +251,8 @@ def fragmen_teks(data: DataTahun) -> dict[str, str]:
     if renstra.get("tujuan_dinas_struktur"):
         f["tujuan_dinas"] = (
             (md_aman(renstra.get("tujuan_dinas_struktur_pengantar", "")) + "\n\n")
-            + daftar(renstra["tujuan_dinas_struktur"]) + "\n"
+            + daftar(renstra["tujuan_dinas_struktur"])
+            + "\n"
         )
 
     # Bab III text around the numbers
@@ -243,7 +263,9 @@ def fragmen_teks(data: DataTahun) -> dict[str, str]:
 
     # Bab IV
     f["kendala"] = (
-        (md_aman(penutup.get("kendala_pengantar", "")) + "\n\n") + daftar(penutup.get("kendala", []), True) + "\n"
+        (md_aman(penutup.get("kendala_pengantar", "")) + "\n\n")
+        + daftar(penutup.get("kendala", []), True)
+        + "\n"
     )
     f["saran"] = daftar(penutup.get("saran", []), True) + "\n"
     f["kesimpulan_pengantar"] = md_aman(penutup.get("kesimpulan_pengantar", "")) + "\n"
@@ -252,8 +274,13 @@ def fragmen_teks(data: DataTahun) -> dict[str, str]:
         f"{var('kinerja.rata_rata_capaian')} (predikat {var('kinerja.rata_rata_predikat')}); "
         f"realisasi keuangan {var('anggaran.total.persen_keuangan')} dan realisasi fisik "
         f"{var('anggaran.total.persen_fisik')}.\n"
-        + "".join(f"{i}. {md_aman(k)}\n" for i, k in enumerate(penutup.get("kesimpulan", [])
-                                                              or [penutup.get("kesimpulan_kedua", "")], 2) if k)
+        + "".join(
+            f"{i}. {md_aman(k)}\n"
+            for i, k in enumerate(
+                penutup.get("kesimpulan", []) or [penutup.get("kesimpulan_kedua", "")], 2
+            )
+            if k
+        )
     )
     f["penutup"] = md_aman(penutup.get("penutup", "")) + "\n"
     for nama, isi in sorted(t.items()):
@@ -337,7 +364,12 @@ def fragmen_sasaran(data: DataTahun, angka: KumpulanAngka) -> dict[str, str]:
     for n, s in enumerate(data["sasaran"].to_dict("records"), 1):
         ss = s["kode"]
         out = [f"### Sasaran Strategis {n}: {md_nama(s['nama'])}"]
-        out.append(blok_tabel(f"tbl-sasaran-{ss.lower()}", f"Perbandingan target dan realisasi sasaran {md_nama(ss)}"))
+        out.append(
+            blok_tabel(
+                f"tbl-sasaran-{ss.lower()}",
+                f"Perbandingan target dan realisasi sasaran {md_nama(ss)}",
+            )
+        )
         for i in ind[ind["kode_sasaran"] == ss].to_dict("records"):
             ik = i["kode"]
             p = [f"**{md_nama(i['nama'])}.**"]
@@ -382,12 +414,19 @@ def fragmen_sasaran(data: DataTahun, angka: KumpulanAngka) -> dict[str, str]:
             butir = []
             for lk in links:
                 kode = lk["kode_anggaran"]
-                catatan = " (keterkaitan ditetapkan penyusun data; sumber tidak menyebutkannya)" if lk["dasar"] == "inferensi" else ""
+                catatan = (
+                    " (keterkaitan ditetapkan penyusun data; sumber tidak menyebutkannya)"
+                    if lk["dasar"] == "inferensi"
+                    else ""
+                )
                 butir.append(
                     f"{md_nama(kode)} {md_nama(nama_anggaran.get(kode, ''))}: pagu {var(f'anggaran.{kode}.pagu')}, "
                     f"realisasi {var(f'anggaran.{kode}.persen_keuangan')}{md_aman(catatan)}"
                 )
-            out.append("**Program, kegiatan dan sub kegiatan pendukung:**\n\n" + "\n".join(f"- {b}" for b in butir))
+            out.append(
+                "**Program, kegiatan dan sub kegiatan pendukung:**\n\n"
+                + "\n".join(f"- {b}" for b in butir)
+            )
         narasi = data.teks.get(f"analisis/{ss}")
         if isinstance(narasi, str):
             out.append("**Uraian pelaksanaan.**\n\n" + _md_berdaftar(narasi))
@@ -423,8 +462,8 @@ def _sel_notebook(a: Angka) -> str:
     nama = f"{berkas}#{sel}"
     tautan = f"notebooks/{berkas.removesuffix('.ipynb')}.html#{sel}"
     return (
-        f"{md_nama(a.code)}; [[{md_nama(nama)}]({tautan})]{{.content-visible when-format=\"html\"}}"
-        f"[{md_nama(nama)}]{{.content-visible unless-format=\"html\"}}"
+        f'{md_nama(a.code)}; [[{md_nama(nama)}]({tautan})]{{.content-visible when-format="html"}}'
+        f'[{md_nama(nama)}]{{.content-visible unless-format="html"}}'
     )
 
 

@@ -84,20 +84,34 @@ LANGKAH: tuple[Langkah, ...] = (
     Langkah(
         "02_kinerja.ipynb",
         (
-            "sasaran.csv", "indikator.csv", "indikator_tahunan.csv", "skala_predikat.csv",
-            "dukungan.csv", "program.csv", "kegiatan.csv", "sub_kegiatan.csv",
+            "sasaran.csv",
+            "indikator.csv",
+            "indikator_tahunan.csv",
+            "skala_predikat.csv",
+            "dukungan.csv",
+            "program.csv",
+            "kegiatan.csv",
+            "sub_kegiatan.csv",
         ),
         menulis=("bagian/kinerja.json",),
     ),
     Langkah("03_keluaran.ipynb", ("keluaran.csv", "psks.csv"), menulis=("bagian/keluaran.json",)),
     Langkah(
         "04_rekonsiliasi.ipynb",
-        ("angka_terbit.csv", "skala_predikat.csv", "program.csv", "kegiatan.csv", "sub_kegiatan.csv"),
+        (
+            "angka_terbit.csv",
+            "skala_predikat.csv",
+            "program.csv",
+            "kegiatan.csv",
+            "sub_kegiatan.csv",
+        ),
         setelah=("01_anggaran.ipynb", "02_kinerja.ipynb", "03_keluaran.ipynb"),
         menulis=("reconciliation.csv", "bagian/rekonsiliasi.json"),
     ),
     Langkah(
-        "05_tabel_grafik.ipynb", ("*",), setelah=("04_rekonsiliasi.ipynb",),
+        "05_tabel_grafik.ipynb",
+        ("*",),
+        setelah=("04_rekonsiliasi.ipynb",),
         menulis=("tables", "charts"),
     ),
 )
@@ -111,7 +125,9 @@ def gelombang(langkah: tuple[Langkah, ...] = LANGKAH) -> list[list[Langkah]]:
     while sisa:
         siap = [s for s in sisa if set(s.setelah) <= selesai]
         if not siap:
-            raise LakipError("ketergantungan notebook melingkar: " + ", ".join(s.notebook for s in sisa))
+            raise LakipError(
+                "ketergantungan notebook melingkar: " + ", ".join(s.notebook for s in sisa)
+            )
         hasil.append(siap)
         selesai |= {s.notebook for s in siap}
         sisa = [s for s in sisa if s not in siap]
@@ -297,12 +313,14 @@ def bangun(
                 ):
                     lapor(f"[{urutan}/{total}] {s.notebook}: tidak berubah, hasil lama dipakai")
                     hasil.dipakai_ulang.append(s.notebook)
-                    log.append({
-                        "langkah": f"notebook {s.notebook}",
-                        "masukan": ["kunci cache sama"],
-                        "keluaran": f"notebooks/{s.notebook} (dipakai ulang)",
-                        "detik": 0.0,
-                    })
+                    log.append(
+                        {
+                            "langkah": f"notebook {s.notebook}",
+                            "masukan": ["kunci cache sama"],
+                            "keluaran": f"notebooks/{s.notebook} (dipakai ulang)",
+                            "detik": 0.0,
+                        }
+                    )
                     continue
                 lapor(f"[{urutan}/{total}] menjalankan {s.notebook} ...")
                 wave.append(s)
@@ -310,8 +328,12 @@ def bangun(
                 continue
             tugas = [
                 (
-                    str(nb_dir / s.notebook), str(staging / "notebooks" / s.notebook),
-                    params, str(ROOT), progress, ganti,
+                    str(nb_dir / s.notebook),
+                    str(staging / "notebooks" / s.notebook),
+                    params,
+                    str(ROOT),
+                    progress,
+                    ganti,
                 )
                 for s in wave
             ]
@@ -319,40 +341,68 @@ def bangun(
             for (nama, detik), s in zip(selesai, wave, strict=True):
                 lapor(f"      {nama} selesai ({detik:.1f} dtk)")
                 hasil.notebook.append((nama, detik))
-                log.append({
-                    "langkah": f"notebook {nama}",
-                    "masukan": [f"data/{tahun}/{b}" for b in s.membaca] + list(s.setelah),
-                    "keluaran": f"notebooks/{nama}",
-                    "detik": round(detik, 3),
-                })
+                log.append(
+                    {
+                        "langkah": f"notebook {nama}",
+                        "masukan": [f"data/{tahun}/{b}" for b in s.membaca] + list(s.setelah),
+                        "keluaran": f"notebooks/{nama}",
+                        "detik": round(detik, 3),
+                    }
+                )
 
         t0 = time.monotonic()
         angka = _gabung_angka(staging, f"build/{tahun}")
         tulis_teks(staging / "numbers.json", angka.to_json())
         hasil.jumlah_angka = len(angka)
-        log.append({"langkah": "gabung numbers.json", "masukan": [f"{BAGIAN_ANGKA}/*.json"],
-                    "keluaran": "numbers.json", "detik": round(time.monotonic() - t0, 3)})
+        log.append(
+            {
+                "langkah": "gabung numbers.json",
+                "masukan": [f"{BAGIAN_ANGKA}/*.json"],
+                "keluaran": "numbers.json",
+                "detik": round(time.monotonic() - t0, 3),
+            }
+        )
         _ringkas_rekonsiliasi(staging, hasil)
 
-        if setelah_notebook is not None and cache_lama.get("render") == kunci_r and (
-            _salin_laporan(akhir, staging, tahun)
+        if (
+            setelah_notebook is not None
+            and cache_lama.get("render") == kunci_r
+            and (_salin_laporan(akhir, staging, tahun))
         ):
             hasil.render_dipakai_ulang = True
             lapor("      laporan tidak berubah: berkas HTML, PDF dan DOCX lama dipakai")
-            log.append({"langkah": "render laporan", "masukan": ["kunci cache sama"],
-                        "keluaran": "lakip-* (dipakai ulang)", "detik": 0.0})
+            log.append(
+                {
+                    "langkah": "render laporan",
+                    "masukan": ["kunci cache sama"],
+                    "keluaran": "lakip-* (dipakai ulang)",
+                    "detik": 0.0,
+                }
+            )
         elif setelah_notebook is not None:
             t0 = time.monotonic()
             setelah_notebook(data, staging)
-            log.append({"langkah": "render laporan", "masukan": ["report/", "numbers.json"],
-                        "keluaran": "lakip-*", "detik": round(time.monotonic() - t0, 3)})
+            log.append(
+                {
+                    "langkah": "render laporan",
+                    "masukan": ["report/", "numbers.json"],
+                    "keluaran": "lakip-*",
+                    "detik": round(time.monotonic() - t0, 3),
+                }
+            )
 
         t0 = time.monotonic()
         from lakip_calc.manifest import tulis_manifest
 
         tulis_manifest(data, staging)  # hashes of inputs and outputs, before the swap
-        log.append({"langkah": "manifest", "masukan": [f"data/{tahun}/*", "keluaran"],
-                    "keluaran": "manifest.json", "detik": round(time.monotonic() - t0, 3)})
+        log.append(
+            {
+                "langkah": "manifest",
+                "masukan": [f"data/{tahun}/*", "keluaran"],
+                "keluaran": "manifest.json",
+                "detik": round(time.monotonic() - t0, 3),
+            }
+        )
 
         tulis_teks(
             staging / BERKAS_CACHE,
@@ -368,7 +418,9 @@ def bangun(
             if staging.exists():
                 staging.rename(gagal)
             if isinstance(e, NotebookError):
-                raise NotebookError(f"{e} Keluaran sebelumnya di {tampil(akhir)} tidak diubah.") from None
+                raise NotebookError(
+                    f"{e} Keluaran sebelumnya di {tampil(akhir)} tidak diubah."
+                ) from None
         else:
             shutil.rmtree(staging, ignore_errors=True)
         raise

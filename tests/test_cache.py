@@ -9,8 +9,8 @@ import pytest
 
 from lakip_calc import pipeline
 from lakip_calc.cache import baca_cache, berkas_data, hash_berkas
-from lakip_calc.pipeline import LANGKAH, bangun, kunci_langkah
 from lakip_calc.paths import DATA, NOTEBOOKS
+from lakip_calc.pipeline import LANGKAH, bangun, kunci_langkah
 
 SEMUA = [s.notebook for s in LANGKAH]
 
@@ -86,7 +86,9 @@ def test_noop_and_one_file_change(tmp_path):
 
     pertama = bangun(2023, **kw)
     assert not pertama.dipakai_ulang and len(pertama.notebook) == len(LANGKAH)
-    assert baca_cache(build / "2023")["langkah"] == kunci_langkah(LANGKAH, NOTEBOOKS, data, 2023, False)
+    assert baca_cache(build / "2023")["langkah"] == kunci_langkah(
+        LANGKAH, NOTEBOOKS, data, 2023, False
+    )
     jejak = {p: p.stat().st_mtime_ns for p in (build / "2023").rglob("*")}
 
     kedua = bangun(2023, **kw)
