@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -72,9 +74,7 @@ def baca_cache(folder: Path) -> dict:
 
 def keadaan_git(root: Path = ROOT) -> str:
     """``<commit>[+dirty]`` of the checkout (the report's colophon prints both)."""
-    import subprocess
-
-    env = {**__import__("os").environ, "GIT_OPTIONAL_LOCKS": "0"}
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
 
     def git(*args: str) -> str | None:
         try:

@@ -14,9 +14,9 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from lakip_calc.angka import KumpulanAngka
@@ -239,7 +239,7 @@ def _sematkan(
 
 
 def _epoch(data: DataTahun) -> str:
-    """A fixed build date from the data (the newest data file's git-independent content).
+    """The date written into the report files: 1 January of the signing year (from the data).
 
     The report's date must not come from the clock; SOURCE_DATE_EPOCH wins when set.
     """
@@ -247,8 +247,7 @@ def _epoch(data: DataTahun) -> str:
         return os.environ["SOURCE_DATE_EPOCH"]
     profil = data.teks.get("profil", {}) or {}
     tahun = int((profil.get("penandatanganan") or {}).get("tahun") or data.tahun + 1)
-    # 1 January of the signing year, 00:00 UTC
-    return str(int(pd.Timestamp(year=tahun, month=1, day=1, tz="UTC").timestamp()))
+    return str(int(datetime(tahun, 1, 1, tzinfo=UTC).timestamp()))
 
 
 def render_laporan(
