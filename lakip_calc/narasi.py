@@ -296,10 +296,10 @@ def _md_berdaftar(teks: str) -> str:
         lines = [x.strip() for x in p.splitlines() if x.strip()]
         items = []
         for x in lines:
-            m = re.match(r"^(\d+)[.)]\s+(.*)$", x) or re.match(r"^[-*]\s+(.*)$", x)
-            if m:
-                isi = m.group(m.lastindex)
-                items.append((("1." if m.re.pattern.startswith("^(\\d") else "-"), md_aman(isi)))
+            nomor = re.match(r"^\d+[.)]\s+(.*)$", x)
+            butir = re.match(r"^[-*]\s+(.*)$", x)
+            if nomor or butir:
+                items.append(("1." if nomor else "-", md_aman((nomor or butir).group(1))))
             elif items:
                 tanda, isi = items[-1]
                 items[-1] = (tanda, isi + " " + md_aman(x))
