@@ -47,7 +47,8 @@ class Angka:
     text
         As displayed (``Rp5.148.323.747``, ``96,34%``, ``-`` for None).
     unit
-        ``rupiah``, ``persen``, ``nilai``, ``tahun``, ``predikat`` or a count unit.
+        ``rupiah``, ``persen``, ``proporsi`` (a share 0..1 shown as a percentage),
+        ``nilai``, ``tahun``, ``predikat`` or a count unit.
     formula
         How it was computed, in Indonesian words.
     inputs
@@ -131,6 +132,8 @@ def teks_nilai(value: Decimal | int | str | None, unit: str, digit: int | None =
         return format_rupiah(value, 0 if Decimal(value) == Decimal(value).to_integral() else 2)
     if unit == "persen":
         return format_persen(value, 2 if digit is None else digit)
+    if unit == "proporsi":  # a share between 0 and 1, shown as a percentage
+        return format_persen(Decimal(value) * 100, 2 if digit is None else digit)
     if unit == "poin persen":
         d = digit_perlu(Decimal(value)) if digit is None else digit
         return f"{format_angka(value, d)} poin persen"

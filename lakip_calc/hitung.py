@@ -9,6 +9,7 @@ Key scheme (stable across years)::
 
     laporan.tahun
     anggaran.<kode>.{pagu,realisasi,sisa,persen_keuangan,persen_fisik}   (kode: 1, 1.2, 1.2.1)
+    anggaran.<sub kegiatan>.{bobot_total,bobot_x_fisik}   (weights of the total % fisik)
     anggaran.total.{...}     anggaran.jumlah_{program,kegiatan,sub_kegiatan}
     anggaran.riwayat.<tahun>.<kode>.{pagu,realisasi,persen_keuangan,persen_fisik}
     kinerja.<IK>.{target,realisasi,capaian,predikat,target_rpjmd,capaian_rpjmd,selisih_tahun_lalu}
@@ -28,7 +29,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from lakip_calc.anggaran import persen_keuangan, rekap_anggaran
+from lakip_calc.anggaran import bobot_fisik, persen_keuangan, rekap_anggaran
 from lakip_calc.angka import KumpulanAngka, Sumber, digit_perlu
 from lakip_calc.kinerja import SkalaPredikat, hitung_capaian, rata_rata, tentukan_predikat
 from lakip_calc.loader import BARIS, BERKAS, DataTahun
@@ -153,6 +154,31 @@ def angka_anggaran(data: DataTahun) -> KumpulanAngka:
             else _sel(data, "sub_kegiatan", daun, "fisik"),
             code,
             belum_diisi=kosong_fisik,
+        )
+    # The weights behind the total % fisik (shown in the Bobot Fisik appendix).
+    sel_pagu_semua = _sel(data, "sub_kegiatan", sub, "pagu")
+    kosong_total = _ada_kosong(sub, "pagu")
+    for r in bobot_fisik(rekap, "").to_dict("records"):
+        baris = sub[sub["kode"] == r["kode"]]
+        bobot = r["bobot"]
+        k.tambah(
+            f"anggaran.{r['kode']}.bobot_total",
+            bobot,
+            "proporsi",
+            "pagu sub kegiatan ÷ jumlah pagu semua sub kegiatan",
+            sel_pagu_semua,
+            code,
+            belum_diisi=bobot is None and kosong_total,
+        )
+        k.tambah(
+            f"anggaran.{r['kode']}.bobot_x_fisik",
+            r["bobot_x_fisik"],
+            "persen",
+            "bobot (pagu ÷ jumlah pagu) × % fisik; jumlahnya = % fisik keseluruhan",
+            sel_pagu_semua + _sel(data, "sub_kegiatan", baris, "fisik"),
+            code,
+            belum_diisi=r["bobot_x_fisik"] is None
+            and (kosong_total or _ada_kosong(baris, "fisik")),
         )
     for nama in ("program", "kegiatan", "sub_kegiatan"):
         df = data[nama]

@@ -31,6 +31,7 @@ __all__ = [
     "judul_tabel",
     "blok_tabel",
     "blok_gambar",
+    "ringkas_masukan",
 ]
 
 _VAR = re.compile(r"\{\{<\s*var\s+[A-Za-z0-9_.\-]+\s*>\}\}")
@@ -434,7 +435,8 @@ def fragmen_sasaran(data: DataTahun, angka: KumpulanAngka) -> dict[str, str]:
     return hasil
 
 
-def _ringkas_masukan(a: Angka) -> str:
+def ringkas_masukan(a: Angka) -> str:
+    """The inputs of a number as a short phrase: ``sub_kegiatan.csv [pagu] baris 2–30``."""
     per: dict[tuple[str, str], list[int]] = {}
     for s in a.inputs:
         per.setdefault((s.file, s.column), []).append(s.row)
@@ -481,12 +483,7 @@ def fragmen_jejak(angka: KumpulanAngka) -> str:
     for a in sorted(angka, key=lambda a: a.key):
         baris.append(
             f"| [{md_nama(a.key)}]{{#{slug(a.key)}}} | {md_nama(a.text)} | {md_nama(a.formula)} | "
-            f"{md_nama(_ringkas_masukan(a))} | {_sel_notebook(a)} |"
+            f"{md_nama(ringkas_masukan(a))} | {_sel_notebook(a)} |"
         )
     judul = "Jejak angka: setiap angka laporan, rumus, sel data dan kode asalnya"
     return "\n".join(baris) + f"\n\n: {judul} {{#tbl-jejak-angka}}\n"
-
-
-def ringkas_masukan(a: Angka) -> str:
-    """Public wrapper: the inputs of a number as a short Indonesian phrase."""
-    return _ringkas_masukan(a)

@@ -13,9 +13,8 @@ Rules
   does not register.
 - Raw facts (names, codes, units) come from the ``DataTahun``; their ``kunci``
   is ``""``.
-- Three kinds of cell are shown without a key and say so in the table's note:
-  the predikat ranges (built from two configured bounds), the pagu weights of
-  ``tbl-bobot-fisik`` (from :func:`lakip_calc.anggaran.bobot_fisik`) and the
+- Cells shown without a key: the predikat ranges (built from two configured
+  bounds), the 100% weight of the total in ``tbl-bobot-fisik``, and the
   reconciliation counts and differences (from the reconciliation frame).
 - ``"-"`` marks a value that does not exist (no target, no capaian); ``""`` an
   intentionally blank cell (a repeated sasaran name, a label row).
@@ -529,19 +528,13 @@ def tabel_efisiensi(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     )
 
 
-def _tanpa_nilai(*masukan: object) -> str:
-    """A derived cell without value: "belum diisi" when an input is blank, else "-"."""
-    return BELUM_DIISI if any(m is None for m in masukan) else _TIDAK_ADA
-
-
 def tabel_bobot_fisik(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     """``tbl-bobot-fisik``: how the total % fisik is weighted from the sub kegiatan.
 
-    Bobot (pagu ÷ total pagu) and Bobot × Fisik come from
-    :func:`lakip_calc.anggaran.bobot_fisik`; :mod:`lakip_calc.hitung` registers
-    no key for them, so those cells show the formatted rekap values without a
-    key. The total row's Bobot × Fisik is the total % fisik
-    (``anggaran.total.persen_fisik``).
+    Bobot (pagu ÷ total pagu; a fraction in the CSV) and Bobot × Fisik are the keys
+    ``anggaran.<sub kegiatan>.bobot_total`` and ``.bobot_x_fisik`` of
+    :mod:`lakip_calc.hitung`. The total row's Bobot is 100% by definition and
+    its Bobot × Fisik is the total % fisik (``anggaran.total.persen_fisik``).
     """
     rekap = _pohon(data)
     total = rekap[rekap["tingkat"] == "total"].iloc[0]
@@ -553,19 +546,9 @@ def tabel_bobot_fisik(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
                 _fakta(r["kode"]),
                 _fakta(r["nama"]),
                 _angka(angka, f"{b}.pagu"),
-                _Sel(
-                    _mentah(r["bobot"]),
-                    _tanpa_nilai(r["pagu"], total["pagu"])
-                    if r["bobot"] is None
-                    else format_persen(r["bobot"] * _HUNDRED, 2),
-                ),
+                _angka(angka, f"{b}.bobot_total"),
                 _angka(angka, f"{b}.persen_fisik"),
-                _Sel(
-                    _mentah(r["bobot_x_fisik"]),
-                    _tanpa_nilai(r["pagu"], total["pagu"], r["fisik"])
-                    if r["bobot_x_fisik"] is None
-                    else format_persen(r["bobot_x_fisik"], 2),
-                ),
+                _angka(angka, f"{b}.bobot_x_fisik"),
             ]
         )
         tingkat.append("sub_kegiatan")
