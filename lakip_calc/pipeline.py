@@ -201,6 +201,10 @@ def _jalankan_gelombang(tugas: list[tuple], n: int) -> list[tuple[str, float]]:
         try:
             ex.shutdown(wait=True, cancel_futures=True)
         except KeyboardInterrupt:
+            # Stopping the workers under the executor breaks its management thread,
+            # which would print a traceback while the build exits: the build is
+            # ending on purpose, so that thread's error is not reported.
+            threading.excepthook = lambda _args: None
             for proses in list((getattr(ex, "_processes", None) or {}).values()):
                 proses.terminate()
         raise

@@ -102,6 +102,19 @@ def lingkungan(tmp_path_factory) -> dict:
     return {"root": root, "data": data, "build": build, "potret": potret}
 
 
+_FISIK = iter(f"99.{i}" for i in range(1, 100))
+
+
+def _data_baru(lingkungan: dict) -> None:
+    """Make the data differ from every build so far (one cell, a new value each run).
+
+    Builds are incremental: a run whose data and code match an existing build is
+    a no-op that cannot be interrupted. A fresh value per run keeps every run a
+    real build, whatever an earlier run left in the build folder.
+    """
+    _ubah_sel(lingkungan["data"] / "2023" / "sub_kegiatan.csv", 2, "fisik", next(_FISIK))
+
+
 def _sela(
     lingkungan: dict, siap: Callable[[Path], bool], sinyal: int, ke_grup: bool, kali: int = 1
 ) -> tuple[subprocess.Popen, str, str, dict[int, str], Path]:
@@ -111,6 +124,7 @@ def _sela(
     (pid -> command line) and the staging folder.
     """
     root = lingkungan["root"]
+    _data_baru(lingkungan)
     keluar, galat = root / "stdout.txt", root / "stderr.txt"
     with keluar.open("wb") as fo, galat.open("wb") as fe:
         p = subprocess.Popen(
@@ -251,6 +265,7 @@ def test_build_berikutnya_berhasil_dan_membersihkan_sisa(lingkungan) -> None:
     sisa = build / f".staging-2023-{int(mati.stdout)}"
     (sisa / "notebooks").mkdir(parents=True, exist_ok=True)
     assert list(build.glob(".staging-2023-*"))
+    _data_baru(lingkungan)
     r = subprocess.run(
         _perintah(lingkungan["data"], build),
         cwd=lingkungan["root"],
