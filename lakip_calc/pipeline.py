@@ -11,11 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +36,7 @@ from lakip_calc.loader import (
 )
 from lakip_calc.notebook import BAGIAN_ANGKA, tulis_teks
 from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
+from lakip_calc.proses import hentikan, pool_pekerja, serahkan
 from lakip_calc.runner import NotebookError, id_sel, jalankan_notebook
 
 __all__ = [
@@ -156,60 +154,25 @@ class HasilBangun:
     render_dipakai_ulang: bool = False
 
 
-def _awasi_induk(induk: int) -> None:
-    """Worker initializer: ignore Ctrl-C and leave as soon as the build process is gone.
-
-    Ctrl-C is handled by the build process alone (:func:`_jalankan_gelombang`);
-    a worker interrupted itself would print tracebacks and kill its kernel in
-    the middle of a cell. A build killed with SIGKILL cannot stop its workers;
-    without the watch they would wait for work forever (and keep its output
-    pipes open). Their kernels follow them (ipykernel exits when its parent changes).
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forking
-
-    def awasi() -> None:
-        while os.getppid() == induk:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=awasi, name="awasi-induk", daemon=True).start()
-
-
 def _jalankan_gelombang(tugas: list[tuple], n: int) -> list[tuple[str, float]]:
     """Run one wave's notebooks in worker processes (never in this process).
 
     On Ctrl-C nothing new starts and the notebooks already running are allowed
     to end, so that their kernels shut down cleanly; a second Ctrl-C stops the
-    workers at once.
+    workers at once. A worker whose build process was killed leaves by itself
+    (:func:`lakip_calc.proses.awasi_induk`); its kernel follows it (ipykernel
+    exits when its parent changes).
     """
-    ex = ProcessPoolExecutor(
-        max_workers=max(1, min(n, len(tugas))),
-        initializer=_awasi_induk,
-        initargs=(os.getpid(),),
-    )
-    try:
-        # The workers are forked here: a Ctrl-C arriving during a fork would be lost
-        # in the fork handlers, so it waits (blocked) until the workers exist.
-        lama = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    with pool_pekerja(min(n, len(tugas))) as ex:
         try:
-            janji = [ex.submit(_jalankan, t) for t in tugas]
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, lama)
-        return [j.result() for j in janji]
-    except KeyboardInterrupt:
-        try:
-            ex.shutdown(wait=True, cancel_futures=True)
+            janji = serahkan(ex, _jalankan, tugas)
+            return [j.result() for j in janji]
         except KeyboardInterrupt:
-            # Stopping the workers under the executor breaks its management thread,
-            # which would print a traceback while the build exits: the build is
-            # ending on purpose, so that thread's error is not reported.
-            threading.excepthook = lambda _args: None
-            for proses in list((getattr(ex, "_processes", None) or {}).values()):
-                proses.terminate()
-        raise
-    finally:
-        ex.shutdown(wait=True, cancel_futures=True)
+            try:
+                ex.shutdown(wait=True, cancel_futures=True)
+            except KeyboardInterrupt:
+                hentikan(ex)
+            raise
 
 
 def _jalankan(args: tuple[str, str, dict, str, bool, dict]) -> tuple[str, float]:

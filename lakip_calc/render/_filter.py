@@ -12,7 +12,6 @@ Everything here is a pure function of its arguments, except that
 
 from __future__ import annotations
 
-import copy
 import html
 import re
 import unicodedata
@@ -155,7 +154,7 @@ def prepare(doc: dict[str, Any], source: Source, project: Project) -> Prepared:
     file's images are relative to the file that is being rendered, as in Quarto).
     Each image is given a stable name under ``media/`` in order of first use.
     """
-    doc = copy.deepcopy(doc)
+    doc = A.copy_tree(doc)
     doc["blocks"] = _fill_non_text(doc["blocks"], source)
     doc["meta"] = _fill_non_text(doc["meta"], source)
     media: dict[Path, str] = {}
@@ -182,7 +181,7 @@ def prepare(doc: dict[str, Any], source: Source, project: Project) -> Prepared:
             )
         if path not in media:
             media[path] = f"media/gambar-{len(media) + 1:03d}{path.suffix.lower()}"
-        node = copy.deepcopy(node)
+        node = A.copy_tree(node)
         node["c"][2][0] = media[path]
         return node
 
@@ -484,7 +483,7 @@ class _FormatFilter:
             return None
         if kind == "Div":
             return self.convert_div(node)
-        node = copy.deepcopy(node)
+        node = A.copy_tree(node)
         caption_blocks = node["c"][1][1]
         first = caption_blocks[0]
         caption_blocks[0] = {"t": first["t"], "c": self.label_inlines(identifier) + first["c"]}
@@ -498,7 +497,7 @@ class _FormatFilter:
         group = self.numbers[identifier][0]
         caption_block = [None, [A.plain(caption)]]
         if len(content) == 1 and content[0]["t"] == "Table" and group == "tbl":
-            table = copy.deepcopy(content[0])
+            table = A.copy_tree(content[0])
             table["c"][0] = [identifier, table["c"][0][1] + classes, table["c"][0][2] + pairs]
             table["c"][1] = caption_block
             return table
@@ -606,7 +605,7 @@ class _FormatFilter:
             return [heading, A.raw_block("typst", f'#daftar-keterangan("{group}-")')]
         items = []
         for entry_id, caption in self.entries[group]:
-            text = _clean_inlines(self.label_inlines(entry_id)) + copy.deepcopy(caption)
+            text = _clean_inlines(self.label_inlines(entry_id)) + A.copy_tree(caption)
             items.append(A.plain([A.link(text, f"#{entry_id}")]))
         if self.fmt == "docx":
             return [heading, *[A.para(item["c"]) for item in items]]
@@ -825,7 +824,7 @@ class _FormatFilter:
 
     # -- all together ----------------------------------------------------------------
     def run(self) -> Rendered:
-        doc = copy.deepcopy(self.prepared.doc)
+        doc = A.copy_tree(self.prepared.doc)
         blocks = A.walk(doc["blocks"], self.visibility)
         blocks = self.fill(blocks, plain=False)
         doc["meta"] = self.fill(doc["meta"], plain=self.fmt != "pdf")
@@ -1111,7 +1110,7 @@ def _docx_small_cells(table: dict[str, Any]) -> None:
             for cell in row[1]:
                 for block in cell[4]:
                     if block.get("t") in {"Plain", "Para"} and block["c"]:
-                        block["c"] = [A.span(copy.deepcopy(style), block["c"])]
+                        block["c"] = [A.span(A.copy_tree(style), block["c"])]
 
 
 def _roman(number: int) -> str:
@@ -1185,12 +1184,12 @@ def _clean_inlines(inlines: list[Any]) -> list[Any]:
             return node["c"][1]
         position = _ATTR_POSITION.get(kind)
         if position is not None and node["c"][position][0]:
-            node = copy.deepcopy(node)
+            node = A.copy_tree(node)
             node["c"][position][0] = ""
             return node
         return None
 
-    return A.walk(copy.deepcopy(inlines), visit)
+    return A.walk(A.copy_tree(inlines), visit)
 
 
 def _auto_identifier(inlines: list[Any]) -> str:

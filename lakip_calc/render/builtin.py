@@ -18,16 +18,19 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from lakip_calc.errors import RenderError
+from lakip_calc.proses import hentikan, pool_pekerja, serahkan
 from lakip_calc.render import _tools
 from lakip_calc.render._ast import walk
 from lakip_calc.render._filter import FormatSettings, Prepared, for_format, prepare
@@ -257,6 +260,87 @@ def _copy_media(prepared: Prepared, work: Path) -> None:
         shutil.copyfile(source_path, destination)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """Everything one format needs after the shared parse (inherited by forked workers)."""
+
+    prepared: Prepared
+    source: Source
+    project: Project
+    values: Mapping[str, Any]
+    work: Path
+    basename: str
+    epoch: int
+    keep_intermediate: bool
+
+
+def _render_format(job: _Job, fmt: str) -> dict[str, Path]:
+    """Filter the shared AST for ``fmt`` and write ``<basename>.<ext>`` into ``job.work``."""
+    rendered = for_format(
+        job.prepared, job.source, job.project, _settings(job.project, fmt), job.values
+    )
+    target = job.work / f"{job.basename}{_EXTENSIONS[fmt]}"
+    finished: dict[str, Path] = {}
+    if fmt == "html":
+        _write_html(rendered.doc, job.work, target, job.project, job.epoch)
+    elif fmt == "pdf":
+        typ_file = job.work / f"{job.basename}.typ"
+        _write_typst(
+            rendered.doc, job.work, typ_file, job.project, job.epoch, rendered.has_mulai_isi
+        )
+        _tools.compile_typst(typ_file, target, root=job.work, epoch=job.epoch)
+        if job.keep_intermediate:
+            finished["typ"] = typ_file
+    else:
+        _write_docx(rendered.doc, job.work, target, job.project, job.epoch)
+    finished[fmt] = target
+    return finished
+
+
+#: The job of the render in progress, read by the forked format workers.
+_JOB: _Job | None = None
+
+
+def _render_in_worker(fmt: str) -> dict[str, Path]:
+    assert _JOB is not None, "format worker started without a job"
+    return _render_format(_JOB, fmt)
+
+
+def _render_formats(job: _Job, formats: tuple[str, ...]) -> dict[str, Path]:
+    """Render every format, at the same time in forked workers when there are cores for it.
+
+    The formats share nothing after the parse: each worker inherits the parsed
+    AST (no copy through a pipe) and writes its own file into ``job.work``. All
+    formats run at once even on two cores (the operating system shares them out;
+    the longest format does not wait for a free worker). Ctrl-C or a failure
+    stops the other workers; the caller then throws ``job.work`` away.
+    """
+    global _JOB
+    if len(formats) < 2 or (os.cpu_count() or 1) < 2 or not _fork_available():
+        finished: dict[str, Path] = {}
+        for fmt in formats:
+            finished.update(_render_format(job, fmt))
+        return finished
+    _JOB = job
+    try:
+        with pool_pekerja(len(formats), multiprocessing.get_context("fork")) as ex:
+            try:
+                janji = serahkan(ex, _render_in_worker, formats)
+                finished = {}
+                for j in janji:
+                    finished.update(j.result())
+                return finished
+            except BaseException:
+                hentikan(ex)
+                raise
+    finally:
+        _JOB = None
+
+
+def _fork_available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def render_project(
     project_dir: Path,
     output_dir: Path,
@@ -314,21 +398,8 @@ def render_project(
         parsed = _tools.pandoc_parse(source.text, cwd=project.root, epoch=epoch)
         prepared = prepare(parsed, source, project)
         _copy_media(prepared, work)
-        finished: dict[str, Path] = {}
-        for fmt in chosen:
-            rendered = for_format(prepared, source, project, _settings(project, fmt), values)
-            target = work / f"{basename}{_EXTENSIONS[fmt]}"
-            if fmt == "html":
-                _write_html(rendered.doc, work, target, project, epoch)
-            elif fmt == "pdf":
-                typ_file = work / f"{basename}.typ"
-                _write_typst(rendered.doc, work, typ_file, project, epoch, rendered.has_mulai_isi)
-                _tools.compile_typst(typ_file, target, root=work, epoch=epoch)
-                if keep_intermediate:
-                    finished["typ"] = typ_file
-            else:
-                _write_docx(rendered.doc, work, target, project, epoch)
-            finished[fmt] = target
+        job = _Job(prepared, source, project, values, work, basename, epoch, keep_intermediate)
+        finished = _render_formats(job, chosen)
         result: dict[str, Path] = {}
         for key, path in finished.items():
             destination = output_dir / path.name

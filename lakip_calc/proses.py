@@ -1,0 +1,81 @@
+"""Worker processes that behave under Ctrl-C and under a killed parent.
+
+The notebooks (:mod:`lakip_calc.pipeline`) and the report formats
+(:mod:`lakip_calc.render.builtin`) run in forked worker processes. Both need
+the same two guarantees:
+
+- Ctrl-C is handled by the parent alone. A worker interrupted itself would
+  print tracebacks and stop in the middle of its work; the parent decides what
+  to wait for and what to stop.
+- A worker never outlives its parent. A parent killed with SIGKILL cannot stop
+  its workers; without a watch they would wait for work forever and keep the
+  parent's output pipes open.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["awasi_induk", "pool_pekerja", "serahkan", "hentikan"]
+
+
+def awasi_induk(induk: int) -> None:
+    """Worker initializer: ignore Ctrl-C and leave as soon as process ``induk`` is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forking
+
+    def awasi() -> None:
+        while os.getppid() == induk:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=awasi, name="awasi-induk", daemon=True).start()
+
+
+@contextmanager
+def pool_pekerja(n: int, mp_context: Any = None):
+    """A process pool whose workers run :func:`awasi_induk`; shut down on leaving."""
+    ex = ProcessPoolExecutor(
+        max_workers=max(1, n),
+        mp_context=mp_context,
+        initializer=awasi_induk,
+        initargs=(os.getpid(),),
+    )
+    try:
+        yield ex
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
+def serahkan(
+    ex: ProcessPoolExecutor, fungsi: Callable[[Any], Any], tugas: Iterable[Any]
+) -> list[Future]:
+    """Submit ``fungsi(t)`` for every ``t`` with Ctrl-C held back while workers fork.
+
+    The workers are forked at the first submit: a Ctrl-C arriving during a fork
+    would be lost in the fork handlers, so it waits (blocked) until they exist.
+    """
+    lama = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return [ex.submit(fungsi, t) for t in tugas]
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, lama)
+
+
+def hentikan(ex: ProcessPoolExecutor) -> None:
+    """Stop every worker of ``ex`` now (their work is being thrown away).
+
+    Stopping workers under the executor breaks its management thread, which
+    would print a traceback while the program exits on purpose: that thread's
+    error is not reported.
+    """
+    threading.excepthook = lambda _args: None
+    for proses in list((getattr(ex, "_processes", None) or {}).values()):
+        proses.terminate()
