@@ -120,7 +120,13 @@ def siapkan_proyek(
     _cek_var_teks(data, teks.values(), set(nilai))
     tulis_teks(
         proyek / "_variables.yml",
-        yaml.safe_dump(nilai, allow_unicode=True, sort_keys=True, width=1000),
+        yaml.dump(
+            nilai,
+            Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),  # libyaml: same text, faster
+            allow_unicode=True,
+            sort_keys=True,
+            width=1000,
+        ),
     )
     if draft:
         tandai_draft(data, proyek)

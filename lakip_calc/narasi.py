@@ -456,34 +456,42 @@ def ringkas_masukan(a: Angka) -> str:
     return "; ".join(bag) if bag else "parameter laporan"
 
 
-def _sel_notebook(a: Angka) -> str:
-    """Code and notebook cell of a number; in HTML the cell links to the published notebook."""
-    if not a.notebook:
-        return md_nama(a.code)
-    berkas, _, sel = a.notebook.rsplit("/", 1)[-1].partition("#")
-    nama = f"{berkas}#{sel}"
+def _sel_notebook(notebook: str) -> str:
+    """A notebook cell (``.../notebooks/<file>#<cell>``) by name; in HTML it links to it."""
+    berkas, _, sel = notebook.rsplit("/", 1)[-1].partition("#")
+    nama = md_nama(f"{berkas}#{sel}")
     tautan = f"notebooks/{berkas.removesuffix('.ipynb')}.html#{sel}"
     return (
-        f'{md_nama(a.code)}; [[{md_nama(nama)}]({tautan})]{{.content-visible when-format="html"}}'
-        f'[{md_nama(nama)}]{{.content-visible unless-format="html"}}'
+        f'[[{nama}]({tautan})]{{.content-visible when-format="html"}}'
+        f'[{nama}]{{.content-visible unless-format="html"}}'
     )
 
 
 def fragmen_jejak(angka: KumpulanAngka) -> str:
     """Jejak Angka: every number with its formula, inputs, code and notebook cell.
 
+    Numbers are grouped by the notebook cell that computed them: a group row
+    names the cell once (in HTML it links to the published notebook), then
+    come its numbers by key. The cell is not repeated on every row: the table
+    stays readable, and Pandoc parses a link once per cell rather than once per
+    number (the appendix is the largest part of the report).
+
     Notebook cells are named by file and cell id; the executed notebooks are in
     ``build/<YEAR>/notebooks/`` and, once published, beside the HTML report in
     ``notebooks/`` (the HTML links there).
     """
     baris = [
-        "| Kunci | Nilai | Rumus | Masukan (data) | Kode dan sel notebook |",
+        "| Kunci | Nilai | Rumus | Masukan (data) | Kode |",
         "|:--|--:|:--|:--|:--|",
     ]
-    for a in sorted(angka, key=lambda a: a.key):
+    sel_lalu: str | None = None
+    for a in sorted(angka, key=lambda a: (a.notebook or "", a.key)):
+        if a.notebook and a.notebook != sel_lalu:
+            baris.append(f"| **Sel notebook** {_sel_notebook(a.notebook)} |  |  |  |  |")
+        sel_lalu = a.notebook
         baris.append(
             f"| [{md_nama(a.key)}]{{#{slug(a.key)}}} | {md_nama(a.text)} | {md_nama(a.formula)} | "
-            f"{md_nama(ringkas_masukan(a))} | {_sel_notebook(a)} |"
+            f"{md_nama(ringkas_masukan(a))} | {md_nama(a.code)} |"
         )
     judul = "Jejak angka: setiap angka laporan, rumus, sel data dan kode asalnya"
     return "\n".join(baris) + f"\n\n: {judul} {{#tbl-jejak-angka}}\n"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from lakip_calc.angka import KumpulanAngka
+from lakip_calc.errors import LakipError
 from lakip_calc.loader import DataTahun, muat_tahun
 from lakip_calc.paths import ROOT, cek_tahun
 
@@ -49,10 +50,25 @@ def simpan_angka(angka: KumpulanAngka, out_dir: str | Path, bagian: str, *, sel:
     return tulis_teks(jalur(out_dir) / BAGIAN_ANGKA / f"{bagian}.json", teks)
 
 
-def baca_angka(out_dir: str | Path) -> KumpulanAngka:
-    """Merge every saved part under ``out_dir`` into one KumpulanAngka."""
+def baca_angka(out_dir: str | Path, bagian: list[str] | None = None) -> KumpulanAngka:
+    """Merge the saved parts under ``out_dir`` (all, or the named ``bagian``) into one.
+
+    A notebook that runs beside others names the parts it reads: a part still
+    being written by a neighbour is then neither read nor missed by accident.
+    """
+    folder = jalur(out_dir) / BAGIAN_ANGKA
+    if bagian is None:
+        berkas = sorted(folder.glob("*.json"))
+    else:
+        berkas = [folder / f"{b}.json" for b in bagian]
+        hilang = [p.name for p in berkas if not p.is_file()]
+        if hilang:
+            raise LakipError(
+                f"bagian angka belum ada di {folder}: {', '.join(hilang)} "
+                "(notebook yang menghitungnya belum dijalankan)"
+            )
     k = KumpulanAngka()
-    for p in sorted((jalur(out_dir) / BAGIAN_ANGKA).glob("*.json")):
+    for p in berkas:
         isi = json.loads(p.read_text(encoding="utf-8"))
         k.gabung(KumpulanAngka.from_json(json.dumps(isi["angka"])))
     return k

@@ -13,6 +13,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ __all__ = [
     "Langkah",
     "LANGKAH",
     "gelombang",
+    "urut_langkah",
     "bangun",
     "HasilBangun",
     "kunci_langkah",
@@ -107,10 +109,16 @@ LANGKAH: tuple[Langkah, ...] = (
         menulis=("reconciliation.csv", "bagian/rekonsiliasi.json"),
     ),
     Langkah(
-        "05_tabel_grafik.ipynb",
+        "05_grafik.ipynb",
+        ("indikator.csv", "indikator_tahunan.csv", "program.csv"),
+        setelah=("01_anggaran.ipynb", "02_kinerja.ipynb"),
+        menulis=("charts",),
+    ),
+    Langkah(
+        "06_tabel.ipynb",
         ("*",),
         setelah=("04_rekonsiliasi.ipynb",),
-        menulis=("tables", "charts"),
+        menulis=("tables",),
     ),
 )
 
@@ -154,19 +162,58 @@ class HasilBangun:
     render_dipakai_ulang: bool = False
 
 
-def _jalankan_gelombang(tugas: list[tuple], n: int) -> list[tuple[str, float]]:
-    """Run one wave's notebooks in worker processes (never in this process).
+def urut_langkah(langkah: tuple[Langkah, ...] = LANGKAH) -> list[Langkah]:
+    """The steps wave by wave (an order in which every step follows what it reads)."""
+    return [s for wave in gelombang(langkah) for s in wave]
 
-    On Ctrl-C nothing new starts and the notebooks already running are allowed
-    to end, so that their kernels shut down cleanly; a second Ctrl-C stops the
-    workers at once. A worker whose build process was killed leaves by itself
-    (:func:`lakip_calc.proses.awasi_induk`); its kernel follows it (ipykernel
-    exits when its parent changes).
+
+def _jalankan_notebook(
+    jalan: list[Langkah], tugas: dict[str, tuple], n: int, mulai: Callable[[str], None]
+) -> dict[str, float]:
+    """Run notebooks in worker processes (never in this process), at most ``n`` at once.
+
+    A notebook starts as soon as the notebooks it reads (``setelah``) have
+    finished, not when a whole wave has: on two cores the charts draw while
+    the reconciliation runs, and a short notebook does not wait for a long
+    one of the same wave. Steps outside ``jalan`` (reused from the cache) count
+    as finished. On Ctrl-C nothing new starts and the notebooks already running
+    are allowed to end, so that their kernels shut down cleanly; a second
+    Ctrl-C stops the workers at once. A failed notebook stops the build after
+    the notebooks running beside it have ended. A worker whose build process
+    was killed leaves by itself (:func:`lakip_calc.proses.awasi_induk`); its
+    kernel follows it (ipykernel exits when its parent changes).
+
+    Returns the seconds each notebook took, by notebook name.
     """
-    with pool_pekerja(min(n, len(tugas))) as ex:
+    if not jalan:
+        return {}
+    nama_jalan = {s.notebook for s in jalan}
+    menunggu = {s.notebook: set(s.setelah) & nama_jalan for s in jalan}
+    detik: dict[str, float] = {}
+    with pool_pekerja(min(n, len(jalan))) as ex:
         try:
-            janji = serahkan(ex, _jalankan, tugas)
-            return [j.result() for j in janji]
+            berjalan: dict[Future, str] = {}
+
+            def mulai_yang_siap() -> None:
+                siap = [
+                    s.notebook for s in jalan if s.notebook in menunggu and not menunggu[s.notebook]
+                ]
+                for nama in siap:
+                    del menunggu[nama]
+                    mulai(nama)
+                janji = serahkan(ex, _jalankan, [tugas[nama] for nama in siap])
+                berjalan.update(zip(janji, siap, strict=True))
+
+            mulai_yang_siap()
+            while berjalan:
+                beres, _ = wait(berjalan, return_when=FIRST_COMPLETED)
+                for janji in sorted(beres, key=lambda j: berjalan[j]):
+                    nama = berjalan.pop(janji)
+                    detik[nama] = janji.result()[1]
+                    for tunggu in menunggu.values():
+                        tunggu.discard(nama)
+                mulai_yang_siap()
+            return detik
         except KeyboardInterrupt:
             try:
                 ex.shutdown(wait=True, cancel_futures=True)
@@ -268,54 +315,55 @@ def bangun(
         params = {"tahun": tahun, "data_dir": tampil(data_root), "out_dir": tampil(staging)}
         ganti = {tampil(staging): tampil(akhir)}
         n = paralel or os.cpu_count() or 1
-        waves = gelombang(langkah)
-        urutan = 0
-        total = len(langkah)
-        for semua_wave in waves:
-            wave = []
-            for s in semua_wave:
-                urutan += 1
-                if cache_lama.get("langkah", {}).get(s.notebook) == kunci_nb[s.notebook] and (
-                    _salin_keluaran(akhir, staging, s)
-                ):
-                    lapor(f"[{urutan}/{total}] {s.notebook}: tidak berubah, hasil lama dipakai")
-                    hasil.dipakai_ulang.append(s.notebook)
-                    log.append(
-                        {
-                            "langkah": f"notebook {s.notebook}",
-                            "masukan": ["kunci cache sama"],
-                            "keluaran": f"notebooks/{s.notebook} (dipakai ulang)",
-                            "detik": 0.0,
-                        }
-                    )
-                    continue
-                lapor(f"[{urutan}/{total}] menjalankan {s.notebook} ...")
-                wave.append(s)
-            if not wave:
-                continue
-            tugas = [
-                (
-                    str(nb_dir / s.notebook),
-                    str(staging / "notebooks" / s.notebook),
-                    params,
-                    str(ROOT),
-                    progress,
-                    ganti,
+        jalan: list[Langkah] = []
+        nomor = iter(range(1, len(langkah) + 1))
+        for s in urut_langkah(langkah):
+            if cache_lama.get("langkah", {}).get(s.notebook) == kunci_nb[s.notebook] and (
+                _salin_keluaran(akhir, staging, s)
+            ):
+                lapor(
+                    f"[{next(nomor)}/{len(langkah)}] {s.notebook}: tidak berubah, hasil lama dipakai"
                 )
-                for s in wave
-            ]
-            selesai = _jalankan_gelombang(tugas, n)
-            for (nama, detik), s in zip(selesai, wave, strict=True):
-                lapor(f"      {nama} selesai ({detik:.1f} dtk)")
-                hasil.notebook.append((nama, detik))
+                hasil.dipakai_ulang.append(s.notebook)
                 log.append(
                     {
-                        "langkah": f"notebook {nama}",
-                        "masukan": [f"data/{tahun}/{b}" for b in s.membaca] + list(s.setelah),
-                        "keluaran": f"notebooks/{nama}",
-                        "detik": round(detik, 3),
+                        "langkah": f"notebook {s.notebook}",
+                        "masukan": ["kunci cache sama"],
+                        "keluaran": f"notebooks/{s.notebook} (dipakai ulang)",
+                        "detik": 0.0,
                     }
                 )
+            else:
+                jalan.append(s)
+        tugas = {
+            s.notebook: (
+                str(nb_dir / s.notebook),
+                str(staging / "notebooks" / s.notebook),
+                params,
+                str(ROOT),
+                progress,
+                ganti,
+            )
+            for s in jalan
+        }
+        selesai = _jalankan_notebook(
+            jalan,
+            tugas,
+            n,
+            lambda nama: lapor(f"[{next(nomor)}/{len(langkah)}] menjalankan {nama} ..."),
+        )
+        for s in jalan:
+            detik = selesai[s.notebook]
+            lapor(f"      {s.notebook} selesai ({detik:.1f} dtk)")
+            hasil.notebook.append((s.notebook, detik))
+            log.append(
+                {
+                    "langkah": f"notebook {s.notebook}",
+                    "masukan": [f"data/{tahun}/{b}" for b in s.membaca] + list(s.setelah),
+                    "keluaran": f"notebooks/{s.notebook}",
+                    "detik": round(detik, 3),
+                }
+            )
 
         t0 = time.monotonic()
         angka = _gabung_angka(staging, f"build/{tahun}")

@@ -23,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["awasi_induk", "pool_pekerja", "serahkan", "hentikan"]
+__all__ = ["awasi_induk", "boleh_fork", "pool_pekerja", "serahkan", "hentikan"]
 
 
 def awasi_induk(induk: int) -> None:
@@ -37,6 +37,22 @@ def awasi_induk(induk: int) -> None:
         os._exit(1)
 
     threading.Thread(target=awasi, name="awasi-induk", daemon=True).start()
+
+
+def boleh_fork() -> bool:
+    """Whether this process may fork workers that run arbitrary code.
+
+    A forked child has only the thread that forked; a library whose threads
+    were started in the parent believes they still exist. Typst's Rust thread
+    pool, once used in the parent (a chart drawn, a PDF compiled), makes a
+    forked child's compile wait forever for threads that are not there. So a
+    fork is taken only from a process that runs a single OS thread (counted
+    in ``/proc/self/task``: Python's ``threading`` does not see native threads).
+    """
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # not Linux: no such count, no fork
+        return False
 
 
 @contextmanager

@@ -25,14 +25,18 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
-import matplotlib.pyplot as plt
 import pandas as pd
-from great_tables import GT, loc, style
-from matplotlib.figure import Figure
 
 from lakip_calc.tabel import TabelLaporan
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# great-tables and matplotlib are imported where they are used: the tables
+# notebook does not draw and the charts notebook makes no table, and each of
+# the two imports costs a notebook a few tenths of a second.
 
 __all__ = [
     "tulis_tabel",
@@ -127,6 +131,8 @@ def tabel_html(t: TabelLaporan) -> str:
     would need the optional ``css-inline`` package); any ``@import`` is removed
     so the fragment loads nothing from outside.
     """
+    from great_tables import GT, loc, style
+
     sel = pd.DataFrame(
         {
             k: [_sel_html(v, c) for v, c in zip(t.tampil[k], t.kunci[k], strict=True)]
@@ -245,23 +251,32 @@ def tulis_grafik(id: str, fig: Figure, folder: Path) -> dict[str, Path]:
     """Write ``<id>.svg`` and ``<id>.png`` (200 dpi) with deterministic bytes; close ``fig``.
 
     SVG carries no date or creator and its internal ids are salted with the
-    chart id (``svg.hashsalt``); PNG carries no software stamp.
+    chart id (``svg.hashsalt``). The PNG is the SVG rasterised by Typst, the
+    engine that draws the SVG into the PDF: the two files show the same
+    picture, and the figure is drawn once (a second ``savefig`` would lay out
+    and draw it all again); it carries no software stamp.
 
     Returns
     -------
     dict[str, Path]
         ``{"svg": ..., "png": ...}``.
     """
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from lakip_calc.render import svg_png
+
     folder = Path(folder)
     try:
         with matplotlib.rc_context({"svg.hashsalt": id, "svg.fonttype": "path"}):
             svg = io.BytesIO()
             fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-            png = io.BytesIO()
-            fig.savefig(png, format="png", dpi=_DPI_PNG, metadata={"Software": None})
+        berkas_svg = _tulis_atomik(folder / f"{id}.svg", svg.getvalue())
         return {
-            "svg": _tulis_atomik(folder / f"{id}.svg", svg.getvalue()),
-            "png": _tulis_atomik(folder / f"{id}.png", png.getvalue()),
+            "svg": berkas_svg,
+            "png": _tulis_atomik(
+                folder / f"{id}.png", svg_png(berkas_svg, root=folder, ppi=_DPI_PNG)
+            ),
         }
     finally:
         plt.close(fig)

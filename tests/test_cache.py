@@ -37,8 +37,9 @@ def test_keys_follow_the_files_each_step_reads(tmp_path):
     _ubah_psks(data)
     sesudah = kunci_langkah(LANGKAH, NOTEBOOKS, data, 2023, False)
     berubah = sorted(nb for nb in SEMUA if sebelum[nb] != sesudah[nb])
-    # psks.csv is read by 03 (and 05 reads everything); 04 reads 03's numbers
-    assert berubah == ["03_keluaran.ipynb", "04_rekonsiliasi.ipynb", "05_tabel_grafik.ipynb"]
+    # psks.csv is read by 03 (and 06 reads everything); 04 reads 03's numbers;
+    # the charts (05) read neither psks.csv nor 03's numbers
+    assert berubah == ["03_keluaran.ipynb", "04_rekonsiliasi.ipynb", "06_tabel.ipynb"]
 
 
 def test_code_change_invalidates_every_step(tmp_path, monkeypatch):
@@ -99,8 +100,8 @@ def test_noop_and_one_file_change(tmp_path):
     _ubah_psks(data)
     ketiga = bangun(2023, **kw)
     dijalankan = [n for n, _ in ketiga.notebook]
-    assert dijalankan == ["03_keluaran.ipynb", "04_rekonsiliasi.ipynb", "05_tabel_grafik.ipynb"]
-    assert ketiga.dipakai_ulang == ["01_anggaran.ipynb", "02_kinerja.ipynb"]
+    assert dijalankan == ["03_keluaran.ipynb", "04_rekonsiliasi.ipynb", "06_tabel.ipynb"]
+    assert ketiga.dipakai_ulang == ["01_anggaran.ipynb", "02_kinerja.ipynb", "05_grafik.ipynb"]
     assert _render_palsu.panggilan == 2  # the numbers changed: the report is rendered again
     log = (build / "2023" / "build.log").read_text(encoding="utf-8")
     assert "01_anggaran.ipynb (dipakai ulang)" in log

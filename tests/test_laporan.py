@@ -17,7 +17,7 @@ import pytest
 
 from lakip_calc.laporan import render_laporan
 from lakip_calc.loader import muat_tahun
-from lakip_calc.pipeline import bangun
+from lakip_calc.pipeline import LANGKAH, bangun
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -53,11 +53,11 @@ def test_outputs_exist(build):
         "lakip-2023.docx",
     ):
         assert (build / name).is_file(), name
-    assert len(list((build / "notebooks").glob("*.ipynb"))) == 5
+    assert len(list((build / "notebooks").glob("*.ipynb"))) == len(LANGKAH)
     assert (build / "tables" / "tbl-realisasi-anggaran.csv").is_file()
     assert (build / "charts" / "fig-target-realisasi.svg").is_file()
     log = (build / "build.log").read_text(encoding="utf-8")
-    for nb in ("01_anggaran", "02_kinerja", "03_keluaran", "04_rekonsiliasi", "05_tabel_grafik"):
+    for nb in ("01_anggaran", "02_kinerja", "03_keluaran", "04_rekonsiliasi", "05_grafik", "06_tabel"):
         assert nb in log
 
 

@@ -224,6 +224,46 @@ def test_render_is_deterministic(rendered: dict[str, Path], tmp_path: Path) -> N
         assert again[fmt].read_bytes() == rendered[fmt].read_bytes(), fmt
 
 
+_SKRIP_PARALEL = """
+import sys
+from pathlib import Path
+import lakip_calc.render.builtin as b
+from lakip_calc.render import svg_png
+
+dasar, out, typst_dulu = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
+if typst_dulu:  # Typst's threads now run in this process: a fork would hang in Typst
+    svg_png(dasar / "gambar" / "tren.svg", root=dasar)
+pool = []
+asli = b.pool_pekerja
+b.pool_pekerja = lambda *a, **k: (pool.append(1), asli(*a, **k))[1]
+b.render_project(dasar, out, formats=("html", "pdf", "docx"), basename="laporan")
+print("paralel" if pool else "berurutan")
+"""
+
+
+@pytest.mark.parametrize("typst_dulu", [False, True], ids=["proses-baru", "setelah-typst"])
+def test_formats_in_parallel_give_the_same_bytes_and_never_hang(
+    rendered: dict[str, Path], tmp_path: Path, typst_dulu: bool
+) -> None:
+    """A fresh process renders the formats in forked workers, a process that has run
+    Typst renders them one by one (a forked Typst would wait forever); same bytes."""
+    import os
+    import sys
+
+    r = subprocess.run(
+        [sys.executable, "-c", _SKRIP_PARALEL, str(DASAR), str(tmp_path), str(int(typst_dulu))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    jalur = r.stdout.strip()
+    if (os.cpu_count() or 1) >= 2:
+        assert jalur == ("berurutan" if typst_dulu else "paralel")
+    for fmt in FORMATS:
+        assert (tmp_path / f"laporan.{fmt}").read_bytes() == rendered[fmt].read_bytes(), fmt
+
+
 # -- draft: true (a diagonal mark in the PDF, a banner in HTML, a page header in DOCX) ------
 
 

@@ -67,8 +67,8 @@ def test_executed_notebook_is_deterministic(tmp_path):
 def test_waves_respect_dependencies():
     waves = [[s.notebook for s in w] for w in gelombang(LANGKAH)]
     assert waves[0] == ["01_anggaran.ipynb", "02_kinerja.ipynb", "03_keluaran.ipynb"]
-    assert waves[1] == ["04_rekonsiliasi.ipynb"]
-    assert waves[2] == ["05_tabel_grafik.ipynb"]
+    assert waves[1] == ["04_rekonsiliasi.ipynb", "05_grafik.ipynb"]
+    assert waves[2] == ["06_tabel.ipynb"]
 
 
 def test_cyclic_dependencies_are_an_error():
@@ -89,3 +89,53 @@ def test_failed_build_leaves_previous_build_intact(tmp_path):
     assert (lama / "penanda.txt").read_text() == "build lama"
     assert (build / "2023-gagal" / "notebooks" / "rusak.ipynb").exists()
     assert not list(build.glob(".staging-*"))
+
+
+def _nb_waktu(path: Path, kode: str) -> None:
+    """A pipeline-shaped notebook (the three parameters) running ``kode``."""
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                'tahun = 2023\ndata_dir = "data"\nout_dir = "build/2023"',
+                id="parameters",
+                metadata={"tags": ["parameters"]},
+            ),
+            nbformat.v4.new_code_cell("import time\nfrom pathlib import Path\n" + kode, id="kerja"),
+        ],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    nbformat.write(nb, path)
+
+
+@pytest.mark.slow
+def test_notebook_starts_when_its_own_inputs_are_ready_not_its_wave(tmp_path):
+    """'susul' (wave 2, after 'cepat') must not wait for 'lambat' (wave 1, slow)."""
+    nbs = tmp_path / "nb"
+    nbs.mkdir()
+    tulis = 'Path(out_dir, "{n}.{a}").write_text(repr(time.time()))\n'
+    _nb_waktu(nbs / "lambat.ipynb", "time.sleep(6)\n" + tulis.format(n="lambat", a="akhir"))
+    _nb_waktu(nbs / "cepat.ipynb", tulis.format(n="cepat", a="akhir"))
+    _nb_waktu(nbs / "susul.ipynb", tulis.format(n="susul", a="mulai"))
+    langkah = (
+        Langkah("lambat.ipynb", ()),
+        Langkah("cepat.ipynb", ()),
+        Langkah("susul.ipynb", (), ("cepat.ipynb",)),
+    )
+    assert [[s.notebook for s in w] for w in gelombang(langkah)][1] == ["susul.ipynb"]
+    hasil = bangun(
+        2023,
+        build_dir=tmp_path / "build",
+        notebooks_dir=nbs,
+        langkah=langkah,
+        paralel=2,
+        lapor=lambda s: None,
+    )
+    waktu = {
+        p.name: float(p.read_text())
+        for p in hasil.folder.iterdir()
+        if p.suffix in {".akhir", ".mulai"}
+    }
+    assert waktu["susul.mulai"] < waktu["lambat.akhir"]
+    assert [n for n, _ in hasil.notebook] == ["lambat.ipynb", "cepat.ipynb", "susul.ipynb"]

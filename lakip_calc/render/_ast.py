@@ -18,6 +18,7 @@ __all__ = [
     "attr",
     "copy_tree",
     "div",
+    "has_notes",
     "header",
     "iter_nodes",
     "link",
@@ -31,6 +32,7 @@ __all__ = [
     "stringify",
     "text_inlines",
     "walk",
+    "walk_blocks",
 ]
 
 
@@ -149,6 +151,72 @@ def _walk_dict(node: dict[str, Any], visit: Visitor) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+#: Blocks whose content holds no block: ``walk_blocks`` does not go inside them.
+_NO_INNER_BLOCKS = frozenset(
+    {"Para", "Plain", "Header", "LineBlock", "CodeBlock", "RawBlock", "HorizontalRule"}
+)
+
+
+def walk_blocks(node: Any, visit: Visitor) -> Any:
+    """:func:`walk` for a visitor that acts on blocks only: inline content is not walked.
+
+    A paragraph, header or line block is visited itself, but the inlines in it
+    are neither visited nor copied (the new tree shares them with ``node``),
+    which makes a pass over a long document several times faster. Not for a
+    tree with footnotes (a ``Note`` inline holds blocks): use :func:`walk`.
+    """
+    kind = type(node)
+    if kind is list:
+        return _walk_block_list(node, visit)
+    if kind is dict:
+        return _walk_block_dict(node, visit)
+    return node
+
+
+def _walk_block_list(items: list[Any], visit: Visitor) -> list[Any]:
+    out: list[Any] = []
+    append = out.append
+    for item in items:
+        kind = type(item)
+        if kind is dict:
+            item = _walk_block_dict(item, visit)
+            if "t" in item:
+                result = visit(item)
+                if result is None:
+                    append(item)
+                elif type(result) is list:
+                    out.extend(result)
+                else:
+                    append(result)
+            else:
+                append(item)
+        elif kind is list:
+            append(_walk_block_list(item, visit))
+        else:
+            append(item)
+    return out
+
+
+def _walk_block_dict(node: dict[str, Any], visit: Visitor) -> dict[str, Any]:
+    if node.get("t") in _NO_INNER_BLOCKS:
+        return dict(node)
+    out = {}
+    for key, value in node.items():
+        kind = type(value)
+        if kind is list:
+            out[key] = _walk_block_list(value, visit)
+        elif kind is dict:
+            out[key] = _walk_block_dict(value, visit)
+        else:
+            out[key] = value
+    return out
+
+
+def has_notes(node: Any) -> bool:
+    """Whether a footnote (``Note``, an inline holding blocks) is anywhere under ``node``."""
+    return any(n["t"] == "Note" for n in iter_nodes(node))
 
 
 def iter_nodes(node: Any) -> Iterator[Node]:

@@ -245,6 +245,9 @@ class _FormatFilter:
         self.labels: CrossrefLabels = project.crossref
         self.numbers: dict[str, tuple[str, int]] = {}  # id -> (kind, number)
         self.entries: dict[str, list[tuple[str, list[Any]]]] = {"tbl": [], "fig": []}
+        # Passes whose visitors act on blocks only need not walk the inlines (most of
+        # the tree), unless a footnote hides blocks among them.
+        self.walk_blocks = A.walk if A.has_notes(prepared.doc["blocks"]) else A.walk_blocks
 
     # -- conditional content --------------------------------------------------------
     def matches(self, names: str) -> bool:
@@ -391,7 +394,7 @@ class _FormatFilter:
             level, attributes, inlines = node["c"]
             return A.header(level, [candidate, attributes[1], attributes[2]], inlines)
 
-        return A.walk(blocks, visit)
+        return self.walk_blocks(blocks, visit)
 
     def number_headers(self, blocks: list[Any]) -> list[Any]:
         counters = [0] * 7
@@ -411,7 +414,7 @@ class _FormatFilter:
 
         # Headers are visited in document order by walk (children before parents only
         # matters for nesting, and headers never contain headers).
-        return A.walk(blocks, visit)
+        return self.walk_blocks(blocks, visit)
 
     # -- numbered tables and figures ---------------------------------------------------------
     def where_defined(self, identifier: str) -> str:
@@ -832,7 +835,7 @@ class _FormatFilter:
         if self.settings.number_sections and self.fmt != "pdf":
             blocks = self.number_headers(blocks)
         self.collect_numbered(blocks)
-        blocks = A.walk(blocks, self.number_captions)
+        blocks = self.walk_blocks(blocks, self.number_captions)
         blocks = A.walk(blocks, self.replace_cite)
         blocks, has_mulai_isi = self.place_blocks(blocks)
         if self.fmt == "docx" and "title" in doc["meta"]:
@@ -840,9 +843,9 @@ class _FormatFilter:
         if self.fmt == "docx":
             blocks = self.chapter_page_breaks(blocks)
         self.mark_small_tables(blocks)
-        blocks = A.walk(blocks, self.format_blocks)
+        blocks = self.walk_blocks(blocks, self.format_blocks)
         if self.fmt == "pdf":
-            blocks = A.walk(blocks, self.typst_block_starts)
+            blocks = self.walk_blocks(blocks, self.typst_block_starts)
         doc["blocks"] = blocks
         return Rendered(doc=doc, has_mulai_isi=has_mulai_isi)
 

@@ -19,7 +19,14 @@ from typing import Any
 
 from lakip_calc.errors import RenderError
 
-__all__ = ["compile_typst", "pandoc", "pandoc_parse", "reference_docx", "svg_to_png"]
+__all__ = [
+    "compile_typst",
+    "pandoc",
+    "pandoc_parse",
+    "reference_docx",
+    "svg_png",
+    "svg_to_png",
+]
 
 
 def _pandoc_executable() -> str:
@@ -89,31 +96,39 @@ def compile_typst(typ_file: Path, pdf_file: Path, *, root: Path, epoch: int) -> 
         raise RenderError(f"Typst gagal menyusun PDF: {exc}") from exc
 
 
-def svg_to_png(svg: Path, png: Path, *, root: Path, ppi: int = 200) -> tuple[int, int]:
-    """Rasterise an SVG with Typst (for DOCX readers without SVG support).
+def svg_png(svg: Path, *, root: Path, ppi: int = 200) -> bytes:
+    """Rasterise an SVG file under ``root`` with Typst: the PNG bytes (deterministic).
 
-    Returns the natural size of the picture in points (width, height).
+    The picture is the one Typst draws in the PDF, on a white page of exactly
+    its size.
     """
     import typst
 
     relative = svg.resolve().relative_to(root.resolve()).as_posix()
+    literal = relative.replace("\\", "\\\\").replace('"', '\\"')
     source = (
-        f'#set page(width: auto, height: auto, margin: 0pt, fill: white)\n#image("/{relative}")\n'
+        f'#set page(width: auto, height: auto, margin: 0pt, fill: white)\n#image("/{literal}")\n'
     )
     try:
-        typst.compile(
+        return typst.compile(
             source.encode("utf-8"),
-            output=str(png),
             root=str(root),
             format="png",
             ppi=ppi,
             ignore_system_fonts=True,
         )
     except (typst.TypstError, RuntimeError) as exc:
-        raise RenderError(
-            f"gambar SVG tidak dapat diubah menjadi PNG untuk DOCX: {svg.name}: {exc}"
-        ) from exc
-    header = png.read_bytes()[16:24]
+        raise RenderError(f"gambar SVG tidak dapat diubah menjadi PNG: {svg.name}: {exc}") from exc
+
+
+def svg_to_png(svg: Path, png: Path, *, root: Path, ppi: int = 200) -> tuple[int, int]:
+    """Rasterise an SVG with Typst (for DOCX readers without SVG support).
+
+    Returns the natural size of the picture in points (width, height).
+    """
+    data = svg_png(svg, root=root, ppi=ppi)
+    png.write_bytes(data)
+    header = data[16:24]
     width, height = int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")
     return round(width * 72 / ppi), round(height * 72 / ppi)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from lakip_calc.errors import RenderError
-from lakip_calc.proses import hentikan, pool_pekerja, serahkan
+from lakip_calc.proses import boleh_fork, hentikan, pool_pekerja, serahkan
 from lakip_calc.render import _tools
 from lakip_calc.render._ast import walk
 from lakip_calc.render._filter import FormatSettings, Prepared, for_format, prepare
@@ -314,9 +314,13 @@ def _render_formats(job: _Job, formats: tuple[str, ...]) -> dict[str, Path]:
     formats run at once even on two cores (the operating system shares them out;
     the longest format does not wait for a free worker). Ctrl-C or a failure
     stops the other workers; the caller then throws ``job.work`` away.
+
+    The formats run one after another in this process on a single core, and
+    when this process may not fork (:func:`lakip_calc.proses.boleh_fork`: it
+    already runs other threads, such as Typst's after a chart was drawn here).
     """
     global _JOB
-    if len(formats) < 2 or (os.cpu_count() or 1) < 2 or not _fork_available():
+    if len(formats) < 2 or (os.cpu_count() or 1) < 2 or not boleh_fork():
         finished: dict[str, Path] = {}
         for fmt in formats:
             finished.update(_render_format(job, fmt))
@@ -335,10 +339,6 @@ def _render_formats(job: _Job, formats: tuple[str, ...]) -> dict[str, Path]:
                 raise
     finally:
         _JOB = None
-
-
-def _fork_available() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def render_project(
