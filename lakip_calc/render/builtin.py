@@ -8,7 +8,9 @@ markup (see ``report/README.md``) with pandoc and Typst:
    (:mod:`._source`);
 3. parse once with pandoc to its JSON AST;
 4. for each format, transform the AST (:mod:`._filter`) and write it with pandoc;
-   the PDF is compiled from pandoc's Typst output by the ``typst`` package.
+   the PDF is compiled from pandoc's Typst output by the ``typst`` package. The
+   formats run at once in forked workers (:func:`_render_formats`); the HTML
+   inlines its images and stylesheet itself (:func:`_embed_ourselves`).
 
 Everything is written into a temporary directory and moved into ``output_dir``
 only when every format succeeded. The same inputs give byte-identical files.
@@ -16,6 +18,7 @@ only when every format succeeded. The same inputs give byte-identical files.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import multiprocessing
@@ -32,7 +35,7 @@ from typing import Any
 from lakip_calc.errors import RenderError
 from lakip_calc.proses import boleh_fork, hentikan, pool_pekerja, serahkan
 from lakip_calc.render import _tools
-from lakip_calc.render._ast import walk
+from lakip_calc.render._ast import iter_nodes, walk
 from lakip_calc.render._filter import FormatSettings, Prepared, for_format, prepare
 from lakip_calc.render._project import OUTPUT_FORMATS, Project, load_project, load_variables
 from lakip_calc.render._source import Source, assemble_source
@@ -135,20 +138,78 @@ def _typst_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+#: What in raw HTML or CSS would load a file: left to pandoc's ``--embed-resources``.
+_LOADS_RESOURCE_RE = re.compile(r"\bsrc\s*=|<link\b|url\(|@import", re.I)
+
+_IMAGE_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+}
+
+
+def _embed_ourselves(doc: dict[str, Any], css: str) -> bool:
+    """Whether the images and the stylesheet are all there is to embed.
+
+    Pandoc's ``--embed-resources`` parses the whole written page again to find
+    what to inline, which costs more than writing the page. When the only
+    resources are the document's images (in ``media/``) and the stylesheet,
+    the writer inlines them itself; raw HTML or CSS that loads something goes
+    the pandoc way.
+    """
+    if _LOADS_RESOURCE_RE.search(css):
+        return False
+    for node in iter_nodes(doc["blocks"]):
+        kind = node["t"]
+        if kind in {"RawBlock", "RawInline"} and node["c"][0] == "html":
+            if _LOADS_RESOURCE_RE.search(node["c"][1]):
+                return False
+        elif kind == "Image" and Path(node["c"][2][0]).suffix.lower() not in _IMAGE_TYPES:
+            return False
+    return True
+
+
+def _inline_images(doc: dict[str, Any], work: Path) -> dict[str, Any]:
+    """Every image as a ``data:`` URI (the files were copied into ``work``)."""
+    uris: dict[str, str] = {}
+
+    def visit(node: dict[str, Any]) -> Any:
+        if node["t"] != "Image":
+            return None
+        src = node["c"][2][0]
+        if src not in uris:
+            mime = _IMAGE_TYPES[Path(src).suffix.lower()]
+            data = base64.b64encode((work / src).read_bytes()).decode("ascii")
+            uris[src] = f"data:{mime};base64,{data}"
+        return {"t": "Image", "c": [node["c"][0], node["c"][1], [uris[src], node["c"][2][1]]]}
+
+    return walk(doc, visit)
+
+
 def _write_html(
     doc: dict[str, Any], work: Path, target: Path, project: Project, epoch: int
 ) -> None:
     resource_dirs = [str(work), str(project.root), *sorted({str(p.parent) for p in project.render})]
     draft = _draft_text(project, "html")
     variables = [] if draft is None else [f"--variable=draft-text={html.escape(draft)}"]
+    stylesheet = _stylesheet(work, draft is not None)
+    css = stylesheet.read_text(encoding="utf-8")
+    if _embed_ourselves(doc, css):
+        doc = _inline_images(doc, work)
+        style = work / "gaya.html"
+        style.write_text(f"<style>\n{css}</style>\n", encoding="utf-8")
+        embedding = [f"--include-in-header={style}"]
+    else:
+        embedding = ["--embed-resources", f"--css={stylesheet}"]
     _tools.pandoc(
         [
             "--from=json",
             "--to=html5",
             "--standalone",
-            "--embed-resources",
+            *embedding,
             f"--template={_template('laporan.html')}",
-            f"--css={_stylesheet(work, draft is not None)}",
             f"--include-after-body={_template('laporan.js.html')}",
             f"--resource-path={os.pathsep.join(dict.fromkeys(resource_dirs))}",
             "--wrap=none",
