@@ -204,6 +204,39 @@ def test_html_is_self_contained(rendered: dict[str, Path]) -> None:
     assert "<style" in html and "<link" not in html
 
 
+def test_html_loading_raw_html_is_embedded_by_pandoc(tmp_path: Path) -> None:
+    """Raw HTML that loads a local file: the writer leaves it to --embed-resources."""
+    shutil.copytree(DASAR / "gambar", tmp_path / "p" / "gambar")
+    root = _project(
+        tmp_path / "p",
+        {
+            "index.qmd": '# Satu\n\n```{=html}\n<p><img src="gambar/tren.svg" alt="t"></p>\n```\n'
+            "\n![Tren](gambar/tren.svg)\n"
+        },
+    )
+    html = render_project(root, tmp_path / "o", formats=("html",), basename="x")["html"]
+    text = html.read_text(encoding="utf-8")
+    assert "gambar/tren.svg" not in text
+    assert text.count("data:image/svg+xml") == 2
+
+
+def test_embedding_ourselves_only_when_nothing_else_loads() -> None:
+    from lakip_calc.render.builtin import _embed_ourselves
+
+    def doc(*blocks):
+        return {"blocks": list(blocks)}
+
+    gambar = {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [], ["media/a.svg", ""]]}]}
+    assert _embed_ourselves(doc(gambar), "body { color: red; }")
+    assert not _embed_ourselves(doc(gambar), "body { background: url(a.png); }")
+    assert not _embed_ourselves(
+        doc(gambar, {"t": "RawBlock", "c": ["html", "<img src='a.png'>"]}), ""
+    )
+    assert _embed_ourselves(doc({"t": "RawBlock", "c": ["typst", "#image(src)"]}), "")
+    lain = {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [], ["media/a.webp", ""]]}]}
+    assert not _embed_ourselves(doc(lain), "")
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_no_placeholder_leftovers(rendered: dict[str, Path], fmt: str) -> None:
     if fmt == "html":
