@@ -48,6 +48,17 @@ class IPCKernelManager(AsyncKernelManager):
         # kernels started at once must never pick the same ones.
         return os.path.join(tempfile.mkdtemp(prefix="lakip-ipc-"), "kernel")
 
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts (SIGINT) every kernel before asking it to shut
+        # down. Ours are idle by then (the last cell has ended), and a SIGINT that
+        # reaches ipykernel between two messages makes it print "KeyboardInterrupt
+        # caught in kernel" on the terminal of the build. The shutdown request is
+        # enough; an interrupt asked for at any other time (a cell over its time
+        # limit) is sent as before.
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
 
 def parameter_notebook(path: Path) -> dict[str, Any]:
     """The parameters a notebook declares in its cell tagged ``parameters``.

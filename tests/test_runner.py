@@ -139,3 +139,27 @@ def test_notebook_starts_when_its_own_inputs_are_ready_not_its_wave(tmp_path):
     }
     assert waktu["susul.mulai"] < waktu["lambat.akhir"]
     assert [n for n, _ in hasil.notebook] == ["lambat.ipynb", "cepat.ipynb", "susul.ipynb"]
+
+
+def test_idle_kernel_is_not_interrupted_on_shutdown(monkeypatch):
+    """jupyter_client sends SIGINT before every shutdown; ipykernel may then print
+    'KeyboardInterrupt caught in kernel' on the build's terminal. Ours skips it."""
+    import asyncio
+
+    from jupyter_client.manager import KernelManager
+
+    from lakip_calc.runner import IPCKernelManager
+
+    dikirim = []
+
+    async def interupsi(self):
+        dikirim.append(self.shutting_down)
+
+    monkeypatch.setattr(KernelManager, "_async_interrupt_kernel", interupsi)
+    km = IPCKernelManager()
+    km.shutting_down = True
+    asyncio.run(km._async_interrupt_kernel())
+    assert dikirim == []
+    km.shutting_down = False  # a cell over its time limit: interrupted as before
+    asyncio.run(km._async_interrupt_kernel())
+    assert dikirim == [False]
