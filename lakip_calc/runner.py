@@ -10,6 +10,7 @@ notebook for inspection.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,12 @@ class IPCKernelManager(AsyncKernelManager):
         # A private folder per kernel: IPC "ports" are file names, and two
         # kernels started at once must never pick the same ones.
         return os.path.join(tempfile.mkdtemp(prefix="lakip-ipc-"), "kernel")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        folder = os.path.dirname(self.ip)
+        if not restart and os.path.basename(folder).startswith("lakip-ipc-"):
+            shutil.rmtree(folder, ignore_errors=True)  # its socket files are gone already
 
     async def _async_interrupt_kernel(self) -> None:
         # jupyter_client interrupts (SIGINT) every kernel before asking it to shut
@@ -181,6 +188,12 @@ def jalankan_notebook(
             cwd=str(cwd) if cwd else None,
             kernel_manager_class=IPCKernelManager,
             execution_timeout=timeout,
+            # Stop the kernel at once when the last cell has ended. A graceful
+            # shutdown waits for ipykernel to exit, which now and then takes 3.4 s
+            # instead of 0.1 s (10 of 80 empty notebooks here); every cell has ended
+            # and every file a cell writes is closed (atomic writes), so nothing
+            # is lost.
+            shutdown_kernel="immediate",
         )
     except PapermillExecutionError as e:
         if hasil.exists():

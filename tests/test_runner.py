@@ -163,3 +163,14 @@ def test_idle_kernel_is_not_interrupted_on_shutdown(monkeypatch):
     km.shutting_down = False  # a cell over its time limit: interrupted as before
     asyncio.run(km._async_interrupt_kernel())
     assert dikirim == [False]
+
+
+@pytest.mark.slow
+def test_kernel_leaves_no_ipc_folder_behind(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    out = tmp_path / "keluar"
+    jalankan_notebook(FX / "baik.ipynb", out / "baik.ipynb", {"out_dir": str(out)})
+    assert (out / "hasil.txt").is_file()
+    assert [p.name for p in tmp_path.glob("lakip-ipc-*")] == []
