@@ -168,7 +168,11 @@ def urut_langkah(langkah: tuple[Langkah, ...] = LANGKAH) -> list[Langkah]:
 
 
 def _jalankan_notebook(
-    jalan: list[Langkah], tugas: dict[str, tuple], n: int, mulai: Callable[[str], None]
+    jalan: list[Langkah],
+    tugas: dict[str, tuple],
+    n: int,
+    mulai: Callable[[str], None],
+    selesai: Callable[[str, float], None],
 ) -> dict[str, float]:
     """Run notebooks in worker processes (never in this process), at most ``n`` at once.
 
@@ -190,14 +194,18 @@ def _jalankan_notebook(
     nama_jalan = {s.notebook for s in jalan}
     menunggu = {s.notebook: set(s.setelah) & nama_jalan for s in jalan}
     detik: dict[str, float] = {}
-    with pool_pekerja(min(n, len(jalan))) as ex:
+    n_pekerja = max(1, min(n, len(jalan)))
+    with pool_pekerja(n_pekerja) as ex:
         try:
             berjalan: dict[Future, str] = {}
 
             def mulai_yang_siap() -> None:
+                # Only as many as there are free workers: a notebook is announced
+                # when it starts, and the next free worker takes the first ready
+                # notebook in wave order at that moment.
                 siap = [
                     s.notebook for s in jalan if s.notebook in menunggu and not menunggu[s.notebook]
-                ]
+                ][: max(0, n_pekerja - len(berjalan))]
                 for nama in siap:
                     del menunggu[nama]
                     mulai(nama)
@@ -210,9 +218,12 @@ def _jalankan_notebook(
                 for janji in sorted(beres, key=lambda j: berjalan[j]):
                     nama = berjalan.pop(janji)
                     detik[nama] = janji.result()[1]
+                    selesai(nama, detik[nama])
                     for tunggu in menunggu.values():
                         tunggu.discard(nama)
                 mulai_yang_siap()
+            if menunggu:  # cannot happen for steps that gelombang() accepted
+                raise LakipError("notebook tidak dapat dijalankan: " + ", ".join(sorted(menunggu)))
             return detik
         except KeyboardInterrupt:
             try:
@@ -351,10 +362,10 @@ def bangun(
             tugas,
             n,
             lambda nama: lapor(f"[{next(nomor)}/{len(langkah)}] menjalankan {nama} ..."),
+            lambda nama, detik: lapor(f"      {nama} selesai ({detik:.1f} dtk)"),
         )
         for s in jalan:
             detik = selesai[s.notebook]
-            lapor(f"      {s.notebook} selesai ({detik:.1f} dtk)")
             hasil.notebook.append((s.notebook, detik))
             log.append(
                 {

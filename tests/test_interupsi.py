@@ -137,6 +137,7 @@ def _sela(
         )
     turunan: dict[int, str] = {}
     staging = None
+    kernel_terlihat = False
     batas = time.monotonic() + _BATAS_DETIK
     try:
         while True:
@@ -146,12 +147,14 @@ def _sela(
                 turunan,
             )
             assert time.monotonic() < batas, "build tidak mencapai titik sela"
-            turunan.update(_turunan(p.pid, _proses()))
+            if not kernel_terlihat:  # `ps` is slow on a busy machine: only until a kernel ran
+                turunan.update(_turunan(p.pid, _proses()))
+                kernel_terlihat = any("ipykernel" in c for c in turunan.values())
             calon = list(lingkungan["build"].glob(f".staging-2023-{p.pid}"))
-            if calon and siap(calon[0]) and any("ipykernel" in c for c in turunan.values()):
+            if calon and kernel_terlihat and siap(calon[0]):
                 staging = calon[0]
                 break
-            time.sleep(0.05)
+            time.sleep(0.02)
         turunan.update(_turunan(p.pid, _proses()))
         for i in range(kali):
             if i:

@@ -108,21 +108,25 @@ def walk(node: Any, visit: Visitor) -> Any:
     Written with exact type checks and no generator: the report's AST has some
     hundred thousand nodes and the filter walks it several times per format.
     """
+    return _walk(node, visit, frozenset())
+
+
+def _walk(node: Any, visit: Visitor, skip: frozenset[str]) -> Any:
     kind = type(node)
     if kind is list:
-        return _walk_list(node, visit)
+        return _walk_list(node, visit, skip)
     if kind is dict:
-        return _walk_dict(node, visit)
+        return _walk_dict(node, visit, skip)
     return node
 
 
-def _walk_list(items: list[Any], visit: Visitor) -> list[Any]:
+def _walk_list(items: list[Any], visit: Visitor, skip: frozenset[str]) -> list[Any]:
     out: list[Any] = []
     append = out.append
     for item in items:
         kind = type(item)
         if kind is dict:
-            item = _walk_dict(item, visit)
+            item = _walk_dict(item, visit, skip)
             if "t" in item:
                 result = visit(item)
                 if result is None:
@@ -134,20 +138,22 @@ def _walk_list(items: list[Any], visit: Visitor) -> list[Any]:
             else:
                 append(item)
         elif kind is list:
-            append(_walk_list(item, visit))
+            append(_walk_list(item, visit, skip))
         else:
             append(item)
     return out
 
 
-def _walk_dict(node: dict[str, Any], visit: Visitor) -> dict[str, Any]:
+def _walk_dict(node: dict[str, Any], visit: Visitor, skip: frozenset[str]) -> dict[str, Any]:
+    if skip and node.get("t") in skip:
+        return dict(node)  # visited by the caller; its content is shared, not walked
     out = {}
     for key, value in node.items():
         kind = type(value)
         if kind is list:
-            out[key] = _walk_list(value, visit)
+            out[key] = _walk_list(value, visit, skip)
         elif kind is dict:
-            out[key] = _walk_dict(value, visit)
+            out[key] = _walk_dict(value, visit, skip)
         else:
             out[key] = value
     return out
@@ -167,51 +173,7 @@ def walk_blocks(node: Any, visit: Visitor) -> Any:
     which makes a pass over a long document several times faster. Not for a
     tree with footnotes (a ``Note`` inline holds blocks): use :func:`walk`.
     """
-    kind = type(node)
-    if kind is list:
-        return _walk_block_list(node, visit)
-    if kind is dict:
-        return _walk_block_dict(node, visit)
-    return node
-
-
-def _walk_block_list(items: list[Any], visit: Visitor) -> list[Any]:
-    out: list[Any] = []
-    append = out.append
-    for item in items:
-        kind = type(item)
-        if kind is dict:
-            item = _walk_block_dict(item, visit)
-            if "t" in item:
-                result = visit(item)
-                if result is None:
-                    append(item)
-                elif type(result) is list:
-                    out.extend(result)
-                else:
-                    append(result)
-            else:
-                append(item)
-        elif kind is list:
-            append(_walk_block_list(item, visit))
-        else:
-            append(item)
-    return out
-
-
-def _walk_block_dict(node: dict[str, Any], visit: Visitor) -> dict[str, Any]:
-    if node.get("t") in _NO_INNER_BLOCKS:
-        return dict(node)
-    out = {}
-    for key, value in node.items():
-        kind = type(value)
-        if kind is list:
-            out[key] = _walk_block_list(value, visit)
-        elif kind is dict:
-            out[key] = _walk_block_dict(value, visit)
-        else:
-            out[key] = value
-    return out
+    return _walk(node, visit, _NO_INNER_BLOCKS)
 
 
 def has_notes(node: Any) -> bool:
