@@ -57,7 +57,14 @@ def test_outputs_exist(build):
     assert (build / "tables" / "tbl-realisasi-anggaran.csv").is_file()
     assert (build / "charts" / "fig-target-realisasi.svg").is_file()
     log = (build / "build.log").read_text(encoding="utf-8")
-    for nb in ("01_anggaran", "02_kinerja", "03_keluaran", "04_rekonsiliasi", "05_grafik", "06_tabel"):
+    for nb in (
+        "01_anggaran",
+        "02_kinerja",
+        "03_keluaran",
+        "04_rekonsiliasi",
+        "05_grafik",
+        "06_tabel",
+    ):
         assert nb in log
 
 
