@@ -174,3 +174,18 @@ def test_kernel_leaves_no_ipc_folder_behind(tmp_path, monkeypatch):
     jalankan_notebook(FX / "baik.ipynb", out / "baik.ipynb", {"out_dir": str(out)})
     assert (out / "hasil.txt").is_file()
     assert [p.name for p in tmp_path.glob("lakip-ipc-*")] == []
+
+
+def test_notebook_reads_only_the_number_parts_it_names(tmp_path):
+    """A notebook running beside others reads named parts; a missing one is an error."""
+    from lakip_calc.angka import KumpulanAngka
+    from lakip_calc.notebook import baca_angka, simpan_angka
+
+    for bagian, kunci in (("anggaran", "anggaran.total.pagu"), ("kinerja", "kinerja.IK1.capaian")):
+        k = KumpulanAngka()
+        k.tambah(kunci, 1, "angka", "uji", [], "uji:uji")
+        simpan_angka(k, tmp_path, bagian, sel="uji")
+    assert {a.key for a in baca_angka(tmp_path, ["kinerja"])} == {"kinerja.IK1.capaian"}
+    assert len(baca_angka(tmp_path)) == 2
+    with pytest.raises(LakipError, match="keluaran.json"):
+        baca_angka(tmp_path, ["anggaran", "keluaran"])
