@@ -9,14 +9,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import shutil
+import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from lakip_calc.paths import DATA
+from lakip_calc.paths import DATA, ROOT
 
 
 def _baca_baris(path: Path) -> list[list[str]]:
@@ -120,3 +122,22 @@ def sunting() -> SimpleNamespace:
         hapus_kolom=_hapus_kolom,
         ganti_isi=_ganti_isi,
     )
+
+
+_MAKE = shutil.which("make")
+
+
+@pytest.fixture
+def make_siap(tmp_path: Path) -> None:
+    """Skip unless make exists and .venv is set up (else make would install packages)."""
+    if _MAKE is None:
+        pytest.skip("make tidak terpasang")
+    env = {k: v for k, v in os.environ.items() if k not in ("YEAR", "DATA", "DRAFT", "XLSX")}
+    siap = subprocess.run(
+        [_MAKE, "-C", str(ROOT), "-q", ".venv/.installed"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+    )
+    if siap.returncode != 0:
+        pytest.skip(".venv belum disiapkan ('make setup'); tidak memasang paket dari tes")

@@ -183,15 +183,6 @@ def _make(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def make_siap(tmp_path: Path) -> None:
-    """Skip unless make exists and .venv is set up (else make would install packages)."""
-    if _MAKE is None:
-        pytest.skip("make tidak terpasang")
-    if _make("-q", ".venv/.installed", cwd=tmp_path).returncode != 0:
-        pytest.skip(".venv belum disiapkan ('make setup'); tidak memasang paket dari tes")
-
-
 def test_make_validate(make_siap: None, tmp_path: Path) -> None:
     proses = _make("-s", "validate", "YEAR=2023", cwd=tmp_path)
     assert proses.returncode == 0, proses.stderr

@@ -280,14 +280,6 @@ def _make(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def make_siap(tmp_path: Path) -> None:
-    if _MAKE is None:
-        pytest.skip("make tidak terpasang")
-    if _make("-q", ".venv/.installed", cwd=tmp_path).returncode != 0:
-        pytest.skip(".venv belum disiapkan ('make setup'); tidak memasang paket dari tes")
-
-
 def test_make_new_year_dan_report_berhenti(make_siap, salin_data: Path, tmp_path: Path) -> None:
     penanda = tmp_path / "penanda"
     p = _make("new-year", "YEAR=2024", f"DATA={salin_data}", cwd=tmp_path)

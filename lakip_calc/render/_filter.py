@@ -28,7 +28,15 @@ from lakip_calc.render._source import FORMAT_ALIASES, TOKEN_RE, Source
 
 __all__ = ["FormatSettings", "Prepared", "Rendered", "for_format", "prepare"]
 
-_IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".gif"})
+#: The image files the subset accepts, with their media types (the HTML inlines them).
+IMAGE_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+}
+_IMAGE_SUFFIXES = frozenset(IMAGE_TYPES)
 _NATIVE_RAW = {
     "html": frozenset({"html", "html5", "html4"}),
     "pdf": frozenset({"typst"}),

@@ -36,7 +36,13 @@ from lakip_calc.errors import RenderError
 from lakip_calc.proses import boleh_fork, hentikan, pool_pekerja, serahkan
 from lakip_calc.render import _tools
 from lakip_calc.render._ast import iter_nodes, walk
-from lakip_calc.render._filter import FormatSettings, Prepared, for_format, prepare
+from lakip_calc.render._filter import (
+    IMAGE_TYPES,
+    FormatSettings,
+    Prepared,
+    for_format,
+    prepare,
+)
 from lakip_calc.render._project import OUTPUT_FORMATS, Project, load_project, load_variables
 from lakip_calc.render._source import Source, assemble_source
 
@@ -141,14 +147,6 @@ def _typst_string(text: str) -> str:
 #: What in raw HTML or CSS would load a file: left to pandoc's ``--embed-resources``.
 _LOADS_RESOURCE_RE = re.compile(r"\bsrc\s*=|<link\b|url\(|@import", re.I)
 
-_IMAGE_TYPES = {
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-}
-
 
 def _embed_ourselves(doc: dict[str, Any], css: str) -> bool:
     """Whether the images and the stylesheet are all there is to embed.
@@ -166,7 +164,7 @@ def _embed_ourselves(doc: dict[str, Any], css: str) -> bool:
         if kind in {"RawBlock", "RawInline"} and node["c"][0] == "html":
             if _LOADS_RESOURCE_RE.search(node["c"][1]):
                 return False
-        elif kind == "Image" and Path(node["c"][2][0]).suffix.lower() not in _IMAGE_TYPES:
+        elif kind == "Image" and Path(node["c"][2][0]).suffix.lower() not in IMAGE_TYPES:
             return False
     return True
 
@@ -180,7 +178,7 @@ def _inline_images(doc: dict[str, Any], work: Path) -> dict[str, Any]:
             return None
         src = node["c"][2][0]
         if src not in uris:
-            mime = _IMAGE_TYPES[Path(src).suffix.lower()]
+            mime = IMAGE_TYPES[Path(src).suffix.lower()]
             data = base64.b64encode((work / src).read_bytes()).decode("ascii")
             uris[src] = f"data:{mime};base64,{data}"
         return {"t": "Image", "c": [node["c"][0], node["c"][1], [uris[src], node["c"][2][1]]]}
