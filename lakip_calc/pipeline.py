@@ -9,6 +9,7 @@ staging folder as ``build/<YEAR>-gagal`` so the partial notebook can be read.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import time
@@ -37,8 +38,8 @@ from lakip_calc.loader import (
 )
 from lakip_calc.notebook import BAGIAN_ANGKA, tulis_teks
 from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
-from lakip_calc.proses import hentikan, pool_pekerja, serahkan
-from lakip_calc.runner import NotebookError, id_sel, jalankan_notebook
+from lakip_calc.proses import bekal, hentikan, pool_pekerja, serahkan
+from lakip_calc.runner import NotebookError, id_sel, jalankan_notebook, nyalakan_kernel
 
 __all__ = [
     "Langkah",
@@ -180,65 +181,119 @@ def _jalankan_notebook(
     finished, not when a whole wave has: on two cores the charts draw while
     the reconciliation runs, and a short notebook does not wait for a long
     one of the same wave. Steps outside ``jalan`` (reused from the cache) count
-    as finished. On Ctrl-C nothing new starts and the notebooks already running
-    are allowed to end, so that their kernels shut down cleanly; a second
-    Ctrl-C stops the workers at once. A failed notebook stops the build after
-    the notebooks running beside it have ended. A worker whose build process
-    was killed leaves by itself (:func:`lakip_calc.proses.awasi_induk`); its
-    kernel follows it (ipykernel exits when its parent changes).
+    as finished.
 
-    Returns the seconds each notebook took, by notebook name.
+    One worker more than ``n`` starts the kernel of the next notebook ahead
+    (:func:`lakip_calc.runner.nyalakan_kernel`) while the notebooks it reads
+    still run; the notebook itself starts only when they have finished and
+    fewer than ``n`` notebooks run. A chain of notebooks then waits for cells,
+    not for kernel starts.
+
+    On Ctrl-C nothing new starts, kernels started ahead are stopped, and the
+    notebooks already running are allowed to end, so that their kernels shut
+    down cleanly; a second Ctrl-C stops the workers at once. A failed notebook
+    stops the build after the notebooks running beside it have ended. A worker
+    whose build process was killed leaves by itself
+    (:func:`lakip_calc.proses.awasi_induk`); its kernel follows it (ipykernel
+    exits when its parent changes).
+
+    Returns the seconds each notebook took (from its first cell), by notebook name.
     """
     if not jalan:
         return {}
-    nama_jalan = {s.notebook for s in jalan}
+    urutan = [s.notebook for s in jalan]
+    nama_jalan = set(urutan)
     menunggu = {s.notebook: set(s.setelah) & nama_jalan for s in jalan}
+    n_jalan = max(1, min(n, len(jalan)))
+    n_pekerja = min(n_jalan + 1, len(jalan))
+    ctx = multiprocessing.get_context("fork")
+    sinyal = {"mulai": {nama: ctx.Event() for nama in urutan}, "batal": ctx.Event()}
     detik: dict[str, float] = {}
-    n_pekerja = max(1, min(n, len(jalan)))
-    with pool_pekerja(n_pekerja) as ex:
+
+    def lepaskan_semua() -> None:
+        # Kernels started ahead wait for a go that will not come: tell them to stop.
+        sinyal["batal"].set()
+        for ev in sinyal["mulai"].values():
+            ev.set()
+
+    with pool_pekerja(n_pekerja, ctx, bekal=sinyal) as ex:
         try:
-            berjalan: dict[Future, str] = {}
+            dikirim: dict[Future, str] = {}  # in a worker: kernel starting or notebook running
+            berjalan: set[str] = set()  # told to run
+            belum = list(urutan)  # not yet handed to a worker, in wave order
 
-            def mulai_yang_siap() -> None:
-                # Only as many as there are free workers: a notebook is announced
-                # when it starts, and the next free worker takes the first ready
-                # notebook in wave order at that moment.
-                siap = [
-                    s.notebook for s in jalan if s.notebook in menunggu and not menunggu[s.notebook]
-                ][: max(0, n_pekerja - len(berjalan))]
-                for nama in siap:
-                    del menunggu[nama]
-                    mulai(nama)
-                janji = serahkan(ex, _jalankan, [tugas[nama] for nama in siap])
-                berjalan.update(zip(janji, siap, strict=True))
+            def atur() -> None:
+                # Hand out free workers: ready notebooks first, then the next one
+                # whose inputs are all being computed (its kernel starts ahead).
+                while len(dikirim) < n_pekerja:
+                    ada = set(dikirim.values())
+                    calon = [nm for nm in belum if not menunggu[nm]] or [
+                        nm for nm in belum if menunggu[nm] <= ada
+                    ]
+                    if not calon:
+                        break
+                    belum.remove(calon[0])
+                    (janji,) = serahkan(ex, _jalankan, [tugas[calon[0]]])
+                    dikirim[janji] = calon[0]
+                # Let run, in wave order, what has its inputs, while cores are free.
+                for nama in urutan:
+                    if len(berjalan) >= n_jalan:
+                        break
+                    if nama in dikirim.values() and nama not in berjalan and not menunggu[nama]:
+                        berjalan.add(nama)
+                        mulai(nama)
+                        sinyal["mulai"][nama].set()
 
-            mulai_yang_siap()
-            while berjalan:
-                beres, _ = wait(berjalan, return_when=FIRST_COMPLETED)
-                for janji in sorted(beres, key=lambda j: berjalan[j]):
-                    nama = berjalan.pop(janji)
+            atur()
+            while dikirim:
+                beres, _ = wait(dikirim, return_when=FIRST_COMPLETED)
+                for janji in sorted(beres, key=lambda j: dikirim[j]):
+                    nama = dikirim.pop(janji)
+                    berjalan.discard(nama)
                     detik[nama] = janji.result()[1]
                     selesai(nama, detik[nama])
                     for tunggu in menunggu.values():
                         tunggu.discard(nama)
-                mulai_yang_siap()
-            if menunggu:  # cannot happen for steps that gelombang() accepted
-                raise LakipError("notebook tidak dapat dijalankan: " + ", ".join(sorted(menunggu)))
+                atur()
+            if belum:  # cannot happen for steps that gelombang() accepted
+                raise LakipError("notebook tidak dapat dijalankan: " + ", ".join(sorted(belum)))
             return detik
         except KeyboardInterrupt:
+            lepaskan_semua()
             try:
                 ex.shutdown(wait=True, cancel_futures=True)
             except KeyboardInterrupt:
                 hentikan(ex)
             raise
+        finally:
+            lepaskan_semua()
 
 
 def _jalankan(args: tuple[str, str, dict, str, bool, dict]) -> tuple[str, float]:
+    """In a worker: start the kernel, wait for the go (:func:`_jalankan_notebook`), run."""
     sumber, hasil, params, cwd, progress, ganti = args
+    import papermill  # noqa: F401  (imported while the notebooks it reads still run)
+
+    nama = Path(sumber).name
+    sinyal = bekal()
+    try:
+        kernel = nyalakan_kernel(Path(cwd))
+    except NotebookError as e:
+        raise NotebookError(f"notebook {nama} tidak dapat dijalankan: {e}.") from None
+    sinyal["mulai"][nama].wait()
+    if sinyal["batal"].is_set():
+        kernel.matikan()
+        return nama, 0.0
     h = jalankan_notebook(
-        Path(sumber), Path(hasil), params, cwd=Path(cwd), progress=progress, ganti=ganti
+        Path(sumber),
+        Path(hasil),
+        params,
+        cwd=Path(cwd),
+        progress=progress,
+        ganti=ganti,
+        kernel=kernel,
     )
-    return Path(sumber).name, h.detik
+    return nama, h.detik
 
 
 def _gabung_angka(staging: Path, publik: str) -> KumpulanAngka:

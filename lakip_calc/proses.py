@@ -23,11 +23,24 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["awasi_induk", "boleh_fork", "pool_pekerja", "serahkan", "hentikan"]
+__all__ = ["awasi_induk", "bekal", "boleh_fork", "pool_pekerja", "serahkan", "hentikan"]
+
+#: What the pool's creator handed its workers (:func:`pool_pekerja` ``bekal``).
+_BEKAL: Any = None
 
 
-def awasi_induk(induk: int) -> None:
-    """Worker initializer: ignore Ctrl-C and leave as soon as process ``induk`` is gone."""
+def bekal() -> Any:
+    """In a worker: the ``bekal`` its pool was created with (``None`` if none)."""
+    return _BEKAL
+
+
+def awasi_induk(induk: int, titipan: Any = None) -> None:
+    """Worker initializer: ignore Ctrl-C and leave as soon as process ``induk`` is gone.
+
+    ``titipan`` becomes the worker's :func:`bekal`.
+    """
+    global _BEKAL
+    _BEKAL = titipan
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forking
 
@@ -56,13 +69,18 @@ def boleh_fork() -> bool:
 
 
 @contextmanager
-def pool_pekerja(n: int, mp_context: Any = None):
-    """A process pool whose workers run :func:`awasi_induk`; shut down on leaving."""
+def pool_pekerja(n: int, mp_context: Any = None, bekal: Any = None):
+    """A process pool whose workers run :func:`awasi_induk`; shut down on leaving.
+
+    ``bekal`` is handed to every worker as it starts (read there with
+    :func:`bekal`): objects such as ``multiprocessing.Event`` that may only be
+    passed to a process when it is created, not with each task.
+    """
     ex = ProcessPoolExecutor(
         max_workers=max(1, n),
         mp_context=mp_context,
         initializer=awasi_induk,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), bekal),
     )
     try:
         yield ex

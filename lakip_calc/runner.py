@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import CaselessStrEnum, default
 
@@ -26,6 +27,8 @@ from lakip_calc.paths import tampil
 __all__ = [
     "NotebookError",
     "IPCKernelManager",
+    "KernelSiap",
+    "nyalakan_kernel",
     "parameter_notebook",
     "cek_parameter",
     "jalankan_notebook",
@@ -38,10 +41,32 @@ class NotebookError(LakipError):
     """A notebook failed or was called wrongly."""
 
 
+class _KlienSiap(AsyncKernelClient):
+    """A kernel client whose channels may be started again (a no-op once they run).
+
+    A kernel started ahead of its notebook (:func:`nyalakan_kernel`) already has
+    a connected client; nbclient starts the channels of the client it is given.
+    """
+
+    def start_channels(self, *args: Any, **kwargs: Any) -> None:
+        if not self.channels_running:
+            super().start_channels(*args, **kwargs)
+
+
 class IPCKernelManager(AsyncKernelManager):
     """A kernel manager that talks to its kernel over IPC (Unix sockets), not TCP."""
 
     transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+    #: The connected client of a kernel started ahead (handed out once by ``client()``).
+    _klien_siap: _KlienSiap | None = None
+
+    @default("client_factory")
+    def _klien_default(self) -> type:
+        return _KlienSiap
+
+    def client(self, **kwargs: Any) -> Any:
+        kc, self._klien_siap = self._klien_siap, None
+        return kc if kc is not None else super().client(**kwargs)
 
     @default("ip")
     def _ip_unik(self) -> str:
@@ -65,6 +90,69 @@ class IPCKernelManager(AsyncKernelManager):
         if self.shutting_down:
             return
         await super()._async_interrupt_kernel()
+
+
+@dataclass
+class KernelSiap:
+    """A kernel started, and answering, before its notebook may run.
+
+    A notebook that waits for other notebooks' outputs need not also wait for
+    its kernel to start (about half a second): :func:`nyalakan_kernel` starts
+    it while those notebooks still run, and :func:`jalankan_notebook` runs the
+    notebook on it. The kernel is a fresh process like any other; nothing runs
+    in it before the notebook's first cell.
+    """
+
+    km: IPCKernelManager
+    kc: _KlienSiap
+
+    def matikan(self) -> None:
+        """Stop the kernel now (also when it never ran a notebook)."""
+        from jupyter_core.utils import run_sync
+
+        async def matikan() -> None:
+            self.kc.stop_channels()
+            if self.km.has_kernel:
+                await self.km.shutdown_kernel(now=True)
+
+        run_sync(matikan)()
+
+
+def nyalakan_kernel(cwd: Path | None = None, timeout: int = 60) -> KernelSiap:
+    """Start a ``python3`` kernel the way papermill would and wait until it answers.
+
+    Same kernel, arguments and working folder as papermill's own start
+    (``cwd``: the folder the notebook runs in). Raises :class:`NotebookError`
+    when the kernel does not start.
+    """
+    from jupyter_core.utils import run_sync
+
+    km = IPCKernelManager(kernel_name="python3")
+
+    async def mulai() -> _KlienSiap:
+        # nbclient gives an IPython kernel an in-memory history (no history.sqlite).
+        await km.start_kernel(
+            extra_arguments=["--HistoryManager.hist_file=:memory:"],
+            cwd=str(cwd) if cwd else None,
+        )
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=timeout)
+        except BaseException:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+            raise
+        return kc
+
+    try:
+        kc = run_sync(mulai)()
+    except Exception as e:
+        raise NotebookError(
+            f"kernel python3 tidak dapat dinyalakan: {type(e).__name__}: {e}"
+        ) from None
+    km._klien_siap = kc
+    return KernelSiap(km, kc)
 
 
 def parameter_notebook(path: Path) -> dict[str, Any]:
@@ -163,19 +251,27 @@ def jalankan_notebook(
     progress: bool = False,
     timeout: int = 600,
     ganti: dict[str, str] | None = None,
+    kernel: KernelSiap | None = None,
 ) -> HasilNotebook:
     """Execute ``sumber`` with ``parameters`` into ``hasil``.
 
     The executed (or, on failure, partial) notebook is always written to
     ``hasil``. On failure a :class:`NotebookError` names the notebook, the cell
-    (number and id) and the error.
+    (number and id) and the error. ``kernel``: a kernel started ahead
+    (:func:`nyalakan_kernel`, with the same ``cwd``) to run on instead of
+    starting one; it is stopped here whatever happens.
     """
     import time
 
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    cek_parameter(sumber, parameters)
+    try:
+        cek_parameter(sumber, parameters)
+    except BaseException:
+        if kernel is not None:
+            kernel.matikan()
+        raise
     hasil.parent.mkdir(parents=True, exist_ok=True)
     mulai = time.monotonic()
     try:
@@ -194,6 +290,8 @@ def jalankan_notebook(
             # and every file a cell writes is closed (atomic writes), so nothing
             # is lost.
             shutdown_kernel="immediate",
+            # nbclient does not stop a kernel it was given: the finally below does.
+            **({"km": kernel.km} if kernel is not None else {}),
         )
     except PapermillExecutionError as e:
         if hasil.exists():
@@ -212,5 +310,8 @@ def jalankan_notebook(
             f"notebook {sumber.name} tidak dapat dijalankan: {type(e).__name__}: {e}. "
             f"Notebook parsial (jika ada) di {tampil(hasil)}."
         ) from None
+    finally:
+        if kernel is not None:
+            kernel.matikan()
     normalisasi(hasil, ganti)
     return HasilNotebook(sumber, hasil, time.monotonic() - mulai)

@@ -9,7 +9,13 @@ import pytest
 
 from lakip_calc.errors import LakipError
 from lakip_calc.pipeline import LANGKAH, Langkah, bangun, gelombang
-from lakip_calc.runner import NotebookError, cek_parameter, jalankan_notebook, parameter_notebook
+from lakip_calc.runner import (
+    NotebookError,
+    cek_parameter,
+    jalankan_notebook,
+    nyalakan_kernel,
+    parameter_notebook,
+)
 
 FX = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -139,6 +145,85 @@ def test_notebook_starts_when_its_own_inputs_are_ready_not_its_wave(tmp_path):
     }
     assert waktu["susul.mulai"] < waktu["lambat.akhir"]
     assert [n for n, _ in hasil.notebook] == ["lambat.ipynb", "cepat.ipynb", "susul.ipynb"]
+
+
+#: In a kernel: the wall-clock time its process was started (from /proc).
+_AWAL_KERNEL = (
+    "import os\n"
+    "_t = int(open('/proc/self/stat').read().rsplit(')', 1)[1].split()[19])\n"
+    "_b = next(int(b.split()[1]) for b in open('/proc/stat') if b.startswith('btime'))\n"
+    "awal_kernel = _b + _t / os.sysconf('SC_CLK_TCK')\n"
+)
+
+
+@pytest.mark.slow
+def test_kernel_of_a_waiting_notebook_starts_before_its_inputs_end(tmp_path):
+    """'susul' reads 'lambat': its kernel starts while 'lambat' runs, its cells after."""
+    nbs = tmp_path / "nb"
+    nbs.mkdir()
+    _nb_waktu(
+        nbs / "lambat.ipynb",
+        'time.sleep(4)\nPath(out_dir, "lambat.akhir").write_text(repr(time.time()))\n',
+    )
+    _nb_waktu(
+        nbs / "susul.ipynb",
+        _AWAL_KERNEL
+        + 'Path(out_dir, "susul.kernel").write_text(repr(awal_kernel))\n'
+        + 'Path(out_dir, "susul.mulai").write_text(repr(time.time()))\n',
+    )
+    langkah = (Langkah("lambat.ipynb", ()), Langkah("susul.ipynb", (), ("lambat.ipynb",)))
+    hasil = bangun(
+        2023,
+        build_dir=tmp_path / "build",
+        notebooks_dir=nbs,
+        langkah=langkah,
+        paralel=1,
+        lapor=lambda s: None,
+    )
+    waktu = {
+        p.name: float(p.read_text())
+        for p in hasil.folder.iterdir()
+        if p.suffix in {".akhir", ".kernel", ".mulai"}
+    }
+    assert waktu["susul.kernel"] < waktu["lambat.akhir"] - 1 < waktu["susul.mulai"] - 1
+
+
+@pytest.mark.slow
+def test_failed_notebook_stops_the_kernel_started_ahead(tmp_path, monkeypatch):
+    """A notebook waiting (kernel started) for one that fails never runs; no kernel is left."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    nbs = tmp_path / "nb"
+    nbs.mkdir()
+    _nb_waktu(nbs / "rusak.ipynb", "time.sleep(2)\nraise ValueError('rusak')\n")
+    _nb_waktu(nbs / "susul.ipynb", 'Path(out_dir, "susul.jalan").write_text("x")\n')
+    langkah = (Langkah("rusak.ipynb", ()), Langkah("susul.ipynb", (), ("rusak.ipynb",)))
+    with pytest.raises(NotebookError, match="rusak.ipynb"):
+        bangun(
+            2023,
+            build_dir=tmp_path / "build",
+            notebooks_dir=nbs,
+            langkah=langkah,
+            lapor=lambda s: None,
+        )
+    assert not list(tmp_path.rglob("susul.jalan"))
+    assert not (tmp_path / "build" / "2023-gagal" / "notebooks" / "susul.ipynb").exists()
+    assert [p.name for p in tmp_path.glob("lakip-ipc-*")] == []
+
+
+@pytest.mark.slow
+def test_notebook_on_a_kernel_started_ahead_gives_the_same_bytes(tmp_path):
+    out = tmp_path / "keluar"
+    a, b = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    jalankan_notebook(FX / "baik.ipynb", a, {"out_dir": str(out)}, ganti={str(out): "build/2023"})
+    kernel = nyalakan_kernel()
+    assert kernel.km.has_kernel
+    jalankan_notebook(
+        FX / "baik.ipynb", b, {"out_dir": str(out)}, ganti={str(out): "build/2023"}, kernel=kernel
+    )
+    assert a.read_bytes() == b.read_bytes()
+    assert not kernel.km.has_kernel  # stopped once its notebook ended
 
 
 def test_idle_kernel_is_not_interrupted_on_shutdown(monkeypatch):
