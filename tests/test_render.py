@@ -746,3 +746,58 @@ def test_choose_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
     assert choose_renderer("auto") == "quarto"
     assert choose_renderer("quarto") == "quarto"
     assert choose_renderer("builtin") == "builtin"
+
+
+# -- parsing in pieces ---------------------------------------------------------------------
+
+
+def test_source_is_cut_only_where_a_file_starts_and_parses_the_same(tmp_path: Path) -> None:
+    """Two pandoc processes parse whole files at once; joined, the AST is the whole text's."""
+    from lakip_calc.render import _tools
+    from lakip_calc.render._project import load_project
+    from lakip_calc.render._source import assemble_source, split_source
+    from lakip_calc.render.builtin import load_variables
+
+    panjang = "\n\n".join(f"Paragraf {i} dengan *penekanan* dan `kode`." for i in range(200))
+    files = {
+        "a.qmd": "# Satu\n\n- butir\n- butir dua\n\n" + panjang,
+        "b.qmd": "# Dua\n\n| K | N |\n|:--|--:|\n| x | 1 |\n\n: Tabel {#tbl-x}\n\n" + panjang,
+        "c.qmd": "# Tiga {.unnumbered}\n\n::: {.catatan}\nIsi {{< var tahun >}}.\n:::\n",
+    }
+    project = load_project(_project(tmp_path / "p", files))
+    source = assemble_source(project, load_variables(project, None))
+    pieces = split_source(source.text, 2)
+    assert len(pieces) == 2 and "".join(pieces) == source.text
+    assert re.match(r"\n\nQZF\d{6}ZQ\n", pieces[1])  # a file's start, never mid-file
+    whole = _tools.pandoc_parse(source.text, cwd=project.root, epoch=0)
+    assert _tools.pandoc_parse(pieces, cwd=project.root, epoch=0) == whole
+
+
+@pytest.mark.parametrize(
+    "teks",
+    ["Lihat catatan[^1].\n\n[^1]: Catatan.\n", "Lihat [situs][s].\n\n[s]: https://contoh.id\n"],
+    ids=["catatan-kaki", "rujukan-tautan"],
+)
+def test_text_with_definitions_across_files_is_parsed_whole(teks: str) -> None:
+    from lakip_calc.render._source import split_source
+
+    text = "---\ntitle: x\n---\n\n\nQZF000001ZQ\n\n" + teks + "\n\nQZF000002ZQ\n\nLagi.\n"
+    assert split_source(text, 2) == [text]
+
+
+def test_garbage_collector_is_held_off_only_inside_the_block() -> None:
+    import gc
+
+    from lakip_calc.proses import tanpa_gc
+
+    assert gc.isenabled()
+    with tanpa_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with tanpa_gc():
+            pass
+        assert not gc.isenabled()  # a caller's own setting is kept
+    finally:
+        gc.enable()

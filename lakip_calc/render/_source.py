@@ -31,6 +31,7 @@ __all__ = [
     "TOKEN_RE",
     "VarUse",
     "assemble_source",
+    "split_source",
 ]
 
 #: Shortcodes that stand alone on a line and become a block.
@@ -325,3 +326,33 @@ def assemble_source(project: Project, variables: Mapping[str, VariableValue]) ->
             out.extend(assembler.substitute(line, allow_blocks=True))
     source.text = "\n".join(out) + "\n"
     return source
+
+
+#: Markdown that pandoc resolves across the whole text (footnote and link reference
+#: definitions, example-list labels): a text holding any is never cut.
+_WHOLE_TEXT_RE = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:|^\s*\(@[\w-]*\)\s")
+#: The line that starts a render-list file in the assembled text.
+_FILE_START_RE = re.compile(r"\n\n(?=QZF\d{6}ZQ\n)")
+
+
+def split_source(text: str, parts: int) -> list[str]:
+    """Cut the assembled text into at most ``parts`` pieces of similar length.
+
+    Cuts fall only where a render-list file starts (a blank line, the file's
+    token paragraph), so each piece is whole files and pandoc parses every
+    piece as it would parse it inside the whole text; the first piece keeps the
+    metadata header. A text with constructs that refer across files
+    (``_WHOLE_TEXT_RE``) stays whole.
+    """
+    if parts < 2 or _WHOLE_TEXT_RE.search(text):
+        return [text]
+    starts = [m.start() for m in _FILE_START_RE.finditer(text)]
+    cuts: list[int] = []
+    for k in range(1, parts):
+        target = len(text) * k // parts
+        later = [s for s in starts if s > (cuts[-1] if cuts else 0)]
+        if later:
+            cuts.append(min(later, key=lambda s: abs(s - target)))
+    cuts = sorted(set(c for c in cuts if c > 0))
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b]]

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -65,12 +66,53 @@ def pandoc(args: list[str], *, stdin: str | None = None, cwd: Path, epoch: int) 
     return proc.stdout
 
 
-def pandoc_parse(markdown: str, *, cwd: Path, epoch: int) -> dict[str, Any]:
-    """Parse Pandoc Markdown to the JSON AST (identifiers are made by the filter)."""
-    out = pandoc(
-        ["--from=markdown-auto_identifiers", "--to=json"], stdin=markdown, cwd=cwd, epoch=epoch
-    )
-    return json.loads(out)
+_PARSE_ARGS = ["--from=markdown-auto_identifiers", "--to=json"]
+
+
+def pandoc_parse(markdown: str | list[str], *, cwd: Path, epoch: int) -> dict[str, Any]:
+    """Parse Pandoc Markdown to the JSON AST (identifiers are made by the filter).
+
+    A list of texts is parsed by as many pandoc processes at once, and their
+    blocks are joined in order; the metadata is the first text's. For a text
+    cut where no Markdown construct spans the cut (``_source.split_source``),
+    the result is the AST of the whole text.
+    """
+    if isinstance(markdown, str) or len(markdown) == 1:
+        text = markdown if isinstance(markdown, str) else markdown[0]
+        return json.loads(pandoc(_PARSE_ARGS, stdin=text, cwd=cwd, epoch=epoch))
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    with tempfile.TemporaryDirectory(prefix="lakip-parse-") as folder:
+        running = []
+        for index, text in enumerate(markdown):
+            base = Path(folder) / f"bagian{index}"
+            base.with_suffix(".md").write_text(text, encoding="utf-8")
+            with (
+                base.with_suffix(".md").open("rb") as stdin,
+                base.with_suffix(".json").open("wb") as stdout,
+                base.with_suffix(".log").open("wb") as stderr,
+            ):
+                running.append(
+                    subprocess.Popen(
+                        [_pandoc_executable(), *_PARSE_ARGS],
+                        stdin=stdin,
+                        stdout=stdout,
+                        stderr=stderr,
+                        cwd=cwd,
+                        env=env,
+                    )
+                )
+        codes = [proc.wait() for proc in running]
+        docs: list[dict[str, Any]] = []
+        for index, code in enumerate(codes):
+            base = Path(folder) / f"bagian{index}"
+            log = base.with_suffix(".log").read_text(encoding="utf-8", errors="replace").strip()
+            if code != 0:
+                raise RenderError(f"pandoc gagal (kode {code}): {log}")
+            docs.append(json.loads(base.with_suffix(".json").read_text(encoding="utf-8")))
+    whole = docs[0]
+    for doc in docs[1:]:
+        whole["blocks"].extend(doc["blocks"])
+    return whole
 
 
 def compile_typst(typ_file: Path, pdf_file: Path, *, root: Path, epoch: int) -> None:

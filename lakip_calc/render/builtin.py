@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from lakip_calc.errors import RenderError
-from lakip_calc.proses import boleh_fork, hentikan, pool_pekerja, serahkan
+from lakip_calc.proses import boleh_fork, hentikan, pool_pekerja, serahkan, tanpa_gc
 from lakip_calc.render import _tools
 from lakip_calc.render._ast import iter_nodes, walk
 from lakip_calc.render._filter import (
@@ -44,7 +44,7 @@ from lakip_calc.render._filter import (
     prepare,
 )
 from lakip_calc.render._project import OUTPUT_FORMATS, Project, load_project, load_variables
-from lakip_calc.render._source import Source, assemble_source
+from lakip_calc.render._source import Source, assemble_source, split_source
 
 __all__ = ["DEFAULT_SOURCE_DATE_EPOCH", "render_project"]
 
@@ -440,6 +440,20 @@ def render_project(
     RenderError
         For every problem in the sources (with file and line), and for tool failures.
     """
+    with tanpa_gc():
+        return _render_project(
+            project_dir, output_dir, formats, basename, variables, keep_intermediate
+        )
+
+
+def _render_project(
+    project_dir: Path,
+    output_dir: Path,
+    formats: Iterable[str],
+    basename: str,
+    variables: Mapping[str, Any] | None,
+    keep_intermediate: bool,
+) -> dict[str, Path]:
     chosen = _check_formats(formats)
     if not basename or any(sep in basename for sep in ("/", "\\")) or basename.startswith("."):
         raise RenderError(f"nama dasar berkas keluaran tidak valid: '{basename}'")
@@ -454,7 +468,9 @@ def render_project(
     output_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".render-", dir=output_dir))
     try:
-        parsed = _tools.pandoc_parse(source.text, cwd=project.root, epoch=epoch)
+        # Two or more pandoc processes parse whole files of the text at once.
+        pieces = split_source(source.text, min(2, os.cpu_count() or 1))
+        parsed = _tools.pandoc_parse(pieces, cwd=project.root, epoch=epoch)
         prepared = prepare(parsed, source, project)
         _copy_media(prepared, work)
         job = _Job(prepared, source, project, values, work, basename, epoch, keep_intermediate)
