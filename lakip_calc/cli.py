@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,14 +21,15 @@ from lakip_calc.paths import cek_tahun, tampil
 __all__ = ["main"]
 
 
-def _ringkasan_data(tahun: int, data_dir: Path | None) -> str:
+def _ringkasan_data(tahun: int, data_dir: Path | None, data=None) -> str:
+    """The validation summary; ``data``: the year already loaded (read again when None)."""
     from lakip_calc.anggaran import rekap_anggaran
     from lakip_calc.angka import BELUM_DIISI
     from lakip_calc.formats import format_persen as _persen
     from lakip_calc.formats import format_rupiah as _rupiah
     from lakip_calc.loader import cek_kelengkapan, muat_tahun
 
-    data = muat_tahun(tahun, data_dir)
+    data = data if data is not None else muat_tahun(tahun, data_dir)
     rekap = rekap_anggaran(data["program"], data["kegiatan"], data["sub_kegiatan"])
     total = rekap[rekap["tingkat"] == "total"].iloc[0]
 
@@ -88,7 +90,7 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
         # the previous build is current: no kernel started, nothing rendered
         print(f"Tidak ada perubahan: {tampil(h.folder)}/ sudah mutakhir ({h.detik:.2f} dtk).")
         return 0
-    print(_ringkasan_data(tahun, args.data))
+    print(_ringkasan_data(tahun, args.data, h.data))
     print(_ringkasan_bangun(h))
     if args.draft:
         print(
@@ -249,5 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"GALAT: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        if argv is None:  # the program itself (not a call from Python)
+            # Everything is cleaned up by now: a further Ctrl-C while the interpreter
+            # exits would only kill it with a signal instead of exit status 130.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("Dihentikan oleh pengguna; keluaran sebelumnya tidak diubah.", file=sys.stderr)
         return 130

@@ -14,9 +14,11 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lakip_calc.angka import KumpulanAngka
 from lakip_calc.cache import (
@@ -29,17 +31,12 @@ from lakip_calc.cache import (
     sidik_kode,
 )
 from lakip_calc.errors import LakipError
-from lakip_calc.loader import (
-    DataBelumLengkap,
-    DataTahun,
-    cek_kelengkapan,
-    muat_tahun,
-    pesan_kelengkapan,
-)
-from lakip_calc.notebook import BAGIAN_ANGKA, tulis_teks
 from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
 from lakip_calc.proses import bekal, hentikan, pool_pekerja, serahkan
 from lakip_calc.runner import NotebookError, id_sel, jalankan_notebook, nyalakan_kernel
+
+if TYPE_CHECKING:  # the loader imports pandas: not before the workers have forked
+    from lakip_calc.loader import DataTahun
 
 __all__ = [
     "Langkah",
@@ -161,6 +158,8 @@ class HasilBangun:
     tanpa_perubahan: bool = False
     #: The report files were reused from the previous build.
     render_dipakai_ulang: bool = False
+    #: The validated data the build read (``None`` when nothing changed).
+    data: DataTahun | None = field(default=None, repr=False)
 
 
 def urut_langkah(langkah: tuple[Langkah, ...] = LANGKAH) -> list[Langkah]:
@@ -168,13 +167,7 @@ def urut_langkah(langkah: tuple[Langkah, ...] = LANGKAH) -> list[Langkah]:
     return [s for wave in gelombang(langkah) for s in wave]
 
 
-def _jalankan_notebook(
-    jalan: list[Langkah],
-    tugas: dict[str, tuple],
-    n: int,
-    mulai: Callable[[str], None],
-    selesai: Callable[[str, float], None],
-) -> dict[str, float]:
+class _Penjadwal:
     """Run notebooks in worker processes (never in this process), at most ``n`` at once.
 
     A notebook starts as soon as the notebooks it reads (``setelah``) have
@@ -187,7 +180,9 @@ def _jalankan_notebook(
     (:func:`lakip_calc.runner.nyalakan_kernel`) while the notebooks it reads
     still run; the notebook itself starts only when they have finished and
     fewer than ``n`` notebooks run. A chain of notebooks then waits for cells,
-    not for kernel starts.
+    not for kernel starts. :meth:`mulai` already starts the first kernels, so
+    that they start while the build validates the data; no notebook runs
+    before :meth:`jalankan`.
 
     On Ctrl-C nothing new starts, kernels started ahead are stopped, and the
     notebooks already running are allowed to end, so that their kernels shut
@@ -196,92 +191,136 @@ def _jalankan_notebook(
     whose build process was killed leaves by itself
     (:func:`lakip_calc.proses.awasi_induk`); its kernel follows it (ipykernel
     exits when its parent changes).
-
-    Returns the seconds each notebook took (from its first cell), by notebook name.
     """
-    if not jalan:
-        return {}
-    urutan = [s.notebook for s in jalan]
-    nama_jalan = set(urutan)
-    menunggu = {s.notebook: set(s.setelah) & nama_jalan for s in jalan}
-    n_jalan = max(1, min(n, len(jalan)))
-    n_pekerja = min(n_jalan + 1, len(jalan))
-    ctx = multiprocessing.get_context("fork")
-    sinyal = {"mulai": {nama: ctx.Event() for nama in urutan}, "batal": ctx.Event()}
-    detik: dict[str, float] = {}
 
-    def lepaskan_semua() -> None:
-        # Kernels started ahead wait for a go that will not come: tell them to stop.
-        sinyal["batal"].set()
-        for ev in sinyal["mulai"].values():
-            ev.set()
+    def __init__(self, jalan: list[Langkah], tugas: dict[str, tuple], n: int) -> None:
+        self.tugas = tugas
+        self.urutan = [s.notebook for s in jalan]
+        nama_jalan = set(self.urutan)
+        self.menunggu = {s.notebook: set(s.setelah) & nama_jalan for s in jalan}
+        self.n_jalan = max(1, min(n, len(jalan)))
+        self.n_pekerja = min(self.n_jalan + 1, len(jalan))
+        # One pipe per notebook, inherited by the forked workers: its worker reads
+        # one byte, b"1" (run) or b"0" (stop the kernel, do not run). A byte
+        # written is never half-written, whatever signal arrives meanwhile.
+        self.pipa = {nm: os.pipe() for nm in self.urutan}
+        self.terkirim: set[str] = set()
+        self.ctx = multiprocessing.get_context("fork")
+        self.tumpukan = ExitStack()
+        self.ex: ProcessPoolExecutor | None = None
+        self.dikirim: dict[Future, str] = {}  # in a worker: kernel starting or notebook running
+        self.berjalan: set[str] = set()  # told to run
+        self.belum = list(self.urutan)  # not yet handed to a worker, in wave order
 
-    with pool_pekerja(n_pekerja, ctx, bekal=sinyal) as ex:
+    def mulai(self) -> _Penjadwal:
+        """Start the workers and the kernels of the notebooks that can start first."""
+        if self.urutan:
+            self.ex = self.tumpukan.enter_context(
+                pool_pekerja(
+                    self.n_pekerja, self.ctx, bekal={nm: r for nm, (r, _w) in self.pipa.items()}
+                )
+            )
+            self._bagikan()
+        return self
+
+    def _bagikan(self) -> None:
+        # Hand out free workers: ready notebooks first, then the next one whose
+        # inputs are all being computed (its kernel starts ahead).
+        assert self.ex is not None
+        while len(self.dikirim) < self.n_pekerja:
+            ada = set(self.dikirim.values())
+            calon = [nm for nm in self.belum if not self.menunggu[nm]] or [
+                nm for nm in self.belum if self.menunggu[nm] <= ada
+            ]
+            if not calon:
+                break
+            self.belum.remove(calon[0])
+            (janji,) = serahkan(self.ex, _jalankan, [self.tugas[calon[0]]])
+            self.dikirim[janji] = calon[0]
+
+    def jalankan(
+        self, mulai: Callable[[str], None], selesai: Callable[[str, float], None]
+    ) -> dict[str, float]:
+        """Run every notebook; the seconds each took (from its first cell), by name.
+
+        The workers are gone when this returns (also on an error).
+        """
+        detik: dict[str, float] = {}
+        if self.ex is None:
+            return detik
         try:
-            dikirim: dict[Future, str] = {}  # in a worker: kernel starting or notebook running
-            berjalan: set[str] = set()  # told to run
-            belum = list(urutan)  # not yet handed to a worker, in wave order
 
-            def atur() -> None:
-                # Hand out free workers: ready notebooks first, then the next one
-                # whose inputs are all being computed (its kernel starts ahead).
-                while len(dikirim) < n_pekerja:
-                    ada = set(dikirim.values())
-                    calon = [nm for nm in belum if not menunggu[nm]] or [
-                        nm for nm in belum if menunggu[nm] <= ada
-                    ]
-                    if not calon:
-                        break
-                    belum.remove(calon[0])
-                    (janji,) = serahkan(ex, _jalankan, [tugas[calon[0]]])
-                    dikirim[janji] = calon[0]
+            def beri_jalan() -> None:
                 # Let run, in wave order, what has its inputs, while cores are free.
-                for nama in urutan:
-                    if len(berjalan) >= n_jalan:
+                for nama in self.urutan:
+                    if len(self.berjalan) >= self.n_jalan:
                         break
-                    if nama in dikirim.values() and nama not in berjalan and not menunggu[nama]:
-                        berjalan.add(nama)
+                    siap = nama in self.dikirim.values() and not self.menunggu[nama]
+                    if siap and nama not in self.berjalan:
+                        self.berjalan.add(nama)
                         mulai(nama)
-                        sinyal["mulai"][nama].set()
+                        self._kirim(nama, b"1")
 
-            atur()
-            while dikirim:
-                beres, _ = wait(dikirim, return_when=FIRST_COMPLETED)
-                for janji in sorted(beres, key=lambda j: dikirim[j]):
-                    nama = dikirim.pop(janji)
-                    berjalan.discard(nama)
+            beri_jalan()
+            while self.dikirim:
+                beres, _ = wait(self.dikirim, return_when=FIRST_COMPLETED)
+                for janji in sorted(beres, key=lambda j: self.dikirim[j]):
+                    nama = self.dikirim.pop(janji)
+                    self.berjalan.discard(nama)
                     detik[nama] = janji.result()[1]
                     selesai(nama, detik[nama])
-                    for tunggu in menunggu.values():
+                    for tunggu in self.menunggu.values():
                         tunggu.discard(nama)
-                atur()
-            if belum:  # cannot happen for steps that gelombang() accepted
-                raise LakipError("notebook tidak dapat dijalankan: " + ", ".join(sorted(belum)))
+                self._bagikan()
+                beri_jalan()
+            if self.belum:  # cannot happen for steps that gelombang() accepted
+                raise LakipError(
+                    "notebook tidak dapat dijalankan: " + ", ".join(sorted(self.belum))
+                )
             return detik
-        except KeyboardInterrupt:
-            lepaskan_semua()
+        finally:
+            self.tutup()
+
+    def tutup(self) -> None:
+        """Stop the kernels still waiting to run, wait for running notebooks, end the workers.
+
+        Safe to call more than once; a Ctrl-C while waiting stops the workers at once.
+        """
+        # Kernels started ahead wait for a go that will not come: tell them to stop.
+        for nama in self.urutan:
+            self._kirim(nama, b"0")
+        if self.ex is not None:
+            ex, self.ex = self.ex, None
             try:
-                ex.shutdown(wait=True, cancel_futures=True)
+                self.tumpukan.close()
             except KeyboardInterrupt:
                 hentikan(ex)
-            raise
-        finally:
-            lepaskan_semua()
+                raise
+        for r, w in self.pipa.values():
+            for fd in (r, w):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass  # closed by an earlier call
+        self.pipa = {}
+
+    def _kirim(self, nama: str, isi: bytes) -> None:
+        if nama not in self.terkirim and nama in self.pipa:
+            self.terkirim.add(nama)
+            os.write(self.pipa[nama][1], isi)
 
 
 def _jalankan(args: tuple[str, str, dict, str, bool, dict]) -> tuple[str, float]:
-    """In a worker: start the kernel, wait for the go (:func:`_jalankan_notebook`), run."""
+    """In a worker: start the kernel, wait for the go (:class:`_Penjadwal`), run."""
     sumber, hasil, params, cwd, progress, ganti = args
     import papermill  # noqa: F401  (imported while the notebooks it reads still run)
 
     nama = Path(sumber).name
-    sinyal = bekal()
     try:
         kernel = nyalakan_kernel(Path(cwd))
     except NotebookError as e:
         raise NotebookError(f"notebook {nama} tidak dapat dijalankan: {e}.") from None
-    sinyal["mulai"][nama].wait()
-    if sinyal["batal"].is_set():
+    if os.read(bekal()[nama], 1) != b"1":  # b"0": the build stops
         kernel.matikan()
         return nama, 0.0
     h = jalankan_notebook(
@@ -298,6 +337,8 @@ def _jalankan(args: tuple[str, str, dict, str, bool, dict]) -> tuple[str, float]
 
 def _gabung_angka(staging: Path, publik: str) -> KumpulanAngka:
     """Merge the notebooks' parts, stamping each number with its notebook and cell."""
+    from lakip_calc.notebook import BAGIAN_ANGKA
+
     peta_nb: dict[str, str] = {}
     for nb in sorted((staging / "notebooks").glob("*.ipynb")):
         for sid in id_sel(nb):
@@ -364,58 +405,68 @@ def bangun(
         hasil.render_dipakai_ulang = kunci_r is not None
         hasil.detik = time.monotonic() - mulai
         return hasil
-    data = muat_tahun(tahun, data_root)  # full validation before any kernel starts
-    kosong = cek_kelengkapan(data)
-    if kosong and not draft:
-        raise DataBelumLengkap(pesan_kelengkapan(data, kosong), kosong)
+    staging = build_root / f".staging-{tahun}-{os.getpid()}"
+    params = {"tahun": tahun, "data_dir": tampil(data_root), "out_dir": tampil(staging)}
+    ganti = {tampil(staging): tampil(akhir)}
+    dipakai = [
+        s
+        for s in urut_langkah(langkah)
+        if cache_lama.get("langkah", {}).get(s.notebook) == kunci_nb[s.notebook]
+        and _ada_keluaran(akhir, s)
+    ]
+    jalan = [s for s in urut_langkah(langkah) if s not in dipakai]
+    tugas = {
+        s.notebook: (
+            str(nb_dir / s.notebook),
+            str(staging / "notebooks" / s.notebook),
+            params,
+            str(ROOT),
+            progress,
+            ganti,
+        )
+        for s in jalan
+    }
+    # The first kernels start while the data is validated; no notebook runs on
+    # data that fails, and nothing is written before it passes.
+    penjadwal = _Penjadwal(jalan, tugas, paralel or os.cpu_count() or 1).mulai()
+    try:
+        from lakip_calc.loader import (
+            DataBelumLengkap,
+            cek_kelengkapan,
+            muat_tahun,
+            pesan_kelengkapan,
+        )
+
+        data = muat_tahun(tahun, data_root)  # full validation before any notebook runs
+        kosong = cek_kelengkapan(data)
+        if kosong and not draft:
+            raise DataBelumLengkap(pesan_kelengkapan(data, kosong), kosong)
+    except BaseException:
+        penjadwal.tutup()
+        raise
 
     build_root.mkdir(parents=True, exist_ok=True)
     _bersihkan_sisa(build_root, tahun)
-    staging = build_root / f".staging-{tahun}-{os.getpid()}"
     gagal = build_root / f"{tahun}-gagal"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     log: list[dict] = []
-    hasil = HasilBangun(tahun=tahun, folder=akhir, belum_diisi=len(kosong))
+    hasil = HasilBangun(tahun=tahun, folder=akhir, belum_diisi=len(kosong), data=data)
     try:
-        params = {"tahun": tahun, "data_dir": tampil(data_root), "out_dir": tampil(staging)}
-        ganti = {tampil(staging): tampil(akhir)}
-        n = paralel or os.cpu_count() or 1
-        jalan: list[Langkah] = []
         nomor = iter(range(1, len(langkah) + 1))
-        for s in urut_langkah(langkah):
-            if cache_lama.get("langkah", {}).get(s.notebook) == kunci_nb[s.notebook] and (
-                _salin_keluaran(akhir, staging, s)
-            ):
-                lapor(
-                    f"[{next(nomor)}/{len(langkah)}] {s.notebook}: tidak berubah, hasil lama dipakai"
-                )
-                hasil.dipakai_ulang.append(s.notebook)
-                log.append(
-                    {
-                        "langkah": f"notebook {s.notebook}",
-                        "masukan": ["kunci cache sama"],
-                        "keluaran": f"notebooks/{s.notebook} (dipakai ulang)",
-                        "detik": 0.0,
-                    }
-                )
-            else:
-                jalan.append(s)
-        tugas = {
-            s.notebook: (
-                str(nb_dir / s.notebook),
-                str(staging / "notebooks" / s.notebook),
-                params,
-                str(ROOT),
-                progress,
-                ganti,
+        for s in dipakai:
+            _salin_keluaran(akhir, staging, s)
+            lapor(f"[{next(nomor)}/{len(langkah)}] {s.notebook}: tidak berubah, hasil lama dipakai")
+            hasil.dipakai_ulang.append(s.notebook)
+            log.append(
+                {
+                    "langkah": f"notebook {s.notebook}",
+                    "masukan": ["kunci cache sama"],
+                    "keluaran": f"notebooks/{s.notebook} (dipakai ulang)",
+                    "detik": 0.0,
+                }
             )
-            for s in jalan
-        }
-        selesai = _jalankan_notebook(
-            jalan,
-            tugas,
-            n,
+        selesai = penjadwal.jalankan(
             lambda nama: lapor(f"[{next(nomor)}/{len(langkah)}] menjalankan {nama} ..."),
             lambda nama, detik: lapor(f"      {nama} selesai ({detik:.1f} dtk)"),
         )
@@ -430,6 +481,8 @@ def bangun(
                     "detik": round(detik, 3),
                 }
             )
+
+        from lakip_calc.notebook import BAGIAN_ANGKA, tulis_teks
 
         t0 = time.monotonic()
         angka = _gabung_angka(staging, f"build/{tahun}")
@@ -494,6 +547,7 @@ def bangun(
         shutil.rmtree(gagal, ignore_errors=True)
         _ganti_atomik(staging, akhir)
     except BaseException as e:
+        penjadwal.tutup()  # an error before the notebooks ran: stop the kernels started
         if isinstance(e, NotebookError | LakipError):
             shutil.rmtree(gagal, ignore_errors=True)
             if staging.exists():
@@ -561,14 +615,19 @@ def _salin(dari: Path, ke: Path) -> None:
         shutil.copy2(dari, ke)
 
 
-def _salin_keluaran(akhir: Path, staging: Path, s: Langkah) -> bool:
-    """Copy a step's outputs from the previous build; False when any is missing."""
-    bagian = [Path("notebooks") / s.notebook, *(Path(m) for m in s.menulis)]
-    if not all((akhir / b).exists() for b in bagian):
-        return False
-    for b in bagian:
+def _keluaran(s: Langkah) -> list[Path]:
+    return [Path("notebooks") / s.notebook, *(Path(m) for m in s.menulis)]
+
+
+def _ada_keluaran(akhir: Path, s: Langkah) -> bool:
+    """Whether the previous build holds every output of a step."""
+    return all((akhir / b).exists() for b in _keluaran(s))
+
+
+def _salin_keluaran(akhir: Path, staging: Path, s: Langkah) -> None:
+    """Copy a step's outputs from the previous build (:func:`_ada_keluaran` said they exist)."""
+    for b in _keluaran(s):
         _salin(akhir / b, staging / b)
-    return True
 
 
 def _salin_laporan(akhir: Path, staging: Path, tahun: int) -> bool:

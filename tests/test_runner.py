@@ -226,6 +226,25 @@ def test_notebook_on_a_kernel_started_ahead_gives_the_same_bytes(tmp_path):
     assert not kernel.km.has_kernel  # stopped once its notebook ended
 
 
+@pytest.mark.slow
+def test_kernel_started_ahead_is_not_checked_again(monkeypatch):
+    """nbclient checks the client it is given; the check ends with 0.2 s of waiting for
+    IOPub to be quiet. The kernel answered once already: the second check sends nothing."""
+    from jupyter_core.utils import run_sync
+
+    kernel = nyalakan_kernel()
+    try:
+
+        def tidak_boleh():
+            raise AssertionError("kernel_info dikirim lagi")
+
+        monkeypatch.setattr(kernel.kc, "kernel_info", tidak_boleh)
+        run_sync(kernel.kc.wait_for_ready)(timeout=5)
+    finally:
+        kernel.matikan()
+    assert not kernel.km.has_kernel
+
+
 def test_idle_kernel_is_not_interrupted_on_shutdown(monkeypatch):
     """jupyter_client sends SIGINT before every shutdown; ipykernel may then print
     'KeyboardInterrupt caught in kernel' on the build's terminal. Ours skips it."""
