@@ -71,11 +71,11 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
     diam = bool(os.environ.get("CI"))
     lapor = (lambda _s: None) if diam else (lambda s: print(s, flush=True))
 
-    def render(data, staging):
+    def render(data, staging, tunggu_gambar):
         from lakip_calc.laporan import render_laporan
 
         lapor("      render laporan (HTML, PDF, DOCX) ...")
-        render_laporan(data, staging, draft=args.draft)
+        render_laporan(data, staging, draft=args.draft, tunggu_gambar=tunggu_gambar)
 
     h = bangun(
         tahun,

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -87,13 +88,23 @@ def _blok_hitungan(data: DataTahun) -> str:
     )
 
 
+def salin_grafik(staging: Path, proyek: Path) -> None:
+    """Copy the build's charts into the report project."""
+    shutil.copytree(staging / "charts", proyek / "report" / HASIL / "charts")
+
+
 def siapkan_proyek(
-    data: DataTahun, staging: Path, sumber: Path | None = None, draft: bool = False
+    data: DataTahun,
+    staging: Path,
+    sumber: Path | None = None,
+    draft: bool = False,
+    grafik: bool = True,
 ) -> Path:
     """Write the report project into ``staging/proyek`` and return its folder.
 
     ``draft`` marks the report as a draft (:func:`tandai_draft`); without it the
-    project holds no draft markup at all.
+    project holds no draft markup at all. ``grafik=False`` leaves the charts
+    out (:func:`salin_grafik` adds them once the charts notebook has ended).
     """
     sumber_report = sumber or REPORT
     proyek = staging / "proyek"
@@ -105,7 +116,8 @@ def siapkan_proyek(
     angka = KumpulanAngka.from_json((staging / "numbers.json").read_text(encoding="utf-8"))
     hasil = proyek / "report" / HASIL
     shutil.copytree(staging / "tables", hasil / "tables")
-    shutil.copytree(staging / "charts", hasil / "charts")
+    if grafik:
+        salin_grafik(staging, proyek)
     teks = fragmen_teks(data)
     teks["metode_hitung"] = _blok_hitungan(data)
     teks["analisis_sasaran"] = "\n".join(fragmen_sasaran(data, angka).values())
@@ -203,10 +215,18 @@ def _cek_var_teks(data: DataTahun, fragmen, dikenal: set[str]) -> None:
                     )
 
 
-def _render_bawaan(proyek: Path, staging: Path, nama: str, sumber_report: Path) -> dict[str, Path]:
+def _render_bawaan(
+    proyek: Path,
+    staging: Path,
+    nama: str,
+    sumber_report: Path,
+    sebelum_gambar: Callable[[], None] | None = None,
+) -> dict[str, Path]:
     """The built-in renderer; an error in a staged copy of ``report/*.qmd`` names the original."""
     try:
-        return render_project(proyek, staging, formats=FORMAT, basename=nama)
+        return render_project(
+            proyek, staging, formats=FORMAT, basename=nama, sebelum_gambar=sebelum_gambar
+        )
     except RenderError as e:
         salinan = re.escape(f"{proyek.name}/report/")
         pesan = re.sub(rf"(?<![\w/]){salinan}(?!{HASIL}/)", tampil(sumber_report) + "/", str(e))
@@ -262,13 +282,25 @@ def render_laporan(
     mode: str | None = None,
     sumber: Path | None = None,
     draft: bool = False,
+    tunggu_gambar: Callable[[], None] | None = None,
 ) -> dict[str, Path]:
     """Render ``lakip-<YEAR>.{html,pdf,docx}`` into ``staging`` (``sumber``: the report folder).
 
     ``draft``: mark every format as a DRAFT (:func:`tandai_draft`).
+    ``tunggu_gambar``: returns once the charts are in ``staging/charts``; the
+    built-in renderer prepares and parses the report before it calls it.
     """
-    proyek = siapkan_proyek(data, staging, sumber, draft=draft)
     pilihan = choose_renderer(mode or os.environ.get("RENDERER", "auto"))
+    nanti = tunggu_gambar is not None and pilihan != "quarto"
+    if tunggu_gambar is not None and not nanti:
+        tunggu_gambar()
+    proyek = siapkan_proyek(data, staging, sumber, draft=draft, grafik=not nanti)
+
+    def sebelum_gambar() -> None:
+        assert tunggu_gambar is not None
+        tunggu_gambar()
+        salin_grafik(staging, proyek)
+
     nama = f"lakip-{data.tahun}"
     lama = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = _epoch(data)
@@ -289,7 +321,9 @@ def render_laporan(
                 hasil[fmt] = tujuan
             shutil.rmtree(keluar, ignore_errors=True)
             return _sematkan(data, staging, pilihan, hasil)
-        hasil = _render_bawaan(proyek, staging, nama, sumber or REPORT)
+        hasil = _render_bawaan(
+            proyek, staging, nama, sumber or REPORT, sebelum_gambar if nanti else None
+        )
         return _sematkan(data, staging, pilihan, hasil)
     finally:
         if lama is None:

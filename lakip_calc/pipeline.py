@@ -65,12 +65,17 @@ class Langkah:
     menulis
         What it writes under the build folder (besides its executed notebook):
         reused as they are when the step's cache key has not changed.
+    gambar
+        It writes pictures only (no numbers, no tables): the renderer prepares
+        and parses the report while it still runs, and waits for it only before
+        it places the images.
     """
 
     notebook: str
     membaca: tuple[str, ...]
     setelah: tuple[str, ...] = ()
     menulis: tuple[str, ...] = ()
+    gambar: bool = False
 
 
 LANGKAH: tuple[Langkah, ...] = (
@@ -111,6 +116,7 @@ LANGKAH: tuple[Langkah, ...] = (
         ("indikator.csv", "indikator_tahunan.csv", "program.csv"),
         setelah=("01_anggaran.ipynb", "02_kinerja.ipynb"),
         menulis=("charts",),
+        gambar=True,
     ),
     Langkah(
         "06_tabel.ipynb",
@@ -220,14 +226,16 @@ class _Penjadwal:
                     self.n_pekerja, self.ctx, bekal={nm: r for nm, (r, _w) in self.pipa.items()}
                 )
             )
-            self._bagikan()
+            # Only as many kernels as will run first: they start while the data is
+            # validated, on the same cores.
+            self._bagikan(self.n_jalan)
         return self
 
-    def _bagikan(self) -> None:
+    def _bagikan(self, batas: int | None = None) -> None:
         # Hand out free workers: ready notebooks first, then the next one whose
         # inputs are all being computed (its kernel starts ahead).
         assert self.ex is not None
-        while len(self.dikirim) < self.n_pekerja:
+        while len(self.dikirim) < (batas or self.n_pekerja):
             ada = set(self.dikirim.values())
             calon = [nm for nm in self.belum if not self.menunggu[nm]] or [
                 nm for nm in self.belum if self.menunggu[nm] <= ada
@@ -239,15 +247,21 @@ class _Penjadwal:
             self.dikirim[janji] = calon[0]
 
     def jalankan(
-        self, mulai: Callable[[str], None], selesai: Callable[[str, float], None]
+        self,
+        mulai: Callable[[str], None],
+        selesai: Callable[[str, float], None],
+        kecuali: frozenset[str] = frozenset(),
     ) -> dict[str, float]:
-        """Run every notebook; the seconds each took (from its first cell), by name.
+        """Run the notebooks; the seconds each took (from its first cell), by name.
 
-        The workers are gone when this returns (also on an error).
+        Returns when every notebook not in ``kecuali`` has finished; those may
+        still run (call again without ``kecuali`` to wait for them). The
+        workers are gone once every notebook has finished, and on any error.
         """
         detik: dict[str, float] = {}
         if self.ex is None:
             return detik
+        selesai_semua = False
         try:
 
             def beri_jalan() -> None:
@@ -262,7 +276,8 @@ class _Penjadwal:
                         self._kirim(nama, b"1")
 
             beri_jalan()
-            while self.dikirim:
+            self._bagikan()  # the next notebook's kernel, now that the data has passed
+            while self.dikirim and not set(self.dikirim.values()) | set(self.belum) <= kecuali:
                 beres, _ = wait(self.dikirim, return_when=FIRST_COMPLETED)
                 for janji in sorted(beres, key=lambda j: self.dikirim[j]):
                     nama = self.dikirim.pop(janji)
@@ -273,13 +288,20 @@ class _Penjadwal:
                         tunggu.discard(nama)
                 self._bagikan()
                 beri_jalan()
+            if self.dikirim:
+                return detik  # only notebooks in ``kecuali`` are left, running
             if self.belum:  # cannot happen for steps that gelombang() accepted
                 raise LakipError(
                     "notebook tidak dapat dijalankan: " + ", ".join(sorted(self.belum))
                 )
+            selesai_semua = True
             return detik
+        except BaseException:
+            selesai_semua = True
+            raise
         finally:
-            self.tutup()
+            if selesai_semua:
+                self.tutup()
 
     def tutup(self) -> None:
         """Stop the kernels still waiting to run, wait for running notebooks, end the workers.
@@ -365,7 +387,7 @@ def bangun(
     paralel: int | None = None,
     lapor: Callable[[str], None] = print,
     progress: bool = False,
-    setelah_notebook: Callable[[DataTahun, Path], None] | None = None,
+    setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None = None,
     draft: bool = False,
 ) -> HasilBangun:
     """Build ``build/<tahun>`` from ``data/<tahun>``.
@@ -380,7 +402,9 @@ def bangun(
         Where progress lines go (``print``; a no-op when quiet).
     setelah_notebook
         A hook run on the staging folder after the numbers are merged (the
-        report renderer plugs in here).
+        report renderer plugs in here): ``(data, staging, tunggu_gambar)``.
+        Picture-only notebooks (``Langkah.gambar``) may still run when it
+        starts; it calls ``tunggu_gambar()`` before it reads their files.
     draft
         Build even when inputs are still blank (:func:`loader.cek_kelengkapan`);
         without it such a year stops here, before any kernel starts, with
@@ -466,23 +490,32 @@ def bangun(
                     "detik": 0.0,
                 }
             )
-        selesai = penjadwal.jalankan(
-            lambda nama: lapor(f"[{next(nomor)}/{len(langkah)}] menjalankan {nama} ..."),
-            lambda nama, detik: lapor(f"      {nama} selesai ({detik:.1f} dtk)"),
-        )
-        for s in jalan:
-            detik = selesai[s.notebook]
-            hasil.notebook.append((s.notebook, detik))
-            log.append(
-                {
-                    "langkah": f"notebook {s.notebook}",
-                    "masukan": [f"data/{tahun}/{b}" for b in s.membaca] + list(s.setelah),
-                    "keluaran": f"notebooks/{s.notebook}",
-                    "detik": round(detik, 3),
-                }
-            )
+
+        def mulai_nb(nama: str) -> None:
+            lapor(f"[{next(nomor)}/{len(langkah)}] menjalankan {nama} ...")
+
+        def selesai_nb(nama: str, detik: float) -> None:
+            lapor(f"      {nama} selesai ({detik:.1f} dtk)")
+
+        # Picture-only notebooks (charts) may still run while the report is
+        # prepared and parsed; the renderer waits for them before the images.
+        tunda = frozenset(s.notebook for s in jalan if s.gambar and setelah_notebook)
+        selesai = penjadwal.jalankan(mulai_nb, selesai_nb, kecuali=tunda)
 
         from lakip_calc.notebook import BAGIAN_ANGKA, tulis_teks
+
+        posisi_log = len(log)
+        bagian = sorted((staging / BAGIAN_ANGKA).glob("*.json"))
+
+        def tunggu_gambar() -> None:
+            """Wait for the notebooks still running (pictures only); they add no numbers."""
+            selesai.update(penjadwal.jalankan(mulai_nb, selesai_nb))
+            baru = sorted(set((staging / BAGIAN_ANGKA).glob("*.json")) - set(bagian))
+            if baru:
+                raise LakipError(
+                    "notebook gambar menulis angka setelah numbers.json digabung: "
+                    + ", ".join(p.name for p in baru)
+                )
 
         t0 = time.monotonic()
         angka = _gabung_angka(staging, f"build/{tahun}")
@@ -503,6 +536,7 @@ def bangun(
             and cache_lama.get("render") == kunci_r
             and (_salin_laporan(akhir, staging, tahun))
         ):
+            tunggu_gambar()
             hasil.render_dipakai_ulang = True
             lapor("      laporan tidak berubah: berkas HTML, PDF dan DOCX lama dipakai")
             log.append(
@@ -515,7 +549,8 @@ def bangun(
             )
         elif setelah_notebook is not None:
             t0 = time.monotonic()
-            setelah_notebook(data, staging)
+            setelah_notebook(data, staging, tunggu_gambar)
+            tunggu_gambar()  # a renderer that had no images to wait for
             log.append(
                 {
                     "langkah": "render laporan",
@@ -524,6 +559,21 @@ def bangun(
                     "detik": round(time.monotonic() - t0, 3),
                 }
             )
+        else:
+            tunggu_gambar()
+        catatan_nb = []
+        for s in jalan:
+            detik = selesai[s.notebook]
+            hasil.notebook.append((s.notebook, detik))
+            catatan_nb.append(
+                {
+                    "langkah": f"notebook {s.notebook}",
+                    "masukan": [f"data/{tahun}/{b}" for b in s.membaca] + list(s.setelah),
+                    "keluaran": f"notebooks/{s.notebook}",
+                    "detik": round(detik, 3),
+                }
+            )
+        log[posisi_log:posisi_log] = catatan_nb
 
         t0 = time.monotonic()
         from lakip_calc.manifest import tulis_manifest

@@ -68,7 +68,7 @@ def test_earlier_year_files_count_for_a_later_year(tmp_path):
     assert hash_berkas(daftar, data) != sebelum
 
 
-def _render_palsu(data, staging: Path) -> None:
+def _render_palsu(data, staging: Path, tunggu_gambar) -> None:
     """A stand-in renderer: the cache logic does not depend on what rendering does."""
     for ext in ("html", "pdf", "docx"):
         (staging / f"lakip-{data.tahun}.{ext}").write_text(f"laporan {ext}\n", encoding="utf-8")

@@ -40,7 +40,9 @@ def _bangun(data: Path, build: Path, draft: bool) -> Path:
         lapor=lambda s: None,
         paralel=1,
         draft=draft,
-        setelah_notebook=lambda d, s: render_laporan(d, s, mode="builtin", draft=draft),
+        setelah_notebook=lambda d, s, t: render_laporan(
+            d, s, mode="builtin", draft=draft, tunggu_gambar=t
+        ),
     )
     return build / "2024"
 

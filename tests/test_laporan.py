@@ -33,7 +33,9 @@ def build(tmp_path_factory) -> Path:
         2023,
         build_dir=build_dir,
         lapor=lambda s: None,
-        setelah_notebook=lambda data, staging: render_laporan(data, staging, mode="builtin"),
+        setelah_notebook=lambda data, staging, tunggu: render_laporan(
+            data, staging, mode="builtin", tunggu_gambar=tunggu
+        ),
     )
     return build_dir / "2023"
 

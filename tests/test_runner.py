@@ -189,6 +189,61 @@ def test_kernel_of_a_waiting_notebook_starts_before_its_inputs_end(tmp_path):
 
 
 @pytest.mark.slow
+def test_report_is_prepared_while_a_picture_notebook_still_runs(tmp_path):
+    """The render hook starts before the charts notebook ends and waits for it on demand."""
+    nbs = tmp_path / "nb"
+    nbs.mkdir()
+    _nb_waktu(nbs / "angka.ipynb", 'Path(out_dir, "angka.txt").write_text("1")\n')
+    _nb_waktu(
+        nbs / "gambar.ipynb",
+        'time.sleep(3)\nPath(out_dir, "gambar.svg").write_text("<svg/>")\n',
+    )
+    langkah = (Langkah("angka.ipynb", ()), Langkah("gambar.ipynb", (), gambar=True))
+    dilihat = {}
+
+    def render(data, staging, tunggu_gambar):
+        dilihat["sebelum"] = (staging / "angka.txt").exists(), (staging / "gambar.svg").exists()
+        tunggu_gambar()
+        dilihat["sesudah"] = (staging / "gambar.svg").exists()
+        for ext in ("html", "pdf", "docx"):
+            (staging / f"lakip-2023.{ext}").write_text(ext)
+
+    hasil = bangun(
+        2023,
+        build_dir=tmp_path / "build",
+        notebooks_dir=nbs,
+        langkah=langkah,
+        lapor=lambda s: None,
+        setelah_notebook=render,
+    )
+    assert dilihat == {"sebelum": (True, False), "sesudah": True}
+    assert [n for n, _ in hasil.notebook] == ["angka.ipynb", "gambar.ipynb"]
+    log = (hasil.folder / "build.log").read_text(encoding="utf-8")
+    assert log.index("notebook gambar.ipynb") < log.index("gabung numbers.json")
+
+
+@pytest.mark.slow
+def test_picture_notebook_that_writes_numbers_is_an_error(tmp_path):
+    nbs = tmp_path / "nb"
+    nbs.mkdir()
+    _nb_waktu(
+        nbs / "gambar.ipynb",
+        "time.sleep(2)\n"
+        'Path(out_dir, "bagian").mkdir(exist_ok=True)\n'
+        'Path(out_dir, "bagian", "gambar.json").write_text("{}")\n',
+    )
+    with pytest.raises(LakipError, match="notebook gambar menulis angka.*gambar.json"):
+        bangun(
+            2023,
+            build_dir=tmp_path / "build",
+            notebooks_dir=nbs,
+            langkah=(Langkah("gambar.ipynb", (), gambar=True),),
+            lapor=lambda s: None,
+            setelah_notebook=lambda data, staging, tunggu: tunggu(),
+        )
+
+
+@pytest.mark.slow
 def test_failed_notebook_stops_the_kernel_started_ahead(tmp_path, monkeypatch):
     """A notebook waiting (kernel started) for one that fails never runs; no kernel is left."""
     import tempfile

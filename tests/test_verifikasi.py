@@ -61,7 +61,7 @@ def dua_build(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
             data_dir=data,
             build_dir=build,
             lapor=lambda _s: None,
-            setelah_notebook=lambda d, s: render_laporan(d, s),
+            setelah_notebook=lambda d, s, t: render_laporan(d, s, tunggu_gambar=t),
         )
 
     sekali()

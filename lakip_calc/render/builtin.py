@@ -26,7 +26,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -408,6 +408,7 @@ def render_project(
     variables: Mapping[str, Any] | None = None,
     *,
     keep_intermediate: bool = False,
+    sebelum_gambar: Callable[[], None] | None = None,
 ) -> dict[str, Path]:
     """Render a Quarto-like project directory with pandoc and Typst.
 
@@ -429,6 +430,10 @@ def render_project(
     keep_intermediate
         Also keep the generated Typst source as ``<basename>.typ`` (key ``"typ"``);
         it refers to images by paths inside the temporary build directory.
+    sebelum_gambar
+        Called after the sources are read and parsed, before any image file is
+        looked at: the pipeline adds the charts to the project then, so that
+        the parse runs while the charts are still being drawn.
 
     Returns
     -------
@@ -442,7 +447,7 @@ def render_project(
     """
     with tanpa_gc():
         return _render_project(
-            project_dir, output_dir, formats, basename, variables, keep_intermediate
+            project_dir, output_dir, formats, basename, variables, keep_intermediate, sebelum_gambar
         )
 
 
@@ -453,6 +458,7 @@ def _render_project(
     basename: str,
     variables: Mapping[str, Any] | None,
     keep_intermediate: bool,
+    sebelum_gambar: Callable[[], None] | None,
 ) -> dict[str, Path]:
     chosen = _check_formats(formats)
     if not basename or any(sep in basename for sep in ("/", "\\")) or basename.startswith("."):
@@ -471,6 +477,8 @@ def _render_project(
         # Two or more pandoc processes parse whole files of the text at once.
         pieces = split_source(source.text, min(2, os.cpu_count() or 1))
         parsed = _tools.pandoc_parse(pieces, cwd=project.root, epoch=epoch)
+        if sebelum_gambar is not None:
+            sebelum_gambar()
         prepared = prepare(parsed, source, project)
         _copy_media(prepared, work)
         job = _Job(prepared, source, project, values, work, basename, epoch, keep_intermediate)
