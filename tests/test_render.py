@@ -801,3 +801,34 @@ def test_garbage_collector_is_held_off_only_inside_the_block() -> None:
         assert not gc.isenabled()  # a caller's own setting is kept
     finally:
         gc.enable()
+
+
+def test_docx_takes_a_png_only_when_it_is_this_svg_rasterised(tmp_path, monkeypatch) -> None:
+    """The charts notebook writes a PNG beside each SVG; the DOCX writer takes it
+    instead of rasterising again only when its text chunk names this SVG and ppi."""
+    import hashlib
+
+    from lakip_calc.render import _tools
+
+    svg = tmp_path / "g.svg"
+    shutil.copyfile(DASAR / "gambar" / "tren.svg", svg)
+    png = _tools.svg_png(svg, root=tmp_path)
+    tanda = f"sha256={hashlib.sha256(svg.read_bytes()).hexdigest()} ppi=200".encode()
+    assert _tools._teks_png(png) == tanda
+    ada = tmp_path / "g.png"
+    ada.write_bytes(png)
+
+    def tidak_boleh(*_a, **_k):
+        raise AssertionError("SVG dirasterisasi lagi")
+
+    with monkeypatch.context() as m:
+        m.setattr(_tools, "svg_png", tidak_boleh)
+        ukuran = _tools.svg_to_png(svg, tmp_path / "a.png", root=tmp_path, ada=ada)
+    assert (tmp_path / "a.png").read_bytes() == png and ukuran[0] > 0
+    # another ppi, or another picture: rasterised anew, never the PNG beside it
+    _tools.svg_to_png(svg, tmp_path / "b.png", root=tmp_path, ppi=100, ada=ada)
+    assert _tools._teks_png((tmp_path / "b.png").read_bytes()) == tanda.replace(b"200", b"100")
+    svg.write_text(svg.read_text(encoding="utf-8").replace("</svg>", "<g/></svg>"), "utf-8")
+    _tools.svg_to_png(svg, tmp_path / "c.png", root=tmp_path, ada=ada)
+    assert (tmp_path / "c.png").read_bytes() != png
+    assert _tools._teks_png((tmp_path / "c.png").read_bytes()) != tanda

@@ -7,6 +7,7 @@ tool's own diagnostic is appended for the person who has to fix it.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import html
 import io
 import json
@@ -15,6 +16,7 @@ import re
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -138,11 +140,49 @@ def compile_typst(typ_file: Path, pdf_file: Path, *, root: Path, epoch: int) -> 
         raise RenderError(f"Typst gagal menyusun PDF: {exc}") from exc
 
 
+#: The PNG text chunk that names the SVG a PNG was rasterised from, and at what ppi.
+_PNG_KUNCI = b"lakip-svg"
+
+
+def _tanda_svg(svg_bytes: bytes, ppi: int) -> bytes:
+    return f"sha256={hashlib.sha256(svg_bytes).hexdigest()} ppi={ppi}".encode("ascii")
+
+
+def _png_dengan_teks(png: bytes, teks: bytes) -> bytes:
+    """``png`` with a ``tEXt`` chunk (key ``lakip-svg``) right after its header chunk."""
+    isi = _PNG_KUNCI + b"\0" + teks
+    chunk = (
+        len(isi).to_bytes(4, "big")
+        + b"tEXt"
+        + isi
+        + (zlib.crc32(b"tEXt" + isi) & 0xFFFFFFFF).to_bytes(4, "big")
+    )
+    ihdr_akhir = 8 + 4 + 4 + int.from_bytes(png[8:12], "big") + 4
+    return png[:ihdr_akhir] + chunk + png[ihdr_akhir:]
+
+
+def _teks_png(png: bytes) -> bytes | None:
+    """The ``lakip-svg`` text of a PNG, if it has one."""
+    i = 8
+    while i + 8 <= len(png):
+        panjang = int.from_bytes(png[i : i + 4], "big")
+        jenis = png[i + 4 : i + 8]
+        isi = png[i + 8 : i + 8 + panjang]
+        if jenis == b"tEXt" and isi.startswith(_PNG_KUNCI + b"\0"):
+            return isi[len(_PNG_KUNCI) + 1 :]
+        if jenis == b"IDAT":
+            return None  # text chunks we write come before the image data
+        i += 12 + panjang
+    return None
+
+
 def svg_png(svg: Path, *, root: Path, ppi: int = 200) -> bytes:
     """Rasterise an SVG file under ``root`` with Typst: the PNG bytes (deterministic).
 
     The picture is the one Typst draws in the PDF, on a white page of exactly
-    its size.
+    its size. A text chunk names the SVG (its SHA-256) and the ppi, so that the
+    DOCX writer can take this PNG instead of rasterising the SVG again
+    (:func:`svg_to_png`).
     """
     import typst
 
@@ -152,7 +192,7 @@ def svg_png(svg: Path, *, root: Path, ppi: int = 200) -> bytes:
         f'#set page(width: auto, height: auto, margin: 0pt, fill: white)\n#image("/{literal}")\n'
     )
     try:
-        return typst.compile(
+        data = typst.compile(
             source.encode("utf-8"),
             root=str(root),
             format="png",
@@ -161,14 +201,23 @@ def svg_png(svg: Path, *, root: Path, ppi: int = 200) -> bytes:
         )
     except (typst.TypstError, RuntimeError) as exc:
         raise RenderError(f"gambar SVG tidak dapat diubah menjadi PNG: {svg.name}: {exc}") from exc
+    return _png_dengan_teks(data, _tanda_svg(svg.read_bytes(), ppi))
 
 
-def svg_to_png(svg: Path, png: Path, *, root: Path, ppi: int = 200) -> tuple[int, int]:
+def svg_to_png(
+    svg: Path, png: Path, *, root: Path, ppi: int = 200, ada: Path | None = None
+) -> tuple[int, int]:
     """Rasterise an SVG with Typst (for DOCX readers without SVG support).
 
-    Returns the natural size of the picture in points (width, height).
+    ``ada``: a PNG that may already be this SVG rasterised at this ppi (the
+    charts notebook writes one beside each SVG). It is used when its text chunk
+    names this very SVG and ppi (:func:`svg_png`); the bytes are then the same
+    as a new rasterisation would give. Returns the natural size of the picture
+    in points (width, height).
     """
-    data = svg_png(svg, root=root, ppi=ppi)
+    data = ada.read_bytes() if ada is not None and ada.is_file() else b""
+    if _teks_png(data) != _tanda_svg(svg.read_bytes(), ppi):
+        data = svg_png(svg, root=root, ppi=ppi)
     png.write_bytes(data)
     header = data[16:24]
     width, height = int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")

@@ -267,9 +267,16 @@ def _typst_tables(text: str) -> str:
     return _TYPST_TABLE_RE.sub(lambda m: f"{m.group(1)}#tabel-pas(tabel-berikut,\n", text)
 
 
-def _docx_images(doc: dict[str, Any], work: Path) -> dict[str, Any]:
-    """Point SVG images to PNG copies (older Word versions cannot show SVG)."""
+def _docx_images(
+    doc: dict[str, Any], work: Path, sources: Mapping[str, Path] | None = None
+) -> dict[str, Any]:
+    """Point SVG images to PNG copies (older Word versions cannot show SVG).
+
+    ``sources`` maps an image's name in ``work`` to its file in the project: a
+    PNG beside that file which is this SVG rasterised is taken as it is.
+    """
     sizes: dict[str, tuple[int, int]] = {}
+    sources = sources or {}
 
     def visit(node: dict[str, Any]) -> Any:
         if node["t"] != "Image" or not node["c"][2][0].endswith(".svg"):
@@ -277,7 +284,13 @@ def _docx_images(doc: dict[str, Any], work: Path) -> dict[str, Any]:
         src = node["c"][2][0]
         png = src + ".png"
         if src not in sizes:
-            sizes[src] = _tools.svg_to_png(work / src, work / png, root=work)
+            source = sources.get(src)
+            sizes[src] = _tools.svg_to_png(
+                work / src,
+                work / png,
+                root=work,
+                ada=source.with_suffix(".png") if source is not None else None,
+            )
         attributes = node["c"][0]
         pairs = [list(p) for p in attributes[2]]
         if not any(key in {"width", "height"} for key, _ in pairs):
@@ -291,9 +304,14 @@ def _docx_images(doc: dict[str, Any], work: Path) -> dict[str, Any]:
 
 
 def _write_docx(
-    doc: dict[str, Any], work: Path, target: Path, project: Project, epoch: int
+    doc: dict[str, Any],
+    work: Path,
+    target: Path,
+    project: Project,
+    epoch: int,
+    sources: Mapping[str, Path] | None = None,
 ) -> None:
-    doc = _docx_images(doc, work)
+    doc = _docx_images(doc, work, sources)
     reference = work / "referensi.docx"
     if not reference.exists():
         _tools.reference_docx(
@@ -351,7 +369,8 @@ def _render_format(job: _Job, fmt: str) -> dict[str, Path]:
         if job.keep_intermediate:
             finished["typ"] = typ_file
     else:
-        _write_docx(rendered.doc, job.work, target, job.project, job.epoch)
+        sources = {relative: path for path, relative in job.prepared.media.items()}
+        _write_docx(rendered.doc, job.work, target, job.project, job.epoch, sources)
     finished[fmt] = target
     return finished
 
