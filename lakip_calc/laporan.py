@@ -10,6 +10,8 @@ built-in renderer or Quarto into ``lakip-<YEAR>.html|pdf|docx``.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -28,6 +30,7 @@ from lakip_calc.narasi import (
     fragmen_jejak,
     fragmen_sasaran,
     fragmen_teks,
+    jejak_ast,
     judul_tabel,
     ringkas_masukan,
     slug,
@@ -35,6 +38,7 @@ from lakip_calc.narasi import (
 from lakip_calc.notebook import tulis_teks
 from lakip_calc.paths import REPORT, ROOT, tampil
 from lakip_calc.render import choose_renderer, quarto_command, render_project
+from lakip_calc.render._source import AST_SIDECAR
 
 __all__ = ["variabel", "siapkan_proyek", "render_laporan", "FORMAT"]
 
@@ -128,6 +132,18 @@ def siapkan_proyek(
         teks[f"blok_{tid}"] = blok_tabel(tid, judul_tabel(md_tabel.read_text(encoding="utf-8")))
     for nama, md in teks.items():
         tulis_teks(hasil / "teks" / f"{nama}.md", md)
+    # The appendix table ready-made as pandoc's AST (the built-in renderer's
+    # parse would take longer than everything else in the report together).
+    tulis_teks(
+        hasil / "teks" / f"jejak_angka.md{AST_SIDECAR}",
+        json.dumps(
+            {
+                "sha256": hashlib.sha256(teks["jejak_angka"].encode("utf-8")).hexdigest(),
+                "blocks": jejak_ast(angka),
+            },
+            ensure_ascii=False,
+        ),
+    )
     nilai = variabel(angka, data)
     _cek_var_teks(data, teks.values(), set(nilai))
     tulis_teks(

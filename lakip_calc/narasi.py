@@ -28,6 +28,7 @@ __all__ = [
     "fragmen_teks",
     "fragmen_sasaran",
     "fragmen_jejak",
+    "jejak_ast",
     "judul_tabel",
     "blok_tabel",
     "blok_gambar",
@@ -467,6 +468,23 @@ def _sel_notebook(notebook: str) -> str:
     )
 
 
+_JEJAK_KOLOM = ("Kunci", "Nilai", "Rumus", "Masukan (data)", "Kode")
+_JEJAK_RATA = ("AlignLeft", "AlignRight", "AlignLeft", "AlignLeft", "AlignLeft")
+_JEJAK_JUDUL = "Jejak angka: setiap angka laporan, rumus, sel data dan kode asalnya"
+
+
+def _baris_jejak(angka: KumpulanAngka) -> list[tuple[str, Any]]:
+    """The Jejak Angka rows: ``("sel", notebook)`` group rows and ``("angka", a)`` rows."""
+    baris: list[tuple[str, Any]] = []
+    sel_lalu: str | None = None
+    for a in sorted(angka, key=lambda a: (a.notebook or "", a.key)):
+        if a.notebook and a.notebook != sel_lalu:
+            baris.append(("sel", a.notebook))
+        sel_lalu = a.notebook
+        baris.append(("angka", a))
+    return baris
+
+
 def fragmen_jejak(angka: KumpulanAngka) -> str:
     """Jejak Angka: every number with its formula, inputs, code and notebook cell.
 
@@ -478,20 +496,84 @@ def fragmen_jejak(angka: KumpulanAngka) -> str:
 
     Notebook cells are named by file and cell id; the executed notebooks are in
     ``build/<YEAR>/notebooks/`` and, once published, beside the HTML report in
-    ``notebooks/`` (the HTML links there).
+    ``notebooks/`` (the HTML links there). :func:`jejak_ast` is the same table
+    as pandoc reads it.
     """
     baris = [
-        "| Kunci | Nilai | Rumus | Masukan (data) | Kode |",
+        "| " + " | ".join(_JEJAK_KOLOM) + " |",
         "|:--|--:|:--|:--|:--|",
     ]
-    sel_lalu: str | None = None
-    for a in sorted(angka, key=lambda a: (a.notebook or "", a.key)):
-        if a.notebook and a.notebook != sel_lalu:
-            baris.append(f"| **Sel notebook** {_sel_notebook(a.notebook)} |  |  |  |  |")
-        sel_lalu = a.notebook
-        baris.append(
-            f"| [{md_nama(a.key)}]{{#{slug(a.key)}}} | {md_nama(a.text)} | {md_nama(a.formula)} | "
-            f"{md_nama(ringkas_masukan(a))} | {md_nama(a.code)} |"
-        )
-    judul = "Jejak angka: setiap angka laporan, rumus, sel data dan kode asalnya"
-    return "\n".join(baris) + f"\n\n: {judul} {{#tbl-jejak-angka}}\n"
+    for jenis, isi in _baris_jejak(angka):
+        if jenis == "sel":
+            baris.append(f"| **Sel notebook** {_sel_notebook(isi)} |  |  |  |  |")
+        else:
+            a = isi
+            baris.append(
+                f"| [{md_nama(a.key)}]{{#{slug(a.key)}}} | {md_nama(a.text)} | "
+                f"{md_nama(a.formula)} | {md_nama(ringkas_masukan(a))} | {md_nama(a.code)} |"
+            )
+    return "\n".join(baris) + f"\n\n: {_JEJAK_JUDUL} {{#tbl-jejak-angka}}\n"
+
+
+def _teks_ast(teks: Any) -> list[dict[str, Any]]:
+    """Plain text as pandoc reads it escaped (:func:`md_nama`): words and spaces."""
+    hasil: list[dict[str, Any]] = []
+    for i, kata in enumerate(("" if teks is None else str(teks)).split()):
+        if i:
+            hasil.append({"t": "Space"})
+        hasil.append({"t": "Str", "c": kata})
+    return hasil
+
+
+def _sel_ast(inlines: list[dict[str, Any]]) -> list[Any]:
+    blok = [{"t": "Plain", "c": inlines}] if inlines else []
+    return [["", [], []], {"t": "AlignDefault"}, 1, 1, blok]
+
+
+def jejak_ast(angka: KumpulanAngka) -> list[dict[str, Any]]:
+    """The pandoc AST blocks of :func:`fragmen_jejak` (what pandoc's reader makes of it).
+
+    The appendix is the largest table of the report: the built-in renderer
+    takes these blocks instead of parsing the Markdown (about half a second
+    of pandoc's time). A test holds the two equal.
+    """
+    baris = []
+    for jenis, isi in _baris_jejak(angka):
+        if jenis == "sel":
+            berkas, _, sel = isi.rsplit("/", 1)[-1].partition("#")
+            nama = _teks_ast(f"{berkas}#{sel}")
+            tautan = f"notebooks/{berkas.removesuffix('.ipynb')}.html#{sel}"
+            sel_html = [["", ["content-visible"], [["when-format", "html"]]]]
+            sel_lain = [["", ["content-visible"], [["unless-format", "html"]]]]
+            pertama = [
+                {"t": "Strong", "c": _teks_ast("Sel notebook")},
+                {"t": "Space"},
+                {
+                    "t": "Span",
+                    "c": [*sel_html, [{"t": "Link", "c": [["", [], []], nama, [tautan, ""]]}]],
+                },
+                {"t": "Span", "c": [*sel_lain, nama]},
+            ]
+            sel_baris = [_sel_ast(pertama)] + [_sel_ast([]) for _ in range(4)]
+        else:
+            a = isi
+            kunci = [{"t": "Span", "c": [[slug(a.key), [], []], _teks_ast(a.key)]}]
+            sel_baris = [
+                _sel_ast(kunci),
+                *(_sel_ast(_teks_ast(t)) for t in (a.text, a.formula, ringkas_masukan(a), a.code)),
+            ]
+        baris.append([["", [], []], sel_baris])
+    kepala = [[["", [], []], [_sel_ast(_teks_ast(k)) for k in _JEJAK_KOLOM]]]
+    lebar = {"t": "ColWidth", "c": 1 / len(_JEJAK_KOLOM)}  # equal dashes, lines wider than 80
+    tabel = {
+        "t": "Table",
+        "c": [
+            ["tbl-jejak-angka", [], []],
+            [None, [{"t": "Plain", "c": _teks_ast(_JEJAK_JUDUL)}]],
+            [[{"t": r}, lebar] for r in _JEJAK_RATA],
+            [["", [], []], kepala],
+            [[["", [], []], 0, [], baris]],
+            [["", [], []], []],
+        ],
+    }
+    return [tabel]

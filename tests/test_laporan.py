@@ -231,3 +231,45 @@ def test_jejak_angka_anchor_for_every_number(build, numbers):
     html = (build / "lakip-2023.html").read_text(encoding="utf-8")
     ids = set(re.findall(r'id="(jejak-[^"]+)"', html))
     assert {slug(k) for k in numbers} <= ids
+
+
+def _baca_pandoc(md: str) -> list:
+    from lakip_calc.render import _tools
+
+    return _tools.pandoc_parse(md, cwd=Path.cwd(), epoch=0)["blocks"]
+
+
+def test_jejak_angka_ast_is_what_pandoc_reads(build):
+    """The renderer takes the appendix from jejak_ast() instead of parsing it: the two
+    must be equal, also for texts full of Markdown (escaped), spaces and other scripts."""
+    from dataclasses import replace
+
+    from lakip_calc.angka import KumpulanAngka
+    from lakip_calc.narasi import fragmen_jejak, jejak_ast
+
+    angka = KumpulanAngka.from_json((build / "numbers.json").read_text(encoding="utf-8"))
+    assert json.loads(json.dumps(jejak_ast(angka))) == _baca_pandoc(fragmen_jejak(angka))
+    aneh = [
+        "a *b* _c_ `d` $e$ [f](g) <h> {{< var x >}} @tbl-x #1 \\ | ~ ^",
+        "  spasi   ganda\tdan tab  ",
+        "\"kutip\" 'tunggal' -- --- ... 1.000,5% Rp5.000,-",
+        "÷ × – → Σ ≥ ½ 中文",
+        "",
+    ]
+    semua = list(angka)
+    diubah = KumpulanAngka()
+    diubah.gabung(
+        replace(a, text=aneh[i % 5] or a.text, formula=aneh[i % 5], code=aneh[(i + 1) % 5])
+        for i, a in enumerate(semua[:10])
+    )
+    assert json.loads(json.dumps(jejak_ast(diubah))) == _baca_pandoc(fragmen_jejak(diubah))
+
+
+def test_report_project_carries_the_jejak_ast_of_its_markdown(build):
+    import hashlib
+
+    teks = build / "proyek" / "report" / "_hasil" / "teks"
+    md = (teks / "jejak_angka.md").read_text(encoding="utf-8")
+    siap = json.loads((teks / "jejak_angka.md.ast.json").read_text(encoding="utf-8"))
+    assert siap["sha256"] == hashlib.sha256(md.encode("utf-8")).hexdigest()
+    assert siap["blocks"] == _baca_pandoc(md)

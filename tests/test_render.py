@@ -6,6 +6,7 @@ error cases are written into tmp_path by ``_project``.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -832,3 +833,43 @@ def test_docx_takes_a_png_only_when_it_is_this_svg_rasterised(tmp_path, monkeypa
     _tools.svg_to_png(svg, tmp_path / "c.png", root=tmp_path, ada=ada)
     assert (tmp_path / "c.png").read_bytes() != png
     assert _tools._teks_png((tmp_path / "c.png").read_bytes()) != tanda
+
+
+def _dengan_ast(root: Path, md: str, sha: str | None, index: str) -> Path:
+    """A project whose index includes x.md, beside which a sidecar AST says 'dariast'."""
+    import hashlib
+
+    project = _project(root, {"index.qmd": index, "x.md": md})
+    sidecar = {
+        "sha256": sha or hashlib.sha256(md.encode("utf-8")).hexdigest(),
+        "blocks": [{"t": "Para", "c": [{"t": "Str", "c": "dariast"}]}],
+    }
+    (project / "x.md.ast.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    return project
+
+
+@pytest.mark.parametrize(
+    ("index", "sha", "dipakai"),
+    [
+        ("# Judul\n\n{{< include x.md >}}\n\nSesudah.\n", None, True),
+        ("# Judul\n\n{{< include x.md >}}\n\nSesudah.\n", "0" * 64, False),  # stale AST
+        ("# Judul\n\n  {{< include x.md >}}\n\nSesudah.\n", None, False),  # indented
+        ("# Judul\n\nAwal paragraf\n{{< include x.md >}}\n", None, False),  # continues it
+    ],
+    ids=["dipakai", "sidik-lain", "menjorok", "sambungan"],
+)
+def test_included_file_is_taken_from_its_ast_only_when_it_is_that_file(
+    tmp_path: Path, index: str, sha: str | None, dipakai: bool
+) -> None:
+    from lakip_calc.render import _tools
+    from lakip_calc.render._filter import prepare
+    from lakip_calc.render._project import load_project
+    from lakip_calc.render._source import assemble_source
+    from lakip_calc.render.builtin import load_variables
+
+    project = load_project(_dengan_ast(tmp_path / "p", "darimd\n", sha, index))
+    source = assemble_source(project, load_variables(project, None))
+    doc = prepare(_tools.pandoc_parse(source.text, cwd=project.root, epoch=0), source, project)
+    teks = json.dumps(doc.doc["blocks"])
+    assert ("dariast" in teks, "darimd" in teks) == (dipakai, not dipakai)
+    assert "Sesudah" in teks or "Awal" in teks

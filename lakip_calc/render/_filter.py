@@ -155,6 +155,19 @@ def _image_location(project: Project, file: Path, url: str) -> str:
     return shown
 
 
+def _insert_ready_asts(blocks: list[Any], source: Source) -> list[Any]:
+    """Put the blocks of included files taken from their ready-made AST in place."""
+
+    def visit(node: dict[str, Any]) -> Any:
+        if node["t"] in {"Para", "Plain"} and len(node["c"]) == 1:
+            only = node["c"][0]
+            if only.get("t") == "Str" and only["c"] in source.asts:
+                return A.copy_tree(source.asts[only["c"]])
+        return None
+
+    return A.walk_blocks(blocks, visit)
+
+
 def prepare(doc: dict[str, Any], source: Source, project: Project) -> Prepared:
     """Resolve images and fill tokens outside text; the same for every format.
 
@@ -163,6 +176,8 @@ def prepare(doc: dict[str, Any], source: Source, project: Project) -> Prepared:
     Each image is given a stable name under ``media/`` in order of first use.
     """
     doc = A.copy_tree(doc)
+    if source.asts:
+        doc["blocks"] = _insert_ready_asts(doc["blocks"], source)
     doc["blocks"] = _fill_non_text(doc["blocks"], source)
     doc["meta"] = _fill_non_text(doc["meta"], source)
     media: dict[Path, str] = {}

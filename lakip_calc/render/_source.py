@@ -12,11 +12,14 @@ its content, so that a variable's value is never parsed as Markdown.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -40,8 +43,9 @@ BLOCK_SHORTCODES = ("pagebreak", "daftar-isi", "daftar-tabel", "daftar-gambar", 
 _UNSUPPORTED = ("meta", "env", "embed", "video", "kbd", "lipsum", "placeholder", "contents")
 
 #: Token shape: QZ + kind + 6 digits + ZQ. Kinds: V variable, E escaped literal,
-#: B block shortcode, F start of a render-list file.
-TOKEN_RE = re.compile(r"QZ([VEBF])(\d{6})ZQ")
+#: B block shortcode, F start of a render-list file, A an included file's
+#: ready-made AST (:data:`AST_SIDECAR`).
+TOKEN_RE = re.compile(r"QZ([VEBFA])(\d{6})ZQ")
 
 _SHORTCODE_RE = re.compile(r"\{\{\{<\s*(.*?)\s*>\}\}\}|\{\{<\s*(.*?)\s*>\}\}")
 _INCLUDE_LINE_RE = re.compile(r"^\s*\{\{<\s*include\s+(.*?)\s*>\}\}\s*$")
@@ -63,13 +67,25 @@ FORMAT_ALIASES = {
 _KNOWN_FORMAT_NAMES = frozenset().union(*FORMAT_ALIASES.values())
 
 
+#: Suffix of an included Markdown file's ready-made pandoc AST: ``x.md`` may have
+#: ``x.md.ast.json`` beside it, ``{"sha256": <of x.md's text>, "blocks": [...]}``.
+#: The pipeline writes one for the Jejak Angka appendix (the largest table);
+#: Quarto ignores it.
+AST_SIDECAR = ".ast.json"
+
+
 @dataclass(frozen=True)
 class Line:
-    """One source line and where it came from."""
+    """One source line and where it came from.
+
+    ``ast``: the line stands for an included file taken from its ready-made AST
+    (the token that :func:`lakip_calc.render._filter.prepare` replaces).
+    """
 
     text: str
     file: Path
     number: int
+    ast: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,11 +114,18 @@ class Source:
     literals: dict[str, str] = field(default_factory=dict)
     blocks: dict[str, BlockUse] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    asts: dict[str, list[Any]] = field(default_factory=dict)
     ref_locations: dict[str, str] = field(default_factory=dict)
     def_locations: dict[str, str] = field(default_factory=dict)
 
     def token(self, kind: str) -> str:
-        count = len(self.variables) + len(self.literals) + len(self.blocks) + len(self.files)
+        count = (
+            len(self.variables)
+            + len(self.literals)
+            + len(self.blocks)
+            + len(self.files)
+            + len(self.asts)
+        )
         return f"QZ{kind}{count + 1:06d}ZQ"
 
 
@@ -140,10 +163,43 @@ class _Assembler:
             match = _INCLUDE_LINE_RE.match(line.text)
             if match:
                 target = self.include_target(match.group(1), line)
-                lines.extend(self.read_lines(target, (*stack, path), line))
+                # A block of its own: blank lines around it (not a lazy continuation).
+                alone = (index == start or not raw_lines[index - 1].strip()) and (
+                    index + 1 >= len(raw_lines) or not raw_lines[index + 1].strip()
+                )
+                blocks = self.ready_ast(target, line) if alone else None
+                if blocks is not None:
+                    token = self.source.token("A")
+                    self.source.asts[token] = blocks
+                    lines.extend([Line("", path, index + 1), Line("", path, index + 1, token)])
+                    lines.append(Line("", path, index + 1))
+                else:
+                    lines.extend(self.read_lines(target, (*stack, path), line))
             else:
                 lines.append(line)
         return lines
+
+    def ready_ast(self, target: Path, line: Line) -> list[Any] | None:
+        """The blocks of ``target`` from its :data:`AST_SIDECAR`, when they may stand for it.
+
+        Only for an include at the start of its line with blank lines around it
+        (a block of its own), of a file without shortcodes, whose sidecar carries the SHA-256 of the file's
+        text as it is now: anything else is read and parsed as usual.
+        """
+        sidecar = target.with_name(target.name + AST_SIDECAR)
+        if line.text[:1].isspace() or not sidecar.is_file() or not target.is_file():
+            return None
+        try:
+            text = target.read_text(encoding="utf-8")
+            ready = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        if not isinstance(ready, dict) or "{{<" in text:
+            return None
+        if ready.get("sha256") != hashlib.sha256(text.encode("utf-8")).hexdigest():
+            return None
+        blocks = ready.get("blocks")
+        return blocks if isinstance(blocks, list) else None
 
     def include_target(self, argument: str, line: Line) -> Path:
         try:
@@ -318,6 +374,9 @@ def assemble_source(project: Project, variables: Mapping[str, VariableValue]) ->
         source.files[token] = path
         out.extend(["", token, ""])
         for line in assembler.read_lines(path, (), None):
+            if line.ast is not None:
+                out.append(line.ast)
+                continue
             if TOKEN_RE.search(line.text):
                 raise RenderError(
                     f"teks sumber memuat pola cadangan renderer ({assembler.where(line)})"
