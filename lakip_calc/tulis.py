@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from lakip_calc.errors import LakipError
 from lakip_calc.tabel import TabelLaporan
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ _KOSONG = {"", "-"}
 #: is ASCII punctuation, which Pandoc accepts backslash-escaped.
 _MD_KHUSUS = re.compile(r"([\\|*_<>$#@\[\]`~^{}])")
 
+#: A cell's placeholder in the great-tables HTML (:func:`tabel_html`).
+_TEMPAT_SEL = re.compile(r"QZSEL\d{6}ZQ")
 _IMPORT_CSS = re.compile(r"@import\s+url\([^)]*\)\s*;?\s*")
 _URL_LUAR = re.compile(r"https?://", re.IGNORECASE)
 
@@ -125,7 +128,7 @@ def tabel_html(t: TabelLaporan) -> str:
 
     Cells are escaped here and wrapped as
     ``<span class="angka" data-key="KEY">TEXT</span>`` when they carry a key;
-    :meth:`GT.fmt_passthrough` with ``escape=False`` then passes them through.
+    great-tables lays out placeholders that are then replaced by them.
     The title, column labels and note are escaped by great-tables. CSS stays in
     the fragment's ``<style>`` block scoped by the table id (``inline_css``
     would need the optional ``css-inline`` package); any ``@import`` is removed
@@ -133,9 +136,24 @@ def tabel_html(t: TabelLaporan) -> str:
     """
     from great_tables import GT, loc, style
 
+    # Each cell goes in as a placeholder word that great-tables prints as it is;
+    # the finished cells replace them in its HTML. (Passing the cells through a
+    # formatter, fmt_passthrough(escape=False), writes every cell back into the
+    # frame one by one: half of the table notebook's time.)
+    isi: dict[str, str] = {}
+    semua_teks = [t.judul, t.catatan or "", *map(str, t.tampil.columns)]
+    semua_teks += [str(v) for k in t.tampil.columns for v in t.tampil[k]]
+    if any(_TEMPAT_SEL.search(x) for x in semua_teks):
+        raise LakipError(f"tabel {t.id}: teks memuat pola cadangan 'QZSEL......ZQ'")
+
+    def tempat(teks: object, kunci: object) -> str:
+        token = f"QZSEL{len(isi):06d}ZQ"
+        isi[token] = _sel_html(teks, kunci)
+        return token
+
     sel = pd.DataFrame(
         {
-            k: [_sel_html(v, c) for v, c in zip(t.tampil[k], t.kunci[k], strict=True)]
+            k: [tempat(v, c) for v, c in zip(t.tampil[k], t.kunci[k], strict=True)]
             for k in t.tampil.columns
         },
         columns=list(t.tampil.columns),
@@ -147,7 +165,6 @@ def tabel_html(t: TabelLaporan) -> str:
         # The report wraps the fragment in a figure that carries the table id;
         # the fragment gets its own, so no id appears twice in one page.
         GT(sel, id=f"gt-{t.id}", locale="id")
-        .fmt_passthrough(escape=False)
         .tab_header(title=t.judul)
         .tab_options(
             table_font_names=["DejaVu Sans", "Segoe UI", "Helvetica", "Arial", "sans-serif"],
@@ -187,6 +204,7 @@ def tabel_html(t: TabelLaporan) -> str:
     if t.catatan:
         gt = gt.tab_source_note(t.catatan)
     teks = _IMPORT_CSS.sub("", gt.as_raw_html())
+    teks = _TEMPAT_SEL.sub(lambda m: isi[m.group(0)], teks)
     return teks if teks.endswith("\n") else teks + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from decimal import Decimal
@@ -278,6 +279,35 @@ def test_html_fragmen():
     assert '<span class="angka" data-key="k.satu">Rp1.000</span>' in h
     assert 'data-key="k.&quot;&lt;x&gt;&#x27;"' in h
     assert "http://" not in h and "https://" not in h and "@import" not in h
+
+
+def test_html_sel_tepat_di_tempatnya():
+    """Cells go into great-tables as placeholders and come back as the cells, in order."""
+    t = _tabel_jahat()
+    h = tabel_html(t)
+    assert "QZSEL" not in h
+    sel = re.findall(r"<td [^>]*class=\"gt_row[^\"]*\"[^>]*>(.*?)</td>", h, flags=re.S)
+    harap = [
+        f'<span class="angka" data-key="{html.escape(str(c), quote=True)}">'
+        f"{html.escape(str(v), quote=True)}</span>"
+        if str(c)
+        else html.escape(str(v), quote=True)
+        for baris_v, baris_c in zip(
+            t.tampil.itertuples(index=False), t.kunci.itertuples(index=False), strict=True
+        )
+        for v, c in zip(baris_v, baris_c, strict=True)
+    ]
+    assert sel == harap
+
+
+def test_html_pola_cadangan_ditolak():
+    from dataclasses import replace
+
+    from lakip_calc.errors import LakipError
+
+    t = _tabel_jahat()
+    with pytest.raises(LakipError, match="pola cadangan"):
+        tabel_html(replace(t, judul="Judul QZSEL000000ZQ"))
 
 
 def test_html_tabel_nyata(tabel, bahan):
