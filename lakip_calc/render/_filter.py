@@ -849,8 +849,8 @@ class _FormatFilter:
         return {"t": node["t"], "c": replacement + node["c"][1:]}
 
     # -- all together ----------------------------------------------------------------
-    def run(self) -> Rendered:
-        doc = A.copy_tree(self.prepared.doc)
+    def run(self, copy: bool = True) -> Rendered:
+        doc = A.copy_tree(self.prepared.doc) if copy else dict(self.prepared.doc)
         blocks = A.walk(doc["blocks"], self.visibility)
         blocks = self.fill(blocks, plain=False)
         doc["meta"] = self.fill(doc["meta"], plain=self.fmt != "pdf")
@@ -879,13 +879,17 @@ def for_format(
     project: Project,
     settings: FormatSettings,
     variables: Mapping[str, VariableValue] | None = None,
+    *,
+    own: bool = False,
 ) -> Rendered:
     """Produce the AST of one output format; see the module docstring.
 
     ``variables`` (all values of the project) complete the number spans that raw
-    HTML fragments carry without tooltip or link.
+    HTML fragments carry without tooltip or link. ``own``: ``prepared`` is this
+    call's to change (a forked worker's copy, used for one format only), so it
+    is not copied first.
     """
-    return _FormatFilter(prepared, source, project, settings, variables).run()
+    return _FormatFilter(prepared, source, project, settings, variables).run(copy=not own)
 
 
 # ---------------------------------------------------------------------------

@@ -351,10 +351,14 @@ class _Job:
     keep_intermediate: bool
 
 
-def _render_format(job: _Job, fmt: str) -> dict[str, Path]:
-    """Filter the shared AST for ``fmt`` and write ``<basename>.<ext>`` into ``job.work``."""
+def _render_format(job: _Job, fmt: str, forked: bool = False) -> dict[str, Path]:
+    """Filter the shared AST for ``fmt`` and write ``<basename>.<ext>`` into ``job.work``.
+
+    ``forked``: this process is a worker of its own for this one format; the
+    filter may change the inherited AST instead of copying it.
+    """
     rendered = for_format(
-        job.prepared, job.source, job.project, _settings(job.project, fmt), job.values
+        job.prepared, job.source, job.project, _settings(job.project, fmt), job.values, own=forked
     )
     target = job.work / f"{job.basename}{_EXTENSIONS[fmt]}"
     finished: dict[str, Path] = {}
@@ -379,9 +383,16 @@ def _render_format(job: _Job, fmt: str) -> dict[str, Path]:
 _JOB: _Job | None = None
 
 
+#: The format with the longest chain (pandoc, then Typst): it keeps a core to
+#: itself while the others share the rest, so that it does not finish alone last.
+_FORMAT_TERPANJANG = "pdf"
+
+
 def _render_in_worker(fmt: str) -> dict[str, Path]:
     assert _JOB is not None, "format worker started without a job"
-    return _render_format(_JOB, fmt)
+    if fmt != _FORMAT_TERPANJANG:
+        os.nice(5)  # this worker process only; it ends with its format
+    return _render_format(_JOB, fmt, forked=True)
 
 
 def _render_formats(job: _Job, formats: tuple[str, ...]) -> dict[str, Path]:
