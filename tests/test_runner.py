@@ -115,6 +115,24 @@ def _nb_waktu(path: Path, kode: str) -> None:
     nbformat.write(nb, path)
 
 
+def _bangun_berwaktu(tmp_path: Path, nbs: Path, langkah: tuple, paralel: int):
+    """Build the fixture notebooks; the times they wrote (``<name>.<moment>`` files)."""
+    hasil = bangun(
+        2023,
+        build_dir=tmp_path / "build",
+        notebooks_dir=nbs,
+        langkah=langkah,
+        paralel=paralel,
+        lapor=lambda s: None,
+    )
+    waktu = {
+        p.name: float(p.read_text())
+        for p in hasil.folder.iterdir()
+        if p.suffix in {".akhir", ".kernel", ".mulai"}
+    }
+    return hasil, waktu
+
+
 @pytest.mark.slow
 def test_notebook_starts_when_its_own_inputs_are_ready_not_its_wave(tmp_path):
     """'susul' (wave 2, after 'cepat') must not wait for 'lambat' (wave 1, slow)."""
@@ -130,19 +148,7 @@ def test_notebook_starts_when_its_own_inputs_are_ready_not_its_wave(tmp_path):
         Langkah("susul.ipynb", (), ("cepat.ipynb",)),
     )
     assert [[s.notebook for s in w] for w in gelombang(langkah)][1] == ["susul.ipynb"]
-    hasil = bangun(
-        2023,
-        build_dir=tmp_path / "build",
-        notebooks_dir=nbs,
-        langkah=langkah,
-        paralel=2,
-        lapor=lambda s: None,
-    )
-    waktu = {
-        p.name: float(p.read_text())
-        for p in hasil.folder.iterdir()
-        if p.suffix in {".akhir", ".mulai"}
-    }
+    hasil, waktu = _bangun_berwaktu(tmp_path, nbs, langkah, paralel=2)
     assert waktu["susul.mulai"] < waktu["lambat.akhir"]
     assert [n for n, _ in hasil.notebook] == ["lambat.ipynb", "cepat.ipynb", "susul.ipynb"]
 
@@ -172,19 +178,7 @@ def test_kernel_of_a_waiting_notebook_starts_before_its_inputs_end(tmp_path):
         + 'Path(out_dir, "susul.mulai").write_text(repr(time.time()))\n',
     )
     langkah = (Langkah("lambat.ipynb", ()), Langkah("susul.ipynb", (), ("lambat.ipynb",)))
-    hasil = bangun(
-        2023,
-        build_dir=tmp_path / "build",
-        notebooks_dir=nbs,
-        langkah=langkah,
-        paralel=1,
-        lapor=lambda s: None,
-    )
-    waktu = {
-        p.name: float(p.read_text())
-        for p in hasil.folder.iterdir()
-        if p.suffix in {".akhir", ".kernel", ".mulai"}
-    }
+    _hasil, waktu = _bangun_berwaktu(tmp_path, nbs, langkah, paralel=1)
     assert waktu["susul.kernel"] < waktu["lambat.akhir"] - 1 < waktu["susul.mulai"] - 1
 
 
