@@ -14,14 +14,18 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lakip_calc.errors import LakipError
 from lakip_calc.paths import cek_tahun, tampil
 
+if TYPE_CHECKING:  # the loader imports pandas: only where a command needs it
+    from lakip_calc.loader import DataTahun
+
 __all__ = ["main"]
 
 
-def _ringkasan_data(tahun: int, data_dir: Path | None, data=None) -> str:
+def _ringkasan_data(tahun: int, data_dir: Path | None, data: DataTahun | None = None) -> str:
     """The validation summary; ``data``: the year already loaded (read again when None)."""
     from lakip_calc.anggaran import rekap_anggaran
     from lakip_calc.angka import BELUM_DIISI

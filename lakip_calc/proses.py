@@ -82,8 +82,8 @@ def pool_pekerja(n: int, mp_context: Any = None, bekal: Any = None):
     """A process pool whose workers run :func:`awasi_induk`; shut down on leaving.
 
     ``bekal`` is handed to every worker as it starts (read there with
-    :func:`bekal`): objects such as ``multiprocessing.Event`` that may only be
-    passed to a process when it is created, not with each task.
+    :func:`bekal`): what may only be passed to a process when it is created,
+    not with each task, such as the file descriptors of inherited pipes.
     """
     ex = ProcessPoolExecutor(
         max_workers=max(1, n),
