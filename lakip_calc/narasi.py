@@ -457,11 +457,16 @@ def ringkas_masukan(a: Angka) -> str:
     return "; ".join(bag) if bag else "parameter laporan"
 
 
-def _sel_notebook(notebook: str) -> str:
-    """A notebook cell (``.../notebooks/<file>#<cell>``) by name; in HTML it links to it."""
+def _nama_tautan_sel(notebook: str) -> tuple[str, str]:
+    """A notebook cell (``.../notebooks/<file>#<cell>``): its name and the link to it."""
     berkas, _, sel = notebook.rsplit("/", 1)[-1].partition("#")
-    nama = md_nama(f"{berkas}#{sel}")
-    tautan = f"notebooks/{berkas.removesuffix('.ipynb')}.html#{sel}"
+    return f"{berkas}#{sel}", f"notebooks/{berkas.removesuffix('.ipynb')}.html#{sel}"
+
+
+def _sel_notebook(notebook: str) -> str:
+    """A notebook cell by name; in HTML it links to it."""
+    teks, tautan = _nama_tautan_sel(notebook)
+    nama = md_nama(teks)
     return (
         f'[[{nama}]({tautan})]{{.content-visible when-format="html"}}'
         f'[{nama}]{{.content-visible unless-format="html"}}'
@@ -540,9 +545,8 @@ def jejak_ast(angka: KumpulanAngka) -> list[dict[str, Any]]:
     baris = []
     for jenis, isi in _baris_jejak(angka):
         if jenis == "sel":
-            berkas, _, sel = isi.rsplit("/", 1)[-1].partition("#")
-            nama = _teks_ast(f"{berkas}#{sel}")
-            tautan = f"notebooks/{berkas.removesuffix('.ipynb')}.html#{sel}"
+            teks, tautan = _nama_tautan_sel(isi)
+            nama = _teks_ast(teks)
             sel_html = [["", ["content-visible"], [["when-format", "html"]]]]
             sel_lain = [["", ["content-visible"], [["unless-format", "html"]]]]
             pertama = [

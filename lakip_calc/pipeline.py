@@ -261,7 +261,6 @@ class _Penjadwal:
         detik: dict[str, float] = {}
         if self.ex is None:
             return detik
-        selesai_semua = False
         try:
 
             def beri_jalan() -> None:
@@ -288,20 +287,15 @@ class _Penjadwal:
                         tunggu.discard(nama)
                 self._bagikan()
                 beri_jalan()
-            if self.dikirim:
-                return detik  # only notebooks in ``kecuali`` are left, running
-            if self.belum:  # cannot happen for steps that gelombang() accepted
-                raise LakipError(
-                    "notebook tidak dapat dijalankan: " + ", ".join(sorted(self.belum))
-                )
-            selesai_semua = True
-            return detik
         except BaseException:
-            selesai_semua = True
+            self.tutup()
             raise
-        finally:
-            if selesai_semua:
-                self.tutup()
+        if self.dikirim:
+            return detik  # only notebooks in ``kecuali`` are left, running
+        self.tutup()
+        if self.belum:  # cannot happen for steps that gelombang() accepted
+            raise LakipError("notebook tidak dapat dijalankan: " + ", ".join(sorted(self.belum)))
+        return detik
 
     def tutup(self) -> None:
         """Stop the kernels still waiting to run, wait for running notebooks, end the workers.

@@ -283,15 +283,10 @@ def jalankan_notebook(
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    try:
-        cek_parameter(sumber, parameters)
-    except BaseException:
-        if kernel is not None:
-            kernel.matikan()
-        raise
-    hasil.parent.mkdir(parents=True, exist_ok=True)
     mulai = time.monotonic()
     try:
+        cek_parameter(sumber, parameters)
+        hasil.parent.mkdir(parents=True, exist_ok=True)
         pm.execute_notebook(
             str(sumber),
             str(hasil),

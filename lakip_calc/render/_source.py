@@ -163,11 +163,14 @@ class _Assembler:
             match = _INCLUDE_LINE_RE.match(line.text)
             if match:
                 target = self.include_target(match.group(1), line)
-                # A block of its own: blank lines around it (not a lazy continuation).
-                alone = (index == start or not raw_lines[index - 1].strip()) and (
-                    index + 1 >= len(raw_lines) or not raw_lines[index + 1].strip()
+                # A block of its own: at the start of its line, blank lines around it
+                # (not indented into a list, not a lazy continuation).
+                alone = (
+                    not line.text[:1].isspace()
+                    and (index == start or not raw_lines[index - 1].strip())
+                    and (index + 1 >= len(raw_lines) or not raw_lines[index + 1].strip())
                 )
-                blocks = self.ready_ast(target, line) if alone else None
+                blocks = self.ready_ast(target) if alone else None
                 if blocks is not None:
                     token = self.source.token("A")
                     self.source.asts[token] = blocks
@@ -179,15 +182,15 @@ class _Assembler:
                 lines.append(line)
         return lines
 
-    def ready_ast(self, target: Path, line: Line) -> list[Any] | None:
+    def ready_ast(self, target: Path) -> list[Any] | None:
         """The blocks of ``target`` from its :data:`AST_SIDECAR`, when they may stand for it.
 
-        Only for an include at the start of its line with blank lines around it
-        (a block of its own), of a file without shortcodes, whose sidecar carries the SHA-256 of the file's
-        text as it is now: anything else is read and parsed as usual.
+        Only for a file without shortcodes whose sidecar carries the SHA-256 of
+        the file's text as it is now (and only for an include that is a block of
+        its own, :meth:`read_lines`): anything else is read and parsed as usual.
         """
         sidecar = target.with_name(target.name + AST_SIDECAR)
-        if line.text[:1].isspace() or not sidecar.is_file() or not target.is_file():
+        if not sidecar.is_file() or not target.is_file():
             return None
         try:
             text = target.read_text(encoding="utf-8")

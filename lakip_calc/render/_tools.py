@@ -216,7 +216,7 @@ def svg_to_png(
     in points (width, height).
     """
     data = ada.read_bytes() if ada is not None and ada.is_file() else b""
-    if _teks_png(data) != _tanda_svg(svg.read_bytes(), ppi):
+    if not data or _teks_png(data) != _tanda_svg(svg.read_bytes(), ppi):
         data = svg_png(svg, root=root, ppi=ppi)
     png.write_bytes(data)
     header = data[16:24]
