@@ -31,6 +31,7 @@ from lakip_calc.cache import (
     sidik_kode,
 )
 from lakip_calc.errors import LakipError
+from lakip_calc.induk_kernel import IndukKernel
 from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
 from lakip_calc.proses import bekal, hentikan, pool_pekerja, serahkan
 from lakip_calc.runner import NotebookError, id_sel, jalankan_notebook, nyalakan_kernel
@@ -221,9 +222,14 @@ class _Penjadwal:
     def mulai(self) -> _Penjadwal:
         """Start the workers and the kernels of the notebooks that can start first."""
         if self.urutan:
+            # The kernels are forked from one template that imports ipykernel,
+            # pandas and lakip_calc while the workers start (closed after them).
+            induk = self.tumpukan.enter_context(IndukKernel(cwd=ROOT))
             self.ex = self.tumpukan.enter_context(
                 pool_pekerja(
-                    self.n_pekerja, self.ctx, bekal={nm: r for nm, (r, _w) in self.pipa.items()}
+                    self.n_pekerja,
+                    self.ctx,
+                    bekal=({nm: r for nm, (r, _w) in self.pipa.items()}, induk.alamat),
                 )
             )
             # Only as many kernels as will run first: they start while the data is
@@ -332,11 +338,12 @@ def _jalankan(args: tuple[str, str, dict, str, bool, dict]) -> tuple[str, float]
     import papermill  # noqa: F401  (imported while the notebooks it reads still run)
 
     nama = Path(sumber).name
+    pipa, induk = bekal()
     try:
-        kernel = nyalakan_kernel(Path(cwd))
+        kernel = nyalakan_kernel(Path(cwd), induk=induk)
     except NotebookError as e:
         raise NotebookError(f"notebook {nama} tidak dapat dijalankan: {e}.") from None
-    if os.read(bekal()[nama], 1) != b"1":  # b"0": the build stops
+    if os.read(pipa[nama], 1) != b"1":  # b"0": the build stops
         kernel.matikan()
         return nama, 0.0
     h = jalankan_notebook(

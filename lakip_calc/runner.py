@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,9 @@ class IPCKernelManager(AsyncKernelManager):
     transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
     #: The connected client of a kernel started ahead (handed out once by ``client()``).
     _klien_siap: _KlienSiap | None = None
+    #: The socket of a template to fork the kernel from
+    #: (:mod:`lakip_calc.induk_kernel`); ``None``: start a new Python process.
+    induk: str | None = None
 
     @default("client_factory")
     def _klien_default(self) -> type:
@@ -84,6 +88,20 @@ class IPCKernelManager(AsyncKernelManager):
         # A private folder per kernel: IPC "ports" are file names, and two
         # kernels started at once must never pick the same ones.
         return os.path.join(tempfile.mkdtemp(prefix="lakip-ipc-"), "kernel")
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        if self.induk is None or kernel_cmd[:3] != [sys.executable, "-m", "ipykernel_launcher"]:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        from lakip_calc.induk_kernel import fork_kernel
+
+        prov = self.provisioner
+        assert prov is not None
+        cwd = str(kw.get("cwd") or os.getcwd())
+        proses = fork_kernel(self.induk, kernel_cmd[3:], cwd, dict(kw.get("env") or os.environ))
+        # The template signals the kernel's process group itself (KernelTerfork).
+        prov.process, prov.pid, prov.pgid, prov.cwd = proses, proses.pid, None, cwd
+        self._reconcile_connection_info(prov.connection_info)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
@@ -135,16 +153,21 @@ class KernelSiap:
         run_sync(matikan)()
 
 
-def nyalakan_kernel(cwd: Path | None = None, timeout: int = 60) -> KernelSiap:
+def nyalakan_kernel(
+    cwd: Path | None = None, timeout: int = 60, induk: str | None = None
+) -> KernelSiap:
     """Start a ``python3`` kernel the way papermill would and wait until it answers.
 
     Same kernel, arguments and working folder as papermill's own start
-    (``cwd``: the folder the notebook runs in). Raises :class:`NotebookError`
-    when the kernel does not start.
+    (``cwd``: the folder the notebook runs in). ``induk``: fork the kernel from
+    that template (:class:`lakip_calc.induk_kernel.IndukKernel`) instead of
+    starting a new Python. Raises :class:`NotebookError` when the kernel does
+    not start.
     """
     from jupyter_core.utils import run_sync
 
     km = IPCKernelManager(kernel_name="python3")
+    km.induk = induk
 
     async def mulai() -> _KlienSiap:
         # nbclient gives an IPython kernel an in-memory history (no history.sqlite).

@@ -72,6 +72,15 @@ def _turunan(akar: int, semua: dict[int, tuple[int, str, str]]) -> dict[int, str
     return hasil
 
 
+def _ada_kernel(akar: int, semua: dict[int, tuple[int, str, str]]) -> bool:
+    """Whether a kernel runs under ``akar``: forked from the kernel template, or started anew."""
+    for pid, cmd in _turunan(akar, semua).items():
+        induk = semua.get(semua[pid][0], (0, "", ""))[2]
+        if "ipykernel" in cmd or ("lakip_calc.induk_kernel" in cmd and cmd == induk):
+            return True
+    return False
+
+
 def _masih_hidup(dicatat: dict[int, str]) -> dict[int, str]:
     """Recorded processes that still run (same pid *and* command line, not a zombie)."""
     semua = _proses()
@@ -148,8 +157,9 @@ def _sela(
             )
             assert time.monotonic() < batas, "build tidak mencapai titik sela"
             if not kernel_terlihat:  # `ps` is slow on a busy machine: only until a kernel ran
-                turunan.update(_turunan(p.pid, _proses()))
-                kernel_terlihat = any("ipykernel" in c for c in turunan.values())
+                semua = _proses()
+                turunan.update(_turunan(p.pid, semua))
+                kernel_terlihat = _ada_kernel(p.pid, semua)
             calon = list(lingkungan["build"].glob(f".staging-2023-{p.pid}"))
             if calon and kernel_terlihat and siap(calon[0]):
                 staging = calon[0]
@@ -211,7 +221,7 @@ def test_ctrl_c_saat_notebook(lingkungan) -> None:
     _cek_ctrl_c(p, out, err)
     _cek_build_lama_utuh(lingkungan)
     assert not staging.exists()  # Ctrl-C cleans up its own staging folder
-    assert any("ipykernel" in c for c in turunan.values())
+    assert any("lakip_calc.induk_kernel" in c for c in turunan.values())
     assert _masih_hidup(turunan) == {}  # no kernel, no worker left running
 
 
