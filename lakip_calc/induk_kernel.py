@@ -12,9 +12,10 @@ stdin from ``/dev/null``.
 
 A forked kernel shares with its template only what those imports did. The
 template runs no notebook code. It starts no thread, event loop or ZeroMQ
-context, because none of them survives a fork. It does not import matplotlib
-either: ipykernel chooses the matplotlib backend as it starts, through
-``MPLBACKEND``, and matplotlib reads that variable when it is imported.
+context, because none of them survives a fork. It imports as a kernel's cell
+would, in the kernels' working folder and with ``get_ipython()`` answering
+that this is a kernel. It does not import matplotlib: ipykernel sets the
+backend as it starts (``MPLBACKEND``), and matplotlib reads it when imported.
 
 The template talks to the kernel managers over a Unix socket in a private
 folder. One connection is made per kernel and lasts as long as the kernel:
@@ -52,9 +53,11 @@ from typing import Any
 
 __all__ = ["PRAMUAT", "IndukKernel", "KernelTerfork", "fork_kernel", "main"]
 
-#: Modules imported by the template before any kernel is forked: the kernel
-#: itself and what the notebooks' first cells import. Not matplotlib (see above),
-#: so not ``lakip_calc.grafik``.
+#: Modules imported by the template before it forks any kernel: the kernel
+#: itself and what most notebooks' first cells import. What one notebook alone
+#: imports (matplotlib, great-tables) is left to it: importing it here would
+#: not save any work, and on two cores it would take a core from the notebooks
+#: running meanwhile.
 PRAMUAT = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
@@ -64,14 +67,8 @@ PRAMUAT = (
     "lakip_calc.anggaran",
     "lakip_calc.kinerja",
     "lakip_calc.rekonsiliasi",
-    # Imported only while no kernel is asked for: the first kernels need not
-    # wait for what only the later notebooks (the tables) use.
-    "lakip_calc.tabel",
     "lakip_calc.tulis",
-    "great_tables",
 )
-#: How many of :data:`PRAMUAT` are imported before the first kernel is forked.
-PRAMUAT_AWAL = 8
 
 
 class IndukKernel:
@@ -310,12 +307,10 @@ def main(argv: list[str] | None = None) -> int:
     # ipykernel reads its parent's pid from the environment when imported (a
     # class default), and a forked kernel's parent is this process.
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
-    antre = list(PRAMUAT)
     gc.disable()  # no collection until the fork: see gc.freeze() below
     with _seperti_di_kernel():
-        for nama in antre[:PRAMUAT_AWAL]:
+        for nama in PRAMUAT:
             importlib.import_module(nama)
-    del antre[:PRAMUAT_AWAL]
 
     # pid -> its manager's connection (None once the manager has gone)
     kernel: dict[int, socket.socket | None] = {}
@@ -330,10 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         while not berhenti and os.getppid() == induk:
             pantau = [dengar, bangun_r, *(k for k in kernel.values() if k is not None)]
-            siap, _, _ = select.select(pantau, [], [], 0 if antre else 0.5)
-            if not siap and antre:  # idle: import the next module for the kernels to come
-                with _seperti_di_kernel():
-                    importlib.import_module(antre.pop(0))
+            siap, _, _ = select.select(pantau, [], [], 0.5)
             for s in siap:
                 if s is bangun_r:
                     os.read(bangun_r, 512)

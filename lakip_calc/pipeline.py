@@ -187,17 +187,20 @@ class _Penjadwal:
     (:func:`lakip_calc.runner.nyalakan_kernel`) while the notebooks it reads
     still run; the notebook itself starts only when they have finished and
     fewer than ``n`` notebooks run. A chain of notebooks then waits for cells,
-    not for kernel starts. :meth:`mulai` already starts the first kernels, so
-    that they start while the build validates the data; no notebook runs
-    before :meth:`jalankan`.
+    not for kernel starts. The kernels are forked from one template
+    (:class:`lakip_calc.induk_kernel.IndukKernel`) that imports ipykernel and
+    pandas once for all of them. :meth:`mulai` already starts the template
+    and the first kernels, so that they start while the build validates the
+    data; no notebook runs before :meth:`jalankan`.
 
     On Ctrl-C nothing new starts, kernels started ahead are stopped, and the
     notebooks already running are allowed to end, so that their kernels shut
     down cleanly; a second Ctrl-C stops the workers at once. A failed notebook
     stops the build after the notebooks running beside it have ended. A worker
     whose build process was killed leaves by itself
-    (:func:`lakip_calc.proses.awasi_induk`); its kernel follows it (ipykernel
-    exits when its parent changes).
+    (:func:`lakip_calc.proses.awasi_induk`); the template kills the kernel of
+    a worker that is gone, and leaves, with every kernel it still runs, once
+    the build process is gone.
     """
 
     def __init__(self, jalan: list[Langkah], tugas: dict[str, tuple], n: int) -> None:

@@ -134,8 +134,9 @@ class KernelSiap:
     A notebook that waits for other notebooks' outputs need not also wait for
     its kernel to start (about half a second): :func:`nyalakan_kernel` starts
     it while those notebooks still run, and :func:`jalankan_notebook` runs the
-    notebook on it. The kernel is a fresh process like any other; nothing runs
-    in it before the notebook's first cell.
+    notebook on it. The kernel starts like any other (from the template, when
+    one is given: :mod:`lakip_calc.induk_kernel`); nothing runs in it before
+    the notebook's first cell.
     """
 
     km: IPCKernelManager
