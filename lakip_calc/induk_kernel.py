@@ -7,7 +7,8 @@ that six times over, on two cores. Now a build first starts one *induk*
 (template) process. It imports ipykernel, pandas and the ``lakip_calc``
 modules the notebooks use (:data:`PRAMUAT`) and then only waits. Each kernel is
 a fork of it that starts the way ``ipykernel_launcher`` would, with the same
-arguments, working folder and environment, in a session of its own with
+arguments, working folder and environment (``JPY_PARENT_PID`` names the
+template, its parent, which ipykernel watches), in a session of its own with
 stdin from ``/dev/null``.
 
 A forked kernel shares with its template only what those imports did. The
@@ -50,6 +51,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from lakip_calc.errors import LakipError
 
 __all__ = ["PRAMUAT", "IndukKernel", "KernelTerfork", "fork_kernel", "main"]
 
@@ -97,8 +100,12 @@ class IndukKernel:
                 # Not in the terminal's process group: Ctrl-C is the build's to handle.
                 start_new_session=True,
             )
-        except BaseException:
+        except BaseException as e:
             shutil.rmtree(self.folder, ignore_errors=True)
+            if isinstance(e, OSError):  # a socket path too long for AF_UNIX, for one
+                raise LakipError(
+                    f"induk kernel tidak dapat dimulai di {self.folder}: {e}"
+                ) from None
             raise
         finally:
             dengar.close()
@@ -139,7 +146,7 @@ class KernelTerfork:
     def _baca(self, timeout: float | None) -> None:
         if self.returncode is not None:
             return
-        if self._sambungan.fileno() < 0:  # closed here: the template has killed the kernel
+        if self._sambungan.fileno() < 0:  # closed on this side: the template kills the kernel
             self.returncode = -signal.SIGKILL
             return
         siap, _, _ = select.select([self._sambungan], [], [], timeout)
@@ -275,6 +282,15 @@ def _seperti_di_kernel() -> Iterator[None]:
         del builtins.get_ipython  # type: ignore[attr-defined]
 
 
+def _kirim(sambungan: socket.socket, teks: str) -> bool:
+    """Send ``teks``; False when the other side has gone."""
+    try:
+        sambungan.sendall(teks.encode())
+    except OSError:
+        return False
+    return True
+
+
 def _baca_baris(sambungan: socket.socket) -> bytes | None:
     """One line from a blocking connection (``None`` on EOF before its end)."""
     data = b""
@@ -331,7 +347,10 @@ def main(argv: list[str] | None = None) -> int:
                     os.read(bangun_r, 512)
                 elif s is dengar:
                     sambungan, _ = dengar.accept()
-                    permintaan = _baca_baris(sambungan)
+                    try:
+                        permintaan = _baca_baris(sambungan)
+                    except OSError:  # its manager went while asking
+                        permintaan = None
                     if permintaan is None:
                         sambungan.close()
                         continue
@@ -344,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
                     try:
                         pid = os.fork()
                     except OSError as e:
-                        sambungan.sendall(f"{e}\n".encode())
+                        _kirim(sambungan, f"{e}\n")
                         sambungan.close()
                         continue
                     if pid == 0:
@@ -359,10 +378,16 @@ def main(argv: list[str] | None = None) -> int:
                             ],
                         )
                     kernel[pid] = sambungan
-                    sambungan.sendall(f"{pid}\n".encode())
+                    if not _kirim(sambungan, f"{pid}\n"):  # its manager went meanwhile
+                        bunuh(pid, signal.SIGKILL)
+                        sambungan.close()
+                        kernel[pid] = None
                 else:
                     pid = next(p for p, k in kernel.items() if k is s)
-                    data = s.recv(512)
+                    try:
+                        data = s.recv(512)
+                    except OSError:
+                        data = b""
                     if not data:  # its manager is gone: so goes the kernel
                         bunuh(pid, signal.SIGKILL)
                         s.close()
@@ -383,10 +408,7 @@ def main(argv: list[str] | None = None) -> int:
                 sambungan = kernel.pop(pid, None)
                 sisa.pop(pid, None)
                 if sambungan is not None:
-                    try:
-                        sambungan.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
-                    except OSError:
-                        pass
+                    _kirim(sambungan, f"{os.waitstatus_to_exitcode(status)}\n")
                     sambungan.close()
     finally:
         for pid in kernel:

@@ -72,7 +72,8 @@ class IPCKernelManager(AsyncKernelManager):
     #: The connected client of a kernel started ahead (handed out once by ``client()``).
     _klien_siap: _KlienSiap | None = None
     #: The socket of a template to fork the kernel from
-    #: (:mod:`lakip_calc.induk_kernel`); ``None``: start a new Python process.
+    #: (:mod:`lakip_calc.induk_kernel`); ``None``, or a kernel command other
+    #: than ``ipykernel_launcher`` on this Python: start a new process.
     induk: str | None = None
 
     @default("client_factory")

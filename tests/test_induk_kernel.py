@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from lakip_calc.errors import LakipError
 from lakip_calc.induk_kernel import PRAMUAT, IndukKernel
 from lakip_calc.paths import ROOT
 from lakip_calc.runner import NotebookError, jalankan_notebook, nyalakan_kernel
@@ -176,6 +177,18 @@ def test_template_gone_before_the_kernel_is_asked_for():
     induk.tutup()
     with pytest.raises(NotebookError, match="kernel python3 tidak dapat dinyalakan"):
         nyalakan_kernel(induk=induk.alamat)
+
+
+def test_template_that_cannot_start_is_a_clear_error(tmp_path, monkeypatch):
+    """A temporary folder too deep for a Unix socket: an Indonesian message, nothing left."""
+    import tempfile
+
+    dalam = tmp_path / ("d" * 60) / ("e" * 60)
+    dalam.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(dalam))
+    with pytest.raises(LakipError, match="induk kernel tidak dapat dimulai"):
+        IndukKernel()
+    assert list(dalam.iterdir()) == []
 
 
 def test_no_template_no_fork(tmp_path):
