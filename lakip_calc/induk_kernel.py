@@ -1,8 +1,8 @@
 """Notebook kernels forked from one process that has already imported what they need.
 
-A kernel used to be a fresh ``python -m ipykernel_launcher``: about 0.3 s of
-CPU to start Python and import ipykernel, and then its first cell spent as
-much again importing pandas and ``lakip_calc``. A build of six notebooks paid
+A kernel used to be a fresh ``python -m ipykernel_launcher``: about 0.23 s of
+CPU to start Python and import ipykernel, and then its first cell spent
+another 0.2 s importing pandas and ``lakip_calc``. A build of six notebooks paid
 that six times over, on two cores. Now a build first starts one *induk*
 (template) process. It imports ipykernel, pandas and the ``lakip_calc``
 modules the notebooks use (:data:`PRAMUAT`) and then only waits. Each kernel is
@@ -47,6 +47,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -167,8 +168,6 @@ class KernelTerfork:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        import time
-
         batas = None if timeout is None else time.monotonic() + timeout
         while self.returncode is None:
             sisa = None if batas is None else batas - time.monotonic()
@@ -200,12 +199,9 @@ def fork_kernel(alamat: str, argv: list[str], cwd: str, env: dict[str, str]) -> 
     try:
         sambungan.connect(alamat)
         sambungan.sendall(json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode() + b"\n")
-        balasan = b""
-        while not balasan.endswith(b"\n"):
-            data = sambungan.recv(64)
-            if not data:
-                raise OSError("induk kernel berhenti sebelum menjawab")
-            balasan += data
+        balasan = _baca_baris(sambungan)
+        if balasan is None:
+            raise OSError("induk kernel berhenti sebelum menjawab")
         if not balasan.strip().isdigit():
             raise OSError(f"induk kernel tidak dapat membuat kernel: {balasan.decode().strip()}")
     except BaseException:

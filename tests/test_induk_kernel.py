@@ -191,7 +191,7 @@ def test_template_that_cannot_start_is_a_clear_error(tmp_path, monkeypatch):
     assert list(dalam.iterdir()) == []
 
 
-def test_no_template_no_fork(tmp_path):
+def test_no_template_no_fork():
     """Without a template the kernel is a new ``python -m ipykernel_launcher`` as before."""
     kernel = nyalakan_kernel()
     try:
