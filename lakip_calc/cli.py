@@ -90,6 +90,10 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
         setelah_notebook=render,
         draft=args.draft,
     )
+    if args.build is None:
+        from lakip_calc.laporan import tautkan_proyek
+
+        tautkan_proyek(h.folder)
     if h.tanpa_perubahan:
         # the previous build is current: no kernel started, nothing rendered
         print(f"Tidak ada perubahan: {tampil(h.folder)}/ sudah mutakhir ({h.detik:.2f} dtk).")

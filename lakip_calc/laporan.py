@@ -10,12 +10,10 @@ built-in renderer or Quarto into ``lakip-<YEAR>.html|pdf|docx``.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,34 +28,38 @@ from lakip_calc.narasi import (
     fragmen_jejak,
     fragmen_sasaran,
     fragmen_teks,
-    jejak_ast,
     judul_tabel,
     ringkas_masukan,
-    slug,
 )
 from lakip_calc.notebook import tulis_teks
 from lakip_calc.paths import REPORT, ROOT, tampil
-from lakip_calc.render import choose_renderer, quarto_command, render_project
-from lakip_calc.render._source import AST_SIDECAR
+from lakip_calc.render import choose_renderer, find_quarto, render_project, render_with_quarto
+from lakip_calc.render._variables import (
+    angka_markdown,
+    markdown_text,
+    nested_variables,
+    quarto_var_keys,
+)
+from lakip_calc.render.quarto import quarto_versions
 
-__all__ = ["variabel", "siapkan_proyek", "render_laporan", "FORMAT"]
+__all__ = ["variabel", "siapkan_proyek", "render_laporan", "tautkan_proyek", "FORMAT"]
 
 FORMAT = ("html", "pdf", "docx")
 HASIL = "_hasil"
 
 
-def variabel(angka: KumpulanAngka, data: DataTahun) -> dict:
-    """Values for ``{{< var >}}``: every number (text, tooltip, link) and the office's names."""
-    v: dict[str, object] = {}
+def variabel(angka: KumpulanAngka, data: DataTahun) -> dict[str, str]:
+    """Values for ``{{< var >}}`` as Quarto reads them (Markdown, flat keys).
+
+    Every number is a span with its key and its source as hover text; the
+    office's names are escaped text.
+    """
+    v: dict[str, str] = {}
     for a in angka:
         teks = a.text
         if a.terbilang and a.value is not None:
             teks = f"{a.text} ({a.terbilang})"
-        v[a.key] = {
-            "text": teks,
-            "title": f"{a.formula}. Sumber: {ringkas_masukan(a)}",
-            "href": f"#{slug(a.key)}",
-        }
+        v[a.key] = angka_markdown(teks, a.key, f"{a.formula}. Sumber: {ringkas_masukan(a)}")
     profil = data.teks.get("profil", {}) or {}
     kepala = profil.get("kepala", {}) or {}
     ttd = profil.get("penandatanganan", {}) or {}
@@ -73,7 +75,7 @@ def variabel(angka: KumpulanAngka, data: DataTahun) -> dict:
         ),
     }.items():
         if nilai:
-            v[kunci] = str(nilai)
+            v[kunci] = markdown_text(str(nilai))
     return v
 
 
@@ -103,6 +105,7 @@ def siapkan_proyek(
     sumber: Path | None = None,
     draft: bool = False,
     grafik: bool = True,
+    renderer: dict[str, str] | None = None,
 ) -> Path:
     """Write the report project into ``staging/proyek`` and return its folder.
 
@@ -115,8 +118,9 @@ def siapkan_proyek(
     shutil.rmtree(proyek, ignore_errors=True)
     (proyek / "report").mkdir(parents=True)
     shutil.copy2(ROOT / "_quarto.yml", proyek / "_quarto.yml")
+    shutil.copytree(ROOT / "_extensions", proyek / "_extensions")
     for p in sorted(sumber_report.glob("*.qmd")):
-        shutil.copy2(p, proyek / "report" / p.name)
+        tulis_teks(proyek / "report" / p.name, quarto_var_keys(p.read_text(encoding="utf-8")))
     angka = KumpulanAngka.from_json((staging / "numbers.json").read_text(encoding="utf-8"))
     hasil = proyek / "report" / HASIL
     shutil.copytree(staging / "tables", hasil / "tables")
@@ -126,30 +130,18 @@ def siapkan_proyek(
     teks["metode_hitung"] = _blok_hitungan(data)
     teks["analisis_sasaran"] = "\n".join(fragmen_sasaran(data, angka).values())
     teks["jejak_angka"] = fragmen_jejak(angka)
-    teks["kolofon"] = _kolofon(data)
+    teks["kolofon"] = _kolofon(data, renderer)
     for md_tabel in sorted((hasil / "tables").glob("*.md")):
         tid = md_tabel.stem
         teks[f"blok_{tid}"] = blok_tabel(tid, judul_tabel(md_tabel.read_text(encoding="utf-8")))
     for nama, md in teks.items():
-        tulis_teks(hasil / "teks" / f"{nama}.md", md)
-    # The appendix table ready-made as pandoc's AST (the built-in renderer's
-    # parse would take longer than everything else in the report together).
-    tulis_teks(
-        hasil / "teks" / f"jejak_angka.md{AST_SIDECAR}",
-        json.dumps(
-            {
-                "sha256": hashlib.sha256(teks["jejak_angka"].encode("utf-8")).hexdigest(),
-                "blocks": jejak_ast(angka),
-            },
-            ensure_ascii=False,
-        ),
-    )
+        tulis_teks(hasil / "teks" / f"{nama}.md", quarto_var_keys(md))
     nilai = variabel(angka, data)
     _cek_var_teks(data, teks.values(), set(nilai))
     tulis_teks(
         proyek / "_variables.yml",
         yaml.dump(
-            nilai,
+            nested_variables(nilai),
             Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),  # libyaml: same text, faster
             allow_unicode=True,
             sort_keys=True,
@@ -181,7 +173,7 @@ def tandai_draft(data: DataTahun, proyek: Path) -> None:
     meta["title"] = f"DRAFT — {meta.get('title') or 'Laporan Kinerja'}"
     if meta.get("subtitle"):
         meta["subtitle"] = f"{meta['subtitle']} (DRAFT, belum final)"
-    meta["draft"] = True
+    meta["lakip-draft"] = True
     tulis_teks(konfig, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000))
     render = (meta.get("project") or {}).get("render") or []
     if not n or not render:
@@ -251,18 +243,44 @@ def _render_bawaan(
         raise RenderError(pesan) from e
 
 
-def _kolofon(data: DataTahun) -> str:
-    """The colophon fragment: commit, dirty flag, package versions, data hashes."""
+def _kolofon(data: DataTahun, renderer: dict[str, str] | None) -> str:
+    """The colophon fragment: commit, dirty flag, renderer and package versions, data hashes."""
     from lakip_calc.manifest import fragmen_kolofon, manifest_masukan
 
-    return fragmen_kolofon(manifest_masukan(data))
+    return fragmen_kolofon(manifest_masukan(data, renderer=renderer))
+
+
+def versi_renderer(pilihan: str) -> dict[str, str]:
+    """The renderer's name and the versions of the programs it runs (manifest, colophon)."""
+    if pilihan == "quarto":
+        info = find_quarto()
+        assert info is not None  # choose_renderer found it
+        return {"nama": "quarto", **quarto_versions(info)}
+    from lakip_calc.render.builtin import builtin_versions
+
+    return {"nama": "builtin", **builtin_versions()}
+
+
+def _render_quarto(proyek: Path, staging: Path, nama: str) -> dict[str, Path]:
+    """``quarto render`` the staged project; its files become ``staging/<nama>.*``.
+
+    Quarto's log goes next to the build folder and stays there only when it failed.
+    """
+    log = staging.parent / f"{nama}-quarto.log"
+    keluar = render_with_quarto(proyek, log)
+    log.unlink(missing_ok=True)
+    hasil = {}
+    for fmt, berkas in keluar.items():
+        hasil[fmt] = staging / f"{nama}{berkas.suffix}"
+        shutil.move(berkas, hasil[fmt])
+    shutil.rmtree(proyek / ".quarto", ignore_errors=True)
+    return hasil
 
 
 def _sematkan(
-    data: DataTahun, staging: Path, renderer: str, hasil: dict[str, Path]
+    data: DataTahun, staging: Path, renderer: dict[str, str], hasil: dict[str, Path]
 ) -> dict[str, Path]:
     """Embed the manifest (outputs: everything but the HTML) and the numbers into the HTML."""
-    import json
 
     from lakip_calc.manifest import buat_manifest, sematkan_html
 
@@ -307,10 +325,11 @@ def render_laporan(
     built-in renderer prepares and parses the report before it calls it.
     """
     pilihan = choose_renderer(mode or os.environ.get("RENDERER", "auto"))
+    versi = versi_renderer(pilihan)
     nanti = tunggu_gambar is not None and pilihan != "quarto"
     if tunggu_gambar is not None and not nanti:
         tunggu_gambar()
-    proyek = siapkan_proyek(data, staging, sumber, draft=draft, grafik=not nanti)
+    proyek = siapkan_proyek(data, staging, sumber, draft=draft, grafik=not nanti, renderer=versi)
 
     def sebelum_gambar() -> None:
         assert tunggu_gambar is not None
@@ -322,27 +341,41 @@ def render_laporan(
     os.environ["SOURCE_DATE_EPOCH"] = _epoch(data)
     try:
         if pilihan == "quarto":
-            keluar = staging / "_quarto_keluaran"
-            cmd = quarto_command(proyek, keluar, FORMAT, {"tahun": data.tahun})
-            r = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            if r.returncode != 0:
-                raise RenderError(f"quarto render gagal: {r.stderr.strip()[-2000:]}")
-            hasil = {}
-            for fmt, ext in (("html", "html"), ("pdf", "pdf"), ("docx", "docx")):
-                cocok = sorted(keluar.rglob(f"*.{ext}"))
-                if not cocok:
-                    raise RenderError(f"quarto tidak menghasilkan berkas .{ext}")
-                tujuan = staging / f"{nama}.{ext}"
-                shutil.move(cocok[0], tujuan)
-                hasil[fmt] = tujuan
-            shutil.rmtree(keluar, ignore_errors=True)
-            return _sematkan(data, staging, pilihan, hasil)
-        hasil = _render_bawaan(
-            proyek, staging, nama, sumber or REPORT, sebelum_gambar if nanti else None
-        )
-        return _sematkan(data, staging, pilihan, hasil)
+            hasil = _render_quarto(proyek, staging, nama)
+        else:
+            hasil = _render_bawaan(
+                proyek, staging, nama, sumber or REPORT, sebelum_gambar if nanti else None
+            )
+        return _sematkan(data, staging, versi, hasil)
     finally:
         if lama is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = lama
+
+
+def _tautan(nama: Path, tujuan: Path) -> None:
+    """Point the symbolic link ``nama`` at ``tujuan`` (relative), replacing it atomically."""
+    sementara = nama.with_name(f".{nama.name}.{os.getpid()}.tmp")
+    sementara.unlink(missing_ok=True)
+    sementara.symlink_to(os.path.relpath(tujuan, nama.parent))
+    os.replace(sementara, nama)
+
+
+def tautkan_proyek(folder: Path) -> bool:
+    """Let ``quarto render``/``preview`` in the project root render the build in ``folder``.
+
+    The root ``_variables.yml`` and ``report/_hasil`` become links to the staged
+    project of that build (both are generated, and ignored by git). A path the
+    user made that is not a link is left alone (returns False).
+    """
+    proyek = folder / "proyek"
+    pasangan = [
+        (ROOT / "_variables.yml", proyek / "_variables.yml"),
+        (REPORT / HASIL, proyek / "report" / HASIL),
+    ]
+    if any(n.exists() and not n.is_symlink() for n, _ in pasangan) or not proyek.is_dir():
+        return False
+    for nama, tujuan in pasangan:
+        _tautan(nama, tujuan)
+    return True

@@ -258,14 +258,18 @@ def hash_keluaran(folder: Path, kecuali: Iterable[str] = ()) -> dict[str, str]:
 
 
 def manifest_masukan(
-    data: DataTahun, *, renderer: str | None = None, epoch: int | str | None = None
+    data: DataTahun, *, renderer: Mapping[str, str] | None = None, epoch: int | str | None = None
 ) -> dict[str, Any]:
-    """Everything the manifest records before any output exists."""
+    """Everything the manifest records before any output exists.
+
+    ``renderer``: its name (``nama``: quarto or builtin) and the versions of the
+    programs that rendered (Quarto, pandoc, Typst).
+    """
     return {
         "schema": SKEMA,
         "parameters": {
             "year": data.tahun,
-            "renderer": renderer,
+            "renderer": None if renderer is None else dict(renderer),
             "source_date_epoch": None if epoch is None else int(epoch),
         },
         "git": info_git(),
@@ -281,7 +285,7 @@ def buat_manifest(
     data: DataTahun,
     folder: Path,
     *,
-    renderer: str | None = None,
+    renderer: Mapping[str, str] | None = None,
     epoch: int | str | None = None,
     kecuali: Iterable[str] = (),
 ) -> dict[str, Any]:
@@ -404,6 +408,16 @@ def baca_html(html: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
 # --------------------------------------------------------------------------- colophon
 
 
+def teks_renderer(m: Mapping[str, Any]) -> str:
+    """The renderer and its programs' versions, as the colophon names them."""
+    r = (m.get("parameters") or {}).get("renderer") or {}
+    if not r:
+        return "tidak tercatat"
+    nama = {"quarto": "Quarto", "builtin": "renderer bawaan lakip_calc"}.get(r.get("nama"), "?")
+    versi = ", ".join(f"{k} {v}" for k, v in sorted(r.items()) if k != "nama" and v)
+    return f"{nama} ({versi})" if versi else nama
+
+
 def fragmen_kolofon(m: Mapping[str, Any], digit: int = 16) -> str:
     """The colophon of the report (Markdown, every value escaped)."""
     from lakip_calc.narasi import md_aman
@@ -426,6 +440,7 @@ def fragmen_kolofon(m: Mapping[str, Any], digit: int = 16) -> str:
     )
     baris = [
         f"- Commit kode: {commit}",
+        f"- Dirender dengan: {md_aman(teks_renderer(m))}",
         f"- Status pohon kerja: {md_aman(status)}",
         f"- Sidik jari kode sumber pipeline (SHA-256, {digit} karakter pertama): "
         f"{md_aman((m.get('code_sha256') or '-')[:digit])}",

@@ -28,7 +28,6 @@ __all__ = [
     "fragmen_teks",
     "fragmen_sasaran",
     "fragmen_jejak",
-    "jejak_ast",
     "judul_tabel",
     "blok_tabel",
     "blok_gambar",
@@ -122,8 +121,12 @@ def judul_tabel(md_tabel: str) -> str:
     return ""
 
 
-def blok_tabel(tid: str, judul_md: str, dasar: str = "../tables") -> str:
-    """A table in every format: the great-tables fragment in HTML, the pipe table elsewhere."""
+def blok_tabel(tid: str, judul_md: str, dasar: str = "_hasil/tables") -> str:
+    """A table in every format: the great-tables fragment in HTML, the pipe table elsewhere.
+
+    Include paths are relative to the report folder (Quarto resolves an include in
+    an included file against the file it renders).
+    """
     return (
         '::: {.content-visible when-format="html"}\n'
         f"::: {{#{tid}}}\n"
@@ -501,8 +504,7 @@ def fragmen_jejak(angka: KumpulanAngka) -> str:
 
     Notebook cells are named by file and cell id; the executed notebooks are in
     ``build/<YEAR>/notebooks/`` and, once published, beside the HTML report in
-    ``notebooks/`` (the HTML links there). :func:`jejak_ast` is the same table
-    as pandoc reads it.
+    ``notebooks/`` (the HTML links there).
     """
     baris = [
         "| " + " | ".join(_JEJAK_KOLOM) + " |",
@@ -520,64 +522,3 @@ def fragmen_jejak(angka: KumpulanAngka) -> str:
     return "\n".join(baris) + f"\n\n: {_JEJAK_JUDUL} {{#tbl-jejak-angka}}\n"
 
 
-def _teks_ast(teks: Any) -> list[dict[str, Any]]:
-    """Plain text as pandoc reads it escaped (:func:`md_nama`): words and spaces."""
-    hasil: list[dict[str, Any]] = []
-    for i, kata in enumerate(("" if teks is None else str(teks)).split()):
-        if i:
-            hasil.append({"t": "Space"})
-        hasil.append({"t": "Str", "c": kata})
-    return hasil
-
-
-def _sel_ast(inlines: list[dict[str, Any]]) -> list[Any]:
-    blok = [{"t": "Plain", "c": inlines}] if inlines else []
-    return [["", [], []], {"t": "AlignDefault"}, 1, 1, blok]
-
-
-def jejak_ast(angka: KumpulanAngka) -> list[dict[str, Any]]:
-    """The pandoc AST blocks of :func:`fragmen_jejak` (what pandoc's reader makes of it).
-
-    The appendix is the largest table of the report: the built-in renderer
-    takes these blocks instead of parsing the Markdown (about half a second
-    of pandoc's time). A test holds the two equal.
-    """
-    baris = []
-    for jenis, isi in _baris_jejak(angka):
-        if jenis == "sel":
-            teks, tautan = _nama_tautan_sel(isi)
-            nama = _teks_ast(teks)
-            sel_html = [["", ["content-visible"], [["when-format", "html"]]]]
-            sel_lain = [["", ["content-visible"], [["unless-format", "html"]]]]
-            pertama = [
-                {"t": "Strong", "c": _teks_ast("Sel notebook")},
-                {"t": "Space"},
-                {
-                    "t": "Span",
-                    "c": [*sel_html, [{"t": "Link", "c": [["", [], []], nama, [tautan, ""]]}]],
-                },
-                {"t": "Span", "c": [*sel_lain, nama]},
-            ]
-            sel_baris = [_sel_ast(pertama)] + [_sel_ast([]) for _ in range(4)]
-        else:
-            a = isi
-            kunci = [{"t": "Span", "c": [[slug(a.key), [], []], _teks_ast(a.key)]}]
-            sel_baris = [
-                _sel_ast(kunci),
-                *(_sel_ast(_teks_ast(t)) for t in (a.text, a.formula, ringkas_masukan(a), a.code)),
-            ]
-        baris.append([["", [], []], sel_baris])
-    kepala = [[["", [], []], [_sel_ast(_teks_ast(k)) for k in _JEJAK_KOLOM]]]
-    lebar = {"t": "ColWidth", "c": 1 / len(_JEJAK_KOLOM)}  # equal dashes, lines wider than 80
-    tabel = {
-        "t": "Table",
-        "c": [
-            ["tbl-jejak-angka", [], []],
-            [None, [{"t": "Plain", "c": _teks_ast(_JEJAK_JUDUL)}]],
-            [[{"t": r}, lebar] for r in _JEJAK_RATA],
-            [["", [], []], kepala],
-            [[["", [], []], 0, [], baris]],
-            [["", [], []], []],
-        ],
-    }
-    return [tabel]

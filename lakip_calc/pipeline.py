@@ -635,16 +635,34 @@ def kunci_langkah(
     return hasil
 
 
+def renderer_terpilih() -> str:
+    """The renderer ``RENDERER`` picks on this machine, with Quarto's path and version."""
+    from lakip_calc.render.quarto import choose_renderer, find_quarto
+
+    if choose_renderer(os.environ.get("RENDERER", "auto")) == "builtin":
+        return "builtin"
+    info = find_quarto()
+    return f"quarto {info.path} {info.version}" if info else "quarto"
+
+
 def kunci_render(data_root: Path, tahun: int, kunci_nb: dict[str, str], draft: bool) -> str:
     """The cache key of the rendered report: sources, data text, numbers, code, git state."""
     return kunci(
         "render",
-        hash_berkas([ROOT / "report", ROOT / "_quarto.yml", ROOT / "pyproject.toml"], ROOT),
+        hash_berkas(
+            [
+                *sorted((ROOT / "report").glob("*.qmd")),
+                ROOT / "_quarto.yml",
+                ROOT / "_extensions",
+                ROOT / "pyproject.toml",
+            ],
+            ROOT,
+        ),
         hash_berkas(berkas_data(data_root, tahun, ["*"]), data_root),
         sorted(kunci_nb.items()),
         sidik_kode(),
         keadaan_git(),
-        os.environ.get("RENDERER", "auto"),
+        renderer_terpilih(),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         draft,
     )

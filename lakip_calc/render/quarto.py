@@ -1,85 +1,85 @@
-"""Choosing the renderer, and the ``quarto render`` command line when Quarto is used."""
+"""Choosing the renderer, and rendering a project with the real Quarto CLI.
+
+``RENDERER=auto`` takes Quarto when a ``quarto`` of version :data:`QUARTO_MIN`
+or later is on ``PATH``, the built-in renderer otherwise; ``quarto`` and
+``builtin`` force one. Quarto is called as a subprocess: ``quarto render`` of
+the staged project renders every format its ``_quarto.yml`` lists.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
-from collections.abc import Iterable, Mapping
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from lakip_calc.errors import RenderError
 
-__all__ = ["RENDERER_MODES", "choose_renderer", "quarto_command"]
+__all__ = [
+    "QUARTO_MIN",
+    "RENDERER_MODES",
+    "QuartoInfo",
+    "choose_renderer",
+    "find_quarto",
+    "quarto_versions",
+    "render_with_quarto",
+]
 
 #: Accepted values of ``RENDERER``.
 RENDERER_MODES = ("auto", "quarto", "builtin")
+#: The oldest Quarto the report is rendered with.
+QUARTO_MIN = (1, 7)
+#: Lines of Quarto's log shown when it fails.
+LOG_TAIL = 25
 
-# Our format names -> Quarto's (the PDF is made through Typst in both renderers).
-_QUARTO_FORMATS = {"html": "html", "pdf": "typst", "docx": "docx"}
+_PASANG = (
+    "Pasang Quarto 1.7 atau lebih baru (paket rilis dari situs Quarto, atau "
+    "`pip install quarto-cli` bila internet terjangkau), atau pakai renderer bawaan "
+    "dengan RENDERER=builtin."
+)
 
 
-def _parameter_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        raise RenderError("parameter Quarto tidak boleh kosong (None)")
-    return str(value)
+@dataclass(frozen=True)
+class QuartoInfo:
+    """A ``quarto`` executable and its version."""
+
+    path: str
+    version: str
 
 
-def quarto_command(
-    project_dir: Path,
-    output_dir: Path,
-    formats: Iterable[str],
-    params: Mapping[str, Any],
-) -> list[str]:
-    """Build the ``quarto render`` command line.
+def _version_tuple(text: str) -> tuple[int, ...] | None:
+    match = re.match(r"\s*(\d+)\.(\d+)(?:\.(\d+))?", text)
+    return tuple(int(g) for g in match.groups() if g is not None) if match else None
 
-    Parameters
-    ----------
-    project_dir
-        The Quarto project directory.
-    output_dir
-        Passed as ``--output-dir``.
-    formats
-        Our format names (``html``, ``pdf``, ``docx``); ``pdf`` becomes Quarto's ``typst``.
-    params
-        Execution parameters, each passed as ``-P key:value`` in the given order.
 
-    Examples
-    --------
-    >>> " ".join(quarto_command(Path("report"), Path("out"), ["html", "pdf"], {"tahun": 2023}))
-    'quarto render report --output-dir out --to html,typst -P tahun:2023'
+def find_quarto() -> QuartoInfo | None:
+    """The ``quarto`` on ``PATH`` with its version, or None when there is none.
+
+    A ``quarto`` that does not answer ``--version`` counts as found, with an
+    empty version (:func:`choose_renderer` then refuses it as too old).
     """
-    names: list[str] = []
-    for fmt in formats:
-        key = str(fmt).strip().lower()
-        if key not in _QUARTO_FORMATS:
-            known = ", ".join(_QUARTO_FORMATS)
-            raise RenderError(f"format keluaran tidak dikenal: '{fmt}' (yang didukung: {known})")
-        if _QUARTO_FORMATS[key] not in names:
-            names.append(_QUARTO_FORMATS[key])
-    if not names:
-        raise RenderError("tidak ada format keluaran yang diminta")
-    command = [
-        "quarto",
-        "render",
-        str(project_dir),
-        "--output-dir",
-        str(output_dir),
-        "--to",
-        ",".join(names),
-    ]
-    for key, value in params.items():
-        if not str(key) or ":" in str(key):
-            raise RenderError(f"nama parameter Quarto tidak valid: '{key}'")
-        command.extend(["-P", f"{key}:{_parameter_text(value)}"])
-    return command
+    path = shutil.which("quarto")
+    if path is None:
+        return None
+    try:
+        out = subprocess.run(
+            [path, "--version"], capture_output=True, text=True, timeout=60, check=False
+        )
+        version = out.stdout.strip().splitlines()[0] if out.stdout.strip() else ""
+    except (OSError, subprocess.SubprocessError):
+        version = ""
+    return QuartoInfo(path=path, version=version)
+
+
+def _usable(info: QuartoInfo) -> bool:
+    found = _version_tuple(info.version)
+    return found is not None and found[:2] >= QUARTO_MIN
 
 
 def choose_renderer(mode: str) -> str:
     """Resolve ``RENDERER`` (``auto``, ``quarto`` or ``builtin``) to ``"quarto"`` or ``"builtin"``.
-
-    ``auto`` takes Quarto when the ``quarto`` program is on ``PATH``.
 
     Examples
     --------
@@ -93,10 +93,102 @@ def choose_renderer(mode: str) -> str:
         )
     if chosen == "builtin":
         return "builtin"
-    found = shutil.which("quarto") is not None
-    if chosen == "quarto" and not found:
+    info = find_quarto()
+    if chosen == "auto":
+        return "quarto" if info is not None and _usable(info) else "builtin"
+    if info is None:
+        raise RenderError(f"RENDERER=quarto diminta, tetapi program 'quarto' tidak ada di PATH. {_PASANG}")
+    if not _usable(info):
+        minimum = ".".join(map(str, QUARTO_MIN))
         raise RenderError(
-            "RENDERER=quarto diminta, tetapi program 'quarto' tidak ditemukan di PATH; "
-            "pasang Quarto atau gunakan RENDERER=builtin"
+            f"RENDERER=quarto diminta, tetapi Quarto di {info.path} berversi "
+            f"'{info.version or 'tidak diketahui'}'; diperlukan {minimum} atau lebih baru. {_PASANG}"
         )
-    return "quarto" if found else "builtin"
+    return "quarto"
+
+
+def _first_line(command: list[str]) -> str:
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    lines = (out.stdout.strip() or out.stderr.strip()).splitlines()
+    return lines[0].strip() if lines else ""
+
+
+def quarto_versions(info: QuartoInfo) -> dict[str, str]:
+    """Quarto's version and those of the pandoc and Typst it runs (for the manifest)."""
+    pandoc = _first_line([info.path, "pandoc", "--version"])
+    typst = _first_line([info.path, "typst", "--version"])
+    return {
+        "quarto": info.version,
+        "pandoc": pandoc.removeprefix("pandoc ").strip(),
+        "typst": typst.removeprefix("typst ").strip(),
+    }
+
+
+#: Warnings that leave a hole in the report (Quarto still exits 0 after them).
+_PROBLEM = re.compile(
+    r"Unknown (var|meta|shortcode)|Unable to resolve crossref|crossref.*not found|"
+    r"unable to resolve|File .* not found|Could not fetch resource",
+    re.I,
+)
+
+
+def _log_tail(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return "\n".join(lines[-LOG_TAIL:])
+
+
+def render_with_quarto(project: Path, log: Path) -> dict[str, Path]:
+    """``quarto render`` the project; return its outputs by our format name.
+
+    Parameters
+    ----------
+    project
+        A Quarto project whose ``_quarto.yml`` renders exactly one file.
+    log
+        Where Quarto's whole output is written (kept when it fails).
+
+    Returns
+    -------
+    dict
+        ``{"html": ..., "pdf": ..., "docx": ...}``, next to the rendered source.
+    """
+    info = find_quarto()
+    if info is None:
+        raise RenderError(f"program 'quarto' tidak ada di PATH. {_PASANG}")
+    env = dict(os.environ)
+    proc = subprocess.run(
+        [info.path, "render"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    log.write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    if proc.returncode != 0:
+        raise RenderError(
+            f"quarto render gagal (kode {proc.returncode}). Baris terakhir lognya:\n"
+            f"{_log_tail(proc.stdout + proc.stderr)}\nLog lengkap: {log}"
+        )
+    problems = [line for line in (proc.stdout + proc.stderr).splitlines() if _PROBLEM.search(line)]
+    if problems:
+        shown = "\n".join(problems[:LOG_TAIL])
+        raise RenderError(f"quarto render melaporkan masalah:\n{shown}\nLog lengkap: {log}")
+    return _outputs(project, log)
+
+
+def _outputs(project: Path, log: Path) -> dict[str, Path]:
+    import yaml
+
+    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
+    source = project / config["project"]["render"][0]
+    found: dict[str, Path] = {}
+    for fmt, ext in (("html", "html"), ("pdf", "pdf"), ("docx", "docx")):
+        path = source.with_suffix(f".{ext}")
+        if not path.is_file():
+            raise RenderError(f"quarto render tidak menghasilkan {path.name}. Log lengkap: {log}")
+        found[fmt] = path
+    return found

@@ -1,0 +1,300 @@
+--[[ Filter of the LAKIP report (Quarto extension "lakip"), run after Quarto's
+own filters (`at: post-quarto`), when shortcodes, includes and cross-references
+are resolved.
+
+- Headings: the Indonesian report numbering (BAB I, A., 1., a., 1)) written into
+  the heading text in HTML and DOCX; Typst numbers them itself with the same
+  scheme (typst-template.typ). Only when the metadata `lakip-penomoran` is true.
+- Numbers (`[teks]{.angka data-key=... title=...}`, from _variables.yml): in
+  HTML a link to the number's row in the Jejak Angka appendix, the title as
+  hover text; in other formats the plain text.
+- `::: {.tanda-tangan}`: a signature block in the right half of the page (PDF).
+- Placeholders of the daftar-* shortcodes: filled with the headings, tables or
+  figures of the document, numbered as Quarto numbered them.
+]]
+
+local function format_is(name)
+  if quarto and quarto.doc and quarto.doc.is_format then
+    return quarto.doc.is_format(name)
+  end
+  return FORMAT:match(name) ~= nil
+end
+
+local ROMAWI = {
+  { 1000, "M" }, { 900, "CM" }, { 500, "D" }, { 400, "CD" }, { 100, "C" }, { 90, "XC" },
+  { 50, "L" }, { 40, "XL" }, { 10, "X" }, { 9, "IX" }, { 5, "V" }, { 4, "IV" }, { 1, "I" },
+}
+
+local function romawi(n)
+  local out = ""
+  for _, pair in ipairs(ROMAWI) do
+    while n >= pair[1] do
+      out = out .. pair[2]
+      n = n - pair[1]
+    end
+  end
+  return out
+end
+
+local function huruf(n, awal)
+  local out = ""
+  while n > 0 do
+    local r = (n - 1) % 26
+    out = string.char(awal + r) .. out
+    n = (n - 1 - r) // 26
+  end
+  return out
+end
+
+--- The label of a numbered heading: BAB I, A., 1., a., 1).
+local function label_judul(level, n)
+  if level == 1 then
+    return "BAB " .. romawi(n)
+  elseif level == 2 then
+    return huruf(n, 65) .. "."
+  elseif level == 3 then
+    return tostring(n) .. "."
+  elseif level == 4 then
+    return huruf(n, 97) .. "."
+  end
+  return tostring(n) .. ")"
+end
+
+-- What the document holds, in order, for the daftar-* placeholders.
+local judul = {} -- { level, identifier, inlines } of listed headings
+local terapung = { tbl = {}, fig = {} } -- { identifier, caption inlines } per kind
+local sudah = {} -- identifiers seen (an HTML and a print variant share one)
+
+local hitung = { 0, 0, 0, 0, 0, 0 }
+local penomoran = false
+
+local function baca_meta(meta)
+  penomoran = meta["lakip-penomoran"] == true
+end
+
+local function tanpa_tautan(inlines)
+  return inlines:walk({
+    Link = function(l)
+      return l.content
+    end,
+    Note = function()
+      return {}
+    end,
+  })
+end
+
+--- Number a heading (HTML, DOCX: into its text) and remember it for the table of contents.
+local function judul_bernomor(h)
+  local berubah = false
+  if penomoran and not h.classes:includes("unnumbered") then
+    hitung[h.level] = hitung[h.level] + 1
+    for i = h.level + 1, #hitung do
+      hitung[i] = 0
+    end
+    if not format_is("typst") then
+      local label = label_judul(h.level, hitung[h.level])
+      local nomor = pandoc.Span(pandoc.Inlines(label), pandoc.Attr("", { "nomor-bagian" }))
+      h.content = pandoc.Inlines({ nomor, pandoc.Space() }) .. h.content
+      berubah = true
+    end
+  end
+  if h.level <= 3 and h.identifier ~= "" and not h.classes:includes("unlisted") then
+    table.insert(judul, { h.level, h.identifier, tanpa_tautan(h.content:clone()) })
+  end
+  return berubah and h or nil
+end
+
+--- Remember a numbered table or figure (the HTML and print variants share an id).
+local function catat(id, caption)
+  local jenis = (id or ""):match("^(%a+)%-")
+  if terapung[jenis] == nil or sudah[id] then
+    return nil
+  end
+  sudah[id] = true
+  if pandoc.utils.type(caption) == "Blocks" then
+    caption = pandoc.utils.blocks_to_inlines(caption)
+  elseif pandoc.utils.type(caption) == "Block" then
+    caption = caption.content
+  end
+  table.insert(terapung[jenis], { id, tanpa_tautan(pandoc.Inlines(caption or {})) })
+  return nil
+end
+
+--- Quarto's numbered float, or (built-in renderer) a pandoc Figure.
+local function catat_terapung(f)
+  return catat(f.identifier, f.caption_long)
+end
+
+local function catat_figure(f)
+  return catat(f.identifier, f.caption.long)
+end
+
+--- Anchor of a number's row in the Jejak Angka appendix (as lakip_calc.narasi.slug).
+local function jejak(kunci)
+  return "jejak-" .. kunci:lower():gsub("[^a-z0-9]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
+end
+
+local function angka(span)
+  if not span.classes:includes("angka") then
+    return nil
+  end
+  if not format_is("html") then
+    return span.content
+  end
+  local kunci = span.attributes["key"] or span.attributes["data-key"]
+  if kunci == nil then
+    return nil
+  end
+  return pandoc.Link({ span }, "#" .. jejak(kunci), "", pandoc.Attr("", { "tautan-angka" }))
+end
+
+local function tanda_tangan(div)
+  if not div.classes:includes("tanda-tangan") or not format_is("typst") then
+    return nil
+  end
+  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#lakip-tanda-tangan[") })
+  blocks:extend(div.content)
+  blocks:insert(pandoc.RawBlock("typst", "]"))
+  return blocks
+end
+
+local JUDUL_CROSSREF = { tbl = { "tbl-title", "Tabel" }, fig = { "fig-title", "Gambar" } }
+local judul_crossref = {}
+
+local function baca_crossref(meta)
+  local crossref = meta.crossref or {}
+  for jenis, pair in pairs(JUDUL_CROSSREF) do
+    local nilai = crossref[pair[1]]
+    judul_crossref[jenis] = nilai and pandoc.utils.stringify(nilai) or pair[2]
+  end
+end
+
+local function daftar_isi_html()
+  local akar = {}
+  local tumpukan = { { 0, akar } }
+  for _, j in ipairs(judul) do
+    local level, id, inlines = j[1], j[2], j[3]
+    while tumpukan[#tumpukan][1] >= level do
+      table.remove(tumpukan)
+    end
+    local butir = { link = pandoc.Link(inlines, "#" .. id), anak = {} }
+    table.insert(tumpukan[#tumpukan][2], butir)
+    table.insert(tumpukan, { level, butir.anak })
+  end
+  local function daftar(items)
+    local out = {}
+    for _, b in ipairs(items) do
+      local isi = { pandoc.Plain({ b.link }) }
+      if #b.anak > 0 then
+        table.insert(isi, daftar(b.anak))
+      end
+      table.insert(out, isi)
+    end
+    return pandoc.BulletList(out)
+  end
+  if #akar == 0 then
+    return {}
+  end
+  return { pandoc.Div({ daftar(akar) }, pandoc.Attr("", { "daftar-isi" }, { role = "navigation" })) }
+end
+
+local TOC_DOCX = '<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+  .. '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
+  .. '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+  .. '<w:r><w:t xml:space="preserve">Daftar isi diperbarui oleh Word saat dokumen dibuka.</w:t></w:r>'
+  .. '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+
+local function daftar_keterangan(jenis)
+  local butir = {}
+  for i, t in ipairs(terapung[jenis]) do
+    local teks = pandoc.Inlines(judul_crossref[jenis] .. "\u{a0}" .. i .. ": ") .. t[2]:clone()
+    table.insert(butir, pandoc.Plain({ pandoc.Link(teks, "#" .. t[1]) }))
+  end
+  if format_is("docx") then
+    local paras = {}
+    for _, b in ipairs(butir) do
+      table.insert(paras, pandoc.Para(b.content))
+    end
+    return paras
+  end
+  if #butir == 0 then
+    return {}
+  end
+  local items = {}
+  for _, b in ipairs(butir) do
+    table.insert(items, { b })
+  end
+  return { pandoc.Div({ pandoc.BulletList(items) }, pandoc.Attr("", { "daftar-keterangan" })) }
+end
+
+local function isi_daftar(div)
+  if not div.classes:includes("lakip-daftar") then
+    return nil
+  end
+  local jenis = div.attributes["jenis"]
+  if jenis == "isi" then
+    if format_is("docx") then
+      return pandoc.RawBlock("openxml", TOC_DOCX)
+    end
+    return daftar_isi_html()
+  end
+  return daftar_keterangan(jenis)
+end
+
+--- A draft (`lakip-draft: true`): a banner at the top of the HTML, a first
+--- paragraph in the DOCX (the PDF mark is drawn by typst-template.typ).
+local function tanda_draft(doc)
+  if doc.meta["lakip-draft"] ~= true then
+    return nil
+  end
+  local teks = doc.meta["lakip-draft-text"]
+  teks = teks and pandoc.utils.stringify(teks) or "DRAFT"
+  if format_is("html") then
+    doc.blocks:insert(1, pandoc.Div({ pandoc.Plain(pandoc.Inlines(teks)) }, pandoc.Attr("", { "spanduk-draft" }, { role = "note" })))
+  elseif format_is("docx") then
+    doc.blocks:insert(1, pandoc.Para({ pandoc.Strong(pandoc.Inlines(teks)) }))
+  end
+  return doc
+end
+
+--- `::: {.tabel-kecil}`: small type for the tables inside (PDF; CSS does HTML).
+local function tabel_kecil(div)
+  if not div.classes:includes("tabel-kecil") or not format_is("typst") then
+    return nil
+  end
+  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#lakip-tabel-kecil[") })
+  blocks:extend(div.content)
+  blocks:insert(pandoc.RawBlock("typst", "]"))
+  return blocks
+end
+
+--- PDF: a page break before every chapter, at the top level (Typst refuses one
+--- inside the block Quarto wraps an unnumbered heading in).
+local function bab_halaman_baru(doc)
+  if not format_is("typst") then
+    return nil
+  end
+  local blocks = pandoc.Blocks({})
+  for _, b in ipairs(doc.blocks) do
+    if b.t == "Header" and b.level == 1 then
+      blocks:insert(pandoc.RawBlock("typst", "#pagebreak(weak: true)"))
+    end
+    blocks:insert(b)
+  end
+  doc.blocks = blocks
+  return doc
+end
+
+return {
+  { Pandoc = bab_halaman_baru },
+  { Meta = function(meta)
+    baca_meta(meta)
+    baca_crossref(meta)
+  end },
+  { Header = judul_bernomor, FloatRefTarget = catat_terapung, Figure = catat_figure },
+  { Pandoc = tanda_draft },
+  { Span = angka, Div = function(div)
+    return tanda_tangan(div) or tabel_kecil(div)
+  end },
+  { Div = isi_daftar },
+}
