@@ -16,6 +16,9 @@ export XLSX
 # `make bench BENCH_ULANG=1` measures each figure once (the CI smoke run).
 BENCH_ULANG ?=
 export BENCH_ULANG
+# `RENDERER=quarto|builtin` forces a renderer (default: Quarto when `quarto` 1.7+ is on PATH).
+RENDERER ?=
+export RENDERER
 # `DATA=dir` works on another data folder (a copy, in tests) instead of data/.
 DATA ?=
 export DATA
@@ -26,7 +29,7 @@ STAMP := $(VENV)/.installed
 LAKIP := $(PY) -m lakip_calc
 
 .DEFAULT_GOAL := help
-.PHONY: help setup new-year workbook import validate report verify publish bench deps-apt test lint clean
+.PHONY: help setup new-year workbook import validate report verify publish bench deps-apt quarto-kit test lint clean
 
 help: ## List the targets in pipeline order
 	@echo "lakip: make <target> [YEAR=2023]"
@@ -81,7 +84,12 @@ deps-apt: ## Install chromium and poppler-utils (apt-get, as root) when missing
 		echo "Uji yang memerlukannya akan dilewati."; \
 	fi
 
-test: $(STAMP) deps-apt ## Run the whole test suite (installs what it needs)
+quarto-kit: ## Install the offline Quarto kit when ../shared/quarto exists (the Quarto tests use it)
+	@if [ -x ../shared/quarto/install ]; then \
+		echo "Memasang kit Quarto dari ../shared/quarto ..."; ../shared/quarto/install >/dev/null; \
+	fi
+
+test: $(STAMP) deps-apt quarto-kit ## Run the whole test suite (installs what it needs)
 	$(PY) -m pytest -q
 
 lint: $(STAMP) ## Lint and check formatting with ruff
@@ -89,4 +97,5 @@ lint: $(STAMP) ## Lint and check formatting with ruff
 	$(PY) -m ruff format --check lakip_calc tests
 
 clean: ## Remove build outputs (never data/)
-	rm -rf build _site
+	rm -rf build _site .quarto _variables.yml report/_hasil report/lakip.html report/lakip.pdf \
+		report/lakip.docx report/lakip_files

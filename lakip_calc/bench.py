@@ -10,8 +10,10 @@
 and beside them the floor measured in the same run: one kernel start running
 an empty notebook through the same executor, and an empty document through the
 same renderer (HTML and PDF). It prints medians over the runs, ratios to the
-floor and the peak memory of each command. Figures only: nothing here asserts
-a speed.
+floor and the peak memory of each command. The builds use the built-in
+renderer; the staged report of the cold build is then rendered once more by
+the built-in renderer and, when installed, by Quarto, side by side. Figures
+only: nothing here asserts a speed.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def _ukur(cmd: list[str], env: dict | None = None) -> dict:
         [sys.executable, "-c", _UKUR, *cmd],
         capture_output=True,
         text=True,
-        env={**os.environ, "CI": "1", **(env or {})},
+        env={**os.environ, "CI": "1", "RENDERER": "builtin", **(env or {})},
         check=True,
     )
     hasil = json.loads(r.stdout)
@@ -87,11 +89,55 @@ _LANTAI_RENDER = textwrap.dedent(
     from lakip_calc.render import render_project
     d = Path(sys.argv[1])
     (d / "p").mkdir(exist_ok=True)
-    (d / "p" / "_quarto.yml").write_text("project:\\n  render: [index.qmd]\\ntitle: Kosong\\n")
+    (d / "p" / "_quarto.yml").write_text(
+        "project:\\n  render: [index.qmd]\\ntitle: Kosong\\nformat: [html, typst]\\n"
+    )
     (d / "p" / "index.qmd").write_text("# Kosong\\n")
     render_project(d / "p", d / "o", formats=tuple(sys.argv[2].split(",")), basename="kosong")
     """
 )
+
+
+_RENDER_BAWAAN = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from lakip_calc.render import render_project
+    render_project(Path(sys.argv[1]), Path(sys.argv[2]))
+    """
+)
+
+
+def _render_sama(proyek: Path, kerja: Path, n: int) -> list[str]:
+    """The same staged report project rendered by the built-in renderer and by Quarto."""
+    bawaan, quarto = [], []
+    for i in range(n):
+        salinan = kerja / f"render{i}"
+        shutil.copytree(proyek, salinan)
+        bawaan.append(
+            _ukur([sys.executable, "-c", _RENDER_BAWAAN, str(salinan), str(kerja / f"o{i}")])
+        )
+        if shutil.which("quarto"):
+            quarto.append(_ukur(["quarto", "render", str(salinan)]))
+    baris = ["Render proyek laporan yang sama (HTML, PDF, DOCX):"]
+    baris.append(_baris("renderer bawaan (pandoc + Typst)", bawaan, None))
+    if quarto:
+        baris.append(_baris("Quarto (quarto render)", quarto, None))
+    else:
+        baris.append("  Quarto                                 tidak terpasang, tidak diukur")
+    return baris
+
+
+def _ukur_lantai(kerja: Path, n: int) -> tuple[list[dict], list[dict], list[dict]]:
+    """The floor, ``n`` times: an empty notebook, an empty document to HTML and to PDF."""
+    lantai_nb, lantai_html, lantai_pdf = [], [], []
+    for i in range(n):
+        d = kerja / f"lantai{i}"
+        d.mkdir()
+        lantai_nb.append(_ukur([sys.executable, "-c", _LANTAI_NB, str(d)]))
+        lantai_html.append(_ukur([sys.executable, "-c", _LANTAI_RENDER, str(d), "html"]))
+        lantai_pdf.append(_ukur([sys.executable, "-c", _LANTAI_RENDER, str(d), "pdf"]))
+    return lantai_nb, lantai_html, lantai_pdf
 
 
 def _median(xs: list[float]) -> float:
@@ -129,13 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         build = kerja / "build"
         lap = ["laporan", "--tahun", args.tahun, "--data", str(data), "--build", str(build)]
 
-        lantai_nb, lantai_html, lantai_pdf = [], [], []
-        for i in range(n):
-            d = kerja / f"lantai{i}"
-            d.mkdir()
-            lantai_nb.append(_ukur([sys.executable, "-c", _LANTAI_NB, str(d)]))
-            lantai_html.append(_ukur([sys.executable, "-c", _LANTAI_RENDER, str(d), "html"]))
-            lantai_pdf.append(_ukur([sys.executable, "-c", _LANTAI_RENDER, str(d), "pdf"]))
+        lantai_nb, lantai_html, lantai_pdf = _ukur_lantai(kerja, n)
 
         dingin, noop, satu, verif = [], [], [], []
         dijalankan: list[str] = []
@@ -198,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    notebook yang dijalankan ulang: {', '.join(dijalankan) or '-'}")
         if verif:
             print(_baris("verifikasi", verif, lantai_bangun))
+        print("\n".join(_render_sama(build / args.tahun / "proyek", kerja, n)))
         return 0
     finally:
         shutil.rmtree(kerja, ignore_errors=True)

@@ -40,7 +40,7 @@ from lakip_calc.render._variables import (
     nested_variables,
     quarto_var_keys,
 )
-from lakip_calc.render.quarto import quarto_versions
+from lakip_calc.render.quarto import normalise_pdf, quarto_versions
 
 __all__ = ["variabel", "siapkan_proyek", "render_laporan", "tautkan_proyek", "FORMAT"]
 
@@ -269,6 +269,7 @@ def _render_quarto(proyek: Path, staging: Path, nama: str) -> dict[str, Path]:
     log = staging.parent / f"{nama}-quarto.log"
     keluar = render_with_quarto(proyek, log)
     log.unlink(missing_ok=True)
+    normalise_pdf(keluar["pdf"], int(os.environ["SOURCE_DATE_EPOCH"]))
     hasil = {}
     for fmt, berkas in keluar.items():
         hasil[fmt] = staging / f"{nama}{berkas.suffix}"
@@ -362,7 +363,7 @@ def _tautan(nama: Path, tujuan: Path) -> None:
     os.replace(sementara, nama)
 
 
-def tautkan_proyek(folder: Path) -> bool:
+def tautkan_proyek(folder: Path, akar: Path = ROOT) -> bool:
     """Let ``quarto render``/``preview`` in the project root render the build in ``folder``.
 
     The root ``_variables.yml`` and ``report/_hasil`` become links to the staged
@@ -371,8 +372,8 @@ def tautkan_proyek(folder: Path) -> bool:
     """
     proyek = folder / "proyek"
     pasangan = [
-        (ROOT / "_variables.yml", proyek / "_variables.yml"),
-        (REPORT / HASIL, proyek / "report" / HASIL),
+        (akar / "_variables.yml", proyek / "_variables.yml"),
+        (akar / "report" / HASIL, proyek / "report" / HASIL),
     ]
     if any(n.exists() and not n.is_symlink() for n, _ in pasangan) or not proyek.is_dir():
         return False

@@ -175,6 +175,7 @@ SUMBER_KODE = (
     "lakip_calc",
     "notebooks",
     "report",
+    "_extensions",
     "_quarto.yml",
     "pyproject.toml",
     "requirements.lock",
@@ -193,6 +194,8 @@ def hash_kode(root: Path = ROOT) -> str:
                 not p.is_file()
                 or any(b.startswith(".") or b in ("__pycache__", "_hasil") for b in rel.parts)
                 or p.suffix == ".pyc"
+                # report/ holds the sources; `quarto render` there writes lakip.* beside them
+                or (rel.parts[0] == "report" and p.suffix not in (".qmd", ".md"))
             ):
                 continue
             h.update(f"{rel.as_posix()}\0{sha256_berkas(p)}\n".encode())

@@ -520,5 +520,3 @@ def fragmen_jejak(angka: KumpulanAngka) -> str:
                 f"{md_nama(a.formula)} | {md_nama(ringkas_masukan(a))} | {md_nama(a.code)} |"
             )
     return "\n".join(baris) + f"\n\n: {_JEJAK_JUDUL} {{#tbl-jejak-angka}}\n"
-
-

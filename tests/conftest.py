@@ -20,6 +20,11 @@ import pytest
 
 from lakip_calc.paths import DATA, ROOT
 
+# Builds in the suite use the built-in renderer unless a test asks for Quarto
+# (tests/test_quarto.py sets RENDERER itself): with a Quarto on PATH every
+# build would otherwise be rendered by it, about ten times slower.
+os.environ["RENDERER"] = "builtin"
+
 
 def _baca_baris(path: Path) -> list[list[str]]:
     teks = path.read_bytes().decode("utf-8-sig")

@@ -149,20 +149,24 @@ def test_draft_angka_belum_diisi(tahun) -> None:
 def test_draft_proyek_memakai_opsi_draft_renderer(tahun) -> None:
     proyek = tahun["draft"] / "proyek"
     meta = yaml.safe_load((proyek / "_quarto.yml").read_text(encoding="utf-8"))
-    assert meta["draft"] is True and meta["title"].startswith("DRAFT — Laporan Kinerja")
+    assert meta["lakip-draft"] is True and meta["title"].startswith("DRAFT — Laporan Kinerja")
     # The fragment only says how many inputs are blank: the mark is the renderer's.
     fragmen = (proyek / "report" / "_hasil" / "teks" / "draft.md").read_text(encoding="utf-8")
     assert fragmen.startswith("**DRAFT — bukan laporan final: 113 isian data tahun 2024")
     for mentah in ("```{=", "#set page", "draft-banner", "content-visible"):
         assert mentah not in fragmen, mentah
-    index = (proyek / "report" / "index.qmd").read_text(encoding="utf-8")
-    assert index.startswith("{{< include _hasil/teks/draft.md >}}")
+    # Included at the top of the rendered file, after its front matter.
+    utama = (proyek / "report" / "lakip.qmd").read_text(encoding="utf-8")
+    akhir_front_matter = utama.index("\n---\n", 4) + 5
+    assert utama[akhir_front_matter:].startswith("{{< include _hasil/teks/draft.md >}}")
 
 
 def test_draft_html_spanduk_dan_belum_diisi(tahun) -> None:
     html = (tahun["draft"] / "lakip-2024.html").read_text(encoding="utf-8")
-    # The renderer's banner, the first element of the body, sticky (laporan.css).
-    assert re.search(r'<body>\s*<div class="spanduk-draft" role="note">DRAFT</div>', html)
+    # The extension's banner, first in the report's content, sticky (lakip.css).
+    assert re.search(
+        r'<main class="isi">\s*<div class="spanduk-draft" role="note">\s*DRAFT\s*</div>', html
+    )
     assert re.search(r"\.spanduk-draft \{[^}]*position: sticky", html)
     assert "DRAFT — bukan laporan final: 113 isian data tahun 2024 belum diisi" in html
     assert "<title>DRAFT — Laporan Kinerja" in html
@@ -189,12 +193,12 @@ def test_draft_pdf_bertanda_di_setiap_halaman(tahun) -> None:
 def test_draft_docx_bertanda(tahun) -> None:
     with zipfile.ZipFile(tahun["draft"] / "lakip-2024.docx") as z:
         doc = z.read("word/document.xml").decode("utf-8")
-        kepala = z.read("word/header1.xml").decode("utf-8")
     assert "DRAFT — Laporan Kinerja" in doc
     assert "DRAFT — bukan laporan final" in doc and "belum diisi" in doc
-    # the mark in the page header of every page (one section, the title page too)
-    assert ">DRAFT</w:t>" in kepala
-    assert doc.count("<w:sectPr>") == 1 and '<w:headerReference r:id="rIdLakipHeader"' in doc
+    # the mark in bold, a paragraph of its own before the report's first chapter
+    tanda = doc.index(">DRAFT</w:t>")
+    paragraf = doc[doc.rindex("<w:p>", 0, tanda) : tanda]
+    assert "<w:b" in paragraf and tanda < doc.index("Kata Pengantar")
 
 
 # --------------------------------------------------------------------------- final
@@ -209,9 +213,10 @@ def test_impor_melaporkan_isian(tahun) -> None:
 
 def test_final_tanpa_tanda_draft(tahun) -> None:
     html = (tahun["final"] / "lakip-2024.html").read_text(encoding="utf-8")
-    assert "DRAFT" not in html and "spanduk-draft" not in html and "belum diisi" not in html
+    assert "DRAFT" not in html and 'class="spanduk-draft"' not in html
+    assert "belum diisi" not in html
     proyek = tahun["final"] / "proyek"
-    assert "draft" not in yaml.safe_load((proyek / "_quarto.yml").read_text(encoding="utf-8"))
+    assert "lakip-draft" not in yaml.safe_load((proyek / "_quarto.yml").read_text(encoding="utf-8"))
     assert not (proyek / "report" / "_hasil" / "teks" / "draft.md").exists()
     with zipfile.ZipFile(tahun["final"] / "lakip-2024.docx") as z:
         assert "word/header1.xml" not in z.namelist()

@@ -203,7 +203,8 @@ def test_manifest_isi(bangunan: SimpleNamespace) -> None:
     m = json.loads((bangunan.folder / "manifest.json").read_text(encoding="utf-8"))
     assert (bangunan.folder / "manifest.json").read_text(encoding="utf-8") == ke_json(m)
     assert m["parameters"]["year"] == TAHUN
-    assert m["parameters"]["renderer"] in ("builtin", "quarto")
+    assert m["parameters"]["renderer"]["nama"] in ("builtin", "quarto")
+    assert m["parameters"]["renderer"]["pandoc"]
     assert set(m["git"]) == {"commit", "dirty"}
     assert re.fullmatch(r"[0-9a-f]{64}", m["code_sha256"])
     for p in (

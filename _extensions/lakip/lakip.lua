@@ -8,9 +8,15 @@ are resolved.
 - Numbers (`[teks]{.angka data-key=... title=...}`, from _variables.yml): in
   HTML a link to the number's row in the Jejak Angka appendix, the title as
   hover text; in other formats the plain text.
-- `::: {.tanda-tangan}`: a signature block in the right half of the page (PDF).
+- `::: {.tanda-tangan}` (a signature block in the right half of the page) and
+  `::: {.tabel-kecil}` (small tables): Typst functions of typst-template.typ.
 - Placeholders of the daftar-* shortcodes: filled with the headings, tables or
   figures of the document, numbered as Quarto numbered them.
+- A draft (`lakip-draft: true`): a banner (HTML), a first paragraph (DOCX).
+- PDF: a page break before every chapter.
+
+The built-in renderer of lakip_calc runs this file too (pandoc --lua-filter);
+there a numbered table or figure is a pandoc Figure, in Quarto a FloatRefTarget.
 ]]
 
 local function format_is(name)
@@ -148,14 +154,27 @@ local function angka(span)
   return pandoc.Link({ span }, "#" .. jejak(kunci), "", pandoc.Attr("", { "tautan-angka" }))
 end
 
-local function tanda_tangan(div)
-  if not div.classes:includes("tanda-tangan") or not format_is("typst") then
+--- PDF: the blocks of a Div with class `kelas` as the argument of a Typst
+--- function of typst-template.typ (`::: {.tanda-tangan}` -> `#lakip-tanda-tangan[...]`).
+local TYPST_BLOK = {
+  { "tanda-tangan", "lakip-tanda-tangan" },
+  { "tabel-kecil", "lakip-tabel-kecil" },
+}
+
+local function blok_typst(div)
+  if not format_is("typst") then
     return nil
   end
-  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#lakip-tanda-tangan[") })
-  blocks:extend(div.content)
-  blocks:insert(pandoc.RawBlock("typst", "]"))
-  return blocks
+  for _, pasangan in ipairs(TYPST_BLOK) do
+    local kelas, fungsi = pasangan[1], pasangan[2]
+    if div.classes:includes(kelas) then
+      local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#" .. fungsi .. "[") })
+      blocks:extend(div.content)
+      blocks:insert(pandoc.RawBlock("typst", "]"))
+      return blocks
+    end
+  end
+  return nil
 end
 
 local JUDUL_CROSSREF = { tbl = { "tbl-title", "Tabel" }, fig = { "fig-title", "Gambar" } }
@@ -195,7 +214,11 @@ local function daftar_isi_html()
   if #akar == 0 then
     return {}
   end
-  return { pandoc.Div({ daftar(akar) }, pandoc.Attr("", { "daftar-isi" }, { role = "navigation" })) }
+  return {
+    pandoc.RawBlock("html", '<nav class="daftar-isi" aria-label="Daftar Isi">'),
+    daftar(akar),
+    pandoc.RawBlock("html", "</nav>"),
+  }
 end
 
 local TOC_DOCX = '<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
@@ -257,16 +280,6 @@ local function tanda_draft(doc)
   return doc
 end
 
---- `::: {.tabel-kecil}`: small type for the tables inside (PDF; CSS does HTML).
-local function tabel_kecil(div)
-  if not div.classes:includes("tabel-kecil") or not format_is("typst") then
-    return nil
-  end
-  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#lakip-tabel-kecil[") })
-  blocks:extend(div.content)
-  blocks:insert(pandoc.RawBlock("typst", "]"))
-  return blocks
-end
 
 --- PDF: a page break before every chapter, at the top level (Typst refuses one
 --- inside the block Quarto wraps an unnumbered heading in).
@@ -293,8 +306,6 @@ return {
   end },
   { Header = judul_bernomor, FloatRefTarget = catat_terapung, Figure = catat_figure },
   { Pandoc = tanda_draft },
-  { Span = angka, Div = function(div)
-    return tanda_tangan(div) or tabel_kecil(div)
-  end },
+  { Span = angka, Div = blok_typst },
   { Div = isi_daftar },
 }

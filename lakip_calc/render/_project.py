@@ -110,10 +110,15 @@ def _extension_parts(root: Path, name: str, quarto_format: str) -> FormatParts:
     merged: dict[str, Any] = {}
     for section in ("common", quarto_format):
         for key, value in (formats.get(section) or {}).items():
-            merged[key] = [*_as_list(merged.get(key)), *_as_list(value)] if key == "filters" else value
+            merged[key] = (
+                [*_as_list(merged.get(key)), *_as_list(value)] if key == "filters" else value
+            )
 
     def files(key: str) -> tuple[Path, ...]:
-        paths = [entry.get("path") if isinstance(entry, Mapping) else entry for entry in _as_list(merged.get(key))]
+        paths = [
+            entry.get("path") if isinstance(entry, Mapping) else entry
+            for entry in _as_list(merged.get(key))
+        ]
         return tuple(folder / str(p) for p in paths)
 
     reference = merged.get("reference-doc")
@@ -138,7 +143,11 @@ def load_project(project_dir: Path) -> Project:
     raw = _read_yaml(config_file, shown) or {}
     if not isinstance(raw, Mapping):
         raise RenderError(f"isi {shown} harus berupa pemetaan (kunci: nilai)")
-    render = (raw.get("project") or {}).get("render") if isinstance(raw.get("project"), Mapping) else None
+    render = (
+        (raw.get("project") or {}).get("render")
+        if isinstance(raw.get("project"), Mapping)
+        else None
+    )
     if not isinstance(render, list) or not render:
         raise RenderError(f"daftar 'project: render:' tidak ada atau kosong di {shown}")
     files = []

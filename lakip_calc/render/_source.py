@@ -71,7 +71,9 @@ class _Assembler:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError as exc:
-            raise RenderError(f"berkas include tidak ditemukan: {self.project.display(path)}{at}") from exc
+            raise RenderError(
+                f"berkas include tidak ditemukan: {self.project.display(path)}{at}"
+            ) from exc
         except UnicodeDecodeError as exc:
             raise RenderError(f"berkas bukan teks UTF-8: {self.project.display(path)}") from exc
         raw = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
@@ -81,7 +83,9 @@ class _Assembler:
             line = _Line(raw[index], path, index + 1)
             match = _INCLUDE_LINE_RE.match(line.text)
             if match:
-                lines.extend(self.read(self.include_target(match.group(1), line), (*stack, path), line))
+                lines.extend(
+                    self.read(self.include_target(match.group(1), line), (*stack, path), line)
+                )
             else:
                 lines.append(line)
         return lines
@@ -131,7 +135,9 @@ class _Assembler:
             if name == "var":
                 out.append(self.variable(args, line))
             elif blocks and text.strip() == match.group(0) and not args:
-                return f'\n::: {{.builtin-shortcode name="{name}" where="{self.where(line)}"}}\n:::\n'
+                return (
+                    f'\n::: {{.builtin-shortcode name="{name}" where="{self.where(line)}"}}\n:::\n'
+                )
             else:
                 raise RenderError(
                     f"shortcode '{name}' tidak didukung di sini: selain var, shortcode harus "

@@ -28,7 +28,9 @@ def pandoc_executable() -> str:
     try:
         import pypandoc
     except ImportError as exc:  # pragma: no cover - pinned dependency
-        raise RenderError("paket 'pypandoc-binary' belum terpasang (jalankan 'make setup')") from exc
+        raise RenderError(
+            "paket 'pypandoc-binary' belum terpasang (jalankan 'make setup')"
+        ) from exc
     try:
         return pypandoc.get_pandoc_path()
     except OSError as exc:  # pragma: no cover - pinned dependency

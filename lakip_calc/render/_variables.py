@@ -134,8 +134,8 @@ def parse_value(value: str) -> tuple[str, str | None, str | None]:
     --------
     >>> parse_value('[96\\\\,53\\\\%]{.angka data-key="k" title="a \\\\"b\\\\""}')
     ('96,53%', 'k', 'a "b"')
-    >>> parse_value("Dinas Sosial")
-    ('Dinas Sosial', None, None)
+    >>> parse_value("Dinas Kesehatan")
+    ('Dinas Kesehatan', None, None)
     """
     match = _ANGKA.fullmatch(value.strip())
     if match is None:

@@ -117,6 +117,7 @@ class _Job:
             str(source),
             "--from=markdown",
             "--standalone",
+            "--wrap=none",
             f"--metadata-file={meta_file}",
             f"--resource-path={self.source_dir}",
             *(f"--lua-filter={f}" for f in filters),
@@ -140,7 +141,8 @@ class _Job:
     def pdf(self, source: Path, out: Path) -> None:
         templates = self.work / "typst"
         templates.mkdir()
-        shutil.copy2(_resource("templates/builtin.typ"), templates / "builtin.typ")
+        for name in ("builtin.typ", "typst-template.typ", "typst-show.typ"):
+            shutil.copy2(_resource(f"templates/{name}"), templates / name)
         for partial in self.project.parts["pdf"].partials:
             shutil.copy2(partial, templates / partial.name)
         typ = self.work / "laporan.typ"
@@ -224,7 +226,7 @@ def render_project(
     source_text = assemble_source(project, values).text
     if sebelum_gambar is not None:
         sebelum_gambar()
-    output_dir = Path(output_dir)
+    output_dir = Path(output_dir).resolve()  # pandoc runs in the source folder
     output_dir.mkdir(parents=True, exist_ok=True)
     name = basename or project.render[0].stem
     with tempfile.TemporaryDirectory(prefix=".render-", dir=output_dir) as tmp:

@@ -86,7 +86,7 @@ def choose_renderer(mode: str) -> str:
     >>> choose_renderer("builtin")
     'builtin'
     """
-    chosen = str(mode).strip().lower()
+    chosen = str(mode).strip().lower() or "auto"  # an empty RENDERER= (make) means auto
     if chosen not in RENDERER_MODES:
         raise RenderError(
             f"RENDERER tidak dikenal: '{mode}' (pilihan: {', '.join(RENDERER_MODES)})"
@@ -97,7 +97,9 @@ def choose_renderer(mode: str) -> str:
     if chosen == "auto":
         return "quarto" if info is not None and _usable(info) else "builtin"
     if info is None:
-        raise RenderError(f"RENDERER=quarto diminta, tetapi program 'quarto' tidak ada di PATH. {_PASANG}")
+        raise RenderError(
+            f"RENDERER=quarto diminta, tetapi program 'quarto' tidak ada di PATH. {_PASANG}"
+        )
     if not _usable(info):
         minimum = ".".join(map(str, QUARTO_MIN))
         raise RenderError(
@@ -178,6 +180,43 @@ def render_with_quarto(project: Path, log: Path) -> dict[str, Path]:
         shown = "\n".join(problems[:LOG_TAIL])
         raise RenderError(f"quarto render melaporkan masalah:\n{shown}\nLog lengkap: {log}")
     return _outputs(project, log)
+
+
+_PDF_DATE = re.compile(rb"D:(\d{14})Z")
+_PDF_ID = re.compile(
+    rb"(?<=<xmpMM:DocumentID>)[A-Za-z0-9+/=]{24}|(?<=<xmpMM:InstanceID>)"
+    rb"[A-Za-z0-9+/=]{24}|(?<=/ID \[\()[A-Za-z0-9+/=]{24}(?=\) \()|"
+    rb"(?<=\) \()[A-Za-z0-9+/=]{24}(?=\)\])"
+)
+
+
+def normalise_pdf(pdf: Path, epoch: int) -> None:
+    """Make a Typst PDF the same for the same inputs: its creation date becomes
+    ``epoch`` and its document id a hash of the rest.
+
+    The real Typst takes the date from ``SOURCE_DATE_EPOCH`` itself; a Typst
+    that does not (the offline Quarto kit's) would stamp the clock into every
+    build. Each value is replaced by one of the same length, so the PDF's
+    cross-reference offsets stay valid.
+    """
+    import base64
+    import datetime as _dt
+    import hashlib
+
+    data = pdf.read_bytes()
+    found = _PDF_DATE.search(data)
+    if found is None:
+        return
+    stamp = _dt.datetime.fromtimestamp(epoch, tz=_dt.UTC)
+    old = _dt.datetime.strptime(found.group(1).decode(), "%Y%m%d%H%M%S")
+    for before, after in (
+        (old.strftime("D:%Y%m%d%H%M%SZ"), stamp.strftime("D:%Y%m%d%H%M%SZ")),
+        (old.strftime("%Y-%m-%dT%H:%M:%SZ"), stamp.strftime("%Y-%m-%dT%H:%M:%SZ")),
+    ):
+        data = data.replace(before.encode(), after.encode())
+    blank = _PDF_ID.sub(b"=" * 24, data)
+    ident = base64.b64encode(hashlib.md5(blank, usedforsecurity=False).digest())
+    pdf.write_bytes(_PDF_ID.sub(ident, data))
 
 
 def _outputs(project: Path, log: Path) -> dict[str, Path]:

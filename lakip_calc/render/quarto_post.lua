@@ -2,7 +2,8 @@
 after the extension's filters: "Tabel N: " / "Gambar N: " before the caption of
 every numbered table and figure (quarto_pre.lua made them Figures with the
 class lakip-tabel or lakip-gambar, in document order). Typst numbers its
-figures itself (the builtin Typst template sets the supplements).
+figures itself (templates/builtin.typ sets the supplements, and numbers only
+figures with a caption: pandoc writes every table as a figure of kind table).
 ]]
 
 local counts = { ["lakip-tabel"] = 0, ["lakip-gambar"] = 0 }

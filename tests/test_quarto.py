@@ -1,0 +1,268 @@
+"""The report rendered by the real Quarto CLI, and the same report by the built-in renderer.
+
+Quarto comes from the offline kit ``../shared/quarto/install`` when it exists
+(CI runs it first) or from ``PATH``; without either these tests are skipped
+with the reason printed. The tests that need no Quarto (the choice of the
+renderer, messages) always run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from lakip_calc.paths import ROOT
+
+DATA = ROOT / "data"
+KIT = ROOT.parent / "shared" / "quarto" / "install"
+
+
+def _quarto_dir() -> Path | None:
+    """The folder of a usable ``quarto``: on PATH, or installed from the kit."""
+    found = shutil.which("quarto")
+    if found:
+        return Path(found).parent
+    if not KIT.is_file():
+        return None
+    proc = subprocess.run(["bash", str(KIT)], capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        pytest.fail(f"kit Quarto gagal dipasang:\n{proc.stderr[-2000:]}")
+    return Path(proc.stdout.strip().splitlines()[-1]).parent
+
+
+@pytest.fixture(scope="session")
+def quarto_path() -> str:
+    folder = _quarto_dir()
+    if folder is None:
+        reason = "Quarto tidak ada di PATH dan kit ../shared/quarto/install tidak ada"
+        print(f"\nDILEWATI: {reason}", file=sys.stderr)
+        pytest.skip(reason)
+    return f"{folder}{os.pathsep}{os.environ['PATH']}"
+
+
+def _laporan(data: Path, build: Path, renderer: str, path: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CI": "1", "RENDERER": renderer, "PATH": path}
+    return subprocess.run(
+        [sys.executable, "-m", "lakip_calc", "laporan", "--tahun", "2023"]
+        + ["--data", str(data), "--build", str(build)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=900,
+    )
+
+
+@pytest.fixture(scope="module")
+def dua_build(tmp_path_factory, quarto_path) -> dict[str, Path]:
+    """The example year built once by Quarto and once by the built-in renderer."""
+    akar = tmp_path_factory.mktemp("quarto")
+    shutil.copytree(DATA / "2023", akar / "data" / "2023")
+    hasil = {}
+    for renderer in ("quarto", "builtin"):
+        proc = _laporan(akar / "data", akar / renderer, renderer, quarto_path)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        hasil[renderer] = akar / renderer / "2023"
+    return hasil
+
+
+class _Isi(HTMLParser):
+    """Numbers (key, text), headings h1-h3 and captions of a report's HTML."""
+
+    TARGET = {"h1": "judul", "h2": "judul", "h3": "judul", "figcaption": "keterangan"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.angka: list[tuple[str, str]] = []
+        self.judul: list[str] = []
+        self.keterangan: list[str] = []
+        self._buka: list[tuple[str, str, str | None, list[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "span" and "angka" in (a.get("class") or "").split():
+            self._buka.append(("span", "angka", a.get("data-key"), []))
+        elif tag in self.TARGET:
+            self._buka.append((tag, self.TARGET[tag], None, []))
+        elif self._buka and tag == self._buka[-1][0]:
+            self._buka.append((tag, "", None, []))
+
+    def handle_endtag(self, tag):
+        if not self._buka or self._buka[-1][0] != tag:
+            return
+        _, jenis, kunci, teks = self._buka.pop()
+        isi = " ".join("".join(teks).replace("\xa0", " ").split())
+        if self._buka:
+            self._buka[-1][3].extend(teks)
+        if jenis == "angka":
+            self.angka.append((kunci or "", isi))
+        elif jenis and isi:
+            getattr(self, jenis).append(isi)
+
+    def handle_data(self, data):
+        if self._buka:
+            self._buka[-1][3].append(data)
+
+
+def _isi(html: Path) -> _Isi:
+    parser = _Isi()
+    parser.feed(html.read_text(encoding="utf-8"))
+    return parser
+
+
+def _teks_pdf(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+
+
+def _teks_docx(docx: Path) -> str:
+    with zipfile.ZipFile(docx) as z:
+        return z.read("word/document.xml").decode("utf-8")
+
+
+# --------------------------------------------------------------------------- Quarto
+
+
+def test_quarto_renders_one_html_pdf_and_docx(dua_build) -> None:
+    folder = dua_build["quarto"]
+    assert sorted(p.name for p in folder.glob("lakip-2023.*")) == [
+        "lakip-2023.docx",
+        "lakip-2023.html",
+        "lakip-2023.pdf",
+    ]
+    html = (folder / "lakip-2023.html").read_text(encoding="utf-8")
+    assert re.search(r'<meta name="generator" content="quarto-1\.\d+', html)
+    assert "Dirender dengan: Quarto" in html
+    import json
+
+    renderer = json.loads((folder / "manifest.json").read_text())["parameters"]["renderer"]
+    assert renderer["nama"] == "quarto" and renderer["quarto"] and renderer["pandoc"]
+
+
+@pytest.mark.parametrize("renderer", ["quarto", "builtin"])
+def test_no_unknown_variable_reference_or_shortcode_in_any_format(dua_build, renderer) -> None:
+    folder = dua_build[renderer]
+    for teks in (
+        (folder / "lakip-2023.html").read_text(encoding="utf-8"),
+        _teks_pdf(folder / "lakip-2023.pdf"),
+        _teks_docx(folder / "lakip-2023.docx"),
+    ):
+        assert "?var" not in teks and "?meta" not in teks
+        assert not re.search(r"\?@?(tbl|fig|sec)-", teks)
+        assert "{{<" not in teks and "{{&lt;" not in teks
+
+
+def test_html_has_no_external_resources(dua_build) -> None:
+    html = (dua_build["quarto"] / "lakip-2023.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+
+
+def test_both_renderers_print_the_same_report(dua_build) -> None:
+    """Same keyed numbers with the same text, same headings, same captions and numbering."""
+    quarto, bawaan = (
+        _isi(dua_build["quarto"] / "lakip-2023.html"),
+        _isi(dua_build["builtin"] / "lakip-2023.html"),
+    )
+    assert len(quarto.angka) > 400
+    assert Counter(quarto.angka) == Counter(bawaan.angka)
+    assert quarto.judul == bawaan.judul
+    assert quarto.keterangan == bawaan.keterangan
+    assert quarto.keterangan[0].startswith("Tabel 1: ")
+    pdf_q, pdf_b = (
+        _teks_pdf(dua_build["quarto"] / "lakip-2023.pdf"),
+        _teks_pdf(dua_build["builtin"] / "lakip-2023.pdf"),
+    )
+    for kalimat in ("BAB I", "Tabel 4:", "Gambar 1:", "DAFTAR TABEL"):
+        assert kalimat in pdf_q and kalimat in pdf_b
+
+
+def test_quarto_render_in_the_project_root_after_a_build(dua_build, quarto_path, tmp_path) -> None:
+    """What `make report` leaves lets `quarto render` in the project root make the report."""
+    from lakip_calc.laporan import tautkan_proyek
+
+    akar = tmp_path / "proyek"
+    shutil.copytree(ROOT / "_extensions", akar / "_extensions")
+    shutil.copy2(ROOT / "_quarto.yml", akar / "_quarto.yml")
+    (akar / "report").mkdir()
+    for qmd in (ROOT / "report").glob("*.qmd"):
+        shutil.copy2(qmd, akar / "report" / qmd.name)
+    assert tautkan_proyek(dua_build["quarto"], akar)
+    proc = subprocess.run(
+        ["quarto", "render"],
+        cwd=akar,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": quarto_path},
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Unknown var" not in proc.stderr
+    dibuat = _isi(akar / "report" / "lakip.html")
+    assert Counter(dibuat.angka) == Counter(_isi(dua_build["quarto"] / "lakip-2023.html").angka)
+    assert (akar / "report" / "lakip.pdf").is_file() and (akar / "report" / "lakip.docx").is_file()
+
+
+# --------------------------------------------------------------------------- without Quarto
+
+
+def _bin_palsu(tmp_path: Path, skrip: str) -> str:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    quarto = folder / "quarto"
+    quarto.write_text("#!/bin/sh\n" + skrip, encoding="utf-8")
+    quarto.chmod(0o755)
+    return f"{folder}{os.pathsep}/usr/bin{os.pathsep}/bin"
+
+
+def test_renderer_quarto_without_quarto_is_a_clear_message(tmp_path) -> None:
+    kosong = tmp_path / "kosong"
+    kosong.mkdir()
+    proc = _laporan(
+        DATA, tmp_path / "build", "quarto", f"{kosong}{os.pathsep}/usr/bin{os.pathsep}/bin"
+    )
+    keluaran = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "Traceback" not in keluaran
+    assert "RENDERER=quarto" in keluaran and "RENDERER=builtin" in keluaran
+    assert "tidak ada di PATH" in keluaran
+
+
+def test_renderer_quarto_too_old_is_a_clear_message(tmp_path) -> None:
+    path = _bin_palsu(tmp_path, 'echo "1.6.40"\n')
+    proc = _laporan(DATA, tmp_path / "build", "quarto", path)
+    keluaran = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Traceback" not in keluaran
+    assert "1.6.40" in keluaran and "1.7" in keluaran and "RENDERER=builtin" in keluaran
+
+
+def test_failing_quarto_shows_the_end_of_its_log_and_where_it_is(tmp_path) -> None:
+    skrip = (
+        'if [ "$1" = "--version" ]; then echo 1.7.34; exit 0; fi\n'
+        'if [ "$1" = "render" ]; then echo "baris awal" >&2; echo "ERROR: contoh gagal" >&2; exit 1; fi\n'
+        "echo x\n"
+    )
+    path = _bin_palsu(tmp_path, skrip)
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "2023", data / "2023")
+    proc = _laporan(data, tmp_path / "build", "quarto", path)
+    keluaran = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Traceback" not in keluaran
+    assert "ERROR: contoh gagal" in keluaran
+    log = re.search(r"Log lengkap: (\S+)", keluaran)
+    assert log and "contoh gagal" in Path(log.group(1)).read_text(encoding="utf-8")
+    assert not (tmp_path / "build" / "2023").exists()
+
+
+def test_auto_takes_builtin_when_quarto_is_too_old(tmp_path, monkeypatch) -> None:
+    from lakip_calc.render.quarto import choose_renderer
+
+    monkeypatch.setenv("PATH", _bin_palsu(tmp_path, 'echo "1.6.1"\n'))
+    assert choose_renderer("auto") == "builtin"
