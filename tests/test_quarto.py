@@ -266,3 +266,34 @@ def test_auto_takes_builtin_when_quarto_is_too_old(tmp_path, monkeypatch) -> Non
 
     monkeypatch.setenv("PATH", _bin_palsu(tmp_path, 'echo "1.6.1"\n'))
     assert choose_renderer("auto") == "builtin"
+
+
+def test_normalise_pdf_makes_two_typst_pdfs_of_different_times_identical(tmp_path) -> None:
+    """A Typst that stamps the clock (the kit's) still gives byte-identical rebuilds."""
+    import datetime as dt
+
+    import typst
+
+    from lakip_calc.render.quarto import normalise_pdf
+
+    sumber = tmp_path / "a.typ"
+    sumber.write_text("= Judul\nIsi laporan.\n", encoding="utf-8")
+    pdf = []
+    for i, jam in enumerate((3, 17)):
+        keluar = tmp_path / f"{i}.pdf"
+        waktu = dt.datetime(2026, 12, 7, jam, 30, tzinfo=dt.UTC)
+        typst.compile(str(sumber), output=str(keluar), timestamp=waktu)
+        pdf.append(keluar)
+    assert pdf[0].read_bytes() != pdf[1].read_bytes()
+    epoch = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())
+    ukuran = [p.stat().st_size for p in pdf]
+    for p in pdf:
+        normalise_pdf(p, epoch)
+    assert [p.stat().st_size for p in pdf] == ukuran  # offsets of the xref table hold
+    sekali = pdf[0].read_bytes()
+    normalise_pdf(pdf[0], epoch)
+    assert pdf[0].read_bytes() == sekali
+    assert pdf[0].read_bytes() == pdf[1].read_bytes()
+    assert b"D:20240101000000Z" in pdf[0].read_bytes()
+    info = subprocess.run(["pdfinfo", str(pdf[0])], capture_output=True, text=True)
+    assert info.returncode == 0 and "2024" in info.stdout

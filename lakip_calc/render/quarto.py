@@ -182,12 +182,24 @@ def render_with_quarto(project: Path, log: Path) -> dict[str, Path]:
     return _outputs(project, log)
 
 
-_PDF_DATE = re.compile(rb"D:(\d{14})Z")
-_PDF_ID = re.compile(
-    rb"(?<=<xmpMM:DocumentID>)[A-Za-z0-9+/=]{24}|(?<=<xmpMM:InstanceID>)"
-    rb"[A-Za-z0-9+/=]{24}|(?<=/ID \[\()[A-Za-z0-9+/=]{24}(?=\) \()|"
-    rb"(?<=\) \()[A-Za-z0-9+/=]{24}(?=\)\])"
-)
+_PDF_DATE = re.compile(rb"D:(\d{14})")
+_B64_ID = rb"[A-Za-z0-9+/=]{24}"
+# The document id: twice in the trailer, and in the XMP metadata.
+_PDF_ID_TRAILER = re.compile(rb"(/ID\s*\[\s*\()" + _B64_ID + rb"(\)\s*\()" + _B64_ID + rb"\)")
+_PDF_ID_XMP = re.compile(rb"(<xmpMM:(?:Document|Instance)ID>)" + _B64_ID)
+
+
+def _pdf_ids(data: bytes, ident: bytes) -> bytes:
+    data = _PDF_ID_TRAILER.sub(lambda m: m.group(1) + ident + m.group(2) + ident + b")", data)
+    return _PDF_ID_XMP.sub(lambda m: m.group(1) + ident, data)
+
+
+def _pdf_id_for(data: bytes) -> bytes:
+    import base64
+    import hashlib
+
+    digest = hashlib.md5(_pdf_ids(data, b"=" * 24), usedforsecurity=False).digest()
+    return base64.b64encode(digest)
 
 
 def normalise_pdf(pdf: Path, epoch: int) -> None:
@@ -199,9 +211,7 @@ def normalise_pdf(pdf: Path, epoch: int) -> None:
     build. Each value is replaced by one of the same length, so the PDF's
     cross-reference offsets stay valid.
     """
-    import base64
     import datetime as _dt
-    import hashlib
 
     data = pdf.read_bytes()
     found = _PDF_DATE.search(data)
@@ -209,14 +219,9 @@ def normalise_pdf(pdf: Path, epoch: int) -> None:
         return
     stamp = _dt.datetime.fromtimestamp(epoch, tz=_dt.UTC)
     old = _dt.datetime.strptime(found.group(1).decode(), "%Y%m%d%H%M%S")
-    for before, after in (
-        (old.strftime("D:%Y%m%d%H%M%SZ"), stamp.strftime("D:%Y%m%d%H%M%SZ")),
-        (old.strftime("%Y-%m-%dT%H:%M:%SZ"), stamp.strftime("%Y-%m-%dT%H:%M:%SZ")),
-    ):
-        data = data.replace(before.encode(), after.encode())
-    blank = _PDF_ID.sub(b"=" * 24, data)
-    ident = base64.b64encode(hashlib.md5(blank, usedforsecurity=False).digest())
-    pdf.write_bytes(_PDF_ID.sub(ident, data))
+    for form in ("D:%Y%m%d%H%M%S", "%Y-%m-%dT%H:%M:%S"):  # Info dictionary, XMP
+        data = data.replace(old.strftime(form).encode(), stamp.strftime(form).encode())
+    pdf.write_bytes(_pdf_ids(data, _pdf_id_for(data)))
 
 
 def _outputs(project: Path, log: Path) -> dict[str, Path]:
