@@ -13,7 +13,7 @@ are resolved.
 - Placeholders of the daftar-* shortcodes: filled with the headings, tables or
   figures of the document, numbered as Quarto numbered them.
 - A draft (`lakip-draft: true`): a banner (HTML), a first paragraph (DOCX).
-- PDF: a page break before every chapter.
+- PDF: a page break before every chapter. DOCX: charts as the PNG beside the SVG.
 
 The built-in renderer of lakip_calc runs this file too (pandoc --lua-filter);
 there a numbered table or figure is a pandoc Figure, in Quarto a FloatRefTarget.
@@ -152,6 +152,22 @@ local function angka(span)
     return nil
   end
   return pandoc.Link({ span }, "#" .. jejak(kunci), "", pandoc.Attr("", { "tautan-angka" }))
+end
+
+--- DOCX: the PNG the charts notebook wrote next to an SVG, so that no SVG
+--- converter (rsvg-convert) is needed; an SVG without one stays as it is.
+local function docx_png(img)
+  if not format_is("docx") or not img.src:match("%.svg$") then
+    return nil
+  end
+  local png = img.src:gsub("%.svg$", ".png")
+  local f = io.open(png, "rb")
+  if f == nil then
+    return nil
+  end
+  f:close()
+  img.src = png
+  return img
 end
 
 --- PDF: the blocks of a Div with class `kelas` as the argument of a Typst
@@ -306,6 +322,6 @@ return {
   end },
   { Header = judul_bernomor, FloatRefTarget = catat_terapung, Figure = catat_figure },
   { Pandoc = tanda_draft },
-  { Span = angka, Div = blok_typst },
+  { Span = angka, Div = blok_typst, Image = docx_png },
   { Div = isi_daftar },
 }

@@ -214,21 +214,6 @@ local function reference(cite)
   return pandoc.Link(pandoc.Inlines(text), "#" .. citation.id, "", pandoc.Attr("", { "quarto-xref" }))
 end
 
--- DOCX: the PNG the charts notebook wrote next to an SVG (pandoc would need rsvg-convert).
-local function docx_png(img)
-  if current() ~= "docx" or not img.src:match("%.svg$") then
-    return nil
-  end
-  local png = img.src:gsub("%.svg$", ".png")
-  local f = io.open(png, "rb")
-  if f == nil then
-    return nil
-  end
-  f:close()
-  img.src = png
-  return img
-end
-
 return {
   { Meta = function(meta)
     load_shortcodes(meta)
@@ -237,5 +222,5 @@ return {
   { Div = conditional, Span = conditional },
   { Div = shortcode },
   { traverse = "topdown", Div = float_div, Table = float_table, Figure = float_figure },
-  { Cite = reference, Image = docx_png },
+  { Cite = reference },
 }
