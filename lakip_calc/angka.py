@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
 
@@ -27,11 +27,30 @@ BELUM_DIISI = "belum diisi"
 
 @dataclass(frozen=True, order=True)
 class Sumber:
-    """One data cell: a file in ``data/<YEAR>/``, its spreadsheet row and column."""
+    """Data cells: a file in ``data/<YEAR>/``, a column and a spreadsheet row, or
+    the run of rows ``row`` to ``sampai`` (inclusive).
+
+    A total over hundreds of rows, or a share of the sum of a whole column,
+    names its cells as runs, so that the record of every number stays small
+    and numbers.json grows linearly with the data.
+    """
 
     file: str
     row: int
     column: str
+    sampai: int | None = None
+
+    def baris(self) -> range:
+        """The spreadsheet rows of these cells."""
+        return range(self.row, (self.sampai or self.row) + 1)
+
+
+def _sel_dict(s: Sumber) -> dict[str, Any]:
+    """A Sumber for numbers.json: ``sampai`` only for a run of rows."""
+    d: dict[str, Any] = {"file": s.file, "row": s.row, "column": s.column}
+    if s.sampai is not None:
+        d["sampai"] = s.sampai
+    return d
 
 
 @dataclass(frozen=True)
@@ -76,9 +95,9 @@ class Angka:
     catatan: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["value"] = str(self.value) if isinstance(self.value, Decimal) else self.value
-        d["inputs"] = [asdict(s) for s in sorted(set(self.inputs))]
+        d["inputs"] = [_sel_dict(s) for s in sorted(set(self.inputs))]
         return d
 
     @classmethod

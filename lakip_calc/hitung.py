@@ -48,11 +48,39 @@ _M = "lakip_calc.hitung"
 _HUNDRED = Decimal(100)
 
 
+def _runtun(baris: list[int]) -> list[tuple[int, int | None]]:
+    """Sorted row numbers as runs ``(first, last)``; ``last`` is None for a single row.
+
+    >>> _runtun([5, 2, 3, 4, 9])
+    [(2, 5), (9, None)]
+    """
+    runs: list[tuple[int, int | None]] = []
+    for r in sorted(set(baris)):
+        if runs and r == (runs[-1][1] or runs[-1][0]) + 1:
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, None))
+    return runs
+
+
 def _sel(data: DataTahun, tabel: str, rows: pd.DataFrame | dict, *kolom: str) -> list[Sumber]:
+    """The cells ``kolom`` of these rows, as runs of rows per file."""
     berkas = data.berkas_tabel(tabel)
-    recs = [rows] if isinstance(rows, dict) else rows.to_dict("records")
-    # A row read from an earlier year's folder names its own file (../2023/keluaran.csv).
-    return [Sumber(r.get(BERKAS) or berkas, int(r[BARIS]), k) for r in recs for k in kolom]
+    if isinstance(rows, dict):
+        nama, baris = [rows.get(BERKAS)], [rows[BARIS]]
+    else:
+        nama = rows[BERKAS].tolist() if BERKAS in rows.columns else [None] * len(rows)
+        baris = rows[BARIS].tolist()
+    per_berkas: dict[str, list[int]] = {}
+    for f, b in zip(nama, baris, strict=True):
+        # A row read from an earlier year's folder names its own file (../2023/keluaran.csv).
+        per_berkas.setdefault(f if isinstance(f, str) and f else berkas, []).append(int(b))
+    return [
+        Sumber(f, awal, k, akhir)
+        for f, baris in per_berkas.items()
+        for awal, akhir in _runtun(baris)
+        for k in kolom
+    ]
 
 
 def _ada_kosong(rows: pd.DataFrame, *kolom: str) -> bool:
@@ -81,17 +109,28 @@ def sub_kegiatan_di_bawah(sub: pd.DataFrame, kode: str | None) -> pd.DataFrame:
     return sub[(sub["kode"] == kode) | sub["kode"].str.startswith(kode + ".")]
 
 
+def _posisi_di_bawah(sub: pd.DataFrame) -> dict[str, list[int]]:
+    """Positions of the sub kegiatan rows under every code (1, 1.2, 1.2.3), in one pass."""
+    posisi: dict[str, list[int]] = {}
+    for i, kode in enumerate(sub["kode"].tolist()):
+        bagian = str(kode).split(".")
+        for n in range(1, len(bagian) + 1):
+            posisi.setdefault(".".join(bagian[:n]), []).append(i)
+    return posisi
+
+
 def angka_anggaran(data: DataTahun) -> KumpulanAngka:
     """Budget figures at every level, computed from the sub kegiatan rows."""
     code = f"{_M}:angka_anggaran"
     k = KumpulanAngka()
     sub = data["sub_kegiatan"]
     rekap = rekap_anggaran(data["program"], data["kegiatan"], sub)
+    posisi = _posisi_di_bawah(sub)
     for r in rekap.to_dict("records"):
         tingkat = r["tingkat"]
         kode = r["kode"] or None
         base = f"anggaran.{kode or 'total'}"
-        daun = sub_kegiatan_di_bawah(sub, kode)
+        daun = sub if kode is None else sub.iloc[posisi.get(kode, [])]
         n = len(daun)
         if tingkat == "sub_kegiatan":
             asal = f"sub kegiatan {kode} (data)"
@@ -159,7 +198,7 @@ def angka_anggaran(data: DataTahun) -> KumpulanAngka:
     sel_pagu_semua = _sel(data, "sub_kegiatan", sub, "pagu")
     kosong_total = _ada_kosong(sub, "pagu")
     for r in bobot_fisik(rekap, "").to_dict("records"):
-        baris = sub[sub["kode"] == r["kode"]]
+        baris = sub.iloc[posisi[r["kode"]][:1]]
         bobot = r["bobot"]
         k.tambah(
             f"anggaran.{r['kode']}.bobot_total",

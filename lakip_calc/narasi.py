@@ -443,7 +443,7 @@ def ringkas_masukan(a: Angka) -> str:
     """The inputs of a number as a short phrase: ``sub_kegiatan.csv [pagu] baris 2–30``."""
     per: dict[tuple[str, str], list[int]] = {}
     for s in a.inputs:
-        per.setdefault((s.file, s.column), []).append(s.row)
+        per.setdefault((s.file, s.column), []).extend(s.baris())
     bag = []
     for (f, c), rows in sorted(per.items()):
         rows = sorted(set(rows))

@@ -203,7 +203,9 @@ def _sumber(
     semua: list[tuple[str, int, str]] = []
     for r in rekaman:
         for s in (r or {}).get("inputs") or []:
-            semua.append((f"data/{tahun}/{s['file']}", int(s["row"]), str(s["column"])))
+            akhir = int(s.get("sampai") or s["row"])
+            for baris in range(int(s["row"]), akhir + 1):
+                semua.append((f"data/{tahun}/{s['file']}", baris, str(s["column"])))
     semua = sorted(set(semua))
     if not semua:
         return "asal: parameter laporan (tanpa sel data)"

@@ -498,3 +498,29 @@ def test_sel_kosong_membuat_jumlah_hilang_bukan_sebagian() -> None:
     assert total["persen_keuangan"] is None and total["persen_fisik"] is None
     baris = rekap[rekap["kode"] == "1.1.1"].iloc[0]
     assert baris["realisasi"] is not None and baris["persen_keuangan"] is not None
+
+
+def test_provenance_names_runs_of_rows_not_every_cell() -> None:
+    """A total, and each weight over the whole column, names its cells as runs of
+    rows: the record grows linearly with the sub kegiatan, and still covers every cell."""
+    from lakip_calc.angka import Sumber
+    from lakip_calc.hitung import angka_anggaran
+    from lakip_calc.loader import muat_tahun
+    from lakip_calc.narasi import ringkas_masukan
+
+    data = muat_tahun(2023)
+    n = len(data["sub_kegiatan"])
+    angka = {a.key: a for a in angka_anggaran(data)}
+    semua = Sumber("sub_kegiatan.csv", 2, "pagu", n + 1)
+    assert angka["anggaran.total.pagu"].inputs == (semua,)
+    assert angka["anggaran.1.1.1.bobot_total"].inputs == (semua,)
+    assert list(semua.baris()) == list(range(2, n + 2))
+    assert (
+        ringkas_masukan(angka["anggaran.total.pagu"]) == f"sub_kegiatan.csv [pagu] baris 2–{n + 1}"
+    )
+    tunggal = angka["anggaran.1.1.1.pagu"]
+    assert tunggal.inputs == (Sumber("sub_kegiatan.csv", 2, "pagu"),)
+    assert "sampai" not in tunggal.to_dict()["inputs"][0]
+    assert sorted(angka["anggaran.1.1.sisa"].inputs) == [
+        Sumber("sub_kegiatan.csv", 2, c, 3) for c in ("pagu", "realisasi")
+    ]

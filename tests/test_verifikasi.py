@@ -138,6 +138,7 @@ def _angka_tunggal(numbers: list[dict], berkas: str) -> dict:
         ins = d["inputs"]
         if (
             len(ins) == 1
+            and "sampai" not in ins[0]  # one cell, not a run of rows
             and ins[0]["file"] == berkas
             and isinstance(d["value"], str)
             and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", d["value"])
