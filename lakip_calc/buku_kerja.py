@@ -50,6 +50,7 @@ from lakip_calc.loader import (
 )
 from lakip_calc.paths import folder_data, tampil
 from lakip_calc.schema import TABEL, Kolom, Tabel
+from lakip_calc.tulis import sel_teks
 
 __all__ = [
     "LEMBAR_PETUNJUK",
@@ -355,7 +356,7 @@ def tulis_buku_kerja(tahun: int, data_dir: Path | None = None, keluar: Path | No
             )
             _validasi(ws, k, t, huruf, sampai, satuan)
             for i, r in enumerate(sendiri, start=2):
-                sel = ws.cell(row=i, column=j, value=_nilai_sel(r[k.nama], k))
+                sel = sel_teks(ws.cell(row=i, column=j, value=_nilai_sel(r[k.nama], k)))
                 sel.protection = Protection(locked=False)
                 if k.tipe in ("kode", "teks", "pilihan"):
                     sel.number_format = "@"

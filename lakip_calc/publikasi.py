@@ -42,6 +42,7 @@ from pathlib import Path
 from lakip_calc.errors import LakipError
 from lakip_calc.manifest import baca_manifest, sha256_berkas
 from lakip_calc.paths import BUILD, ROOT, tampil
+from lakip_calc.tulis import sel_teks
 
 __all__ = [
     "HasilPublikasi",
@@ -207,7 +208,8 @@ def tulis_xlsx(tabel: dict[str, Path], tujuan: Path, epoch: int = _EPOCH_BAWAAN)
 
     Columns whose every non-empty cell is a plain number are written as numbers
     (Excel holds doubles: the exact values stay in the CSV files); every other
-    cell is text, so codes such as ``1.2.1`` or ``0001`` stay as written.
+    cell is text, so codes such as ``1.2.1`` or ``0001`` stay as written, and a
+    text that begins like a formula stays text (:func:`lakip_calc.tulis.sel_teks`).
     """
     import csv
 
@@ -232,13 +234,10 @@ def tulis_xlsx(tabel: dict[str, Path], tujuan: Path, epoch: int = _EPOCH_BAWAAN)
         ws.append(judul)
         for sel in ws[1]:
             sel.font = tebal
-        for r in data:
-            ws.append(
-                [
-                    _angka(v) if j < len(numerik) and numerik[j] and v != "" else v
-                    for j, v in enumerate(r)
-                ]
-            )
+        for i, r in enumerate(data, start=2):
+            for j, v in enumerate(r):
+                angka = j < len(numerik) and numerik[j] and v != ""
+                sel_teks(ws.cell(row=i, column=j + 1, value=_angka(v) if angka else v))
         for j, kepala in enumerate(judul):
             lebar = max([len(kepala)] + [len(r[j]) for r in data if j < len(r)])
             ws.column_dimensions[get_column_letter(j + 1)].width = min(60, max(8, lebar + 2))

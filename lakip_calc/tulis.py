@@ -47,6 +47,8 @@ __all__ = [
     "tabel_csv",
     "kolom_angka",
     "escape_markdown",
+    "netralkan_rumus",
+    "sel_teks",
 ]
 
 _DPI_PNG = 200
@@ -106,9 +108,40 @@ def kolom_angka(t: TabelLaporan) -> list[str]:
     return hasil
 
 
+#: First characters with which a spreadsheet reads a cell as a formula (OWASP, "CSV injection").
+_AWAL_RUMUS = ("=", "+", "-", "@", "\t", "\r")
+#: A plain number (a sign is then no formula): ``-12``, ``-0.5``, ``+3,25``.
+_ANGKA_POLOS = re.compile(r"[-+]?\d+([.,]\d+)?")
+
+
+def netralkan_rumus(nilai: object) -> object:
+    """A text cell that a spreadsheet would read as a formula, with a leading ``'``.
+
+    As OWASP recommends for open data: text beginning with ``=``, ``+``, ``-``,
+    ``@``, tab or carriage return gets a single quote in front; numbers (also
+    negative ones), the lone ``-`` of an empty value and other values stay.
+
+    >>> [netralkan_rumus(v) for v in ("=1+1", "@SUM(A1)", "-12.5", "-", "Dinas", 3)]
+    ["'=1+1", "'@SUM(A1)", '-12.5', '-', 'Dinas', 3]
+    """
+    if not isinstance(nilai, str) or not nilai.startswith(_AWAL_RUMUS):
+        return nilai
+    if nilai == "-" or _ANGKA_POLOS.fullmatch(nilai):
+        return nilai
+    return "'" + nilai
+
+
+def sel_teks(sel: object) -> object:
+    """An openpyxl cell whose value is text stays text: never a formula, whatever it starts with."""
+    if isinstance(getattr(sel, "value", None), str):
+        sel.data_type = "s"
+    return sel
+
+
 def tabel_csv(t: TabelLaporan) -> bytes:
-    """The tidy ``data`` layer as CSV bytes (UTF-8, ``\\n``, no index)."""
-    return t.data.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The tidy ``data`` layer as CSV bytes (UTF-8, ``\\n``, no index); no cell starts a formula."""
+    aman = t.data.map(netralkan_rumus)
+    return aman.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def _sel_html(teks: object, kunci: object) -> str:

@@ -299,3 +299,17 @@ def test_impor_cli_coba_dan_galat(buku: Path, data_2024: Path, potret, capsys) -
     assert err.startswith("GALAT: buku kerja d.xlsx tidak diimpor") and "PSKS!D2" in err
     assert main(["buku-kerja", "--tahun", "2024", "--data", str(data_2024)]) == 0
     assert "isian-2024.xlsx" in capsys.readouterr().out
+
+
+def test_teks_seperti_rumus_tetap_teks_bolak_balik(salin_data: Path, ubah_sel, potret) -> None:
+    """A name that begins like a formula goes into the workbook as text and comes back the same."""
+    nama = '=HYPERLINK("http://contoh.invalid","klik")'
+    ubah_sel(salin_data / "2023" / "sub_kegiatan.csv", 2, "nama", nama)
+    sebelum = potret(salin_data / "2023")
+    p = tulis_buku_kerja(2023, salin_data, salin_data.parent / "isian.xlsx")
+    with zipfile.ZipFile(p) as z:
+        lembar = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert all("<f>" not in x and "<f " not in x for x in lembar)
+    h = impor_buku_kerja(2023, p, salin_data)
+    assert not any(x.ada for x in h.perubahan)
+    assert potret(salin_data / "2023") == sebelum

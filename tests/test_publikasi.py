@@ -149,3 +149,22 @@ def test_sha256sums(situs: SimpleNamespace, tmp_path: Path) -> None:
     lagi = tmp_path / "_site"
     terbitkan(TAHUN, build_dir=situs.bangunan.build, situs=lagi)
     assert (lagi / "SHA256SUMS").read_bytes() == (s / "SHA256SUMS").read_bytes()
+
+
+def test_xlsx_tidak_memuat_rumus(tmp_path: Path) -> None:
+    """A text cell that begins like a formula is written as text, never as a formula."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    (tmp_path / "a.csv").write_text(
+        'Nama,Nilai\n"=HYPERLINK(""http://contoh.invalid"",""klik"")",1\n@SUM(A1),2\n',
+        encoding="utf-8",
+    )
+    xlsx = tulis_xlsx({"tbl-a": tmp_path / "a.csv"}, tmp_path / "a.xlsx", 1704067200)
+    with zipfile.ZipFile(xlsx) as z:
+        lembar = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in lembar and "<f " not in lembar
+    ws = load_workbook(xlsx)["a"]
+    assert ws["A2"].value == '=HYPERLINK("http://contoh.invalid","klik")'
+    assert ws["A2"].data_type == "s" and ws["B2"].value == 1

@@ -346,3 +346,43 @@ def test_csv_rapi(tmp_path, tabel):
     assert list(kembali.columns) == list(t.data.columns)
     assert kembali.iloc[-1]["Pagu (Rp)"] == "5148323747"
     assert p.read_bytes().decode("utf-8").endswith("\n")
+
+
+def test_csv_tidak_memulai_rumus(tmp_path):
+    """Open data: a text cell that a spreadsheet would run as a formula gets a leading
+    quote (OWASP); numbers, also negative ones, and the lone "-" stay as they are."""
+    import csv
+
+    uraian = [
+        '=HYPERLINK("http://contoh.invalid","klik")',
+        "+62 811",
+        "@SUM(A1)",
+        "\tx",
+        "-x",
+        "Biasa",
+    ]
+    data = pd.DataFrame(
+        {"Uraian": uraian, "Nilai": ["-12.5", "-", "3", "+4", "0", "7"]}, dtype=object
+    )
+    t = TabelLaporan(
+        id="tbl-rumus",
+        judul="Rumus",
+        data=data,
+        tampil=data.copy(),
+        kunci=pd.DataFrame({"Uraian": [""] * 6, "Nilai": [""] * 6}, dtype=object),
+        catatan="",
+        tingkat=None,
+    )
+    berkas = tulis_tabel(t, tmp_path)["csv"]
+    baris = list(csv.reader(io.StringIO(berkas.read_text(encoding="utf-8"))))[1:]
+    assert [b[0] for b in baris] == [
+        "'" + uraian[0],
+        "'+62 811",
+        "'@SUM(A1)",
+        "'\tx",
+        "'-x",
+        "Biasa",
+    ]
+    assert [b[1] for b in baris] == ["-12.5", "-", "3", "+4", "0", "7"]
+    for b in baris:
+        assert not b[0].startswith(("=", "+", "-", "@", "\t", "\r")), b
