@@ -46,6 +46,10 @@ __all__ = ["variabel", "siapkan_proyek", "render_laporan", "tautkan_proyek", "FO
 
 FORMAT = ("html", "pdf", "docx")
 HASIL = "_hasil"
+#: The documents of the report project: the signed report, and its companion (the
+#: audit trail: Jejak Angka, reconciliation, build details), in HTML and PDF only.
+LAPORAN, PENDAMPING = "lakip", "jejak-angka"
+FORMAT_PENDAMPING = ("html", "pdf")
 
 
 def variabel(angka: KumpulanAngka, data: DataTahun) -> dict[str, str]:
@@ -148,9 +152,39 @@ def siapkan_proyek(
             width=1000,
         ),
     )
+    _atur_konfig(proyek, {"lakip-jejak-berkas": f"{PENDAMPING}-{data.tahun}.html"})
+    # Written again with the companion's SHA-256 once it is rendered (tulis_pendamping);
+    # Quarto reads the includes of every document of the project meanwhile.
+    tulis_teks(hasil / "teks" / "pendamping.md", "Dokumen pendamping sedang disusun.\n")
     if draft:
         tandai_draft(data, proyek)
     return proyek
+
+
+def _atur_konfig(proyek: Path, nilai: dict[str, object]) -> dict:
+    """Set top-level keys of the staged ``_quarto.yml``; return the whole mapping."""
+    konfig = proyek / "_quarto.yml"
+    meta = yaml.safe_load(konfig.read_text(encoding="utf-8"))
+    meta.update(nilai)
+    tulis_teks(konfig, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000))
+    return meta
+
+
+def tulis_pendamping(proyek: Path, berkas: dict[str, Path]) -> None:
+    """The signed report's colophon: the companion's files and their SHA-256."""
+    from lakip_calc.manifest import sha256_berkas
+    from lakip_calc.narasi import md_aman
+
+    baris = [
+        "Asal setiap angka laporan ini (sel data, rumus dan kode yang menghitungnya), "
+        "rekonsiliasi dengan dokumen sumber dan rincian pembangunan (commit, versi perangkat "
+        "lunak, sidik jari setiap berkas) dimuat dalam dokumen pendamping yang diterbitkan "
+        "bersama laporan ini. Sidik jari SHA-256-nya:",
+        "",
+    ]
+    for path in berkas.values():
+        baris.append(f"- {md_aman(path.name)}: `{sha256_berkas(path)}`")
+    tulis_teks(proyek / "report" / HASIL / "teks" / "pendamping.md", "\n".join(baris) + "\n")
 
 
 def tandai_draft(data: DataTahun, proyek: Path) -> None:
@@ -168,13 +202,12 @@ def tandai_draft(data: DataTahun, proyek: Path) -> None:
     from lakip_calc.loader import cek_kelengkapan
 
     n = len(cek_kelengkapan(data))
-    konfig = proyek / "_quarto.yml"
-    meta = yaml.safe_load(konfig.read_text(encoding="utf-8"))
-    meta["title"] = f"DRAFT — {meta.get('title') or 'Laporan Kinerja'}"
+    meta = yaml.safe_load((proyek / "_quarto.yml").read_text(encoding="utf-8"))
+    ubah: dict[str, object] = {"lakip-draft": True}
+    ubah["title"] = f"DRAFT — {meta.get('title') or 'Laporan Kinerja'}"
     if meta.get("subtitle"):
-        meta["subtitle"] = f"{meta['subtitle']} (DRAFT, belum final)"
-    meta["lakip-draft"] = True
-    tulis_teks(konfig, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000))
+        ubah["subtitle"] = f"{meta['subtitle']} (DRAFT, belum final)"
+    meta = _atur_konfig(proyek, ubah)
     render = (meta.get("project") or {}).get("render") or []
     if not n or not render:
         return
@@ -229,11 +262,17 @@ def _render_bawaan(
     nama: str,
     sumber_report: Path,
     sebelum_gambar: Callable[[], None] | None = None,
+    dokumen: str = LAPORAN,
 ) -> dict[str, Path]:
     """The built-in renderer; an error in a staged copy of ``report/*.qmd`` names the original."""
     try:
         return render_project(
-            proyek, staging, formats=FORMAT, basename=nama, sebelum_gambar=sebelum_gambar
+            proyek,
+            staging,
+            formats=FORMAT,
+            basename=nama,
+            sebelum_gambar=sebelum_gambar,
+            document=dokumen,
         )
     except RenderError as e:
         salinan = re.escape(f"{proyek.name}/report/")
@@ -261,13 +300,15 @@ def versi_renderer(pilihan: str) -> dict[str, str]:
     return {"nama": "builtin", **builtin_versions()}
 
 
-def _render_quarto(proyek: Path, staging: Path, nama: str) -> dict[str, Path]:
-    """``quarto render`` the staged project; its files become ``staging/<nama>.*``.
+def _render_quarto(
+    proyek: Path, staging: Path, nama: str, dokumen: str = LAPORAN, format_: tuple = FORMAT
+) -> dict[str, Path]:
+    """``quarto render`` one document of the staged project into ``staging/<nama>.*``.
 
     Quarto's log goes next to the build folder and stays there only when it failed.
     """
     log = staging.parent / f"{nama}-quarto.log"
-    keluar = render_with_quarto(proyek, log)
+    keluar = render_with_quarto(proyek, log, f"report/{dokumen}.qmd", format_)
     log.unlink(missing_ok=True)
     normalise_pdf(keluar["pdf"], int(os.environ["SOURCE_DATE_EPOCH"]))
     hasil = {}
@@ -337,10 +378,21 @@ def render_laporan(
         tunggu_gambar()
         salin_grafik(staging, proyek)
 
-    nama = f"lakip-{data.tahun}"
+    nama = f"{LAPORAN}-{data.tahun}"
+    nama_pendamping = f"{PENDAMPING}-{data.tahun}"
     lama = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = _epoch(data)
     try:
+        # The companion first: the signed report's colophon names its files' SHA-256.
+        if pilihan == "quarto":
+            pendamping = _render_quarto(
+                proyek, staging, nama_pendamping, PENDAMPING, FORMAT_PENDAMPING
+            )
+        else:
+            pendamping = _render_bawaan(
+                proyek, staging, nama_pendamping, sumber or REPORT, dokumen=PENDAMPING
+            )
+        tulis_pendamping(proyek, pendamping)
         if pilihan == "quarto":
             hasil = _render_quarto(proyek, staging, nama)
         else:

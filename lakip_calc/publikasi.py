@@ -288,8 +288,10 @@ def _terbitkan_tahun(build: Path, keluar: Path, tahun: int) -> dict:
     """Write one year's part of the site; return what the index shows of it."""
     manifest = baca_manifest(build / "manifest.json")
     laporan = []
-    for ext in ("html", "pdf", "docx"):
-        nama = f"lakip-{tahun}.{ext}"
+    for nama in (
+        *(f"lakip-{tahun}.{ext}" for ext in ("html", "pdf", "docx")),
+        *(f"jejak-angka-{tahun}.{ext}" for ext in ("html", "pdf")),  # the companion
+    ):
         if (build / nama).is_file():
             _salin(build / nama, keluar / nama, manifest, nama)
             laporan.append(nama)

@@ -226,8 +226,33 @@ def test_html_is_self_contained(build):
 
 
 def test_jejak_angka_anchor_for_every_number(build, numbers):
+    """Every number has its row in the companion, and the signed report's links go there."""
     from lakip_calc.narasi import slug
 
-    html = (build / "lakip-2023.html").read_text(encoding="utf-8")
-    ids = set(re.findall(r'id="(jejak-[^"]+)"', html))
+    pendamping = (build / "jejak-angka-2023.html").read_text(encoding="utf-8")
+    ids = set(re.findall(r'id="(jejak-[^"]+)"', pendamping))
     assert {slug(k) for k in numbers} <= ids
+    laporan = (build / "lakip-2023.html").read_text(encoding="utf-8")
+    tautan = re.findall(r'<a href="([^"]*)" class="tautan-angka"', laporan)
+    assert len(tautan) > 100
+    assert {t.split("#")[0] for t in tautan} == {"jejak-angka-2023.html"}
+    assert {t.split("#")[1] for t in tautan} <= ids
+
+
+def test_signed_report_holds_no_build_material(build):
+    """The audit trail is in the companion; the signed report names it with its SHA-256."""
+    import hashlib
+
+    laporan = subprocess.run(
+        ["pdftotext", str(build / "lakip-2023.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert "lakip_calc" not in laporan and ".ipynb" not in laporan
+    assert "Jejak angka: setiap angka laporan" not in laporan  # the companion's table
+    sidik = hashlib.sha256((build / "jejak-angka-2023.pdf").read_bytes()).hexdigest()
+    assert sidik in " ".join(laporan.split())
+    pendamping = subprocess.run(
+        ["pdftotext", str(build / "jejak-angka-2023.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    for judul in ("Jejak Angka", "Rekonsiliasi dengan Dokumen Sumber", "Rincian Pembangunan"):
+        assert judul.upper() in pendamping.upper(), judul
+    assert "Jejak angka: setiap angka laporan" in " ".join(pendamping.split())

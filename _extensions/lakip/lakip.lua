@@ -6,8 +6,9 @@ are resolved.
   the heading text in HTML and DOCX; Typst numbers them itself with the same
   scheme (typst-template.typ). Only when the metadata `lakip-penomoran` is true.
 - Numbers (`[teks]{.angka data-key=... title=...}`, from _variables.yml): in
-  HTML a link to the number's row in the Jejak Angka appendix, the title as
-  hover text; in other formats the plain text.
+  HTML a link to the number's row in the Jejak Angka table (of the companion
+  named by the metadata `lakip-jejak-berkas`, or of this document), the title
+  as hover text; in other formats the plain text.
 - `::: {.tanda-tangan}` (a signature block in the right half of the page) and
   `::: {.tabel-kecil}` (small tables): Typst functions of typst-template.typ.
 - Placeholders of the daftar-* shortcodes: filled with the headings, tables or
@@ -73,9 +74,13 @@ local sudah = {} -- identifiers seen (an HTML and a print variant share one)
 
 local hitung = { 0, 0, 0, 0, 0, 0 }
 local penomoran = false
+-- The HTML file that holds the Jejak Angka rows ("" when it is this document).
+local berkas_jejak = ""
 
 local function baca_meta(meta)
   penomoran = meta["lakip-penomoran"] == true
+  local berkas = meta["lakip-jejak-berkas"]
+  berkas_jejak = berkas and pandoc.utils.stringify(berkas) or ""
 end
 
 local function tanpa_tautan(inlines)
@@ -151,7 +156,8 @@ local function angka(span)
   if kunci == nil then
     return nil
   end
-  return pandoc.Link({ span }, "#" .. jejak(kunci), "", pandoc.Attr("", { "tautan-angka" }))
+  local tujuan = berkas_jejak .. "#" .. jejak(kunci)
+  return pandoc.Link({ span }, tujuan, "", pandoc.Attr("", { "tautan-angka" }))
 end
 
 --- DOCX: the PNG the charts notebook wrote next to an SVG, so that no SVG

@@ -6,7 +6,7 @@ extension its formats come from (``_extensions/<name>/_extension.yml``) and
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ __all__ = [
     "FormatParts",
     "Project",
     "display_path",
+    "document_project",
     "load_project",
     "load_variables",
 ]
@@ -170,6 +171,44 @@ def load_project(project_dir: Path) -> Project:
         formats={fmt: opts for fmt, (_, opts) in sections.items()},
         parts=parts,
     )
+
+
+def _front_matter(path: Path) -> dict[str, Any]:
+    """The YAML front matter of a document ({} without one; errors are the assembler's)."""
+    lines = path.read_text(encoding="utf-8").lstrip("\ufeff").splitlines()
+    if not lines or lines[0].rstrip() != "---":
+        return {}
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in {"---", "..."}:
+            try:
+                data = yaml.safe_load("\n".join(lines[1:index]))
+            except yaml.YAMLError:
+                return {}
+            return data if isinstance(data, dict) else {}
+    return {}
+
+
+def document_project(project: Project, name: str | None = None) -> Project:
+    """The project as Quarto renders one of its documents: the render-list file
+    named ``name`` (its stem; the first one by default), its front matter laid
+    over ``_quarto.yml``; a ``format:`` there limits the formats, as in Quarto."""
+    found = [p for p in project.render if name is None or p.stem == name]
+    if not found:
+        raise RenderError(f"dokumen '{name}' tidak ada di 'project: render:'")
+    path = found[0]
+    front = _front_matter(path)
+    metadata = {**project.metadata, **{k: v for k, v in front.items() if k != "format"}}
+    formats, parts = dict(project.formats), dict(project.parts)
+    if "format" in front:
+        sections = _format_sections(front["format"])
+        formats = {
+            fmt: {**project.formats.get(fmt, {}), **opts} for fmt, (_, opts) in sections.items()
+        }
+        parts = {
+            fmt: _extension_parts(project.root, ext, OUTPUT_FORMATS[fmt]) if ext else FormatParts()
+            for fmt, (ext, _) in sections.items()
+        }
+    return replace(project, render=(path,), metadata=metadata, formats=formats, parts=parts)
 
 
 def _value(key: str, value: Any, shown: str) -> str:

@@ -34,7 +34,13 @@ import yaml
 
 from lakip_calc.errors import RenderError
 from lakip_calc.render import _tools
-from lakip_calc.render._project import OUTPUT_FORMATS, Project, load_project, load_variables
+from lakip_calc.render._project import (
+    OUTPUT_FORMATS,
+    Project,
+    document_project,
+    load_project,
+    load_variables,
+)
 from lakip_calc.render._source import assemble_source, metadata_value
 
 __all__ = ["DEFAULT_SOURCE_DATE_EPOCH", "builtin_versions", "render_project"]
@@ -195,6 +201,7 @@ def render_project(
     basename: str | None = None,
     variables: Mapping[str, Any] | None = None,
     sebelum_gambar: Callable[[], None] | None = None,
+    document: str | None = None,
 ) -> dict[str, Path]:
     """Render a Quarto project with the built-in renderer.
 
@@ -214,14 +221,19 @@ def render_project(
         :func:`._project.load_variables`).
     sebelum_gambar
         Called before pandoc reads any image (the charts may still be drawn).
+    document
+        Which document of the render list (its file stem); the first by default.
+        Each document is rendered on its own, as Quarto does; a ``format:`` in
+        its front matter limits its formats, and ``formats`` asks for those of
+        them wanted.
 
     Returns
     -------
     dict
         Output path per format.
     """
-    project = load_project(project_dir)
-    chosen = _check_formats(project, formats)
+    project = document_project(load_project(project_dir), document)
+    chosen = _check_formats(project, [f for f in formats if document is None or f in project.parts])
     values = load_variables(project, variables)
     source_text = assemble_source(project, values).text
     if sebelum_gambar is not None:

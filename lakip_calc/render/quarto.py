@@ -142,15 +142,21 @@ def _log_tail(text: str) -> str:
     return "\n".join(lines[-LOG_TAIL:])
 
 
-def render_with_quarto(project: Path, log: Path) -> dict[str, Path]:
-    """``quarto render`` the project; return its outputs by our format name.
+def render_with_quarto(
+    project: Path, log: Path, source: str, formats: tuple[str, ...] = ("html", "pdf", "docx")
+) -> dict[str, Path]:
+    """``quarto render`` one document of the project; return its outputs by our format name.
 
     Parameters
     ----------
     project
-        A Quarto project whose ``_quarto.yml`` renders exactly one file.
+        A Quarto project (``_quarto.yml``).
     log
         Where Quarto's whole output is written (kept when it fails).
+    source
+        The document, relative to the project (``report/lakip.qmd``).
+    formats
+        The formats the document renders to (our names: html, pdf, docx).
 
     Returns
     -------
@@ -162,7 +168,7 @@ def render_with_quarto(project: Path, log: Path) -> dict[str, Path]:
         raise RenderError(f"program 'quarto' tidak ada di PATH. {_PASANG}")
     env = dict(os.environ)
     proc = subprocess.run(
-        [info.path, "render"],
+        [info.path, "render", source],
         cwd=project,
         capture_output=True,
         text=True,
@@ -179,7 +185,7 @@ def render_with_quarto(project: Path, log: Path) -> dict[str, Path]:
     if problems:
         shown = "\n".join(problems[:LOG_TAIL])
         raise RenderError(f"quarto render melaporkan masalah:\n{shown}\nLog lengkap: {log}")
-    return _outputs(project, log)
+    return _outputs(project / source, formats, log)
 
 
 _PDF_DATE = re.compile(rb"D:(\d{14})")
@@ -224,14 +230,10 @@ def normalise_pdf(pdf: Path, epoch: int) -> None:
     pdf.write_bytes(_pdf_ids(data, _pdf_id_for(data)))
 
 
-def _outputs(project: Path, log: Path) -> dict[str, Path]:
-    import yaml
-
-    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
-    source = project / config["project"]["render"][0]
+def _outputs(source: Path, formats: tuple[str, ...], log: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
-    for fmt, ext in (("html", "html"), ("pdf", "pdf"), ("docx", "docx")):
-        path = source.with_suffix(f".{ext}")
+    for fmt in formats:
+        path = source.with_suffix(f".{fmt}")
         if not path.is_file():
             raise RenderError(f"quarto render tidak menghasilkan {path.name}. Log lengkap: {log}")
         found[fmt] = path
