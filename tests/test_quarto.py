@@ -165,23 +165,28 @@ def test_html_has_no_external_resources(dua_build) -> None:
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
 
 
-def test_both_renderers_print_the_same_report(dua_build) -> None:
-    """Same keyed numbers with the same text, same headings, same captions and numbering."""
-    quarto, bawaan = (
-        _isi(dua_build["quarto"] / "lakip-2023.html"),
-        _isi(dua_build["builtin"] / "lakip-2023.html"),
-    )
-    assert len(quarto.angka) > 400
-    assert Counter(quarto.angka) == Counter(bawaan.angka)
+@pytest.mark.parametrize("dokumen", ["lakip-2023", "jejak-angka-2023"])
+def test_both_renderers_print_the_same_report(dua_build, dokumen) -> None:
+    """Same keyed numbers with the same text, same headings, same captions and numbering,
+    in the signed report and in its companion."""
+    quarto = _isi(dua_build["quarto"] / f"{dokumen}.html")
+    bawaan = _isi(dua_build["builtin"] / f"{dokumen}.html")
+    assert quarto.angka and Counter(quarto.angka) == Counter(bawaan.angka)
     assert quarto.judul == bawaan.judul
     assert quarto.keterangan == bawaan.keterangan
     assert quarto.keterangan[0].startswith("Tabel 1: ")
-    pdf_q, pdf_b = (
-        _teks_pdf(dua_build["quarto"] / "lakip-2023.pdf"),
-        _teks_pdf(dua_build["builtin"] / "lakip-2023.pdf"),
-    )
-    for kalimat in ("BAB I", "Tabel 4:", "Gambar 1:", "DAFTAR TABEL"):
+    pdf_q = _teks_pdf(dua_build["quarto"] / f"{dokumen}.pdf")
+    pdf_b = _teks_pdf(dua_build["builtin"] / f"{dokumen}.pdf")
+    for kalimat in ("Tabel 1:", "DAFTAR ISI"):
         assert kalimat in pdf_q and kalimat in pdf_b
+
+
+def test_signed_report_numbers_and_chapters(dua_build) -> None:
+    laporan = _isi(dua_build["quarto"] / "lakip-2023.html")
+    assert len(laporan.angka) > 400
+    pdf = _teks_pdf(dua_build["quarto"] / "lakip-2023.pdf")
+    for kalimat in ("BAB I", "Tabel 4:", "Gambar 1:", "DAFTAR TABEL"):
+        assert kalimat in pdf
 
 
 def test_quarto_render_in_the_project_root_after_a_build(dua_build, quarto_path, tmp_path) -> None:
@@ -208,6 +213,8 @@ def test_quarto_render_in_the_project_root_after_a_build(dua_build, quarto_path,
     dibuat = _isi(akar / "report" / "lakip.html")
     assert Counter(dibuat.angka) == Counter(_isi(dua_build["quarto"] / "lakip-2023.html").angka)
     assert (akar / "report" / "lakip.pdf").is_file() and (akar / "report" / "lakip.docx").is_file()
+    assert (akar / "report" / "jejak-angka.html").is_file()  # the companion
+    assert (akar / "report" / "jejak-angka.pdf").is_file()
 
 
 # --------------------------------------------------------------------------- without Quarto
