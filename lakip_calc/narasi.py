@@ -353,7 +353,29 @@ def _definisi(d: dict) -> str:
             out.append(f"*{md_aman(b.get('judul', ''))}*: {md_aman(b.get('uraian', ''))}")
         if isinstance(v.get("tujuan"), list):
             out.append(daftar(v["tujuan"], True))
+        out.extend(_teks_lain(v))
     return "\n\n".join(out) + "\n"
+
+
+#: The keys of a definition that _definisi lays out itself.
+_KUNCI_DEFINISI = {
+    "judul", "uraian", "kriteria", "syarat", "pengantar_bantuan", "penyaluran",
+    "sumber_bantuan", "bantuan", "tujuan",
+}  # fmt: skip
+
+
+def _teks_lain(v: dict) -> list[str]:
+    """Any other text of a definition, in order: a paragraph, or a list of items
+    (``butir``), so that no text of the office's data is left out."""
+    out = []
+    for kunci, isi in v.items():
+        if kunci in _KUNCI_DEFINISI:
+            continue
+        if isinstance(isi, str) and isi.strip():
+            out.append(md_aman(isi))
+        elif isinstance(isi, list) and all(isinstance(b, str) for b in isi):
+            out.append(daftar(isi))
+    return out
 
 
 def fragmen_sasaran(data: DataTahun, angka: KumpulanAngka) -> dict[str, str]:

@@ -74,7 +74,7 @@ def test_laporan_di_peramban(tmp_path_factory: pytest.TempPathFactory) -> None:
 
             # 2. a number: its provenance (formula) is shown on hover, as the title
             #    attribute or in a tooltip element; its link lands on its Jejak row
-            angka = page.locator("a[href^='#jejak-'] .angka[data-key]").first
+            angka = page.locator("a[href*='#jejak-'] .angka[data-key]").first
             key = angka.get_attribute("data-key")
             assert key in rumus, key
             angka.scroll_into_view_if_needed()

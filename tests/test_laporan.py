@@ -256,3 +256,26 @@ def test_signed_report_holds_no_build_material(build):
     for judul in ("Jejak Angka", "Rekonsiliasi dengan Dokumen Sumber", "Rincian Pembangunan"):
         assert judul.upper() in pendamping.upper(), judul
     assert "Jejak angka: setiap angka laporan" in " ".join(pendamping.split())
+
+
+def test_list_items_of_the_definitions_are_in_every_format(build):
+    """The `butir` lists of definisi_sasaran.yaml reach the HTML, the PDF and the DOCX."""
+    import html as html_
+
+    import yaml
+
+    from lakip_calc.paths import DATA
+
+    definisi = yaml.safe_load((DATA / "2023" / "teks" / "definisi_sasaran.yaml").read_text())
+    butir = [b for v in definisi.values() if isinstance(v, dict) for b in v.get("butir", [])]
+    assert butir
+    teks_html = html_.unescape(re.sub(r"<[^>]+>", " ", (build / "lakip-2023.html").read_text()))
+    pdf = subprocess.run(
+        ["pdftotext", str(build / "lakip-2023.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    with zipfile.ZipFile(build / "lakip-2023.docx") as z:
+        docx = html_.unescape(re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode()))
+    for teks in (teks_html, pdf, docx):
+        rata = " ".join(teks.split())
+        for b in butir:
+            assert " ".join(b.split()) in rata, b[:40]

@@ -140,7 +140,8 @@ def test_quarto_renders_one_html_pdf_and_docx(dua_build) -> None:
     ]
     html = (folder / "lakip-2023.html").read_text(encoding="utf-8")
     assert re.search(r'<meta name="generator" content="quarto-1\.\d+', html)
-    assert "Dirender dengan: Quarto" in html
+    pendamping = (folder / "jejak-angka-2023.html").read_text(encoding="utf-8")
+    assert "Dirender dengan: Quarto" in pendamping  # the build details, in the companion
     import json
 
     renderer = json.loads((folder / "manifest.json").read_text())["parameters"]["renderer"]
