@@ -103,7 +103,8 @@ _RENDER_BAWAAN = textwrap.dedent(
     import sys
     from pathlib import Path
     from lakip_calc.render import render_project
-    render_project(Path(sys.argv[1]), Path(sys.argv[2]))
+    for dokumen in ("jejak-angka", "lakip"):
+        render_project(Path(sys.argv[1]), Path(sys.argv[2]), document=dokumen)
     """
 )
 
@@ -119,7 +120,7 @@ def _render_sama(proyek: Path, kerja: Path, n: int) -> list[str]:
         )
         if shutil.which("quarto"):
             quarto.append(_ukur(["quarto", "render", str(salinan)]))
-    baris = ["Render proyek laporan yang sama (HTML, PDF, DOCX):"]
+    baris = ["Render proyek laporan yang sama (laporan dan dokumen pendampingnya):"]
     baris.append(_baris("renderer bawaan (pandoc + Typst)", bawaan, None))
     if quarto:
         baris.append(_baris("Quarto (quarto render)", quarto, None))
