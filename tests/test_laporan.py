@@ -279,3 +279,22 @@ def test_list_items_of_the_definitions_are_in_every_format(build):
         rata = " ".join(teks.split())
         for b in butir:
             assert " ".join(b.split()) in rata, b[:40]
+
+
+def test_docx_fills_its_contents_on_open_and_has_an_unnumbered_cover(build):
+    """Word updates the contents field when it opens the file; the cover (the title block)
+    is a page of its own without a page number; table rows do not split; headers repeat."""
+    with zipfile.ZipFile(build / "lakip-2023.docx") as z:
+        dokumen = z.read("word/document.xml").decode("utf-8")
+        pengaturan = z.read("word/settings.xml").decode("utf-8")
+        gaya = z.read("word/styles.xml").decode("utf-8")
+    assert re.search(r'<w:updateFields w:val="true"\s*/>', pengaturan)
+    assert 'TOC \\o "1-3"' in dokumen
+    bagian = dokumen[dokumen.rindex("<w:sectPr") :]
+    assert re.search(r"<w:titlePg\s*/>", bagian) and "footerReference" in bagian
+    pemisah = re.search(r'<w:br w:type="page"\s*/>', dokumen).start()
+    assert "Laporan Kinerja Instansi Pemerintah" in dokumen[:pemisah]  # the title before it
+    assert "Kata Pengantar" not in dokumen[:pemisah]
+    tabel = gaya[gaya.index('w:styleId="Table"') :]
+    assert re.search(r"<w:cantSplit\s*/>", tabel[: tabel.index("</w:style>")])
+    assert dokumen.count("<w:tblHeader") >= 10

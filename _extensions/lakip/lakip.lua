@@ -14,7 +14,8 @@ are resolved.
 - Placeholders of the daftar-* shortcodes: filled with the headings, tables or
   figures of the document, numbered as Quarto numbered them.
 - A draft (`lakip-draft: true`): a banner (HTML), a first paragraph (DOCX).
-- PDF: a page break before every chapter. DOCX: charts as the PNG beside the SVG.
+- PDF: a page break before every chapter. DOCX: the cover on a page of its own,
+  charts as the PNG beside the SVG.
 
 The built-in renderer of lakip_calc runs this file too (pandoc --lua-filter);
 there a numbered table or figure is a pandoc Figure, in Quarto a FloatRefTarget.
@@ -183,7 +184,19 @@ local TYPST_BLOK = {
   { "tabel-kecil", "lakip-tabel-kecil" },
 }
 
+--- DOCX: the paragraph style of the reference document for a block class.
+local GAYA_DOCX = { ["tanda-tangan"] = "Tanda Tangan" }
+
 local function blok_typst(div)
+  if format_is("docx") then
+    for kelas, gaya in pairs(GAYA_DOCX) do
+      if div.classes:includes(kelas) then
+        div.attributes["custom-style"] = gaya
+        return div
+      end
+    end
+    return nil
+  end
   if not format_is("typst") then
     return nil
   end
@@ -286,6 +299,16 @@ local function isi_daftar(div)
   return daftar_keterangan(jenis)
 end
 
+--- DOCX: the title block is the cover, a page of its own (its footer, from the
+--- reference document's first-page setting, has no page number).
+local function sampul_docx(doc)
+  if not format_is("docx") or doc.meta.title == nil then
+    return nil
+  end
+  doc.blocks:insert(1, pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'))
+  return doc
+end
+
 --- A draft (`lakip-draft: true`): a banner at the top of the HTML, a first
 --- paragraph in the DOCX (the PDF mark is drawn by typst-template.typ).
 local function tanda_draft(doc)
@@ -327,6 +350,7 @@ return {
     baca_crossref(meta)
   end },
   { Header = judul_bernomor, FloatRefTarget = catat_terapung, Figure = catat_figure },
+  { Pandoc = sampul_docx },
   { Pandoc = tanda_draft },
   { Span = angka, Div = blok_typst, Image = docx_png },
   { Div = isi_daftar },
