@@ -144,6 +144,9 @@ def test_quarto_renders_one_html_pdf_and_docx(dua_build) -> None:
     assert "Dirender dengan: Quarto" in pendamping  # the build details, in the companion
     import json
 
+    with zipfile.ZipFile(folder / "lakip-2023.docx") as z:  # the extension's reference document
+        assert re.search(r'<w:updateFields w:val="true"\s*/>', z.read("word/settings.xml").decode())
+        assert re.search(r"<w:titlePg\s*/>", z.read("word/document.xml").decode())
     renderer = json.loads((folder / "manifest.json").read_text())["parameters"]["renderer"]
     assert renderer["nama"] == "quarto" and renderer["quarto"] and renderer["pandoc"]
 
