@@ -163,6 +163,68 @@ def _notebook_dijalankan(log: Path) -> list[str]:
     ]
 
 
+def _ubah_satu_sel(psks: Path) -> str:
+    """Add one to the first ``jumlah`` of ``psks.csv``; return the file's text before."""
+    isi = psks.read_text(encoding="utf-8")
+    baris = isi.splitlines()
+    j = baris[0].split(",").index("jumlah")
+    sel = baris[1].split(",")
+    sel[j] = str(int(sel[j]) + 1)
+    baris[1] = ",".join(sel)
+    psks.write_text("\n".join(baris) + "\n", encoding="utf-8")
+    return isi
+
+
+def _ukur_pipeline(tahun: str, data: Path, build: Path, n: int) -> dict:
+    """Cold, no-op and one-file builds and the verification, ``n`` times each."""
+    lap = ["laporan", "--tahun", tahun, "--data", str(data), "--build", str(build)]
+    verifikasi = ["verifikasi", "--tahun", tahun, "--data", str(data), "--build", str(build)]
+    hasil: dict = {"dingin": [], "noop": [], "satu": [], "verif": [], "dijalankan": []}
+    for _ in range(n):
+        shutil.rmtree(build, ignore_errors=True)
+        hasil["dingin"].append(_ukur(_lakip(*lap)))
+        hasil["noop"].append(_ukur(_lakip(*lap)))
+        psks = data / tahun / "psks.csv"
+        isi = _ubah_satu_sel(psks)
+        hasil["satu"].append(_ukur(_lakip(*lap)))
+        hasil["dijalankan"] = _notebook_dijalankan(build / tahun / "build.log")
+        psks.write_text(isi, encoding="utf-8")
+        _ukur(_lakip(*lap))  # back to the original data
+        try:
+            hasil["verif"].append(_ukur(_lakip(*verifikasi)))
+        except SystemExit as e:
+            print(f"  (verifikasi tidak diukur: {e})")
+            hasil["verif"] = []
+            break
+    return hasil
+
+
+def _cetak(tahun: str, n: int, lantai: tuple[list, list, list], hasil: dict) -> None:
+    from lakip_calc.pipeline import LANGKAH, gelombang
+
+    lantai_nb, lantai_html, lantai_pdf = lantai
+    waves = len(gelombang(LANGKAH))
+    t_nb = _median([r["detik"] for r in lantai_nb])
+    t_html = _median([r["detik"] for r in lantai_html])
+    t_pdf = _median([r["detik"] for r in lantai_pdf])
+    lantai_bangun = waves * t_nb + t_html + t_pdf
+    print(f"Benchmark LAKIP {tahun}: median dari {n} kali, {os.cpu_count()} CPU")
+    print("Lantai (diukur pada run yang sama):")
+    print(_baris("1 kernel, notebook kosong", lantai_nb, None))
+    print(_baris("dokumen kosong -> HTML", lantai_html, None))
+    print(_baris("dokumen kosong -> PDF", lantai_pdf, None))
+    print(
+        f"  lantai bangun = {waves} gelombang x kernel + render HTML + PDF = {lantai_bangun:.2f} dtk"
+    )
+    print("Pipeline (rasio terhadap lantai bangun):")
+    print(_baris("bangun dingin (tanpa cache)", hasil["dingin"], lantai_bangun))
+    print(_baris("bangun ulang tanpa perubahan", hasil["noop"], lantai_bangun))
+    print(_baris("bangun ulang, psks.csv berubah", hasil["satu"], lantai_bangun))
+    print(f"    notebook yang dijalankan ulang: {', '.join(hasil['dijalankan']) or '-'}")
+    if hasil["verif"]:
+        print(_baris("verifikasi", hasil["verif"], lantai_bangun))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="lakip-bench", description="Benchmark pipeline LAKIP.")
     ap.add_argument("--tahun", default="2023")
@@ -174,71 +236,9 @@ def main(argv: list[str] | None = None) -> int:
         data = kerja / "data"
         shutil.copytree(DATA / args.tahun, data / args.tahun)
         build = kerja / "build"
-        lap = ["laporan", "--tahun", args.tahun, "--data", str(data), "--build", str(build)]
-
-        lantai_nb, lantai_html, lantai_pdf = _ukur_lantai(kerja, n)
-
-        dingin, noop, satu, verif = [], [], [], []
-        dijalankan: list[str] = []
-        for _ in range(n):
-            shutil.rmtree(build, ignore_errors=True)
-            dingin.append(_ukur(_lakip(*lap)))
-            noop.append(_ukur(_lakip(*lap)))
-            psks = data / args.tahun / "psks.csv"
-            isi = psks.read_text(encoding="utf-8")
-            baris = isi.splitlines()
-            kolom = baris[0].split(",")
-            j = kolom.index("jumlah")
-            sel = baris[1].split(",")
-            sel[j] = str(int(sel[j]) + 1)
-            baris[1] = ",".join(sel)
-            psks.write_text("\n".join(baris) + "\n", encoding="utf-8")
-            r = _ukur(_lakip(*lap))
-            satu.append(r)
-            dijalankan = _notebook_dijalankan(build / args.tahun / "build.log")
-            psks.write_text(isi, encoding="utf-8")
-            _ukur(_lakip(*lap))  # back to the original data
-            try:
-                verif.append(
-                    _ukur(
-                        _lakip(
-                            "verifikasi",
-                            "--tahun",
-                            args.tahun,
-                            "--data",
-                            str(data),
-                            "--build",
-                            str(build),
-                        )
-                    )
-                )
-            except SystemExit as e:
-                print(f"  (verifikasi tidak diukur: {e})")
-                verif = []
-                break
-
-        from lakip_calc.pipeline import LANGKAH, gelombang
-
-        waves = len(gelombang(LANGKAH))
-        t_nb = _median([r["detik"] for r in lantai_nb])
-        t_html = _median([r["detik"] for r in lantai_html])
-        t_pdf = _median([r["detik"] for r in lantai_pdf])
-        lantai_bangun = waves * t_nb + t_html + t_pdf
-        print(f"Benchmark LAKIP {args.tahun}: median dari {n} kali, {os.cpu_count()} CPU")
-        print("Lantai (diukur pada run yang sama):")
-        print(_baris("1 kernel, notebook kosong", lantai_nb, None))
-        print(_baris("dokumen kosong -> HTML", lantai_html, None))
-        print(_baris("dokumen kosong -> PDF", lantai_pdf, None))
-        print(
-            f"  lantai bangun = {waves} gelombang x kernel + render HTML + PDF = {lantai_bangun:.2f} dtk"
-        )
-        print("Pipeline (rasio terhadap lantai bangun):")
-        print(_baris("bangun dingin (tanpa cache)", dingin, lantai_bangun))
-        print(_baris("bangun ulang tanpa perubahan", noop, lantai_bangun))
-        print(_baris("bangun ulang, psks.csv berubah", satu, lantai_bangun))
-        print(f"    notebook yang dijalankan ulang: {', '.join(dijalankan) or '-'}")
-        if verif:
-            print(_baris("verifikasi", verif, lantai_bangun))
+        lantai = _ukur_lantai(kerja, n)
+        hasil = _ukur_pipeline(args.tahun, data, build, n)
+        _cetak(args.tahun, n, lantai, hasil)
         print("\n".join(_render_sama(build / args.tahun / "proyek", kerja, n)))
         return 0
     finally:
