@@ -263,13 +263,14 @@ def _render_bawaan(
     sumber_report: Path,
     sebelum_gambar: Callable[[], None] | None = None,
     dokumen: str = LAPORAN,
+    format_: tuple[str, ...] = FORMAT,
 ) -> dict[str, Path]:
     """The built-in renderer; an error in a staged copy of ``report/*.qmd`` names the original."""
     try:
         return render_project(
             proyek,
             staging,
-            formats=FORMAT,
+            formats=format_,
             basename=nama,
             sebelum_gambar=sebelum_gambar,
             document=dokumen,
@@ -390,7 +391,12 @@ def render_laporan(
             )
         else:
             pendamping = _render_bawaan(
-                proyek, staging, nama_pendamping, sumber or REPORT, dokumen=PENDAMPING
+                proyek,
+                staging,
+                nama_pendamping,
+                sumber or REPORT,
+                dokumen=PENDAMPING,
+                format_=FORMAT_PENDAMPING,
             )
         tulis_pendamping(proyek, pendamping)
         if pilihan == "quarto":

@@ -7,11 +7,10 @@ tool's own diagnostic is appended for the person who has to fix it.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
+import functools
 import os
 import re
 import subprocess
-import zlib
 from pathlib import Path
 
 from lakip_calc.errors import RenderError
@@ -37,6 +36,7 @@ def pandoc_executable() -> str:
         raise RenderError("program pandoc tidak ditemukan (paket 'pypandoc-binary')") from exc
 
 
+@functools.lru_cache(maxsize=1)
 def pandoc_version() -> tuple[str, tuple[int, ...]]:
     """Pandoc's version and the version of its document API (``pandoc-types``)."""
     script = "io.write(tostring(PANDOC_VERSION), ' ', tostring(PANDOC_API_VERSION))"
@@ -91,49 +91,12 @@ def compile_typst(typ_file: Path, pdf_file: Path, *, root: Path, epoch: int) -> 
         raise RenderError(f"Typst gagal menyusun PDF: {exc}") from exc
 
 
-#: The PNG text chunk that names the SVG a PNG was rasterised from, and at what ppi.
-_PNG_KUNCI = b"lakip-svg"
-
-
-def _tanda_svg(svg_bytes: bytes, ppi: int) -> bytes:
-    return f"sha256={hashlib.sha256(svg_bytes).hexdigest()} ppi={ppi}".encode("ascii")
-
-
-def _png_dengan_teks(png: bytes, teks: bytes) -> bytes:
-    """``png`` with a ``tEXt`` chunk (key ``lakip-svg``) right after its header chunk."""
-    isi = _PNG_KUNCI + b"\0" + teks
-    chunk = (
-        len(isi).to_bytes(4, "big")
-        + b"tEXt"
-        + isi
-        + (zlib.crc32(b"tEXt" + isi) & 0xFFFFFFFF).to_bytes(4, "big")
-    )
-    ihdr_akhir = 8 + 4 + 4 + int.from_bytes(png[8:12], "big") + 4
-    return png[:ihdr_akhir] + chunk + png[ihdr_akhir:]
-
-
-def _teks_png(png: bytes) -> bytes | None:
-    """The ``lakip-svg`` text of a PNG, if it has one."""
-    i = 8
-    while i + 8 <= len(png):
-        panjang = int.from_bytes(png[i : i + 4], "big")
-        jenis = png[i + 4 : i + 8]
-        isi = png[i + 8 : i + 8 + panjang]
-        if jenis == b"tEXt" and isi.startswith(_PNG_KUNCI + b"\0"):
-            return isi[len(_PNG_KUNCI) + 1 :]
-        if jenis == b"IDAT":
-            return None  # text chunks we write come before the image data
-        i += 12 + panjang
-    return None
-
-
 def svg_png(svg: Path, *, root: Path, ppi: int = 200) -> bytes:
     """Rasterise an SVG file under ``root`` with Typst: the PNG bytes (deterministic).
 
     The picture is the one Typst draws in the PDF, on a white page of exactly
-    its size. A text chunk names the SVG (its SHA-256) and the ppi, so that the
-    DOCX writer can take this PNG instead of rasterising the SVG again
-    (:func:`svg_to_png`).
+    its size. The charts notebook writes it beside each SVG; the extension's
+    filter puts it into the DOCX instead of the SVG.
     """
     import typst
 
@@ -152,4 +115,4 @@ def svg_png(svg: Path, *, root: Path, ppi: int = 200) -> bytes:
         )
     except (typst.TypstError, RuntimeError) as exc:
         raise RenderError(f"gambar SVG tidak dapat diubah menjadi PNG: {svg.name}: {exc}") from exc
-    return _png_dengan_teks(data, _tanda_svg(svg.read_bytes(), ppi))
+    return data

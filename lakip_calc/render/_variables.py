@@ -1,4 +1,4 @@
-"""``_variables.yml`` in the form Quarto reads, and back.
+"""``_variables.yml`` in the form Quarto reads.
 
 Quarto looks ``{{< var a.b.c >}}`` up by splitting the key at its dots and
 indexing nested mappings; a segment that reads as a number indexes a list. Our
@@ -23,7 +23,6 @@ __all__ = [
     "angka_markdown",
     "markdown_text",
     "nested_variables",
-    "parse_value",
     "quarto_key",
     "quarto_var_keys",
 ]
@@ -31,10 +30,6 @@ __all__ = [
 # A segment Lua's tonumber() would read as a number (decimal, exponent or hex).
 _NUMERIC = re.compile(r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+)\s*")
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
-_ANGKA = re.compile(
-    r'\[(?P<text>(?:\\.|[^\\\]])*)\]\{\.angka data-key="(?P<key>[^"]*)"'
-    r'(?: title="(?P<title>(?:\\.|[^\\"])*)")?\}'
-)
 _VAR_CALL = re.compile(r"(?<!\{)(\{\{<\s*var\s+)([^\s>]+)(\s*>\}\})(?!\})")
 
 
@@ -121,28 +116,3 @@ def nested_variables(flat: Mapping[str, str]) -> dict[str, Any]:
             raise ValueError(f"kunci variabel '{key}' bertabrakan dengan kunci lain")
         node[segments[-1]] = value
     return out
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-def parse_value(value: str) -> tuple[str, str | None, str | None]:
-    """``(text, key, title)`` of a value: a number span, or plain Markdown text.
-
-    Examples
-    --------
-    >>> parse_value('[96\\\\,53\\\\%]{.angka data-key="k" title="a \\\\"b\\\\""}')
-    ('96,53%', 'k', 'a "b"')
-    >>> parse_value("Dinas Kesehatan")
-    ('Dinas Kesehatan', None, None)
-    """
-    match = _ANGKA.fullmatch(value.strip())
-    if match is None:
-        return _unescape(value), None, None
-    title = match.group("title")
-    return (
-        _unescape(match.group("text")),
-        _unescape(match.group("key")),
-        None if title is None else _unescape(title),
-    )

@@ -224,8 +224,7 @@ def render_project(
     document
         Which document of the render list (its file stem); the first by default.
         Each document is rendered on its own, as Quarto does; a ``format:`` in
-        its front matter limits its formats, and ``formats`` asks for those of
-        them wanted.
+        its front matter limits its formats (asking for another is an error).
 
     Returns
     -------
@@ -233,7 +232,7 @@ def render_project(
         Output path per format.
     """
     project = document_project(load_project(project_dir), document)
-    chosen = _check_formats(project, [f for f in formats if document is None or f in project.parts])
+    chosen = _check_formats(project, formats)
     values = load_variables(project, variables)
     source_text = assemble_source(project, values).text
     if sebelum_gambar is not None:

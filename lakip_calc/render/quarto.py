@@ -8,6 +8,7 @@ the staged project renders every format its ``_quarto.yml`` lists.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -58,9 +59,16 @@ def find_quarto() -> QuartoInfo | None:
     """The ``quarto`` on ``PATH`` with its version, or None when there is none.
 
     A ``quarto`` that does not answer ``--version`` counts as found, with an
-    empty version (:func:`choose_renderer` then refuses it as too old).
+    empty version (:func:`choose_renderer` then refuses it as too old). Asked
+    once per ``PATH`` in a process (a build asks while keying its cache,
+    choosing, recording and rendering).
     """
-    path = shutil.which("quarto")
+    return _quarto_di(os.environ.get("PATH", ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _quarto_di(path_env: str) -> QuartoInfo | None:
+    path = shutil.which("quarto", path=path_env)
     if path is None:
         return None
     try:
