@@ -103,8 +103,9 @@ _RENDER_BAWAAN = textwrap.dedent(
     import sys
     from pathlib import Path
     from lakip_calc.render import render_project
-    for dokumen in ("jejak-angka", "lakip"):
-        render_project(Path(sys.argv[1]), Path(sys.argv[2]), document=dokumen)
+    from lakip_calc.laporan import FORMAT, FORMAT_PENDAMPING, LAPORAN, PENDAMPING
+    for dokumen, formats in ((PENDAMPING, FORMAT_PENDAMPING), (LAPORAN, FORMAT)):
+        render_project(Path(sys.argv[1]), Path(sys.argv[2]), formats, document=dokumen)
     """
 )
 
