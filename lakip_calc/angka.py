@@ -103,7 +103,7 @@ class Angka:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Angka:
         v = d["value"]
-        if isinstance(v, str) and d["unit"] not in ("predikat", "teks"):
+        if isinstance(v, str) and d["unit"] not in ("predikat", "teks", "kategori"):
             v = Decimal(v)
         return cls(
             key=d["key"],

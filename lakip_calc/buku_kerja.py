@@ -74,6 +74,7 @@ _ATURAN = {
     ),
     "persen": "persen: angka 0 sampai 100 (tulis 96.53, bukan 96,53% atau 0,9653)",
     "angka": "angka polos (titik sebagai desimal)",
+    "nilai": "angka polos, atau nilai kategori (BB, WTP) untuk indikator kategori",
     "bulat": "bilangan bulat >= 0",
     "tahun": "tahun empat angka, mis. 2024",
     "pilihan": "pilih dari daftar",
@@ -156,7 +157,7 @@ def _nilai_sel(v: Any, k: Kolom) -> Any:
     """A typed value as it goes into a cell: numbers as numbers, everything else as text."""
     if v is None:
         return None
-    if k.tipe in ("uang", "persen", "angka") and isinstance(v, Decimal):
+    if k.tipe in ("uang", "persen", "angka", "nilai") and isinstance(v, Decimal):
         return v
     if k.tipe in ("bulat", "tahun"):
         return int(v)

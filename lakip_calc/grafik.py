@@ -213,7 +213,9 @@ def _bungkus(teks: str, lebar: int) -> str:
 
 def _nilai(angka: KumpulanAngka, key: str) -> float | None:
     a = angka.get(key)
-    return None if a is None or a.value is None else float(a.value)
+    if a is None or a.value is None or isinstance(a.value, str):
+        return None  # no value, or a grade of a categorical indicator
+    return float(a.value)
 
 
 def _tahun(angka: KumpulanAngka) -> str:
@@ -221,6 +223,14 @@ def _tahun(angka: KumpulanAngka) -> str:
 
 
 # --------------------------------------------------------------------------- charts
+
+
+def _tanpa_batang(c, rincian: str) -> str:
+    """The label of an indicator without a bar: a categorical result, or why there is none."""
+    if c is not None and isinstance(c.value, str):
+        return f"{c.text} ({rincian})"
+    belum = c is not None and c.text == BELUM_DIISI
+    return f"capaian {'belum diisi' if belum else 'tidak dapat dihitung'} ({rincian})"
 
 
 def grafik_target_realisasi(data: DataTahun, angka: KumpulanAngka) -> tuple[str, str, Figure]:
@@ -250,16 +260,8 @@ def grafik_target_realisasi(data: DataTahun, angka: KumpulanAngka) -> tuple[str,
         r = angka.get(f"{ik}.realisasi")
         rincian = f"Target {t.text if t else '-'} · Realisasi {r.text if r else '-'}"
         if v is None:
-            c = angka.get(f"{ik}.capaian")
-            belum = c is not None and c.text == BELUM_DIISI
-            _teks(
-                ax,
-                batas * 0.01,
-                yi,
-                f"capaian {'belum diisi' if belum else 'tidak dapat dihitung'} ({rincian})",
-                va="center",
-                style="italic",
-            )
+            _teks(ax, batas * 0.01, yi, _tanpa_batang(angka.get(f"{ik}.capaian"), rincian),
+                  va="center", style="italic")  # fmt: skip
             continue
         ax.barh(yi, v, height=0.58, color=_WARNA["realisasi"], zorder=2)
         capaian = angka[f"{ik}.capaian"].text
@@ -422,7 +424,11 @@ def grafik_tren(data: DataTahun, angka: KumpulanAngka) -> list[tuple[str, str, F
     a horizontal dashed line labelled as the source printed it. The value axis
     does not start at 0 (the lines show change); every point carries its value.
     """
-    return [_tren_satu(data, angka, i) for i in data["indikator"].to_dict("records")]
+    return [
+        _tren_satu(data, angka, i)
+        for i in data["indikator"].to_dict("records")
+        if i["polaritas"] != "kategori"  # grades have no line; Bab III tabulates them
+    ]
 
 
 def _program(data: DataTahun) -> list[dict]:

@@ -21,18 +21,21 @@ from pathlib import Path
 import yaml
 
 from lakip_calc.angka import KumpulanAngka
+from lakip_calc.bagian import bagian_ada
 from lakip_calc.errors import DataError, RenderError
 from lakip_calc.loader import DataTahun
 from lakip_calc.narasi import (
     blok_tabel,
     fragmen_jejak,
-    fragmen_sasaran,
     fragmen_teks,
     judul_tabel,
     ringkas_masukan,
+    tanda_tangan_pk,
 )
+from lakip_calc.narasi_sasaran import fragmen_sasaran
 from lakip_calc.notebook import tulis_teks
 from lakip_calc.paths import REPORT, ROOT, tampil
+from lakip_calc.profil import baca_profil
 from lakip_calc.render import choose_renderer, find_quarto, render_project, render_with_quarto
 from lakip_calc.render._variables import (
     angka_markdown,
@@ -64,32 +67,48 @@ def variabel(angka: KumpulanAngka, data: DataTahun) -> dict[str, str]:
         if a.terbilang and a.value is not None:
             teks = f"{a.text} ({a.terbilang})"
         v[a.key] = angka_markdown(teks, a.key, f"{a.formula}. Sumber: {ringkas_masukan(a)}")
-    profil = data.teks.get("profil", {}) or {}
-    kepala = profil.get("kepala", {}) or {}
-    ttd = profil.get("penandatanganan", {}) or {}
-    for kunci, nilai in {
-        "profil.instansi": profil.get("instansi"),
-        "profil.pemerintah": profil.get("pemerintah"),
-        "profil.kabupaten": profil.get("kabupaten"),
-        "profil.provinsi": profil.get("provinsi"),
-        "profil.kepala": kepala.get("nama"),
-        "profil.jabatan": kepala.get("jabatan_tercetak"),
-        "profil.tanggal": f"{ttd.get('tempat', '')}, {ttd.get('bulan', '')} {ttd.get('tahun', '')}".strip(
-            ", "
-        ),
-    }.items():
-        if nilai:
-            v[kunci] = markdown_text(str(nilai))
+    v.update(variabel_profil(data))
     return v
+
+
+def variabel_profil(data: DataTahun) -> dict[str, str]:
+    """``profil.*`` values: the office's and its region's names, escaped text."""
+    p = baca_profil(data.teks, tampil(data.folder))
+    ttd = (data.teks.get("profil") or {}).get("penandatanganan") or {}
+    tanggal = f"{ttd.get('tempat', '')}, {ttd.get('bulan', '')} {ttd.get('tahun', '')}"
+    nilai = {
+        "profil.instansi": p.instansi,
+        "profil.pemerintah": p.pemerintah,
+        "profil.daerah": p.nama_daerah,
+        "profil.provinsi": p.provinsi,
+        "profil.kepala": p.kepala_nama,
+        "profil.jabatan": p.kepala_jabatan,
+        "profil.kepala_daerah": p.jabatan_kepala_daerah,
+        "profil.sebutan_kepala_daerah": p.sebutan_kepala_daerah,
+        # Not in the data: a dotted line where the name is written by hand.
+        "profil.kepala_daerah_nama": p.kepala_daerah_nama or "." * 32,
+        "profil.tanggal": tanggal.strip(", "),
+    }
+    return {k: markdown_text(str(n)) for k, n in nilai.items() if n}
 
 
 def _blok_hitungan(data: DataTahun) -> str:
     """Bab III method text: how every number is computed (from the configured scale)."""
+    kategori = ""
+    if (data["indikator"]["polaritas"] == "kategori").any():
+        kategori = (
+            "Indikator kategori (nilai berupa tingkat skala berurutan, misalnya nilai SAKIP AA "
+            "sampai D atau opini WTP sampai TMP) dinyatakan tercapai bila realisasinya sama "
+            "dengan atau lebih baik daripada target, disertai selisihnya dalam tingkat skala; "
+            "indikator kategori tidak diberi persentase capaian, sehingga tidak ikut dalam "
+            "rata-rata capaian dan tidak diberi predikat. "
+        )
     return (
         "Capaian indikator dengan polaritas positif dihitung sebagai realisasi ÷ target × 100; "
         "polaritas negatif sebagai (2 × target − realisasi) ÷ target × 100, paling kecil 0. "
         'Target 0 pada indikator positif tidak menghasilkan capaian (ditampilkan "-"). '
-        "Capaian di atas 100 dilaporkan apa adanya. Predikat ditentukan dari capaian yang "
+        + kategori
+        + "Capaian di atas 100 dilaporkan apa adanya. Predikat ditentukan dari capaian yang "
         "dibulatkan ke 2 desimal (pembulatan setengah ke atas) menurut skala pada @tbl-skala-predikat, "
         "dengan batas bawah inklusif, sehingga tidak ada celah antar-rentang. Persentase realisasi "
         "keuangan setiap tingkat adalah jumlah realisasi dibagi jumlah pagu sub kegiatan di "
@@ -132,14 +151,25 @@ def siapkan_proyek(
         salin_grafik(staging, proyek)
     teks = fragmen_teks(data)
     teks["metode_hitung"] = _blok_hitungan(data)
+    teks["tanda_tangan_pk"] = tanda_tangan_pk(
+        data.teks.get("profil") or {},
+        data.tahun,
+        baca_profil(data.teks, tampil(data.folder)).jabatan_kepala_daerah,
+    )
     teks["analisis_sasaran"] = "\n".join(fragmen_sasaran(data, angka).values())
     teks["jejak_angka"] = fragmen_jejak(angka)
     teks["kolofon"] = _kolofon(data, renderer)
     for md_tabel in sorted((hasil / "tables").glob("*.md")):
         tid = md_tabel.stem
         teks[f"blok_{tid}"] = blok_tabel(tid, judul_tabel(md_tabel.read_text(encoding="utf-8")))
+    for nama in _fragmen_dirujuk(proyek / "report") - set(teks):
+        teks[nama] = ""  # text an office does not have: its include stays valid, empty
     for nama, md in teks.items():
         tulis_teks(hasil / "teks" / f"{nama}.md", quarto_var_keys(md))
+    tulis_teks(
+        hasil / "bagian.yml",
+        yaml.safe_dump({"lakip-ada": bagian_ada(data)}, sort_keys=True),
+    )
     nilai = variabel(angka, data)
     _cek_var_teks(data, teks.values(), set(nilai))
     tulis_teks(
@@ -159,6 +189,18 @@ def siapkan_proyek(
     if draft:
         tandai_draft(data, proyek)
     return proyek
+
+
+_INCLUDE_TEKS = re.compile(r"\{\{<\s*include\s+" + HASIL + r"/teks/([A-Za-z0-9_\-]+)\.md\s*>\}\}")
+
+
+def _fragmen_dirujuk(folder: Path) -> set[str]:
+    """Names of the text fragments that the report's sources include."""
+    return {
+        nama
+        for p in folder.glob("*.qmd")
+        for nama in _INCLUDE_TEKS.findall(p.read_text(encoding="utf-8"))
+    }
 
 
 def _atur_konfig(proyek: Path, nilai: dict[str, object]) -> dict:

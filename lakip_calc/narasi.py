@@ -26,7 +26,6 @@ __all__ = [
     "paragraf",
     "daftar",
     "fragmen_teks",
-    "fragmen_sasaran",
     "fragmen_jejak",
     "judul_tabel",
     "blok_tabel",
@@ -166,6 +165,37 @@ def tanda_tangan(profil: dict, tahun_ttd: Any) -> str:
         f"NIP\\. {md_aman(k.get('nip', ''))}",
     ]
     return "::: {.tanda-tangan}\n" + "\n".join(f"| {b}" for b in baris) + "\n:::\n"
+
+
+_TITIK = "." * 32
+
+
+def _blok(baris: list[str]) -> str:
+    return "::: {.tanda-tangan}\n" + "\n".join(f"| {b}" for b in baris) + "\n:::\n"
+
+
+def tanda_tangan_pk(profil: dict, tahun: Any, jabatan_kepala_daerah: str) -> str:
+    """The two signature blocks of the Perjanjian Kinerja: PIHAK KEDUA (the head of
+    region) and PIHAK PERTAMA (the head of office); a name the data lacks is a
+    dotted line to be filled in by hand."""
+    k = _kepala(profil)
+    pk = profil.get("perjanjian_kinerja") or {}
+    ttd = profil.get("penandatanganan") or {}
+    tempat = md_aman(pk.get("tempat") or ttd.get("tempat") or _TITIK)
+    tanggal = md_aman(pk.get("tanggal") or f"{_TITIK} {tahun}")
+    nama_kd = ((profil.get("kepala_daerah") or {}).get("nama")) or _TITIK
+    kedua = ["", "PIHAK KEDUA,", md_aman(jabatan_kepala_daerah), "", "", f"**{md_aman(nama_kd)}**"]
+    pertama = [
+        f"{tempat}, {tanggal}",
+        "PIHAK PERTAMA,",
+        md_aman(k.get("jabatan") or k.get("jabatan_tercetak", "")),
+        "",
+        "",
+        f"**{md_aman(k.get('nama', ''))}**",
+        md_aman(k.get("pangkat", "")),
+        f"NIP\\. {md_aman(k.get('nip', ''))}",
+    ]
+    return "::: {.tanda-tangan-ganda}\n" + _blok(kedua) + "\n" + _blok(pertama) + ":::\n"
 
 
 def fragmen_teks(data: DataTahun) -> dict[str, str]:
@@ -376,89 +406,6 @@ def _teks_lain(v: dict) -> list[str]:
         elif isinstance(isi, list) and all(isinstance(b, str) for b in isi):
             out.append(daftar(isi))
     return out
-
-
-def fragmen_sasaran(data: DataTahun, angka: KumpulanAngka) -> dict[str, str]:
-    """Per sasaran: the Bab III analysis, numbers only through var shortcodes."""
-    hasil = {}
-    ind = data["indikator"]
-    dukungan = data["dukungan"]
-    nama_anggaran = {
-        r["kode"]: r["nama"]
-        for df in (data["program"], data["kegiatan"], data["sub_kegiatan"])
-        for r in df.to_dict("records")
-    }
-    for n, s in enumerate(data["sasaran"].to_dict("records"), 1):
-        ss = s["kode"]
-        out = [f"### Sasaran Strategis {n}: {md_nama(s['nama'])}"]
-        out.append(
-            blok_tabel(
-                f"tbl-sasaran-{ss.lower()}",
-                f"Perbandingan target dan realisasi sasaran {md_nama(ss)}",
-            )
-        )
-        for i in ind[ind["kode_sasaran"] == ss].to_dict("records"):
-            ik = i["kode"]
-            p = [f"**{md_nama(i['nama'])}.**"]
-            if f"kinerja.{ik}.capaian" in angka:
-                p.append(
-                    f"Pada tahun {var('laporan.tahun')} target indikator ini {var(f'kinerja.{ik}.target')} "
-                    f"dengan realisasi {var(f'kinerja.{ik}.realisasi')}, sehingga capaiannya "
-                    f"{var(f'kinerja.{ik}.capaian')} dengan predikat {var(f'kinerja.{ik}.predikat')}."
-                )
-            riwayat = sorted(
-                {a.key.split(".")[3] for a in angka if a.key.startswith(f"kinerja.{ik}.riwayat.")}
-            )
-            for tahun in riwayat:
-                base = f"kinerja.{ik}.riwayat.{tahun}"
-                if f"{base}.realisasi" in angka and angka[f"{base}.realisasi"].value is not None:
-                    p.append(
-                        f"Pada tahun {md_aman(tahun)} realisasinya {var(base + '.realisasi')} dari target "
-                        f"{var(base + '.target')} (capaian {var(base + '.capaian')})."
-                    )
-            if f"kinerja.{ik}.selisih_tahun_lalu" in angka:
-                p.append(
-                    f"Dibandingkan tahun sebelumnya, realisasi berubah sebesar {var(f'kinerja.{ik}.selisih_tahun_lalu')}."
-                )
-            if f"kinerja.{ik}.capaian_rpjmd" in angka:
-                p.append(
-                    f"Terhadap target RPJMD ({var(f'kinerja.{ik}.target_rpjmd')}), realisasi tahun ini "
-                    f"mencapai {var(f'kinerja.{ik}.capaian_rpjmd')}."
-                )
-            out.append(" ".join(p))
-            gid = f"fig-tren-{ik.lower()}"
-            out.append(blok_gambar(gid, f"Tren target dan realisasi: {md_nama(i['nama'])}"))
-        if f"kinerja.{ss}.serapan_anggaran" in angka:
-            out.append(
-                f"**Efisiensi.** Rata-rata capaian sasaran ini {var(f'kinerja.{ss}.rata_rata_capaian')} "
-                f"(predikat {var(f'kinerja.{ss}.predikat')}), sedangkan anggaran sub kegiatan pendukungnya "
-                f"terserap {var(f'kinerja.{ss}.serapan_anggaran')}: realisasi "
-                f"{var(f'kinerja.{ss}.realisasi_pendukung')} dari pagu {var(f'kinerja.{ss}.pagu_pendukung')}. "
-                f"Indeks efisiensi (capaian dibagi serapan) {var(f'kinerja.{ss}.indeks_efisiensi')}."
-            )
-        links = dukungan[dukungan["kode_sasaran"] == ss].to_dict("records")
-        if links:
-            butir = []
-            for lk in links:
-                kode = lk["kode_anggaran"]
-                catatan = (
-                    " (keterkaitan ditetapkan penyusun data; sumber tidak menyebutkannya)"
-                    if lk["dasar"] == "inferensi"
-                    else ""
-                )
-                butir.append(
-                    f"{md_nama(kode)} {md_nama(nama_anggaran.get(kode, ''))}: pagu {var(f'anggaran.{kode}.pagu')}, "
-                    f"realisasi {var(f'anggaran.{kode}.persen_keuangan')}{md_aman(catatan)}"
-                )
-            out.append(
-                "**Program, kegiatan dan sub kegiatan pendukung:**\n\n"
-                + "\n".join(f"- {b}" for b in butir)
-            )
-        narasi = data.teks.get(f"analisis/{ss}")
-        if isinstance(narasi, str):
-            out.append("**Uraian pelaksanaan.**\n\n" + _md_berdaftar(narasi))
-        hasil[ss] = "\n\n".join(out) + "\n"
-    return hasil
 
 
 def ringkas_masukan(a: Angka) -> str:

@@ -92,6 +92,7 @@ LANGKAH: tuple[Langkah, ...] = (
             "indikator.csv",
             "indikator_tahunan.csv",
             "skala_predikat.csv",
+            "skala_kategori.csv",
             "dukungan.csv",
             "program.csv",
             "kegiatan.csv",

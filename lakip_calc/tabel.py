@@ -31,6 +31,7 @@ import pandas as pd
 from lakip_calc.anggaran import bobot_fisik, rekap_anggaran
 from lakip_calc.angka import BELUM_DIISI, Angka, KumpulanAngka
 from lakip_calc.formats import bulatkan, format_angka, format_persen
+from lakip_calc.kinerja import POLARITAS, RUMUS_CAPAIAN, RUMUS_KATEGORI
 from lakip_calc.loader import DataTahun
 from lakip_calc.rekonsiliasi import CEK, ringkasan
 
@@ -46,6 +47,7 @@ __all__ = [
     "tabel_realisasi_anggaran",
     "tabel_efisiensi",
     "tabel_bobot_fisik",
+    "tabel_pk_program",
     "tabel_rekonsiliasi_ringkas",
     "tabel_rekonsiliasi",
     "semua_tabel",
@@ -180,8 +182,11 @@ def _indikator_per_sasaran(data: DataTahun) -> list[tuple[dict, list[dict]]]:
 # --------------------------------------------------------------------------- Bab II
 
 
-def tabel_perjanjian_kinerja(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
-    """``tbl-perjanjian-kinerja``: sasaran, indikator and the report year's targets.
+def tabel_perjanjian_kinerja(
+    data: DataTahun, angka: KumpulanAngka, id: str = "tbl-perjanjian-kinerja"
+) -> TabelLaporan:
+    """``tbl-perjanjian-kinerja``: sasaran, indikator and the report year's targets
+    (Bab II; ``tbl-pk-sasaran`` is the same table in the Perjanjian Kinerja of Lampiran 1).
 
     The sasaran name and number are shown once, on the first row of their
     indicators (the tidy ``data`` repeats them on every row).
@@ -198,10 +203,28 @@ def tabel_perjanjian_kinerja(data: DataTahun, angka: KumpulanAngka) -> TabelLapo
                 ]
             )
     return _susun(
-        "tbl-perjanjian-kinerja",
-        f"Perjanjian Kinerja Tahun {_tahun(angka)}",
+        id,
+        f"Sasaran, Indikator dan Target Perjanjian Kinerja Tahun {_tahun(angka)}",
         ["No", "Sasaran Strategis", "Indikator Kinerja", "Target"],
         baris,
+    )
+
+
+def tabel_pk_program(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
+    """``tbl-pk-program``: the programs of the Perjanjian Kinerja with their budgets
+    (Lampiran 1), and the total."""
+    baris, tingkat = [], []
+    for r in _pohon(data).to_dict("records"):
+        if r["tingkat"] not in ("program", "total"):
+            continue
+        baris.append([_fakta(r["kode"]), _fakta(r["nama"]), _angka(angka, f"{_basis(r)}.pagu")])
+        tingkat.append(r["tingkat"])
+    return _susun(
+        "tbl-pk-program",
+        f"Program dan Anggaran Perjanjian Kinerja Tahun {_tahun(angka)}",
+        ["Kode", "Program", "Anggaran (Rp)"],
+        baris,
+        tingkat=tingkat,
     )
 
 
@@ -290,7 +313,12 @@ def tabel_capaian_kinerja(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan
                 ]
             )
             tingkat.append("")
-    label = f"Rata-rata capaian {angka['kinerja.jumlah_indikator'].text} indikator"
+    n_numerik = int(angka.nilai("kinerja.jumlah_indikator")) - int(
+        angka.nilai("kinerja.jumlah_indikator_kategori")
+    )
+    label = f"Rata-rata capaian {n_numerik} indikator"
+    if angka.nilai("kinerja.jumlah_indikator_kategori"):
+        label += " numerik"
     baris.append(
         [
             _KOSONG,
@@ -321,14 +349,22 @@ def tabel_capaian_kinerja(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan
             "Predikat",
         ],
         baris,
-        catatan=" ".join(
-            [
-                "Capaian = realisasi ÷ target × 100 (polaritas positif); predikat menurut "
-                "skala predikat."
-            ]
-            + catatan
-        ),
+        catatan=" ".join([catatan_rumus(data), *catatan]),
         tingkat=tingkat,
+    )
+
+
+def catatan_rumus(data: DataTahun, tabel: str = "indikator") -> str:
+    """The capaian formulas of the polaritas present in ``tabel`` (``indikator``/``keluaran``)."""
+    ada = {p or "positif" for p in data[tabel]["polaritas"]}
+    bagian = [f"polaritas {p}: capaian = {RUMUS_CAPAIAN[p]}" for p in POLARITAS if p in ada]
+    if "kategori" in ada:
+        bagian.append(
+            f"{RUMUS_KATEGORI}; indikator kategori tidak dirata-rata dan tidak diberi predikat"
+        )
+    teks = "; ".join(bagian)
+    return (teks[0].upper() + teks[1:] + ". " if teks else "") + (
+        "Predikat menurut skala predikat." if tabel == "indikator" else ""
     )
 
 
@@ -378,8 +414,8 @@ def tabel_sasaran(data: DataTahun, angka: KumpulanAngka) -> list[TabelLaporan]:
                 kolom,
                 baris,
                 catatan=(
-                    "Capaian terhadap target RPJMD = realisasi tahun "
-                    f"{tahun_laporan} ÷ target RPJMD × 100."
+                    f"Capaian terhadap target RPJMD: rumus capaian dengan realisasi tahun "
+                    f"{tahun_laporan} dan target RPJMD sebagai target. {catatan_rumus(data)}"
                 ),
             )
         )
@@ -389,8 +425,9 @@ def tabel_sasaran(data: DataTahun, angka: KumpulanAngka) -> list[TabelLaporan]:
 def tabel_keluaran(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     """``tbl-keluaran``: output indicators of the report year, by sub kegiatan.
 
-    Outputs funded outside this office's budget (no sub kegiatan) show "APBD
-    Provinsi". The sub kegiatan is shown once for consecutive outputs.
+    Outputs funded outside this office's budget (no sub kegiatan) show their
+    ``sumber_dana`` (``keluaran.csv``). The sub kegiatan is shown once for
+    consecutive outputs.
     """
     nama_sub = dict(zip(data["sub_kegiatan"]["kode"], data["sub_kegiatan"]["nama"], strict=True))
     kel = data["keluaran"]
@@ -399,7 +436,9 @@ def tabel_keluaran(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     sebelumnya: str | None = None
     for r in kel.to_dict("records"):
         sub = r["kode_sub_kegiatan"] or ""
-        teks_sub = f"{sub} {nama_sub[sub]}" if sub else "APBD Provinsi"
+        teks_sub = (
+            f"{sub} {nama_sub[sub]}" if sub else (r["sumber_dana"] or "Di luar anggaran instansi")
+        )
         base = f"keluaran.{r['kode']}"
         baris.append(
             [
@@ -417,7 +456,8 @@ def tabel_keluaran(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
         f"Target dan Realisasi Keluaran Sub Kegiatan Tahun {_tahun(angka)}",
         ["Sub Kegiatan", "Keluaran", "Satuan", "Target", "Realisasi", "% Capaian"],
         baris,
-        catatan='Tanda "-" berarti sumber tidak mencantumkan target atau realisasinya, sehingga '
+        catatan=catatan_rumus(data, "keluaran")
+        + 'Tanda "-" berarti data tidak mencantumkan target atau realisasinya, sehingga '
         "capaian tidak dihitung.",
     )
 
@@ -674,6 +714,8 @@ def semua_tabel(data: DataTahun, angka: KumpulanAngka, rekon: pd.DataFrame) -> l
         tabel_realisasi_anggaran(data, angka),
         tabel_efisiensi(data, angka),
         tabel_bobot_fisik(data, angka),
+        tabel_perjanjian_kinerja(data, angka, "tbl-pk-sasaran"),
+        tabel_pk_program(data, angka),
         tabel_rekonsiliasi_ringkas(data, angka, rekon),
         tabel_rekonsiliasi(data, angka, rekon),
     ]

@@ -182,6 +182,7 @@ end
 local TYPST_BLOK = {
   { "tanda-tangan", "lakip-tanda-tangan" },
   { "tabel-kecil", "lakip-tabel-kecil" },
+  { "judul-dokumen", "lakip-judul-dokumen" },
 }
 
 --- DOCX: the paragraph style of the reference document for a block class.
@@ -210,6 +211,25 @@ local function blok_typst(div)
     end
   end
   return nil
+end
+
+--- PDF: `::: {.tanda-tangan-ganda}` holding two `.tanda-tangan` blocks (the two
+--- parties of the Perjanjian Kinerja) side by side, each centred in its half.
+--- Runs before blok_typst, so the inner blocks are still Divs here.
+local function tanda_tangan_ganda(div)
+  if not (format_is("typst") and div.classes:includes("tanda-tangan-ganda")) then
+    return nil
+  end
+  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#lakip-tanda-tangan-ganda(") })
+  for _, anak in ipairs(div.content) do
+    if anak.t == "Div" then
+      blocks:insert(pandoc.RawBlock("typst", "["))
+      blocks:extend(anak.content)
+      blocks:insert(pandoc.RawBlock("typst", "],"))
+    end
+  end
+  blocks:insert(pandoc.RawBlock("typst", ")"))
+  return blocks
 end
 
 local JUDUL_CROSSREF = { tbl = { "tbl-title", "Tabel" }, fig = { "fig-title", "Gambar" } }
@@ -352,6 +372,7 @@ return {
   { Header = judul_bernomor, FloatRefTarget = catat_terapung, Figure = catat_figure },
   { Pandoc = sampul_docx },
   { Pandoc = tanda_draft },
+  { Div = tanda_tangan_ganda },
   { Span = angka, Div = blok_typst, Image = docx_png },
   { Div = isi_daftar },
 }
