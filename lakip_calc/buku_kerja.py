@@ -679,7 +679,8 @@ def impor_buku_kerja(
         p.dihapus = sorted(n for kunci, (n, _, _) in lama_per_kunci.items() if kunci not in dipakai)
         baru_bytes = "".join(keluar).encode("utf-8")
         path = folder / t.berkas
-        if p.ada or not path.is_file():
+        opsional_kosong = not t.wajib and not rows and not path.is_file()
+        if (p.ada or not path.is_file()) and not opsional_kosong:
             if not path.is_file() or path.read_bytes() != baru_bytes:
                 tulis[path] = baru_bytes
         perubahan.append(p)

@@ -29,6 +29,8 @@ ID_TETAP = [
     "tbl-realisasi-anggaran",
     "tbl-efisiensi",
     "tbl-bobot-fisik",
+    "tbl-pk-sasaran",
+    "tbl-pk-program",
     "tbl-rekonsiliasi-ringkas",
     "tbl-rekonsiliasi",
 ]
@@ -173,7 +175,7 @@ def test_skala_predikat_dari_konfigurasi(tabel):
 
 def test_keluaran_dan_psks(tabel):
     kel = tabel["tbl-keluaran"]
-    assert "APBD Provinsi" in set(kel.tampil["Sub Kegiatan"])
+    assert "APBD Provinsi Jambi" in set(kel.tampil["Sub Kegiatan"])
     assert kel.tampil.iloc[0]["Sub Kegiatan"] == "3.1.1 Penyediaan Permakanan"
     # PKH has a target only: realisasi and capaian are "-" without a key.
     pkh = kel.data.index[kel.tampil["Keluaran"].str.contains("PKH")][0]
