@@ -79,12 +79,11 @@ def variabel_profil(data: DataTahun) -> dict[str, str]:
     nilai = {
         "profil.instansi": p.instansi,
         "profil.pemerintah": p.pemerintah,
-        "profil.daerah": p.nama_daerah,
+        "profil.daerah": p.daerah,
         "profil.provinsi": p.provinsi,
         "profil.kepala": p.kepala_nama,
         "profil.jabatan": p.kepala_jabatan,
-        "profil.kepala_daerah": p.jabatan_kepala_daerah,
-        "profil.sebutan_kepala_daerah": p.sebutan_kepala_daerah,
+        "profil.kepala_daerah": p.kepala_daerah_jabatan,
         # Not in the data: a dotted line where the name is written by hand.
         "profil.kepala_daerah_nama": p.kepala_daerah_nama or "." * 32,
         "profil.tanggal": tanggal.strip(", "),
@@ -154,7 +153,7 @@ def siapkan_proyek(
     teks["tanda_tangan_pk"] = tanda_tangan_pk(
         data.teks.get("profil") or {},
         data.tahun,
-        baca_profil(data.teks, tampil(data.folder)).jabatan_kepala_daerah,
+        baca_profil(data.teks, tampil(data.folder)).kepala_daerah_jabatan,
     )
     teks["analisis_sasaran"] = "\n".join(fragmen_sasaran(data, angka).values())
     teks["jejak_angka"] = fragmen_jejak(angka)

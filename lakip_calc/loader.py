@@ -28,6 +28,7 @@ import yaml
 from lakip_calc.errors import DataError
 from lakip_calc.kinerja import SKALA_KATEGORI
 from lakip_calc.paths import folder_data, tampil
+from lakip_calc.profil import baca_profil
 from lakip_calc.schema import TABEL, Kolom, Tabel
 
 __all__ = [
@@ -679,6 +680,8 @@ def muat_tahun(
     if tabel is None:
         periksa_antar_tabel(hasil, folder_tampil)
     teks = _muat_teks(folder, folder_tampil)
+    if tabel is None:
+        baca_profil(teks, folder_tampil)  # the office's identity is complete
     berkas += (
         [
             p.relative_to(folder).as_posix()

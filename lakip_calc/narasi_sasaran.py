@@ -59,6 +59,13 @@ def _kalimat_tahun_ini(angka: KumpulanAngka, ik: str) -> str:
     )
 
 
+def _teks_capaian(angka: KumpulanAngka, key: str) -> str:
+    """``capaian 90,91%`` for a numeric indicator, the result alone for a categorical one."""
+    if isinstance(angka[key].value, str):
+        return var(key)
+    return f"capaian {var(key)}"
+
+
 def _kalimat_riwayat(angka: KumpulanAngka, ik: str) -> str:
     prefix = f"kinerja.{ik}.riwayat."
     tahun = sorted({a.key.split(".")[3] for a in angka if a.key.startswith(prefix)})
@@ -68,7 +75,7 @@ def _kalimat_riwayat(angka: KumpulanAngka, ik: str) -> str:
         if f"{base}.realisasi" in angka and angka[f"{base}.realisasi"].value is not None:
             p.append(
                 f"Pada tahun {md_nama(t)} realisasinya {var(base + '.realisasi')} dari target "
-                f"{var(base + '.target')} (capaian {var(base + '.capaian')})."
+                f"{var(base + '.target')} ({_teks_capaian(angka, base + '.capaian')})."
             )
     if f"kinerja.{ik}.selisih_tahun_lalu" in angka:
         p.append(
@@ -79,12 +86,13 @@ def _kalimat_riwayat(angka: KumpulanAngka, ik: str) -> str:
 
 
 def _kalimat_rpjmd(angka: KumpulanAngka, ik: str) -> str:
-    if f"kinerja.{ik}.capaian_rpjmd" not in angka:
+    key = f"kinerja.{ik}.capaian_rpjmd"
+    if key not in angka:
         return ""
-    return (
-        f"Terhadap target jangka menengah ({var(f'kinerja.{ik}.target_rpjmd')}), realisasi "
-        f"tahun ini mencapai {var(f'kinerja.{ik}.capaian_rpjmd')}."
-    )
+    dasar = f"Terhadap target jangka menengah ({var(f'kinerja.{ik}.target_rpjmd')}), realisasi tahun ini"
+    if isinstance(angka[key].value, str):
+        return f"{dasar}: {var(key)}."
+    return f"{dasar} mencapai {var(key)}."
 
 
 def _per_indikator(daftar: list[dict], kalimat) -> list[str]:

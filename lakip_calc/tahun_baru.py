@@ -326,8 +326,7 @@ def buat_tahun_baru(tahun: int, data_dir: Path | None = None) -> HasilTahunBaru:
         data_baru = muat_tahun(tahun, staging)  # the new folder must load as it is
         kosong = cek_kelengkapan(data_baru)
         prof = data_baru.teks.get("profil") or {}
-        daerah = " ".join(str(x) for x in (prof.get("jenis_daerah"), prof.get("daerah")) if x)
-        nama_instansi = ", ".join(str(x) for x in (prof.get("instansi"), daerah) if x)
+        nama_instansi = ", ".join(str(x) for x in (prof.get("instansi"), prof.get("daerah")) if x)
         judul = f", {nama_instansi}" if nama_instansi else ""
         (baru / "README.md").write_text(
             _readme(tahun, sumber, judul, kosong, n_target), encoding="utf-8", newline="\n"

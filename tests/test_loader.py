@@ -630,7 +630,7 @@ def test_memuat_salinan_tidak_menulis_apa_pun(salin_data: Path, potret) -> None:
 
 def test_teks_dimuat(data_asli) -> None:
     assert isinstance(data_asli.teks["profil"], dict)
-    assert data_asli.teks["profil"]["daerah"] == "Tanjung Jabung Barat"
+    assert data_asli.teks["profil"]["daerah"] == "Kabupaten Tanjung Jabung Barat"
     assert isinstance(data_asli.teks["CATATAN"], str)
 
 
