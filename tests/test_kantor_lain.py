@@ -184,3 +184,9 @@ def test_sources_name_no_office_or_region():
         if nama.search(baris)
     ]
     assert temu == []
+
+
+def test_every_text_fragment_is_in_every_format(build):
+    from _teks import teks_dokumen, teks_hilang
+
+    assert teks_hilang(FIXTURE / str(TAHUN) / "teks", teks_dokumen(build, f"lakip-{TAHUN}")) == []

@@ -298,3 +298,22 @@ def test_docx_fills_its_contents_on_open_and_has_an_unnumbered_cover(build):
     tabel = gaya[gaya.index('w:styleId="Table"') :]
     assert re.search(r"<w:cantSplit\s*/>", tabel[: tabel.index("</w:style>")])
     assert dokumen.count("<w:tblHeader") >= 10
+
+
+def test_every_text_fragment_is_in_every_format(build):
+    """Every paragraph, list item and YAML text of data/2023/teks reaches HTML, PDF and DOCX."""
+    from _teks import teks_dokumen, teks_hilang
+
+    assert teks_hilang(DATA / "2023" / "teks", teks_dokumen(build, "lakip-2023")) == []
+
+
+def test_pdf_text_has_no_invisible_characters(build):
+    """Searching or copying from the PDF finds the text as printed: no zero-width spaces,
+    word joiners, soft hyphens or other format characters."""
+    import unicodedata
+
+    pdf = subprocess.run(
+        ["pdftotext", str(build / "lakip-2023.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert [f"U+{ord(c):04X}" for c in set(pdf) if unicodedata.category(c) == "Cf"] == []
+    assert "\u00ad" not in pdf
