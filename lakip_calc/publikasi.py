@@ -65,6 +65,16 @@ _TEMPLATE_NB = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block extra_css -%}
+<style>
+/* Prompts readable (WCAG AA contrast); the index column's header named for screen readers. */
+.jp-InputPrompt, .jp-OutputPrompt { color: #4a4a4a !important; opacity: 1 !important; }
+.highlight .c, .highlight .c1, .highlight .ch, .highlight .cm, .highlight .cp, .highlight .cpf, .highlight .cs { color: #2d6060 !important; }
+.highlight .mi, .highlight .mf, .highlight .mh, .highlight .mo, .highlight .il { color: #006400 !important; }
+.highlight .ow, .highlight .k, .highlight .kn, .highlight .kc { color: #7a1fc2 !important; }
+.lakip-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+</style>
+{%- endblock extra_css -%}
 {%- block body_header -%}
 {{ super() }}
 <p class="lakip-kembali" style="margin:1em 2em"><a href="{{ resources.lakip_kembali }}">\
@@ -157,6 +167,11 @@ def notebook_html(ipynb: Path, kembali: str = "../index.html") -> str:
         nb, resources={"metadata": {"name": ipynb.stem}, "lakip_kembali": kembali}
     )
     body = _ID_SEL.sub(lambda m: f'id="{m.group(1)}"', body)
+    # A DataFrame's unnamed index column: an empty header cell.
+    body = body.replace(
+        '<tr style="text-align: right;">\n<th></th>',
+        '<tr style="text-align: right;">\n<th><span class="lakip-sr">baris</span></th>',
+    )
     return _buang_komentar_url(body)
 
 
@@ -358,11 +373,11 @@ def _index(info: list[dict]) -> str:
         "line-height:1.5;color:#222}\nh1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;"
         "border-bottom:1px solid #ccc}h3{font-size:1rem;margin-bottom:.2rem}\n"
         "ul{margin-top:.2rem}code{font-size:.85em}.kecil{font-size:.9em;color:#555}\n"
-        "</style>\n</head>\n<body>\n<h1>Laporan Kinerja Instansi Pemerintah (LAKIP)</h1>\n"
+        "</style>\n</head>\n<body>\n<main>\n<h1>Laporan Kinerja Instansi Pemerintah (LAKIP)</h1>\n"
         "<p>Setiap angka laporan dihitung ulang dari data oleh notebook yang tercantum, dan "
         "setiap berkas di situs ini tercatat sidik jari SHA-256-nya di "
         '<a href="SHA256SUMS">SHA256SUMS</a> (periksa dengan <code>sha256sum -c '
-        "SHA256SUMS</code>).</p>\n" + "\n".join(bagian) + "\n</body>\n</html>\n"
+        "SHA256SUMS</code>).</p>\n" + "\n".join(bagian) + "\n</main>\n</body>\n</html>\n"
     )
 
 

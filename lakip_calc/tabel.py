@@ -183,7 +183,10 @@ def _indikator_per_sasaran(data: DataTahun) -> list[tuple[dict, list[dict]]]:
 
 
 def tabel_perjanjian_kinerja(
-    data: DataTahun, angka: KumpulanAngka, id: str = "tbl-perjanjian-kinerja"
+    data: DataTahun,
+    angka: KumpulanAngka,
+    id: str = "tbl-perjanjian-kinerja",
+    judul: str = "Sasaran, Indikator dan Target Perjanjian Kinerja Tahun",
 ) -> TabelLaporan:
     """``tbl-perjanjian-kinerja``: sasaran, indikator and the report year's targets
     (Bab II; ``tbl-pk-sasaran`` is the same table in the Perjanjian Kinerja of Lampiran 1).
@@ -204,7 +207,7 @@ def tabel_perjanjian_kinerja(
             )
     return _susun(
         id,
-        f"Sasaran, Indikator dan Target Perjanjian Kinerja Tahun {_tahun(angka)}",
+        f"{judul} {_tahun(angka)}",
         ["No", "Sasaran Strategis", "Indikator Kinerja", "Target"],
         baris,
     )
@@ -714,7 +717,9 @@ def semua_tabel(data: DataTahun, angka: KumpulanAngka, rekon: pd.DataFrame) -> l
         tabel_realisasi_anggaran(data, angka),
         tabel_efisiensi(data, angka),
         tabel_bobot_fisik(data, angka),
-        tabel_perjanjian_kinerja(data, angka, "tbl-pk-sasaran"),
+        tabel_perjanjian_kinerja(
+            data, angka, "tbl-pk-sasaran", "Lampiran Perjanjian Kinerja: Sasaran dan Target Tahun"
+        ),
         tabel_pk_program(data, angka),
         tabel_rekonsiliasi_ringkas(data, angka, rekon),
         tabel_rekonsiliasi(data, angka, rekon),

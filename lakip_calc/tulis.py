@@ -237,6 +237,14 @@ def tabel_html(t: TabelLaporan) -> str:
     if t.catatan:
         gt = gt.tab_source_note(t.catatan)
     teks = _IMPORT_CSS.sub("", gt.as_raw_html())
+    # The wrapper scrolls sideways on a narrow screen: a named region that the keyboard
+    # can reach and scroll (its first column stays in view: lakip.css).
+    teks = teks.replace(
+        f'<div id="gt-{t.id}"',
+        f'<div id="gt-{t.id}" class="tabel-gulir" tabindex="0" role="region" '
+        f'aria-label="{html.escape(t.judul, quote=True)}"',
+        1,
+    )
     teks = _TEMPAT_SEL.sub(lambda m: isi[m.group(0)], teks)
     return teks if teks.endswith("\n") else teks + "\n"
 
