@@ -446,12 +446,22 @@ def render_laporan(
             hasil = _render_bawaan(
                 proyek, staging, nama, sumber or REPORT, sebelum_gambar if nanti else None
             )
+        tulis_notebook_html(staging, nama)
         return _sematkan(data, staging, versi, hasil)
     finally:
         if lama is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = lama
+
+
+def tulis_notebook_html(staging: Path, laporan: str) -> None:
+    """Each executed notebook as an HTML page beside it, so that the Jejak Angka's
+    links to notebook cells work in ``build/<YEAR>/`` as they do on the site."""
+    from lakip_calc.publikasi import notebook_html
+
+    for ipynb in sorted((staging / "notebooks").glob("*.ipynb")):
+        tulis_teks(ipynb.with_suffix(".html"), notebook_html(ipynb, kembali=f"../{laporan}.html"))
 
 
 def _tautan(nama: Path, tujuan: Path) -> None:

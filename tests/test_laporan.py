@@ -317,3 +317,14 @@ def test_pdf_text_has_no_invisible_characters(build):
     ).stdout
     assert [f"U+{ord(c):04X}" for c in set(pdf) if unicodedata.category(c) == "Cf"] == []
     assert "\u00ad" not in pdf
+
+
+def test_links_to_notebook_cells_resolve_inside_the_build(build):
+    """The companion's links to notebook cells land on a page and a cell in build/<YEAR>/."""
+    pendamping = (build / "jejak-angka-2023.html").read_text(encoding="utf-8")
+    tautan = set(re.findall(r'href="(notebooks/[^"#]+\.html)#([^"]+)"', pendamping))
+    assert tautan
+    for berkas, sel in tautan:
+        halaman = build / berkas
+        assert halaman.is_file(), berkas
+        assert f'id="{sel}"' in halaman.read_text(encoding="utf-8"), (berkas, sel)
