@@ -18,7 +18,7 @@ new year blank, so that the analyst fills in only what happened that year:
 - ``anggaran_riwayat.csv`` and ``angka_terbit.csv``: header only (a new year has
   no hand-made source that quotes earlier budgets or prints figures to
   reconcile; earlier budgets stay in their own year folder);
-- ``teks/analisis/<sasaran>.md``: the previous text describes last year's
+- ``teks/analisis/<sasaran>.md`` and ``teks/evaluasi/<sasaran>.yaml``: the previous text describes last year's
   facts, so it is replaced by a stub paragraph marked
   :data:`~lakip_calc.loader.BELUM_DITULIS` (a final report refuses it);
 - ``teks/profil.yaml``: the signing year (``penandatanganan.tahun``) becomes the
@@ -42,7 +42,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lakip_calc.errors import ConfigError
-from lakip_calc.loader import BELUM_DITULIS, Kosong, cek_kelengkapan, muat_tahun
+from lakip_calc.loader import (
+    BELUM_DITULIS,
+    KUNCI_EVALUASI,
+    Kosong,
+    cek_kelengkapan,
+    muat_tahun,
+)
 from lakip_calc.paths import DATA, tampil
 from lakip_calc.schema import TABEL
 
@@ -125,6 +131,18 @@ def _stub_analisis(kode: str, sumber: int) -> str:
         f"Contohnya uraian tahun {sumber} di data/{sumber}/teks/analisis/{kode}.md. "
         f"Hapus tanda {BELUM_DITULIS} setelah uraian selesai.\n"
     )
+
+
+def _stub_evaluasi(kode: str, sumber: int) -> str:
+    """A new year's per-sasaran analysis: every part to be written again."""
+    baris = [
+        f"# Analisis Bab III sasaran {kode}: penyebab keberhasilan atau kegagalan, alternatif",
+        f"# solusi dan efisiensi sumber daya tahun ini. Contohnya data/{sumber}/teks/evaluasi/{kode}.yaml.",
+        "# Ganti setiap bagian yang bertanda belum ditulis dengan teks tahun ini.",
+    ]
+    for kunci in KUNCI_EVALUASI:
+        baris.append(f'{kunci}: "{BELUM_DITULIS} Bagian ini belum ditulis."')
+    return "\n".join(baris) + "\n"
 
 
 def _ganti_tahun_ttd(teks: str, tahun_ttd: int) -> str:
@@ -229,9 +247,10 @@ memeriksa isinya dan menulis CSV-nya (semua atau tidak sama sekali).
 4. **Tanpa dokumen sumber.** `angka_terbit.csv` dan `anggaran_riwayat.csv` hanya berisi
    header: laporan ini dibuat dari data, tidak disalin dari dokumen buatan tangan yang
    perlu direkonsiliasi, dan anggaran tahun lalu tetap berada di `data/{sumber}/`.
-5. **Uraian per sasaran ditulis ulang.** `teks/analisis/*.md` tahun {sumber} menceritakan
-   fakta tahun {sumber}; di sini diganti paragraf bertanda `{BELUM_DITULIS}` yang tampil di
-   laporan DRAFT dan menghentikan laporan final sampai tanda itu dihapus.
+5. **Uraian dan analisis per sasaran ditulis ulang.** `teks/analisis/*.md` dan
+   `teks/evaluasi/*.yaml` tahun {sumber} menceritakan fakta tahun {sumber}; di sini diganti
+   teks bertanda `{BELUM_DITULIS}` yang tampil di laporan DRAFT dan menghentikan laporan
+   final sampai tanda itu dihapus.
 """
 
 
@@ -314,6 +333,8 @@ def buat_tahun_baru(tahun: int, data_dir: Path | None = None) -> HasilTahunBaru:
             shutil.copytree(asal / "teks", baru / "teks")
             for p in sorted((baru / "teks" / "analisis").glob("*.md")):
                 p.write_text(_stub_analisis(p.stem, sumber), encoding="utf-8", newline="\n")
+            for p in sorted((baru / "teks" / "evaluasi").glob("*.yaml")):
+                p.write_text(_stub_evaluasi(p.stem, sumber), encoding="utf-8", newline="\n")
             profil = baru / "teks" / "profil.yaml"
             if profil.is_file():
                 teks = profil.read_text(encoding="utf-8")
