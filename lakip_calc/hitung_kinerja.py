@@ -328,11 +328,17 @@ def _jumlah(kx: _Konteks) -> None:
     """How many sasaran and indicators (all, and the categorical ones)."""
     data = kx.data
     ind = data["indikator"]
-    kategori = ind[ind["polaritas"] == "kategori"]
+    kategori = ind["polaritas"] == "kategori"
     for key, tabel, df, teks in (
         ("jumlah_sasaran", "sasaran", data["sasaran"], "banyaknya sasaran strategis"),
         ("jumlah_indikator", "indikator", ind, "banyaknya indikator kinerja"),
-        ("jumlah_indikator_kategori", "indikator", kategori, "banyaknya indikator kategori"),
+        ("jumlah_indikator_kategori", "indikator", ind[kategori], "banyaknya indikator kategori"),
+        (
+            "jumlah_indikator_dirata",
+            "indikator",
+            ind[~kategori],
+            "banyaknya indikator numerik (yang capaiannya dirata-rata)",
+        ),
     ):
         kx.k.tambah(f"kinerja.{key}", len(df), "buah", teks, _sel(data, tabel, df, "kode"), _CODE)
 

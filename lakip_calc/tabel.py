@@ -316,10 +316,7 @@ def tabel_capaian_kinerja(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan
                 ]
             )
             tingkat.append("")
-    n_numerik = int(angka.nilai("kinerja.jumlah_indikator")) - int(
-        angka.nilai("kinerja.jumlah_indikator_kategori")
-    )
-    label = f"Rata-rata capaian {n_numerik} indikator"
+    label = f"Rata-rata capaian {angka['kinerja.jumlah_indikator_dirata'].text} indikator"
     if angka.nilai("kinerja.jumlah_indikator_kategori"):
         label += " numerik"
     baris.append(
