@@ -55,7 +55,15 @@ from lakip_calc.schema import TABEL
 __all__ = ["buat_tahun_baru", "HasilTahunBaru", "tahun_sumber"]
 
 #: Files carried byte for byte.
-_SALIN = ("program", "kegiatan", "sasaran", "indikator", "dukungan", "skala_predikat")
+_SALIN = (
+    "program",
+    "kegiatan",
+    "sasaran",
+    "indikator",
+    "dukungan",
+    "skala_predikat",
+    "skala_kategori",
+)
 #: Files written with their header only.
 _HANYA_HEADER = ("anggaran_riwayat", "angka_terbit")
 
@@ -254,6 +262,91 @@ memeriksa isinya dan menulis CSV-nya (semua atau tidak sama sekali).
 """
 
 
+def _kosongkan(asal: Path, baru: Path, nama: str, kolom: tuple[str, ...]) -> None:
+    """Copy a table with the facts of ``kolom`` blanked (an absent optional file stays absent)."""
+    berkas = TABEL[nama].berkas
+    if not (asal / berkas).is_file():
+        return
+    h, rows = _baca(asal / berkas)
+    recs = _sebagai_dict(h, rows)
+    for r in recs:
+        r.update(dict.fromkeys(kolom, ""))
+    _tulis(baru / berkas, h, _susun(h, recs))
+
+
+def _target_awal(asal: Path, baru: Path, tahun: int) -> int:
+    """``indikator_tahunan.csv`` of the new year: targets proposed from the RPJMD column
+    (to be checked against the new Perjanjian Kinerja); returns how many were proposed."""
+    h_ind, rows = _baca(asal / TABEL["indikator"].berkas)
+    tahunan, n_target = [], 0
+    for r in _sebagai_dict(h_ind, rows):
+        target = (r.get("target_rpjmd") or "").strip()
+        n_target += bool(target)
+        sumber = (
+            f"target: {r.get('label_target_rpjmd') or 'target RPJMD'} (indikator.csv), "
+            f"usulan awal make new-year; periksa dengan Perjanjian Kinerja {tahun}"
+        )
+        tahunan.append(
+            {
+                "kode_indikator": r["kode"],
+                "tahun": str(tahun),
+                "target": target,
+                "realisasi": "",
+                "sumber": sumber if target else "",
+            }
+        )
+    h = TABEL["indikator_tahunan"].kolom_nama
+    _tulis(baru / TABEL["indikator_tahunan"].berkas, h, _susun(h, tahunan))
+    return n_target
+
+
+def _keluaran_baru(asal: Path, baru: Path, tahun: int, sumber: int) -> None:
+    """The outputs of the latest year, for the new year, with their figures blank."""
+    berkas = TABEL["keluaran"].berkas
+    if not (asal / berkas).is_file():
+        return
+    h, rows = _baca(asal / berkas)
+    kosong = {"tahun": str(tahun), "target": "", "realisasi": "", "sumber": ""}
+    keluaran = [
+        {**r, **kosong} for r in _sebagai_dict(h, rows) if r["tahun"].strip() == str(sumber)
+    ]
+    _tulis(baru / berkas, h, _susun(h, keluaran))
+
+
+def _salin_tabel(asal: Path, baru: Path, tahun: int, sumber: int) -> int:
+    """Every CSV file of the new year; returns the number of proposed targets."""
+    for nama in _SALIN:
+        if (asal / TABEL[nama].berkas).is_file():
+            shutil.copyfile(asal / TABEL[nama].berkas, baru / TABEL[nama].berkas)
+    for nama in _HANYA_HEADER:
+        _tulis(baru / TABEL[nama].berkas, TABEL[nama].kolom_nama, [])
+    _kosongkan(asal, baru, "sub_kegiatan", ("pagu", "realisasi", "fisik"))
+    _kosongkan(asal, baru, "psks", ("jumlah",))
+    _keluaran_baru(asal, baru, tahun, sumber)
+    return _target_awal(asal, baru, tahun)
+
+
+def _tulis_stub(folder: Path, pola: str, stub) -> None:
+    for p in sorted(folder.glob(pola)):
+        p.write_text(stub(p.stem), encoding="utf-8", newline="\n")
+
+
+def _salin_teks(asal: Path, baru: Path, tahun: int, sumber: int) -> None:
+    """``teks/`` of the new year: year-specific texts become stubs, the signing year moves."""
+    if not (asal / "teks").is_dir():
+        return
+    teks = baru / "teks"
+    shutil.copytree(asal / "teks", teks)
+    _tulis_stub(teks / "analisis", "*.md", lambda kode: _stub_analisis(kode, sumber))
+    _tulis_stub(teks / "evaluasi", "*.yaml", lambda kode: _stub_evaluasi(kode, sumber))
+    profil = teks / "profil.yaml"
+    if profil.is_file():
+        isi = profil.read_text(encoding="utf-8")
+        profil.write_text(_ganti_tahun_ttd(isi, tahun + 1), encoding="utf-8", newline="\n")
+    if (teks / "CATATAN.md").is_file():
+        (teks / "CATATAN.md").write_text(_catatan(tahun, sumber), encoding="utf-8", newline="\n")
+
+
 def buat_tahun_baru(tahun: int, data_dir: Path | None = None) -> HasilTahunBaru:
     """Create ``data/<tahun>`` from the latest earlier year (see the module docstring).
 
@@ -280,70 +373,8 @@ def buat_tahun_baru(tahun: int, data_dir: Path | None = None) -> HasilTahunBaru:
     baru = staging / str(tahun)
     try:
         baru.mkdir(parents=True)
-        for nama in _SALIN:
-            shutil.copyfile(asal / TABEL[nama].berkas, baru / TABEL[nama].berkas)
-        for nama in _HANYA_HEADER:
-            _tulis(baru / TABEL[nama].berkas, TABEL[nama].kolom_nama, [])
-
-        h, rows = _baca(asal / TABEL["sub_kegiatan"].berkas)
-        recs = _sebagai_dict(h, rows)
-        for r in recs:
-            r.update(pagu="", realisasi="", fisik="")
-        _tulis(baru / TABEL["sub_kegiatan"].berkas, h, _susun(h, recs))
-
-        h, rows = _baca(asal / TABEL["psks"].berkas)
-        recs = _sebagai_dict(h, rows)
-        for r in recs:
-            r["jumlah"] = ""
-        _tulis(baru / TABEL["psks"].berkas, h, _susun(h, recs))
-
-        _, rows = _baca(asal / TABEL["indikator"].berkas)
-        h_ind = [x.strip() for x in _baca(asal / TABEL["indikator"].berkas)[0]]
-        tahunan, n_target = [], 0
-        for r in _sebagai_dict(h_ind, rows):
-            target = (r.get("target_rpjmd") or "").strip()
-            n_target += bool(target)
-            tahunan.append(
-                {
-                    "kode_indikator": r["kode"],
-                    "tahun": str(tahun),
-                    "target": target,
-                    "realisasi": "",
-                    "sumber": (
-                        f"target: {r.get('label_target_rpjmd') or 'target RPJMD'} (indikator.csv), "
-                        f"usulan awal make new-year; periksa dengan Perjanjian Kinerja {tahun}"
-                        if target
-                        else ""
-                    ),
-                }
-            )
-        h = TABEL["indikator_tahunan"].kolom_nama
-        _tulis(baru / TABEL["indikator_tahunan"].berkas, h, _susun(h, tahunan))
-
-        h, rows = _baca(asal / TABEL["keluaran"].berkas)
-        keluaran = []
-        for r in _sebagai_dict(h, rows):
-            if r["tahun"].strip() == str(sumber):
-                keluaran.append(
-                    {**r, "tahun": str(tahun), "target": "", "realisasi": "", "sumber": ""}
-                )
-        _tulis(baru / TABEL["keluaran"].berkas, h, _susun(h, keluaran))
-
-        if (asal / "teks").is_dir():
-            shutil.copytree(asal / "teks", baru / "teks")
-            for p in sorted((baru / "teks" / "analisis").glob("*.md")):
-                p.write_text(_stub_analisis(p.stem, sumber), encoding="utf-8", newline="\n")
-            for p in sorted((baru / "teks" / "evaluasi").glob("*.yaml")):
-                p.write_text(_stub_evaluasi(p.stem, sumber), encoding="utf-8", newline="\n")
-            profil = baru / "teks" / "profil.yaml"
-            if profil.is_file():
-                teks = profil.read_text(encoding="utf-8")
-                profil.write_text(_ganti_tahun_ttd(teks, tahun + 1), encoding="utf-8", newline="\n")
-            if (baru / "teks" / "CATATAN.md").is_file():
-                (baru / "teks" / "CATATAN.md").write_text(
-                    _catatan(tahun, sumber), encoding="utf-8", newline="\n"
-                )
-
+        n_target = _salin_tabel(asal, baru, tahun, sumber)
+        _salin_teks(asal, baru, tahun, sumber)
         data_baru = muat_tahun(tahun, staging)  # the new folder must load as it is
         kosong = cek_kelengkapan(data_baru)
         prof = data_baru.teks.get("profil") or {}

@@ -190,3 +190,23 @@ def test_every_text_fragment_is_in_every_format(build):
     from _teks import teks_dokumen, teks_hilang
 
     assert teks_hilang(FIXTURE / str(TAHUN) / "teks", teks_dokumen(build, f"lakip-{TAHUN}")) == []
+
+
+def test_new_year_from_an_office_without_optional_files(tmp_path):
+    """make new-year works for an office without psks.csv, and the new year loads."""
+    import shutil
+
+    from lakip_calc.tahun_baru import buat_tahun_baru
+
+    shutil.copytree(FIXTURE / str(TAHUN), tmp_path / str(TAHUN))
+    hasil = buat_tahun_baru(TAHUN + 1, tmp_path)
+    assert not (hasil.folder / "psks.csv").exists()
+    data = muat_tahun(TAHUN + 1, tmp_path)
+    assert set(data["indikator_tahunan"]["kode_indikator"]) >= {"I1", "I3"}
+    # the categorical indicator's proposed target is its Renstra grade
+    baru = data["indikator_tahunan"]
+    assert (
+        baru[(baru["kode_indikator"] == "I3") & (baru["tahun"] == TAHUN + 1)]["target"].item()
+        == "A"
+    )
+    assert any(k.berkas == "teks/evaluasi/S1.yaml" for k in hasil.kosong)
