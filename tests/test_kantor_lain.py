@@ -210,3 +210,16 @@ def test_new_year_from_an_office_without_optional_files(tmp_path):
         == "A"
     )
     assert any(k.berkas == "teks/evaluasi/S1.yaml" for k in hasil.kosong)
+
+
+def test_workbook_round_trip_keeps_grades_and_absent_files(tmp_path, potret):
+    import shutil
+
+    from lakip_calc.buku_kerja import impor_buku_kerja, tulis_buku_kerja
+
+    shutil.copytree(FIXTURE / str(TAHUN), tmp_path / str(TAHUN))
+    sebelum = potret(tmp_path / str(TAHUN))
+    xlsx = tulis_buku_kerja(TAHUN, tmp_path, tmp_path / "isian.xlsx")
+    hasil = impor_buku_kerja(TAHUN, xlsx, tmp_path)
+    assert not any(x.ada for x in hasil.perubahan)
+    assert potret(tmp_path / str(TAHUN)) == sebelum  # no psks.csv appeared, grades kept
