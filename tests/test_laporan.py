@@ -247,6 +247,9 @@ def test_signed_report_holds_no_build_material(build):
         ["pdftotext", str(build / "lakip-2023.pdf"), "-"], capture_output=True, text=True
     ).stdout
     assert "lakip_calc" not in laporan and ".ipynb" not in laporan
+    rata = " ".join(laporan.split())
+    for catatan in ("sumber mencetak", "Lampiran Rekonsiliasi", "penyusun data", "tercetak"):
+        assert catatan not in rata, catatan  # data-maintenance notes stay in the data
     assert "Jejak angka: setiap angka laporan" not in laporan  # the companion's table
     sidik = hashlib.sha256((build / "jejak-angka-2023.pdf").read_bytes()).hexdigest()
     assert sidik in " ".join(laporan.split())
