@@ -155,12 +155,15 @@ def siapkan_proyek(
         data.tahun,
         baca_profil(data.teks, tampil(data.folder)).kepala_daerah_jabatan,
     )
-    teks["analisis_sasaran"] = "\n".join(fragmen_sasaran(data, angka).values())
+    judul = {
+        p.stem: judul_tabel(p.read_text(encoding="utf-8"))
+        for p in sorted((hasil / "tables").glob("*.md"))
+    }
+    teks["analisis_sasaran"] = "\n".join(fragmen_sasaran(data, angka, judul).values())
     teks["jejak_angka"] = fragmen_jejak(angka)
     teks["kolofon"] = _kolofon(data, renderer)
-    for md_tabel in sorted((hasil / "tables").glob("*.md")):
-        tid = md_tabel.stem
-        teks[f"blok_{tid}"] = blok_tabel(tid, judul_tabel(md_tabel.read_text(encoding="utf-8")))
+    for tid, judul_md in judul.items():
+        teks[f"blok_{tid}"] = blok_tabel(tid, judul_md)
     for nama in _fragmen_dirujuk(proyek / "report") - set(teks):
         teks[nama] = ""  # text an office does not have: its include stays valid, empty
     for nama, md in teks.items():

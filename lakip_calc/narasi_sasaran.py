@@ -144,7 +144,9 @@ def _efisiensi(data: DataTahun, angka: KumpulanAngka, ss: str) -> list[str]:
     return out
 
 
-def _satu_sasaran(data: DataTahun, angka: KumpulanAngka, n: int, s: dict) -> str:
+def _satu_sasaran(
+    data: DataTahun, angka: KumpulanAngka, judul: dict[str, str], n: int, s: dict
+) -> str:
     ss = s["kode"]
     ind = data["indikator"]
     daftar = ind[ind["kode_sasaran"] == ss].to_dict("records")
@@ -155,12 +157,12 @@ def _satu_sasaran(data: DataTahun, angka: KumpulanAngka, n: int, s: dict) -> str
         for i in daftar
         if i["polaritas"] != "kategori"
     ]
-    judul_tabel = f"Perbandingan target dan realisasi sasaran {md_nama(ss)}"
+    tid = f"tbl-sasaran-{ss.lower()}"
     out = [f"### Sasaran Strategis {n}: {md_nama(s['nama'])}"]
     out += _bagian(
         "Perbandingan Target dan Realisasi Tahun Ini",
         [
-            blok_tabel(f"tbl-sasaran-{ss.lower()}", judul_tabel),
+            blok_tabel(tid, judul.get(tid, "")),
             *_per_indikator(daftar, lambda i: _kalimat_tahun_ini(angka, i["kode"])),
         ],
     )
@@ -179,9 +181,12 @@ def _satu_sasaran(data: DataTahun, angka: KumpulanAngka, n: int, s: dict) -> str
     return "\n\n".join(out) + "\n"
 
 
-def fragmen_sasaran(data: DataTahun, angka: KumpulanAngka) -> dict[str, str]:
-    """Per sasaran: the Bab III analysis, numbers only through var shortcodes."""
+def fragmen_sasaran(data: DataTahun, angka: KumpulanAngka, judul: dict[str, str]) -> dict[str, str]:
+    """Per sasaran: the Bab III analysis, numbers only through var shortcodes.
+
+    ``judul``: each table's caption as the table file has it (the same in every format).
+    """
     return {
-        s["kode"]: _satu_sasaran(data, angka, n, s)
+        s["kode"]: _satu_sasaran(data, angka, judul, n, s)
         for n, s in enumerate(data["sasaran"].to_dict("records"), 1)
     }

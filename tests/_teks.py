@@ -20,7 +20,7 @@ _VAR = re.compile(r"\{\{<\s*var\s+[^>]*>\}\}")
 _POTONG = re.compile(r"\*\*|\*|^\s*(?:[-*]|\d+[.)])\s+", re.M)
 
 
-def _rata(teks: str) -> str:
+def rata(teks: str) -> str:
     """Whitespace collapsed; hyphens inside words and spaces before punctuation dropped
     (a word hyphenated or a line broken after a slash, and ``tahun , meliputi``, read
     the same everywhere)."""
@@ -55,7 +55,7 @@ def potongan_teks(folder_teks: Path) -> dict[str, list[str]]:
             blok = _daun(yaml.safe_load(p.read_text(encoding="utf-8")))
         else:
             continue
-        potong = [_rata(_POTONG.sub(" ", bagian)) for b in blok for bagian in _VAR.split(b)]
+        potong = [rata(_POTONG.sub(" ", bagian)) for b in blok for bagian in _VAR.split(b)]
         hasil[p.relative_to(folder_teks).as_posix()] = [x for x in potong if len(x) >= 12]
     return hasil
 
@@ -74,10 +74,10 @@ def teks_dokumen(build: Path, nama: str) -> dict[str, str]:
     with zipfile.ZipFile(build / f"{nama}.docx") as z:
         docx = re.sub(r"<[^>]+>", "", re.sub(r"</w:p>", " ", z.read("word/document.xml").decode()))
     return {
-        "html": _rata(html.unescape(re.sub(r"<[^>]+>", " ", isi_html))),
+        "html": rata(html.unescape(re.sub(r"<[^>]+>", " ", isi_html))),
         # page numbers stand on lines of their own between the pages' text
-        "pdf": _rata(re.sub(r"(?m)^\s*(?:[0-9]+|[ivxlc]+)\s*$", " ", pdf)),
-        "docx": _rata(html.unescape(docx)),
+        "pdf": rata(re.sub(r"(?m)^\s*(?:[0-9]+|[ivxlc]+)\s*$", " ", pdf)),
+        "docx": rata(html.unescape(docx)),
     }
 
 

@@ -331,3 +331,21 @@ def test_links_to_notebook_cells_resolve_inside_the_build(build):
         halaman = build / berkas
         assert halaman.is_file(), berkas
         assert f'id="{sel}"' in halaman.read_text(encoding="utf-8"), (berkas, sel)
+
+
+def test_captions_are_the_same_in_every_format(build):
+    """Every numbered table and figure has one caption, printed the same in HTML, PDF, DOCX."""
+    import html as html_
+
+    from _teks import rata, teks_dokumen
+
+    isi = (build / "lakip-2023.html").read_text(encoding="utf-8")
+    judul = [
+        " ".join(html_.unescape(re.sub(r"<[^>]+>", "", c)).split())
+        for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", isi, re.S)
+    ]
+    assert len(judul) > 15 and all(re.match(r"(Tabel|Gambar) \d+: ", j) for j in judul)
+    dokumen = teks_dokumen(build, "lakip-2023")
+    for fmt in ("pdf", "docx"):
+        hilang = [j for j in judul if rata(j) not in dokumen[fmt]]
+        assert hilang == [], fmt
