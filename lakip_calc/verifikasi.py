@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lakip_calc.banding import beda_berkas
 from lakip_calc.errors import LakipError
 from lakip_calc.manifest import (
     baca_html,
@@ -295,15 +296,35 @@ def _beda_tabel(nama: str, lama: bytes, baru: bytes) -> list[str]:
     return out or [f"  - {nama}: isi berbeda (sha256)"]
 
 
-def _bangun_ulang(tahun: int, data_dir: Path | None, tmp: Path) -> tuple[Path, str]:
+def _bangun_ulang(
+    tahun: int, data_dir: Path | None, tmp: Path, tercatat: str, renderer: str | None
+) -> tuple[Path, str]:
+    """Rebuild the year into ``tmp`` (notebooks and, with ``renderer``, the report).
+
+    The executed notebooks record ``tercatat`` as their folder, the name of the
+    build being checked, so that an unchanged build is byte-identical.
+    """
+    from lakip_calc.laporan import render_laporan
+    from lakip_calc.loader import cek_kelengkapan
     from lakip_calc.pipeline import bangun
+
+    def render(data, staging, tunggu_gambar):
+        # a year with blanks can only have been built as a DRAFT
+        draft = bool(cek_kelengkapan(data))
+        render_laporan(data, staging, mode=renderer, draft=draft, tunggu_gambar=tunggu_gambar)
 
     log = tmp / "stderr.txt"
     with _stderr_ke(log):
         try:
             # draft=True: recompute whatever the build computed, a DRAFT's blanks included
             h = bangun(
-                tahun, data_dir=data_dir, build_dir=tmp / "build", lapor=lambda _s: None, draft=True
+                tahun,
+                data_dir=data_dir,
+                build_dir=tmp / "build",
+                lapor=lambda _s: None,
+                draft=True,
+                setelah_notebook=render if renderer else None,
+                folder_tercatat=tercatat,
             )
             galat = ""
         except LakipError as e:
@@ -312,6 +333,77 @@ def _bangun_ulang(tahun: int, data_dir: Path | None, tmp: Path) -> tuple[Path, s
     if h is None:
         return tmp / "build" / str(tahun), galat
     return h.folder, ""
+
+
+#: Files of a build that are not delivered: timings and the cache's own keys.
+_BUKAN_KELUARAN = frozenset({"build.log", "cache.json"})
+
+
+def _berkas_build(folder: Path) -> dict[str, Path]:
+    """Every delivered file of a build folder, keyed by its path inside it."""
+    return {
+        p.relative_to(folder).as_posix(): p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).as_posix() not in _BUKAN_KELUARAN
+    }
+
+
+def _berkas_terbit(html: Path, tahun: int) -> dict[str, Path]:
+    """A published HTML and the files published beside it (the site's layout), by build path."""
+    folder = html.parent
+    hasil = {f"lakip-{tahun}.html": html}
+    nama = [f"lakip-{tahun}.{x}" for x in ("pdf", "docx")]
+    nama += [f"jejak-angka-{tahun}.{x}" for x in ("html", "pdf")] + ["manifest.json"]
+    for n in nama:
+        if (folder / n).is_file():
+            hasil[n] = folder / n
+    for nb in sorted((folder / "notebooks").glob("*.ipynb")):
+        hasil[f"notebooks/{nb.name}"] = nb
+    return hasil
+
+
+def _folder_tercatat(dikirim: dict[str, Path], bawaan: str) -> str:
+    """The build folder the delivered notebooks record as ``out_dir`` (else ``bawaan``)."""
+    for nama, p in sorted(dikirim.items()):
+        if nama.startswith("notebooks/") and nama.endswith(".ipynb"):
+            try:
+                meta = json.loads(p.read_text(encoding="utf-8"))["metadata"]
+                out = meta["papermill"]["parameters"]["out_dir"]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if isinstance(out, str) and out:
+                return out
+    return bawaan
+
+
+def _kunci_per_teks(numbers: list[dict[str, Any]]) -> dict[str, list[str]]:
+    hasil: dict[str, list[str]] = {}
+    for d in numbers:
+        hasil.setdefault(str(d.get("text")), []).append(d["key"])
+    return hasil
+
+
+def _periksa_keluaran(
+    dikirim: dict[str, Path], hasil_dir: Path, semua: bool, kunci_teks: dict[str, list[str]]
+) -> list[str]:
+    """Compare delivered files with the rebuilt ones, byte for byte; name each that differs.
+
+    ``semua``: the delivered set is a whole build, so a rebuilt file missing
+    from it is reported too.
+    """
+    baru = _berkas_build(hasil_dir)
+    baris: list[str] = []
+    nama_semua = set(dikirim) | (set(baru) if semua else set())
+    for nama in sorted(nama_semua):
+        if nama not in baru:
+            baris.append(f"  - {nama}: tidak dihasilkan oleh pembangunan ulang")
+        elif nama not in dikirim:
+            baris.append(f"  - {nama}: dihasilkan ulang, tetapi tidak ada di build")
+        else:
+            baris += beda_berkas(
+                nama, dikirim[nama].read_bytes(), baru[nama].read_bytes(), kunci_teks
+            )
+    return baris
 
 
 def verifikasi(
@@ -338,8 +430,12 @@ def verifikasi(
     if html is not None:
         manifest, harap = baca_html(Path(html))
         acuan = tampil(Path(html))
+        dikirim = _berkas_terbit(Path(html), tahun)
+        tercatat = _folder_tercatat(dikirim, tampil(BUILD / str(tahun)))
     else:
         folder = (build_dir or BUILD) / str(tahun)
+        dikirim = _berkas_build(folder)
+        tercatat = _folder_tercatat(dikirim, tampil(folder))
         manifest = baca_manifest(folder / "manifest.json")
         acuan = tampil(folder / "manifest.json")
         try:
@@ -368,7 +464,8 @@ def verifikasi(
     folder_data_ = folder_data(tahun, data_dir)
     tabel_harap = berkas_tabel(set(manifest.get("outputs") or {}))
     with tempfile.TemporaryDirectory(prefix="lakip-verifikasi-") as t:
-        hasil_dir, galat = _bangun_ulang(tahun, data_dir, Path(t))
+        renderer = ((manifest.get("parameters") or {}).get("renderer") or {}).get("nama")
+        hasil_dir, galat = _bangun_ulang(tahun, data_dir, Path(t), tercatat, renderer)
         baru_manifest: dict[str, Any] | None = None
         if not galat:
             baru_manifest = json.loads((hasil_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -377,12 +474,16 @@ def verifikasi(
         )
         b_angka: list[str] = []
         b_tabel: list[str] = []
+        b_berkas: list[str] = []
         tabel_beda: set[str] = set()
         jumlah_tabel = len(tabel_harap)
         if not galat:
             numbers_baru = json.loads((hasil_dir / "numbers.json").read_text(encoding="utf-8"))
             dapat = {d["key"]: d for d in numbers_baru}
             b_angka = _periksa_angka(harap, dapat, harap_penuh, tahun, berubah)
+            b_berkas = _periksa_keluaran(
+                dikirim, hasil_dir, html is None, _kunci_per_teks(numbers_baru)
+            )
             tabel_dapat = berkas_tabel(set((baru_manifest or {}).get("outputs") or {}))
             jumlah_tabel = len(set(tabel_harap) | set(tabel_dapat))
             keluaran_h = manifest.get("outputs") or {}
@@ -403,7 +504,7 @@ def verifikasi(
 
     jumlah_berkas = len(manifest.get("inputs") or {})
     hasil = HasilVerifikasi(
-        cocok=not (galat or integritas or b_masukan or b_angka or b_tabel),
+        cocok=not (galat or integritas or b_masukan or b_angka or b_tabel or b_berkas),
         jumlah_angka=len(harap),
         jumlah_tabel=jumlah_tabel,
         jumlah_berkas=jumlah_berkas,
@@ -411,13 +512,16 @@ def verifikasi(
     if hasil.cocok:
         hasil.laporan = [
             f"cocok: {hasil.jumlah_angka} angka, {hasil.jumlah_tabel} tabel, "
-            f"{hasil.jumlah_berkas} berkas data"
+            f"{hasil.jumlah_berkas} berkas data, {len(dikirim)} berkas keluaran sama byte demi byte"
         ]
         return hasil
     if galat:
         ringkas = "pembangunan ulang gagal, angka dan tabel tidak dapat dibandingkan"
     else:
-        ringkas = f"{len(b_angka)} angka berbeda, {len(tabel_beda)} tabel berbeda"
+        ringkas = (
+            f"{len(b_angka)} angka berbeda, {len(tabel_beda)} tabel berbeda, "
+            f"{len(b_berkas)} berkas keluaran berbeda"
+        )
     lap = [f"TIDAK COCOK dengan {acuan}: {len(b_masukan)} berkas data berubah; {ringkas}."]
     if galat:
         lap += ["Pembangunan ulang dari data gagal:", f"  {galat}"]
@@ -429,6 +533,8 @@ def verifikasi(
         lap += ["Angka yang berbeda (kunci: diharapkan, didapat; asal data):", *b_angka]
     if b_tabel:
         lap += ["Tabel yang berbeda:", *b_tabel]
+    if b_berkas:
+        lap += ["Berkas keluaran yang berbeda dari pembangunan ulang:", *b_berkas]
     git_h = manifest.get("git") or {}
     git_s = info_git()
     kode_h, kode_s = manifest.get("code_sha256"), hash_kode()
