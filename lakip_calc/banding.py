@@ -28,9 +28,10 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
-__all__ = ["beda_berkas", "angka_html", "teks_tampak", "ANGKA_TERFORMAT"]
+__all__ = ["beda_berkas", "angka_html", "teks_tampak", "angka_tanpa_kunci", "ANGKA_TERFORMAT"]
 
 #: A formatted figure as the report prints it: ``Rp5.164.657.747``, ``96,53%``, ``1.234``, ``12``.
 ANGKA_TERFORMAT = re.compile(r"(?:Rp\s?)?-?[0-9]+(?:\.[0-9]{3})*(?:,[0-9]+)?\s?%?")
@@ -207,3 +208,70 @@ def beda_berkas(
             )
         ]
     return [_beda_byte(nama, lama, baru)]
+
+
+# --------------------------------------------------------------------------- traceability
+
+#: A figure as the report formats it: rupiah, a number with thousands dots, a decimal
+#: comma or a percent. A bare integer in running text (a year, "Tabel 4", a list
+#: number, a regulation's number in the office's own prose) is not matched.
+ANGKA_LAPORAN = re.compile(
+    r"Rp\s?-?\d{1,3}(?:\.\d{3})*(?:,\d+)?|-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+,\d+\s?%?|-?\d+\s?%"
+)
+_BILANGAN = re.compile(r"-?\d+")
+#: Elements whose text is not the report's prose: scripts, styles, code (hashes in
+#: the colophon), preformatted text and inline SVG.
+_BUKAN_TEKS = frozenset({"script", "style", "code", "pre", "svg"})
+#: Table columns (header suffix) whose bare integers are identifiers, not figures.
+_BUKAN_ANGKA = ("-No", "-Kode")
+_KOSONG_TAG = frozenset(
+    {"br", "img", "meta", "link", "input", "hr", "col", "source", "wbr", "area", "base"}
+)
+
+
+class _PemindaiAngka(HTMLParser):
+    """Collects figures in the ``<body>`` that no ancestor with ``data-key`` covers."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tumpukan: list[tuple[str, bool, str]] = []
+        self.temuan: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _KOSONG_TAG:
+            return
+        a = dict(attrs)
+        self.tumpukan.append((tag, a.get("data-key") is not None, a.get("headers") or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if any(t == tag for t, _, _ in self.tumpukan):
+            while self.tumpukan.pop()[0] != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        tags = [t for t, _, _ in self.tumpukan]
+        if "body" not in tags or _BUKAN_TEKS & set(tags) or any(k for _, k, _ in self.tumpukan):
+            return
+        teks = data.strip()
+        temuan = ANGKA_LAPORAN.findall(teks)
+        tag, _, headers = self.tumpukan[-1]
+        # a cell that is a bare integer is a figure too, unless it is a row number
+        # ("No") or a program code ("Kode"); great-tables names the column in `headers`
+        if tag == "td" and _BILANGAN.fullmatch(teks) and not headers.endswith(_BUKAN_ANGKA):
+            temuan = [teks]
+        self.temuan += [f"{t} (dalam {teks[:60]!r})" for t in temuan]
+
+
+def angka_tanpa_kunci(teks_html: str) -> list[str]:
+    """Formatted figures of a report page that carry no key (no ``data-key`` around them).
+
+    What counts as a figure is :data:`ANGKA_LAPORAN`, and any table cell that is
+    a bare integer (counts), except row numbers ("No") and codes ("Kode"). Not
+    scanned: the ``<head>`` (page title), scripts and embedded data, ``code``
+    and ``pre`` (file hashes in the colophon) and inline SVG (charts are keyed
+    through their sidecar ``charts/<id>.json``).
+    """
+    p = _PemindaiAngka()
+    p.feed(teks_html)
+    p.close()
+    return p.temuan
