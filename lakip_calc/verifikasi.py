@@ -1,23 +1,26 @@
-"""Auditor verification: rebuild every number from ``data/`` and compare with a build.
+"""Auditor verification: rebuild a year from ``data/`` and compare with what was delivered.
 
-Orchestration. :func:`verifikasi` re-executes every notebook in a temporary
-folder (``pipeline.bangun(..., build_dir=tmp)``, without rendering) from the
-data and the code as they are now, and compares the result with what was
-published:
+Orchestration. :func:`verifikasi` re-executes every notebook and renders the
+report again (with the renderer the build recorded) in a temporary folder
+(``pipeline.bangun(..., build_dir=tmp)``), from the data and the code as they
+are now, and compares the result with what was published:
 
-- with a build folder (``build/<YEAR>``): its ``manifest.json``, its
-  ``numbers.json`` and its table CSVs (``tables/*.csv`` and
-  ``reconciliation.csv``);
-- with a published HTML file (``--html``): the manifest and the numbers
-  embedded in it (``<script id="manifest-lakip">`` and ``<script
-  id="angka-lakip">``), so that an auditor holding only the HTML can check it.
+- with a build folder (``build/<YEAR>``): every delivered file, byte for
+  byte (``numbers.json``, tables, charts and their sidecars, executed
+  notebooks, the staged project, ``lakip-<YEAR>.html|pdf|docx``, the companion
+  ``jejak-angka-<YEAR>.html|pdf``, the manifest), plus the numbers by key and
+  the table CSVs cell by cell;
+- with a published HTML file (``--html``): that file and the files published
+  beside it (the site's ``lakip-<YEAR>.pdf|docx``, the companion, the
+  manifest, ``notebooks/*.ipynb``), and the manifest and numbers embedded in
+  the HTML (``<script id="manifest-lakip">``, ``<script id="angka-lakip">``).
 
-Checked: the SHA-256 of every input file (and, through the row hashes of the
-manifest, which rows changed), every number of ``numbers.json`` by key (value
-and display text; with a build folder also formula, unit, inputs, code), and
-every table CSV. Each difference names the key, the expected and the computed
-value, and the data file, row and column it comes from (from the ``inputs`` of
-the number).
+Builds are byte-identical (same code, data and build folder; the rebuild
+records the folder name the delivered notebooks record), so a differing file
+is a finding. :mod:`lakip_calc.banding` names it and where it differs: for
+HTML and PDF the first differing figure (key, expected, found), for a notebook
+the first differing cell. Each differing number names the key, the expected
+and the computed value, and the data file, row and column it comes from.
 """
 
 from __future__ import annotations
