@@ -147,7 +147,7 @@ def _cmd_publikasi(args: argparse.Namespace) -> int:
     from lakip_calc.publikasi import terbitkan
 
     tahun = cek_tahun(args.tahun)
-    h = terbitkan(tahun, build_dir=args.build, situs=args.situs)
+    h = terbitkan(tahun, build_dir=args.build, situs=args.situs, data_dir=args.data)
     print(h.teks(), flush=True)
     return 0
 

@@ -10,6 +10,7 @@ Key scheme (stable across years)::
     laporan.tahun
     anggaran.<kode>.{pagu,realisasi,sisa,persen_keuangan,persen_fisik}   (kode: 1, 1.2, 1.2.1)
     anggaran.<sub kegiatan>.{bobot_total,bobot_x_fisik}   (weights of the total % fisik)
+    anggaran.total.bobot_total                         (their sum, the total row's 100%)
     anggaran.total.{...}     anggaran.jumlah_{program,kegiatan,sub_kegiatan}
     anggaran.riwayat.<tahun>.<kode>.{pagu,realisasi,persen_keuangan,persen_fisik}
     kinerja.<IK>.{target,realisasi,capaian,predikat,target_rpjmd,capaian_rpjmd,selisih_tahun_lalu}
@@ -222,6 +223,16 @@ def angka_anggaran(data: DataTahun) -> KumpulanAngka:
             belum_diisi=r["bobot_x_fisik"] is None
             and (kosong_total or _ada_kosong(baris, "fisik")),
         )
+    total_bobot = rekap[rekap["tingkat"] == "total"].iloc[0]["bobot"]
+    k.tambah(
+        "anggaran.total.bobot_total",
+        total_bobot,
+        "proporsi",
+        "jumlah pagu ÷ jumlah pagu semua sub kegiatan (bobot seluruh sub kegiatan bersama)",
+        sel_pagu_semua,
+        code,
+        belum_diisi=total_bobot is None and kosong_total,
+    )
     for nama in ("program", "kegiatan", "sub_kegiatan"):
         df = data[nama]
         k.tambah(

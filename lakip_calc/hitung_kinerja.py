@@ -11,6 +11,7 @@ and predikat of sasaran and of the office take the numeric indicators only.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,7 +31,12 @@ from lakip_calc.loader import DataTahun, skala_indikator
 
 __all__ = ["angka_kinerja"]
 
-_CODE = "lakip_calc.hitung_kinerja:angka_kinerja"
+
+def _kode(naik: int = 1) -> str:
+    """``lakip_calc.hitung_kinerja:<function>`` of the function that registers a number
+    (``naik=2`` from a helper: its caller); :func:`lakip_calc.angka.letak_kode` adds the
+    line of the call, where the formula text stands."""
+    return f"{__name__}:{sys._getframe(naik).f_code.co_name}"
 
 
 @dataclass(frozen=True)
@@ -75,12 +81,12 @@ def _nilai(
     if v is None:
         # Report year: a cell still to be filled; earlier years: not recorded.
         if kini:
-            kx.k.tambah(key, None, unit, rumus, sel, _CODE, belum_diisi=True)
+            kx.k.tambah(key, None, unit, rumus, sel, _kode(2), belum_diisi=True)
         else:
-            kx.k.tambah(key, None, unit, rumus, sel, _CODE, catatan="tidak tersedia")
+            kx.k.tambah(key, None, unit, rumus, sel, _kode(2), catatan="tidak tersedia")
         return
     digit = None if isinstance(v, str) else digit_perlu(v)
-    kx.k.tambah(key, v, unit, rumus, sel, _CODE, digit=digit)
+    kx.k.tambah(key, v, unit, rumus, sel, _kode(2), digit=digit)
 
 
 def _capaian(
@@ -90,11 +96,11 @@ def _capaian(
     if ind.urutan:
         c = hitung_capaian_kategori(target, realisasi, ind.urutan)
         teks = None if c is None else c.teks
-        kx.k.tambah(key, teks, "teks", rumus or ind.rumus, sel, _CODE, **kw)
+        kx.k.tambah(key, teks, "teks", rumus or ind.rumus, sel, _kode(2), **kw)
         return None
     c = hitung_capaian(target, realisasi, ind.polaritas)
     kw.setdefault("catatan", c.catatan)
-    kx.k.tambah(key, c.nilai, "persen", rumus or ind.rumus, sel, _CODE, **kw)
+    kx.k.tambah(key, c.nilai, "persen", rumus or ind.rumus, sel, _kode(2), **kw)
     return c.nilai
 
 
@@ -137,7 +143,7 @@ def _tahun_ini(kx: _Konteks, ind: _Indikator, r: dict) -> _Capaian | None:
             "predikat",
             "indikator kategori tidak diberi predikat skala capaian",
             sel,
-            _CODE,
+            _kode(),
             catatan="indikator kategori: tercapai atau tidak tercapai, tanpa predikat",
         )
         return None
@@ -147,7 +153,7 @@ def _tahun_ini(kx: _Konteks, ind: _Indikator, r: dict) -> _Capaian | None:
         "predikat",
         "predikat dari capaian dibulatkan 2 desimal menurut skala predikat",
         sel + kx.skala_sel,
-        _CODE,
+        _kode(),
         belum_diisi=kosong,
     )
     return _Capaian(nilai, sel, kosong)
@@ -187,9 +193,9 @@ def _selisih_tahun_lalu(kx: _Konteks, ind: _Indikator, r: dict, lalu: dict | Non
     rumus = f"realisasi {data.tahun} − realisasi {data.tahun - 1}"
     key = f"kinerja.{ind.kode}.selisih_tahun_lalu"
     if selisih is None:
-        kx.k.tambah(key, None, unit, rumus, sel, _CODE, belum_diisi=True)
+        kx.k.tambah(key, None, unit, rumus, sel, _kode(), belum_diisi=True)
     else:
-        kx.k.tambah(key, selisih, unit, rumus, sel, _CODE, digit=digit_perlu(selisih))
+        kx.k.tambah(key, selisih, unit, rumus, sel, _kode(), digit=digit_perlu(selisih))
 
 
 def _riwayat(kx: _Konteks, ind: _Indikator, r: dict) -> None:
@@ -246,7 +252,7 @@ def _rata_rata(
     kosong = any(c.kosong for c in isi)
     rata = None if kosong else rata_rata(c.nilai for c in isi)
     kx.k.tambah(
-        f"{prefix}.rata_rata_capaian", rata, "persen", rumus, sel, _CODE, belum_diisi=kosong
+        f"{prefix}.rata_rata_capaian", rata, "persen", rumus, sel, _kode(), belum_diisi=kosong
     )
     kunci_predikat = f"{prefix}.predikat" if prefix != "kinerja" else "kinerja.rata_rata_predikat"
     kx.k.tambah(
@@ -255,7 +261,7 @@ def _rata_rata(
         "predikat",
         rumus_predikat,
         sel + kx.skala_sel,
-        _CODE,
+        _kode(),
         belum_diisi=kosong,
     )
     return rata
@@ -293,7 +299,7 @@ def _pendukung(kx: _Konteks, ss: str, rata: Decimal | None, isi: list[_Capaian])
          "Σ realisasi ÷ Σ pagu sub kegiatan pendukung × 100",
          s_link + s_pagu + s_real, kosong_p or kosong_r),
     ):  # fmt: skip
-        kx.k.tambah(f"kinerja.{ss}.{key}", nilai, unit, rumus, sel, _CODE, belum_diisi=kosong)
+        kx.k.tambah(f"kinerja.{ss}.{key}", nilai, unit, rumus, sel, _kode(), belum_diisi=kosong)
     efisiensi = None if rata is None or not serapan else rata / serapan
     kx.k.tambah(
         f"kinerja.{ss}.indeks_efisiensi",
@@ -302,7 +308,7 @@ def _pendukung(kx: _Konteks, ss: str, rata: Decimal | None, isi: list[_Capaian])
         "rata-rata capaian sasaran ÷ serapan anggaran pendukung "
         "(di atas 1: capaian lebih tinggi daripada serapan)",
         [s for c in isi for s in c.sel] + s_link + s_pagu + s_real,
-        _CODE,
+        _kode(),
         digit=2,
         belum_diisi=any(c.kosong for c in isi) or kosong_p or kosong_r,
     )
@@ -318,7 +324,7 @@ def _skala_predikat(data: DataTahun, k: KumpulanAngka) -> list[Sumber]:
             "persen",
             "batas bawah (inklusif) capaian untuk predikat ini (konfigurasi)",
             _sel(data, "skala_predikat", r, "batas_bawah"),
-            _CODE,
+            _kode(),
             digit=digit_perlu(r["batas_bawah"]),
         )
     return _sel(data, "skala_predikat", sk, "batas_bawah", "predikat")
@@ -340,7 +346,7 @@ def _jumlah(kx: _Konteks) -> None:
             "banyaknya indikator numerik (yang capaiannya dirata-rata)",
         ),
     ):
-        kx.k.tambah(f"kinerja.{key}", len(df), "buah", teks, _sel(data, tabel, df, "kode"), _CODE)
+        kx.k.tambah(f"kinerja.{key}", len(df), "buah", teks, _sel(data, tabel, df, "kode"), _kode())
 
 
 def angka_kinerja(data: DataTahun) -> KumpulanAngka:

@@ -10,6 +10,7 @@ built-in renderer or Quarto into ``lakip-<YEAR>.html|pdf|docx``.
 from __future__ import annotations
 
 import difflib
+import html
 import json
 import os
 import re
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from lakip_calc.angka import KumpulanAngka
+from lakip_calc.angka import Angka, KumpulanAngka
 from lakip_calc.bagian import bagian_ada
 from lakip_calc.errors import DataError, RenderError
 from lakip_calc.loader import DataTahun
@@ -66,7 +67,7 @@ def variabel(angka: KumpulanAngka, data: DataTahun) -> dict[str, str]:
         teks = a.text
         if a.terbilang and a.value is not None:
             teks = f"{a.text} ({a.terbilang})"
-        v[a.key] = angka_markdown(teks, a.key, f"{a.formula}. Sumber: {ringkas_masukan(a)}")
+        v[a.key] = angka_markdown(teks, a.key, sumber_angka(a))
     v.update(variabel_profil(data))
     return v
 
@@ -89,6 +90,32 @@ def variabel_profil(data: DataTahun) -> dict[str, str]:
         "profil.tanggal": tanggal.strip(", "),
     }
     return {k: markdown_text(str(n)) for k, n in nilai.items() if n}
+
+
+def sumber_angka(a: Angka) -> str:
+    """A number's provenance as hover text: its formula and the data cells it reads."""
+    return f"{a.formula}. Sumber: {ringkas_masukan(a)}"
+
+
+_SEL_TABEL = re.compile(r'<span class="angka" data-key="([^"]+)">')
+
+
+def beri_sumber_tabel(folder: Path, angka: KumpulanAngka) -> None:
+    """Give every keyed cell of the tables' HTML fragments in ``folder`` its hover provenance.
+
+    The fragments (:func:`lakip_calc.tulis.tabel_html`) carry each number's key;
+    the staged copies get the same ``title`` the numbers of the text have.
+    """
+    for p in sorted(folder.glob("*.html")):
+
+        def ganti(m: re.Match[str]) -> str:
+            key = html.unescape(m.group(1))
+            if key not in angka:
+                return m.group(0)
+            judul = html.escape(sumber_angka(angka[key]), quote=True)
+            return f'<span class="angka" data-key="{m.group(1)}" title="{judul}">'
+
+        tulis_teks(p, _SEL_TABEL.sub(ganti, p.read_text(encoding="utf-8")))
 
 
 def _blok_hitungan(data: DataTahun) -> str:
@@ -146,6 +173,7 @@ def siapkan_proyek(
     angka = KumpulanAngka.from_json((staging / "numbers.json").read_text(encoding="utf-8"))
     hasil = proyek / "report" / HASIL
     shutil.copytree(staging / "tables", hasil / "tables")
+    beri_sumber_tabel(hasil / "tables", angka)
     if grafik:
         salin_grafik(staging, proyek)
     teks = fragmen_teks(data)

@@ -141,7 +141,19 @@ def _git(*args: str, root: Path) -> str | None:
 
 
 def info_git(root: Path = ROOT) -> dict[str, Any]:
-    """``{"commit": sha or None, "dirty": bool or None}`` of the project checkout."""
+    """``{"commit": sha or None, "dirty": bool or None}`` of the project checkout.
+
+    A project that is not a git checkout (no ``.git`` in its root, e.g. an
+    extracted source bundle of :mod:`lakip_calc.bundel`) takes both from its
+    ``KOMIT.json``, written when the bundle was made; never from a checkout
+    that merely encloses the folder.
+    """
+    if not (root / ".git").exists():
+        try:
+            isi = json.loads((root / "KOMIT.json").read_text(encoding="utf-8"))
+            return {"commit": isi.get("commit"), "dirty": isi.get("dirty")}
+        except (OSError, ValueError, AttributeError):
+            return {"commit": None, "dirty": None}
     commit = _git("rev-parse", "HEAD", root=root)
     if commit is None or not commit.strip():
         return {"commit": None, "dirty": None}

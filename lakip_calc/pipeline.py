@@ -394,6 +394,7 @@ def bangun(
     progress: bool = False,
     setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None = None,
     draft: bool = False,
+    folder_tercatat: str | None = None,
 ) -> HasilBangun:
     """Build ``build/<tahun>`` from ``data/<tahun>``.
 
@@ -414,6 +415,10 @@ def bangun(
         Build even when inputs are still blank (:func:`loader.cek_kelengkapan`);
         without it such a year stops here, before any kernel starts, with
         :class:`loader.DataBelumLengkap` listing every missing cell.
+    folder_tercatat
+        The build folder the executed notebooks record as their ``out_dir``
+        (default: the folder built into). ``make verify`` rebuilds elsewhere
+        under the name of the build it checks, so that equal means byte-equal.
     """
     mulai = time.monotonic()
     data_root = data_dir or (ROOT / "data")
@@ -436,7 +441,7 @@ def bangun(
         return hasil
     staging = build_root / f".staging-{tahun}-{os.getpid()}"
     params = {"tahun": tahun, "data_dir": tampil(data_root), "out_dir": tampil(staging)}
-    ganti = {tampil(staging): tampil(akhir)}
+    ganti = {tampil(staging): folder_tercatat or tampil(akhir)}
     dipakai = [
         s
         for s in urut_langkah(langkah)

@@ -17,6 +17,14 @@ writes, into a staging folder that then replaces the site folder (renames only):
     open data: every table CSV, ``reconciliation.csv``, ``numbers.json`` and
     one workbook ``lakip-<YEAR>.xlsx`` with one sheet per table (openpyxl,
     fixed dates and zip timestamps: the same build gives the same bytes);
+``<YEAR>/sumber-lakip-<YEAR>.tar.gz``
+    the source bundle (:mod:`lakip_calc.bundel`): data, code, notebooks,
+    report sources, Makefile, lock and the commit; extracted anywhere, its
+    ``make report YEAR=<YEAR>`` rebuilds the published HTML, PDF and DOCX byte
+    for byte. Written only when the project's code and data are those the
+    build recorded;
+``cara-memverifikasi.html``
+    the auditor's commands, in Indonesian (:func:`halaman_verifikasi`);
 ``SHA256SUMS``
     the SHA-256 of every other file of the site, in the format of
     ``sha256sum -c``.
@@ -39,6 +47,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lakip_calc.bundel import cek_sumber, nama_bundel, tulis_bundel
 from lakip_calc.errors import LakipError
 from lakip_calc.manifest import baca_manifest, sha256_berkas
 from lakip_calc.paths import BUILD, ROOT, tampil
@@ -299,9 +308,10 @@ def _salin(sumber: Path, tujuan: Path, manifest: dict, rel: str) -> None:
     shutil.copyfile(sumber, tujuan)
 
 
-def _terbitkan_tahun(build: Path, keluar: Path, tahun: int) -> dict:
+def _terbitkan_tahun(build: Path, keluar: Path, tahun: int, data_dir: Path) -> dict:
     """Write one year's part of the site; return what the index shows of it."""
     manifest = baca_manifest(build / "manifest.json")
+    cek_sumber(manifest, tahun, data_dir)
     laporan = []
     for nama in (
         *(f"lakip-{tahun}.{ext}" for ext in ("html", "pdf", "docx")),
@@ -334,6 +344,9 @@ def _terbitkan_tahun(build: Path, keluar: Path, tahun: int) -> dict:
         tabel["reconciliation"] = data / "reconciliation.csv"
     epoch = (manifest.get("parameters") or {}).get("source_date_epoch") or _EPOCH_BAWAAN
     tulis_xlsx(tabel, data / f"lakip-{tahun}.xlsx", int(epoch))
+    tulis_bundel(
+        keluar / nama_bundel(tahun), tahun, manifest.get("git") or {}, int(epoch), data_dir=data_dir
+    )
 
     return {
         "tahun": tahun,
@@ -342,6 +355,8 @@ def _terbitkan_tahun(build: Path, keluar: Path, tahun: int) -> dict:
         "notebook": notebook,
         "data": sorted(p.name for p in data.iterdir()),
         "commit": (manifest.get("git") or {}).get("commit"),
+        "bundel": nama_bundel(tahun),
+        "renderer": ((manifest.get("parameters") or {}).get("renderer") or {}).get("nama"),
     }
 
 
@@ -360,7 +375,9 @@ def _index(info: list[dict]) -> str:
         commit = e(t["commit"]) if t["commit"] else "tidak tercatat"
         bagian.append(
             f'<section id="tahun-{y}">\n<h2>{e(str(y))}: {t["judul"]}</h2>\n'
-            f'<p>Laporan: {laporan} · <a href="{y}/manifest.json">manifest.json</a></p>\n'
+            f'<p>Laporan: {laporan} · <a href="{y}/manifest.json">manifest.json</a> · '
+            f'sumber untuk membangun ulang: <a href="{y}/{e(t["bundel"])}">{e(t["bundel"])}</a> '
+            '(<a href="cara-memverifikasi.html">cara memverifikasi</a>)</p>\n'
             f'<p class="kecil">Commit kode: <code>{commit}</code></p>\n'
             f"<h3>Notebook (langkah hitungan)</h3>\n<ul>{nb}</ul>\n"
             f"<h3>Data terbuka</h3>\n<ul>{data}</ul>\n</section>"
@@ -378,6 +395,52 @@ def _index(info: list[dict]) -> str:
         "setiap berkas di situs ini tercatat sidik jari SHA-256-nya di "
         '<a href="SHA256SUMS">SHA256SUMS</a> (periksa dengan <code>sha256sum -c '
         "SHA256SUMS</code>).</p>\n" + "\n".join(bagian) + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+def halaman_verifikasi(info: list[dict]) -> str:
+    """The page "Cara memverifikasi": the exact commands, per published year."""
+    e = _html.escape
+    bagian = []
+    for t in sorted(info, key=lambda x: -x["tahun"]):
+        y, b = t["tahun"], e(t["bundel"])
+        r = e(t["renderer"] or "builtin")
+        bagian.append(
+            f"<h2>Laporan {y}</h2>\n<pre><code>cd _site\nsha256sum -c SHA256SUMS\n"
+            f"mkdir -p /tmp/periksa &amp;&amp; tar -xzf {y}/{b} -C /tmp/periksa\n"
+            f"make -C /tmp/periksa/lakip-{y} report YEAR={y} RENDERER={r}\n"
+            f"for f in lakip-{y}.html lakip-{y}.pdf lakip-{y}.docx; do\n"
+            f'  cmp /tmp/periksa/lakip-{y}/build/{y}/$f {y}/$f &amp;&amp; echo "$f sama"\n'
+            f"done\nmake -C /tmp/periksa/lakip-{y} verify YEAR={y}\n"
+            f'make -C /tmp/periksa/lakip-{y} verify YEAR={y} HTML="$PWD/{y}/lakip-{y}.html"'
+            "</code></pre>\n"
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="id">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Cara memverifikasi</title>\n<style>body{font-family:Georgia,serif;"
+        "max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
+        "pre{background:#f4f4f4;padding:.8rem;overflow-x:auto}</style>\n</head>\n<body>\n"
+        "<h1>Cara memverifikasi</h1>\n"
+        "<p>Situs ini memuat, untuk setiap laporan, arsip sumbernya: data, kode "
+        "<code>lakip_calc</code>, notebook, sumber laporan, <code>Makefile</code>, "
+        "<code>requirements.lock</code> dan commit kodenya (<code>KOMIT.json</code>). "
+        "Di mesin Debian 12 dengan Python 3.11, <code>make report</code> dari arsip itu "
+        "memasang paket yang dipatok lalu menghasilkan HTML, PDF dan DOCX yang sama byte demi "
+        "byte dengan yang diterbitkan. Perintah di bawah dijalankan dari folder yang berisi "
+        "<code>_site/</code>:</p>\n"
+        + "".join(bagian)
+        + "<p><code>sha256sum -c</code> memeriksa bahwa berkas situs tidak berubah; "
+        "<code>cmp</code> tidak mencetak apa pun bila kedua berkas sama; "
+        "<code>make verify</code> menghitung ulang setiap angka dari data, merender ulang, dan "
+        "menyebut berkas serta angka pertama (kunci, seharusnya, didapat) yang berbeda.</p>\n"
+        "<h2>Tanda tangan (pilihan)</h2>\n"
+        "<p>Pemerintah daerah dapat menandatangani <code>SHA256SUMS</code> dengan kunci SSH "
+        "yang dipegangnya, dan mengumumkan kunci publiknya:</p>\n"
+        "<pre><code>ssh-keygen -Y sign -f ~/.ssh/kunci_pemda -n lakip SHA256SUMS\n"
+        "# menulis SHA256SUMS.sig; pemeriksa menyimpan kunci publiknya dalam allowed_signers:\n"
+        "#   pemda@contoh.go.id ssh-ed25519 AAAA...\n"
+        "ssh-keygen -Y verify -f allowed_signers -I pemda@contoh.go.id -n lakip "
+        "-s SHA256SUMS.sig &lt; SHA256SUMS</code></pre>\n</body>\n</html>\n"
     )
 
 
@@ -403,7 +466,11 @@ def _periksa(staging: Path) -> None:
 
 
 def terbitkan(
-    tahun: int, *, build_dir: Path | None = None, situs: Path | None = None
+    tahun: int,
+    *,
+    build_dir: Path | None = None,
+    situs: Path | None = None,
+    data_dir: Path | None = None,
 ) -> HasilPublikasi:
     """Fill the site folder from the builds (``tahun`` must be among them).
 
@@ -430,8 +497,12 @@ def terbitkan(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        info = [_terbitkan_tahun(akar / str(y), staging / str(y), y) for y in daftar]
+        data = data_dir or ROOT / "data"
+        info = [_terbitkan_tahun(akar / str(y), staging / str(y), y, data) for y in daftar]
         (staging / "index.html").write_text(_index(info), encoding="utf-8", newline="\n")
+        (staging / "cara-memverifikasi.html").write_text(
+            halaman_verifikasi(info), encoding="utf-8", newline="\n"
+        )
         _periksa(staging)
         n = tulis_sha256sums(staging)
         lama = situs.with_name(f".{situs.name}-lama-{os.getpid()}")

@@ -13,9 +13,11 @@ Rules
   does not register.
 - Raw facts (names, codes, units) come from the ``DataTahun``; their ``kunci``
   is ``""``.
-- Cells shown without a key: the predikat ranges (built from two configured
-  bounds), the 100% weight of the total in ``tbl-bobot-fisik``, and the
-  reconciliation counts and differences (from the reconciliation frame).
+- A cell showing several numbers (a predikat range "76% s.d. < 91%") has as
+  its ``kunci`` a tuple of ``(text, key)`` parts whose texts make up the cell;
+  each number is keyed on its own (``key`` ``""`` for the words between).
+- Cells shown without a key: the reconciliation counts and differences (from
+  the reconciliation frame).
 - ``"-"`` marks a value that does not exist (no target, no capaian); ``""`` an
   intentionally blank cell (a repeated sasaran name, a label row).
 """
@@ -30,7 +32,7 @@ import pandas as pd
 
 from lakip_calc.anggaran import bobot_fisik, rekap_anggaran
 from lakip_calc.angka import BELUM_DIISI, Angka, KumpulanAngka
-from lakip_calc.formats import bulatkan, format_angka, format_persen
+from lakip_calc.formats import bulatkan, format_angka
 from lakip_calc.kinerja import POLARITAS, RUMUS_CAPAIAN, RUMUS_KATEGORI
 from lakip_calc.loader import DataTahun
 from lakip_calc.rekonsiliasi import CEK, ringkasan
@@ -54,7 +56,6 @@ __all__ = [
 ]
 
 _TIDAK_ADA = "-"
-_HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,7 +106,7 @@ class TabelLaporan:
 class _Sel:
     data: str
     tampil: str
-    kunci: str = ""
+    kunci: str | tuple[tuple[str, str], ...] = ""
 
 
 def _mentah(nilai: object) -> str:
@@ -265,24 +266,28 @@ def tabel_skala_predikat(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     Each range is built from the configured lower bounds
     (``predikat.<nama>.batas_bawah``): the highest band reads "≥ 91%", a middle
     band "76% s.d. < 91%", a lowest band starting at 0 "< 51%". The range
-    combines two numbers, so its cell carries no single key; the tidy layer
-    holds the interval as ``[76, 91)``.
+    combines two numbers, so its cell is keyed in parts, each bound by its own
+    key; the tidy layer holds the interval as ``[76, 91)``.
     """
     skala = sorted(
         data["skala_predikat"].to_dict("records"), key=lambda r: r["batas_bawah"], reverse=True
     )
     baris = []
     atas: Angka | None = None
+    ka = ""
     for r in skala:
-        bawah = angka[f"predikat.{r['predikat']}.batas_bawah"]
+        kb = f"predikat.{r['predikat']}.batas_bawah"
+        bawah = angka[kb]
         if atas is None:
-            teks, mentah = f"≥ {bawah.text}", f"[{bawah.value}, ∞)"
+            bagian, mentah = (("≥ ", ""), (bawah.text, kb)), f"[{bawah.value}, ∞)"
         elif bawah.value == 0:
-            teks, mentah = f"< {atas.text}", f"[{bawah.value}, {atas.value})"
+            bagian, mentah = (("< ", ""), (atas.text, ka)), f"[{bawah.value}, {atas.value})"
         else:
-            teks, mentah = f"{bawah.text} s.d. < {atas.text}", f"[{bawah.value}, {atas.value})"
-        baris.append([_Sel(mentah, teks), _fakta(r["predikat"])])
-        atas = bawah
+            bagian = ((bawah.text, kb), (" s.d. < ", ""), (atas.text, ka))
+            mentah = f"[{bawah.value}, {atas.value})"
+        teks = "".join(t for t, _ in bagian)
+        baris.append([_Sel(mentah, teks, bagian), _fakta(r["predikat"])])
+        atas, ka = bawah, kb
     return _susun(
         "tbl-skala-predikat",
         "Skala Nilai Predikat Capaian Kinerja",
@@ -316,13 +321,16 @@ def tabel_capaian_kinerja(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan
                 ]
             )
             tingkat.append("")
-    label = f"Rata-rata capaian {angka['kinerja.jumlah_indikator_dirata'].text} indikator"
-    if angka.nilai("kinerja.jumlah_indikator_kategori"):
-        label += " numerik"
+    jumlah = angka["kinerja.jumlah_indikator_dirata"].text
+    akhir = (
+        " indikator numerik" if angka.nilai("kinerja.jumlah_indikator_kategori") else " indikator"
+    )
+    bagian = (("Rata-rata capaian ", ""), (jumlah, "kinerja.jumlah_indikator_dirata"), (akhir, ""))
+    label = "".join(t for t, _ in bagian)
     baris.append(
         [
             _KOSONG,
-            _fakta(label),
+            _Sel(label, label, bagian),
             _KOSONG,
             _KOSONG,
             _KOSONG,
@@ -573,11 +581,10 @@ def tabel_bobot_fisik(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
 
     Bobot (pagu ÷ total pagu; a fraction in the CSV) and Bobot × Fisik are the keys
     ``anggaran.<sub kegiatan>.bobot_total`` and ``.bobot_x_fisik`` of
-    :mod:`lakip_calc.hitung`. The total row's Bobot is 100% by definition and
-    its Bobot × Fisik is the total % fisik (``anggaran.total.persen_fisik``).
+    :mod:`lakip_calc.hitung`. The total row's Bobot (100%) is
+    ``anggaran.total.bobot_total`` and its Bobot × Fisik is the total % fisik (``anggaran.total.persen_fisik``).
     """
     rekap = _pohon(data)
-    total = rekap[rekap["tingkat"] == "total"].iloc[0]
     baris, tingkat = [], []
     for r in bobot_fisik(rekap, "").to_dict("records"):
         b = f"anggaran.{r['kode']}"
@@ -597,7 +604,7 @@ def tabel_bobot_fisik(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
             _KOSONG,
             _fakta("Jumlah"),
             _angka(angka, "anggaran.total.pagu"),
-            _Sel(_mentah(total["bobot"]), format_persen(total["bobot"] * _HUNDRED, 2)),
+            _angka(angka, "anggaran.total.bobot_total"),
             _KOSONG,
             _angka(angka, "anggaran.total.persen_fisik"),
         ]

@@ -145,6 +145,13 @@ def tabel_csv(t: TabelLaporan) -> bytes:
 
 
 def _sel_html(teks: object, kunci: object) -> str:
+    """A cell: escaped text, each number in ``<span class="angka" data-key=...>``.
+
+    ``kunci`` is a key, ``""`` (a raw fact) or a tuple of ``(text, key)`` parts
+    for a cell showing several numbers (:mod:`lakip_calc.tabel`).
+    """
+    if isinstance(kunci, tuple):
+        return "".join(_sel_html(t, k) for t, k in kunci)
     isi = html.escape(str(teks), quote=True)
     k = str(kunci)
     if not k:
@@ -307,7 +314,12 @@ def tulis_tabel(t: TabelLaporan, folder: Path) -> dict[str, Path]:
 
 
 def tulis_grafik(id: str, fig: Figure, folder: Path) -> dict[str, Path]:
-    """Write ``<id>.svg`` and ``<id>.png`` (200 dpi) with deterministic bytes; close ``fig``.
+    """Write ``<id>.svg``, ``<id>.png`` (200 dpi) and ``<id>.json``; close ``fig``.
+
+    The sidecar ``<id>.json`` lists every label of the chart that shows a
+    number, with the ``numbers.json`` keys of those numbers in the order they
+    appear (:func:`lakip_calc.grafik.catat_label`): the chart's figures have
+    the same trail as the report's text. Axis ticks are a scale, not figures.
 
     SVG carries no date or creator and its internal ids are salted with the
     chart id (``svg.hashsalt``). The PNG is the SVG rasterised by Typst, the
@@ -318,11 +330,14 @@ def tulis_grafik(id: str, fig: Figure, folder: Path) -> dict[str, Path]:
     Returns
     -------
     dict[str, Path]
-        ``{"svg": ..., "png": ...}``.
+        ``{"svg": ..., "png": ..., "json": ...}``.
     """
+    import json
+
     import matplotlib
     import matplotlib.pyplot as plt
 
+    from lakip_calc.grafik import label_kunci
     from lakip_calc.render import svg_png
 
     folder = Path(folder)
@@ -331,7 +346,10 @@ def tulis_grafik(id: str, fig: Figure, folder: Path) -> dict[str, Path]:
             svg = io.BytesIO()
             fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         berkas_svg = _tulis_atomik(folder / f"{id}.svg", svg.getvalue())
+        jejak = {"grafik": id, "label": label_kunci(fig)}
+        teks = json.dumps(jejak, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         return {
+            "json": _tulis_atomik(folder / f"{id}.json", teks.encode("utf-8")),
             "svg": berkas_svg,
             "png": _tulis_atomik(
                 folder / f"{id}.png", svg_png(berkas_svg, root=folder, ppi=_DPI_PNG)

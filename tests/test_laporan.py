@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import inspect
 import json
 import re
 import shutil
@@ -112,8 +113,15 @@ def test_provenance_of_every_number_resolves(build, numbers):
             header, nrows = cache[s["file"]]
             assert s["column"] in header, (key, s)
             assert 2 <= s["row"] <= nrows, (key, s)
-        mod, func = d["code"].split(":")
-        assert callable(getattr(importlib.import_module(mod), func)), key
+        # module:function@lakip_calc/file.py:line, the line inside that function
+        fungsi, letak = d["code"].split("@")
+        mod, func = fungsi.split(":")
+        obj = getattr(importlib.import_module(mod), func)
+        assert callable(obj), key
+        berkas, baris = letak.rsplit(":", 1)
+        assert Path(inspect.getsourcefile(obj)).as_posix().endswith("/" + berkas), key
+        sumber, awal = inspect.getsourcelines(obj)
+        assert awal <= int(baris) < awal + len(sumber), key
         nb_path, cell = d["notebook"].split("#")
         nb = nbformat.read(build / Path(nb_path).relative_to("build/2023"), as_version=4)
         assert cell in {c.get("id") for c in nb.cells}, key

@@ -108,6 +108,13 @@ def test_setiap_kunci_ada_dan_teksnya_sama(tabel, bahan):
         for i, kolom, tampil, kunci, mentah in _sel(t):
             if not kunci:
                 continue
+            if isinstance(kunci, tuple):  # several numbers in one cell, each keyed
+                assert "".join(teks for teks, _ in kunci) == tampil, f"{t.id}[{i}, {kolom}]"
+                for teks, k in kunci:
+                    if k:
+                        n += 1
+                        assert angka[k].text == teks, f"{t.id}[{i}, {kolom}]: {k}"
+                continue
             n += 1
             assert kunci in angka, f"{t.id}[{i}, {kolom}]: kunci {kunci!r} tidak ada"
             a = angka[kunci]
@@ -122,6 +129,8 @@ def test_tidak_ada_nan_atau_none(tabel):
             assert not _BOCOR.search(teks), (t.id, teks)
         for lapis in (t.tampil, t.data, t.kunci):
             for v in lapis.to_numpy().ravel():
+                if lapis is t.kunci and isinstance(v, tuple):  # a cell keyed in parts
+                    v = "".join(f"{teks}{k}" for teks, k in v)
                 assert isinstance(v, str), (t.id, v)
                 assert not _BOCOR.search(v), (t.id, v)
 
@@ -171,6 +180,12 @@ def test_skala_predikat_dari_konfigurasi(tabel):
         "< 51%",
     ]
     assert list(t.tampil["Predikat"])[0] == "Sangat Tinggi"
+    # each bound of a range is its own keyed number
+    assert t.kunci.at[1, "Rentang capaian"] == (
+        ("76%", "predikat.Tinggi.batas_bawah"),
+        (" s.d. < ", ""),
+        ("91%", "predikat.Sangat Tinggi.batas_bawah"),
+    )
 
 
 def test_keluaran_dan_psks(tabel):
