@@ -522,7 +522,7 @@ def bangun(
                 )
 
         t0 = time.monotonic()
-        angka = _gabung_angka(staging, f"build/{tahun}")
+        angka = _gabung_angka(staging, _nama_publik(akhir, tahun))
         tulis_teks(staging / "numbers.json", angka.to_json())
         hasil.jumlah_angka = len(angka)
         log.append(
@@ -572,7 +572,8 @@ def bangun(
             catatan_nb.append(
                 {
                     "langkah": f"notebook {s.notebook}",
-                    "masukan": [f"data/{tahun}/{b}" for b in s.membaca] + list(s.setelah),
+                    "masukan": [f"{tampil(data_root)}/{tahun}/{b}" for b in s.membaca]
+                    + list(s.setelah),
                     "keluaran": f"notebooks/{s.notebook}",
                     "detik": round(detik, 3),
                 }
@@ -586,7 +587,7 @@ def bangun(
         log.append(
             {
                 "langkah": "manifest",
-                "masukan": [f"data/{tahun}/*", "keluaran"],
+                "masukan": [f"{tampil(data_root)}/{tahun}/*", "keluaran"],
                 "keluaran": "manifest.json",
                 "detik": round(time.monotonic() - t0, 3),
             }
@@ -614,6 +615,16 @@ def bangun(
             shutil.rmtree(staging, ignore_errors=True)
         raise
     return hasil
+
+
+def _nama_publik(akhir: Path, tahun: int) -> str:
+    """How numbers.json names the build folder: its path in the project (``build/<YEAR>``,
+    ``build/<office>/<YEAR>``), or ``build/<YEAR>`` for a folder elsewhere (a test, a
+    verification), so that the bytes do not depend on a temporary path."""
+    try:
+        return akhir.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return f"build/{tahun}"
 
 
 def kunci_langkah(

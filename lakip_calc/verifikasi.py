@@ -29,7 +29,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,9 +42,10 @@ from lakip_calc.manifest import (
     baris_berkas,
     hash_kode,
     info_git,
+    kunci_masukan,
     sha256_berkas,
 )
-from lakip_calc.paths import BUILD, folder_data, tampil
+from lakip_calc.paths import BUILD, DATA, tampil
 
 __all__ = ["HasilVerifikasi", "verifikasi", "berkas_tabel"]
 
@@ -127,23 +128,24 @@ _JENIS = {"berubah": "baris {} berubah", "baru": "baris {} baru", "hapus": "bari
 
 
 def _periksa_masukan(
-    manifest: dict[str, Any], folder: Path, tahun: int, baru: dict[str, str] | None
+    manifest: dict[str, Any], akar: Path, baru: dict[str, str] | None
 ) -> tuple[list[str], dict[str, set[int] | None]]:
-    """Compare the input files with the manifest.
+    """Compare the input files (under the data folder ``akar``) with the manifest.
 
-    Returns the report lines and, per changed file (``data/<YEAR>/x``), the
-    rows that changed (None when unknown: the file is new or missing).
+    Returns the report lines and, per changed file (its path as shown,
+    ``data/<YEAR>/x``), the rows that changed (None when unknown: the file is new
+    or missing).
     """
-    awal = f"data/{tahun}/"
     baris: list[str] = []
     berubah: dict[str, set[int] | None] = {}
     diharap: dict[str, str] = manifest.get("inputs") or {}
     rows: dict[str, str] = manifest.get("input_rows") or {}
     for kunci, h in sorted(diharap.items()):
-        p = folder / kunci[len(awal) :] if kunci.startswith(awal) else None
-        if p is None or not p.is_file():
-            baris.append(f"  - {kunci}: berkas tidak ada (diharapkan sha256 {h[:12]}…)")
-            berubah[kunci] = None
+        p = akar / _relatif(kunci)
+        nama = _nama(akar, _relatif(kunci))
+        if not p.is_file():
+            baris.append(f"  - {nama}: berkas tidak ada (diharapkan sha256 {h[:12]}…)")
+            berubah[nama] = None
             continue
         dapat = sha256_berkas(p)
         if dapat == h:
@@ -153,12 +155,23 @@ def _periksa_masukan(
         rinci = f": {', '.join(desk[:_MAKS_SEL])}" if desk else ""
         if len(desk) > _MAKS_SEL:
             rinci += f" dan {len(desk) - _MAKS_SEL} baris lain"
-        baris.append(f"  - {kunci}{rinci} (sha256 diharapkan {h[:12]}…, didapat {dapat[:12]}…)")
-        berubah[kunci] = {r for j, r in beda if j != "hapus"} or None
+        baris.append(f"  - {nama}{rinci} (sha256 diharapkan {h[:12]}…, didapat {dapat[:12]}…)")
+        berubah[nama] = {r for j, r in beda if j != "hapus"} or None
     for kunci in sorted(set(baru or {}) - set(diharap)):
-        baris.append(f"  - {kunci}: berkas baru, tidak tercatat di manifest")
-        berubah[kunci] = None
+        nama = _nama(akar, _relatif(kunci))
+        baris.append(f"  - {nama}: berkas baru, tidak tercatat di manifest")
+        berubah[nama] = None
     return baris, berubah
+
+
+def _relatif(kunci: str) -> str:
+    """A manifest input key relative to the data folder (``data/`` of older manifests dropped)."""
+    return kunci.removeprefix("data/")
+
+
+def _nama(akar: Path, kunci: str) -> str:
+    """An input file as messages name it: ``data/2023/x.csv`` (the data folder and the key)."""
+    return f"{tampil(akar)}/{kunci}"
 
 
 def _teks_nilai(d: dict[str, Any] | None) -> str:
@@ -197,7 +210,9 @@ def _sel(daftar: list[tuple[str, int, str]]) -> str:
 
 
 def _sumber(
-    rekaman: list[dict[str, Any] | None], tahun: int, berubah: dict[str, set[int] | None]
+    rekaman: list[dict[str, Any] | None],
+    nama: Callable[[str], str],
+    berubah: dict[str, set[int] | None],
 ) -> str:
     """Where a number comes from, narrowed to the cells in changed files when possible."""
     semua: list[tuple[str, int, str]] = []
@@ -205,7 +220,7 @@ def _sumber(
         for s in (r or {}).get("inputs") or []:
             akhir = int(s.get("sampai") or s["row"])
             for baris in range(int(s["row"]), akhir + 1):
-                semua.append((f"data/{tahun}/{s['file']}", baris, str(s["column"])))
+                semua.append((nama(s["file"]), baris, str(s["column"])))
     semua = sorted(set(semua))
     if not semua:
         return "asal: parameter laporan (tanpa sel data)"
@@ -220,7 +235,7 @@ def _periksa_angka(
     harap: dict[str, dict[str, Any]],
     dapat: dict[str, dict[str, Any]],
     harap_penuh: dict[str, dict[str, Any]] | None,
-    tahun: int,
+    nama: Callable[[str], str],
     berubah: dict[str, set[int] | None],
 ) -> list[str]:
     baris = []
@@ -233,13 +248,13 @@ def _periksa_angka(
         if g is None:
             baris.append(
                 f"  - {k}: tidak dihasilkan lagi; diharapkan {_teks_nilai(e)}; "
-                f"{_sumber(rekaman, tahun, berubah)}"
+                f"{_sumber(rekaman, nama, berubah)}"
             )
             continue
         if e.get("value") != g.get("value") or e.get("text") != g.get("text"):
             baris.append(
                 f"  - {k}: diharapkan {_teks_nilai(e)}, didapat {_teks_nilai(g)}; "
-                f"{_sumber(rekaman, tahun, berubah)}"
+                f"{_sumber(rekaman, nama, berubah)}"
             )
             continue
         if harap_penuh is not None:
@@ -365,7 +380,11 @@ def verifikasi(
     if tahun_m is not None and int(tahun_m) != tahun:
         raise LakipError(f"{acuan} adalah laporan tahun {tahun_m}, bukan {tahun}.")
 
-    folder_data_ = folder_data(tahun, data_dir)
+    akar_data = data_dir or DATA
+
+    def nama(berkas: str) -> str:  # a file of a number's inputs, relative to the year folder
+        return _nama(akar_data, kunci_masukan(tahun, berkas))
+
     tabel_harap = berkas_tabel(set(manifest.get("outputs") or {}))
     with tempfile.TemporaryDirectory(prefix="lakip-verifikasi-") as t:
         hasil_dir, galat = _bangun_ulang(tahun, data_dir, Path(t))
@@ -373,7 +392,7 @@ def verifikasi(
         if not galat:
             baru_manifest = json.loads((hasil_dir / "manifest.json").read_text(encoding="utf-8"))
         b_masukan, berubah = _periksa_masukan(
-            manifest, folder_data_, tahun, (baru_manifest or {}).get("inputs")
+            manifest, akar_data, (baru_manifest or {}).get("inputs")
         )
         b_angka: list[str] = []
         b_tabel: list[str] = []
@@ -382,7 +401,7 @@ def verifikasi(
         if not galat:
             numbers_baru = json.loads((hasil_dir / "numbers.json").read_text(encoding="utf-8"))
             dapat = {d["key"]: d for d in numbers_baru}
-            b_angka = _periksa_angka(harap, dapat, harap_penuh, tahun, berubah)
+            b_angka = _periksa_angka(harap, dapat, harap_penuh, nama, berubah)
             tabel_dapat = berkas_tabel(set((baru_manifest or {}).get("outputs") or {}))
             jumlah_tabel = len(set(tabel_harap) | set(tabel_dapat))
             keluaran_h = manifest.get("outputs") or {}
