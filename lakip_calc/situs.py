@@ -178,9 +178,9 @@ td.angka{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 th.kanan{text-align:right}tbody th{min-width:10rem}
 th button{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;
 color:inherit;text-align:inherit}
-th button::after{content:" \\2195";color:#888}
-th[aria-sort=ascending] button::after{content:" \\2191";color:#222}
-th[aria-sort=descending] button::after{content:" \\2193";color:#222}
+th button::after{content:" \\2195" / "";color:#888}
+th[aria-sort=ascending] button::after{content:" \\2191" / "";color:#222}
+th[aria-sort=descending] button::after{content:" \\2193" / "";color:#222}
 th button:focus-visible,a:focus-visible{outline:2px solid #0b4f8a;outline-offset:2px}
 @media (max-width:40em){
 body{margin:1rem auto}
