@@ -39,7 +39,7 @@ ARAH := $${DATA:+--data "$$DATA"} $${OPD:+--opd "$$OPD"}
 .PHONY: help setup new-year workbook import validate report verify publish bench deps-apt quarto-kit test lint clean
 
 help: ## List the targets in pipeline order
-	@echo "lakip: make <target> [YEAR=2023]"
+	@echo "lakip: make <target> [YEAR=2023] [DATA=dir] [OPD=office]"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
 
 $(STAMP): requirements.lock pyproject.toml
@@ -63,7 +63,7 @@ import: $(STAMP) ## Check a filled-in workbook (XLSX=path) and write its CSV fil
 validate: $(STAMP) ## Load and validate data/$(YEAR) and print a summary
 	@$(LAKIP) validasi --tahun "$$YEAR" $(ARAH)
 
-report: $(STAMP) ## Build the report for YEAR (validates data/$(YEAR) first; DRAFT=1 allows blanks)
+report: $(STAMP) ## Build the report for YEAR (validates first; DRAFT=1 allows blanks; every OPD of a regency)
 	@set --; case "$$DRAFT" in ""|0) ;; *) set -- --draft ;; esac; \
 	$(LAKIP) laporan --tahun "$$YEAR" $(ARAH) "$$@"
 

@@ -500,3 +500,17 @@ def test_indeks_regensi_di_peramban(tmp_path_factory: pytest.TempPathFactory) ->
             browser.close()
     assert not galat, galat
     assert not luar, luar
+
+
+def test_tahun_baru_setiap_instansi(tmp_path: Path) -> None:
+    """new-year without OPD: every office that lacks the year, each from its own folder."""
+    data = buat_regensi(tmp_path)
+    shutil.rmtree(data / "dinas-sosial")  # two offices are enough here
+    p = _lakip("tahun-baru", "--tahun", "2024", "--data", str(data))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "Tahun baru 2024: 2 berhasil, 0 gagal dari 2 instansi." in p.stdout, p.stdout
+    for slug in ("dinas-kesehatan", "badan-keuangan"):
+        profil = (data / slug / "2024" / "teks" / "profil.yaml").read_text(encoding="utf-8")
+        assert f"instansi: {json.dumps(OPD[slug][0])}" in profil, slug
+    p = _lakip("tahun-baru", "--tahun", "2024", "--data", str(data))
+    assert p.returncode == 1 and "sudah memiliki 2024/" in p.stderr, p.stderr
