@@ -21,6 +21,7 @@ from lakip_calc.paths import cek_tahun, folder_data, tampil
 
 if TYPE_CHECKING:  # the loader imports pandas: only where a command needs it
     from lakip_calc.loader import DataTahun
+    from lakip_calc.regensi import TataLetak
 
 __all__ = ["main"]
 
@@ -293,7 +294,7 @@ _JUDUL_SEMUA = {
 }
 
 
-def _daftar_opd(args: argparse.Namespace, tata, tahun: int) -> tuple[list[str], str]:
+def _daftar_opd(args: argparse.Namespace, tata: TataLetak, tahun: int) -> tuple[list[str], str]:
     """The offices a command runs for, and a note on those it skips (empty when none)."""
     from lakip_calc.errors import ConfigError
 
@@ -315,7 +316,7 @@ def _daftar_opd(args: argparse.Namespace, tata, tahun: int) -> tuple[list[str], 
     return daftar, f"Dilewati (folder {tahun}/ {alasan}): {', '.join(lewat)}"
 
 
-def _semua_opd(args: argparse.Namespace, tata) -> int:
+def _semua_opd(args: argparse.Namespace, tata: TataLetak) -> int:
     """Run the command for every office of a regency folder; non-zero when any failed."""
     from lakip_calc.paths import BUILD
     from lakip_calc.serentak import jalankan_semua, ringkasan

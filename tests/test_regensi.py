@@ -514,3 +514,35 @@ def test_tahun_baru_setiap_instansi(tmp_path: Path) -> None:
         assert f"instansi: {json.dumps(OPD[slug][0])}" in profil, slug
     p = _lakip("tahun-baru", "--tahun", "2024", "--data", str(data))
     assert p.returncode == 1 and "sudah memiliki 2024/" in p.stderr, p.stderr
+
+
+@pytest.mark.parametrize(
+    ("target", "perintah"),
+    [
+        ("validate", "validasi"),
+        ("report", "laporan"),
+        ("verify", "verifikasi"),
+        ("publish", "publikasi"),
+        ("new-year", "tahun-baru"),
+        ("workbook", "buku-kerja"),
+        ("import", "impor"),
+        ("bench", "lakip_calc.bench"),
+    ],
+)
+def test_make_meneruskan_data_dan_opd(target: str, perintah: str, tmp_path: Path) -> None:
+    """Every target passes DATA and OPD on (PY=echo prints the command instead of running it)."""
+    if shutil.which("make") is None:
+        pytest.skip("make tidak terpasang")
+    env = {**_env(), "DATA": str(tmp_path / "regensi"), "OPD": "dinas-sosial"}
+    p = subprocess.run(
+        ["make", "-s", "-C", str(ROOT), "-o", ".venv/.installed", "PY=echo", target, "YEAR=2023"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert perintah in p.stdout, p.stdout
+    assert f"--data {tmp_path / 'regensi'}" in p.stdout, p.stdout
+    assert "--opd dinas-sosial" in p.stdout, p.stdout
