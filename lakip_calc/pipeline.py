@@ -401,7 +401,7 @@ def bangun(
     tahun
         The report year (already validated as four digits).
     paralel
-        Maximum notebooks running at once (default: the number of CPUs).
+        Maximum notebooks running at once (default: :func:`paralel_bawaan`).
     lapor
         Where progress lines go (``print``; a no-op when quiet).
     setelah_notebook
@@ -456,7 +456,7 @@ def bangun(
     }
     # The first kernels start while the data is validated; no notebook runs on
     # data that fails, and nothing is written before it passes.
-    penjadwal = _Penjadwal(jalan, tugas, paralel or os.cpu_count() or 1).mulai()
+    penjadwal = _Penjadwal(jalan, tugas, paralel or paralel_bawaan()).mulai()
     try:
         from lakip_calc.loader import (
             DataBelumLengkap,
@@ -615,6 +615,13 @@ def bangun(
             shutil.rmtree(staging, ignore_errors=True)
         raise
     return hasil
+
+
+def paralel_bawaan() -> int:
+    """Notebooks at once by default: the number of CPUs, or ``LAKIP_PARALEL`` when set
+    (a regency build running several offices at once shares the CPUs among them)."""
+    teks = os.environ.get("LAKIP_PARALEL", "")
+    return int(teks) if teks.isdigit() and int(teks) > 0 else os.cpu_count() or 1
 
 
 def _nama_publik(akhir: Path, tahun: int) -> str:

@@ -3,7 +3,10 @@
 Each office runs as its own ``python -m lakip_calc <perintah> --opd <office>``
 process: its build is the single-office build, with its own kernels, staging
 folder and state under ``build/<office>/``. At most ``n`` offices run at once
-(default: the number of CPUs), one line is printed as each office ends, and
+(default: the number of CPUs), each running at most CPUs / ``n`` notebooks at
+once (``LAKIP_PARALEL``, :func:`lakip_calc.pipeline.paralel_bawaan`), so that
+the machine is shared rather than oversubscribed; one line is printed as each
+office ends, and
 one office's failure does not stop the others. :func:`ringkasan` is the table
 printed at the end.
 
@@ -57,6 +60,7 @@ class HasilOpd:
 @dataclass
 class _Pelaksana:
     perintah: Callable[[str], list[str]]
+    env: dict[str, str]
     stop: threading.Event = field(default_factory=threading.Event)
     proses: dict[str, subprocess.Popen] = field(default_factory=dict)
     kunci: threading.Lock = field(default_factory=threading.Lock)
@@ -70,7 +74,7 @@ class _Pelaksana:
             p = subprocess.Popen(
                 [sys.executable, "-m", "lakip_calc", *self.perintah(opd)],
                 cwd=ROOT,
-                env={**os.environ, "CI": "1", "PYTHONIOENCODING": "utf-8"},
+                env=self.env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -96,6 +100,12 @@ class _Pelaksana:
                     pass
 
 
+def _env_opd(n: int) -> dict[str, str]:
+    """The environment of an office's process: quiet, and its share of the CPUs."""
+    bagian = max(1, (os.cpu_count() or 1) // n)
+    return {**os.environ, "CI": "1", "PYTHONIOENCODING": "utf-8", "LAKIP_PARALEL": str(bagian)}
+
+
 def jalankan_semua(
     daftar_opd: Sequence[str],
     perintah: Callable[[str], list[str]],
@@ -110,7 +120,7 @@ def jalankan_semua(
     office has stopped.
     """
     n = max(1, min(n or os.cpu_count() or 1, len(daftar_opd)))
-    pelaksana = _Pelaksana(perintah)
+    pelaksana = _Pelaksana(perintah, _env_opd(n))
     hasil: dict[str, HasilOpd] = {}
     lebar = max((len(o) for o in daftar_opd), default=0)
     with ThreadPoolExecutor(max_workers=n, thread_name_prefix="opd") as ex:

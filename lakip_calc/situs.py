@@ -101,14 +101,16 @@ def _baca_json(p: Path) -> object:
 def _baris(opd: str, folder: Path, info: dict) -> Baris:
     """The index row of one published year (``folder``: ``<site>/<office>/<YEAR>``)."""
     manifest = _baca_json(folder / "manifest.json")
-    instansi = (manifest.get("instansi") if isinstance(manifest, dict) else None) or {}
+    instansi = manifest.get("instansi") if isinstance(manifest, dict) else None
+    instansi = instansi if isinstance(instansi, dict) else {}
     numbers = _baca_json(folder / "data" / "numbers.json")
-    angka = {d["key"]: d for d in numbers if isinstance(d, dict) and "key" in d}
+    angka = {d["key"]: d for d in numbers or [] if isinstance(d, dict) and "key" in d}
+    nama, pemerintah = instansi.get("nama"), instansi.get("pemerintah")
     return Baris(
         opd=opd,
         tahun=info["tahun"],
-        nama=instansi.get("nama") or opd,
-        pemerintah=instansi.get("pemerintah"),
+        nama=nama if isinstance(nama, str) and nama else opd,
+        pemerintah=pemerintah if isinstance(pemerintah, str) else None,
         laporan=[n for n in info["laporan"] if n.startswith("lakip-")],
         angka=angka,
     )

@@ -546,3 +546,16 @@ def test_make_meneruskan_data_dan_opd(target: str, perintah: str, tmp_path: Path
     assert perintah in p.stdout, p.stdout
     assert f"--data {tmp_path / 'regensi'}" in p.stdout, p.stdout
     assert "--opd dinas-sosial" in p.stdout, p.stdout
+
+
+def test_cpu_dibagi_antar_instansi(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offices built at once share the CPUs: each gets its part as LAKIP_PARALEL."""
+    from lakip_calc.pipeline import paralel_bawaan
+    from lakip_calc.serentak import _env_opd
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert _env_opd(2)["LAKIP_PARALEL"] == "4"
+    assert _env_opd(16)["LAKIP_PARALEL"] == "1"
+    for teks, harap in (("3", 3), ("", 8), ("0", 8), ("x", 8)):
+        monkeypatch.setenv("LAKIP_PARALEL", teks)
+        assert paralel_bawaan() == harap, teks
