@@ -6,8 +6,11 @@ by :func:`lakip_calc.pipeline.bangun` just before the folder replaces
 ``build/<YEAR>``. It records:
 
 ``inputs``
-    SHA-256 of every input file (:meth:`DataTahun.hash_berkas`), keyed
-    ``data/<YEAR>/<file>``.
+    SHA-256 of every input file (:meth:`DataTahun.hash_berkas`), keyed by its
+    path relative to the office's data folder that was read (``DATA``, or
+    ``DATA/<office>`` in a regency folder): ``<YEAR>/<file>``
+    (:func:`kunci_masukan`); an earlier year's file read for the history is
+    ``<earlier YEAR>/<file>``.
 ``input_rows``
     per input file, a short hash (8 hex digits) of every row, separated by
     spaces: of each CSV record (the first is the header, so the ``i``-th hash
@@ -27,6 +30,9 @@ by :func:`lakip_calc.pipeline.bangun` just before the folder replaces
 ``parameters``
     ``year``, ``renderer`` (null when nothing was rendered) and
     ``source_date_epoch`` (the date written into the report files).
+``instansi``
+    ``nama`` and ``pemerintah`` of the office, from its profile
+    (``teks/profil.yaml``; null when absent): what a regency site lists.
 ``outputs``, ``excluded``
     SHA-256 of every file of the build, keyed by its path inside
     ``build/<YEAR>``, except the files listed in ``excluded``: ``manifest.json``
@@ -51,6 +57,7 @@ import io
 import json
 import os
 import platform
+import posixpath
 import re
 import subprocess
 from collections.abc import Iterable, Mapping
@@ -73,6 +80,7 @@ __all__ = [
     "hash_kode",
     "versi_paket",
     "hash_masukan",
+    "kunci_masukan",
     "hash_baris",
     "hash_keluaran",
     "buat_manifest",
@@ -217,13 +225,18 @@ def hash_kode(root: Path = ROOT) -> str:
 # --------------------------------------------------------------------------- hashes
 
 
-def _kunci_data(data: DataTahun, berkas: str) -> str:
-    return f"data/{data.tahun}/{berkas}"
+def kunci_masukan(tahun: int, berkas: str) -> str:
+    """The manifest key of an input file given relative to its year folder.
+
+    >>> kunci_masukan(2023, "teks/profil.yaml"), kunci_masukan(2023, "../2022/keluaran.csv")
+    ('2023/teks/profil.yaml', '2022/keluaran.csv')
+    """
+    return posixpath.normpath(f"{tahun}/{berkas}")
 
 
 def hash_masukan(data: DataTahun) -> dict[str, str]:
-    """SHA-256 of every input file, keyed ``data/<YEAR>/<file>``."""
-    return {_kunci_data(data, b): h for b, h in data.hash_berkas().items()}
+    """SHA-256 of every input file, keyed ``<YEAR>/<file>`` (:func:`kunci_masukan`)."""
+    return {kunci_masukan(data.tahun, b): h for b, h in data.hash_berkas().items()}
 
 
 def _pendek(teks: str) -> str:
@@ -243,9 +256,9 @@ def baris_berkas(raw: bytes, nama: str) -> list[str]:
 
 
 def hash_baris(data: DataTahun) -> dict[str, str]:
-    """Row hashes of every input file, space-separated, keyed ``data/<YEAR>/<file>``."""
+    """Row hashes of every input file, space-separated, keyed ``<YEAR>/<file>``."""
     return {
-        _kunci_data(data, b): " ".join(baris_berkas((data.folder / b).read_bytes(), b))
+        kunci_masukan(data.tahun, b): " ".join(baris_berkas((data.folder / b).read_bytes(), b))
         for b in data.berkas
     }
 
@@ -272,6 +285,18 @@ def hash_keluaran(folder: Path, kecuali: Iterable[str] = ()) -> dict[str, str]:
 # --------------------------------------------------------------------------- the manifest
 
 
+def _instansi(data: DataTahun) -> dict[str, str | None]:
+    """The office's name and government from its profile (None where not given as text)."""
+    profil = data.teks.get("profil")
+    profil = profil if isinstance(profil, dict) else {}
+
+    def teks(kunci: str) -> str | None:
+        v = profil.get(kunci)
+        return v.strip() if isinstance(v, str) and v.strip() else None
+
+    return {"nama": teks("instansi"), "pemerintah": teks("pemerintah")}
+
+
 def manifest_masukan(
     data: DataTahun, *, renderer: Mapping[str, str] | None = None, epoch: int | str | None = None
 ) -> dict[str, Any]:
@@ -287,6 +312,7 @@ def manifest_masukan(
             "renderer": None if renderer is None else dict(renderer),
             "source_date_epoch": None if epoch is None else int(epoch),
         },
+        "instansi": _instansi(data),
         "git": info_git(),
         "code_sha256": hash_kode(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",

@@ -44,6 +44,7 @@ import os
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,9 @@ from lakip_calc.tulis import sel_teks
 __all__ = [
     "HasilPublikasi",
     "terbitkan",
+    "cek_build",
+    "isi_folder",
+    "ganti_situs",
     "tahun_terbit",
     "notebook_html",
     "tulis_xlsx",
@@ -360,8 +364,11 @@ def _terbitkan_tahun(build: Path, keluar: Path, tahun: int, data_dir: Path) -> d
     }
 
 
-def _index(info: list[dict]) -> str:
+def _index(info: list[dict], di_regensi: bool = False) -> str:
+    """The index of one office's years; ``di_regensi``: one folder below a regency site."""
     e = _html.escape
+    atas = '<p class="kecil"><a href="../index.html">&larr; Semua instansi</a></p>\n'
+    atas, akar = (atas, "../") if di_regensi else ("", "")
     bagian = []
     for t in sorted(info, key=lambda x: -x["tahun"]):
         y = t["tahun"]
@@ -390,10 +397,12 @@ def _index(info: list[dict]) -> str:
         "line-height:1.5;color:#222}\nh1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;"
         "border-bottom:1px solid #ccc}h3{font-size:1rem;margin-bottom:.2rem}\n"
         "ul{margin-top:.2rem}code{font-size:.85em}.kecil{font-size:.9em;color:#555}\n"
-        "</style>\n</head>\n<body>\n<main>\n<h1>Laporan Kinerja Instansi Pemerintah (LAKIP)</h1>\n"
+        "</style>\n</head>\n<body>\n<main>\n"
+        + atas
+        + "<h1>Laporan Kinerja Instansi Pemerintah (LAKIP)</h1>\n"
         "<p>Setiap angka laporan dihitung ulang dari data oleh notebook yang tercantum, dan "
         "setiap berkas di situs ini tercatat sidik jari SHA-256-nya di "
-        '<a href="SHA256SUMS">SHA256SUMS</a> (periksa dengan <code>sha256sum -c '
+        f'<a href="{akar}SHA256SUMS">SHA256SUMS</a> (periksa dengan <code>sha256sum -c '
         "SHA256SUMS</code>).</p>\n" + "\n".join(bagian) + "\n</main>\n</body>\n</html>\n"
     )
 
@@ -419,7 +428,7 @@ def halaman_verifikasi(info: list[dict]) -> str:
         '<!DOCTYPE html>\n<html lang="id">\n<head>\n<meta charset="utf-8">\n'
         "<title>Cara memverifikasi</title>\n<style>body{font-family:Georgia,serif;"
         "max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
-        "pre{background:#f4f4f4;padding:.8rem;overflow-x:auto}</style>\n</head>\n<body>\n"
+        "pre{background:#f4f4f4;padding:.8rem;overflow-x:auto}</style>\n</head>\n<body>\n<main>\n"
         "<h1>Cara memverifikasi</h1>\n"
         "<p>Situs ini memuat, untuk setiap laporan, arsip sumbernya: data, kode "
         "<code>lakip_calc</code>, notebook, sumber laporan, <code>Makefile</code>, "
@@ -440,7 +449,7 @@ def halaman_verifikasi(info: list[dict]) -> str:
         "# menulis SHA256SUMS.sig; pemeriksa menyimpan kunci publiknya dalam allowed_signers:\n"
         "#   pemda@contoh.go.id ssh-ed25519 AAAA...\n"
         "ssh-keygen -Y verify -f allowed_signers -I pemda@contoh.go.id -n lakip "
-        "-s SHA256SUMS.sig &lt; SHA256SUMS</code></pre>\n</body>\n</html>\n"
+        "-s SHA256SUMS.sig &lt; SHA256SUMS</code></pre>\n</main>\n</body>\n</html>\n"
     )
 
 
@@ -465,6 +474,73 @@ def _periksa(staging: Path) -> None:
         )
 
 
+def cek_build(akar: Path, tahun: int | None = None) -> list[int]:
+    """The published years of the build root ``akar``, each with its manifest.
+
+    ``tahun``: a year that must be among them (the one just asked for).
+    """
+    daftar = tahun_terbit(akar)
+    if tahun is not None and tahun not in daftar:
+        raise LakipError(
+            f"{tampil(akar / str(tahun) / f'lakip-{tahun}.html')} belum ada: "
+            f"bangun laporannya dulu (make report YEAR={tahun})."
+        )
+    for y in daftar:
+        if not (akar / str(y) / "manifest.json").is_file():
+            raise LakipError(
+                f"{tampil(akar / str(y))} tidak memiliki manifest.json: bangun ulang "
+                f"(make report YEAR={y})."
+            )
+    return daftar
+
+
+def isi_folder(
+    akar: Path,
+    keluar: Path,
+    daftar: list[int],
+    di_regensi: bool = False,
+    data_dir: Path | None = None,
+) -> list[dict]:
+    """Publish the years ``daftar`` of the build root ``akar`` into ``keluar`` with its index
+    and its page "Cara memverifikasi" (``data_dir``: the office's data, for the source bundle).
+
+    ``di_regensi``: ``keluar`` is an office's folder of a regency site (its index
+    links back to the site's). Returns what the index shows of each year.
+    """
+    data = data_dir or ROOT / "data"
+    info = [_terbitkan_tahun(akar / str(y), keluar / str(y), y, data) for y in daftar]
+    (keluar / "index.html").write_text(_index(info, di_regensi), encoding="utf-8", newline="\n")
+    (keluar / "cara-memverifikasi.html").write_text(
+        halaman_verifikasi(info), encoding="utf-8", newline="\n"
+    )
+    return info
+
+
+def ganti_situs(situs: Path, isi: Callable[[Path], object]) -> int:
+    """Fill a staging folder with ``isi(staging)``, check it, then let it replace ``situs``.
+
+    Writes ``SHA256SUMS`` and returns how many files it lists. The old site stays
+    in place until the new one is complete (renames only).
+    """
+    situs.parent.mkdir(parents=True, exist_ok=True)
+    staging = situs.with_name(f".{situs.name}-staging-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        isi(staging)
+        _periksa(staging)
+        n = tulis_sha256sums(staging)
+        lama = situs.with_name(f".{situs.name}-lama-{os.getpid()}")
+        if situs.exists():
+            situs.rename(lama)
+        staging.rename(situs)
+        shutil.rmtree(lama, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return n
+
+
 def terbitkan(
     tahun: int,
     *,
@@ -480,37 +556,6 @@ def terbitkan(
     """
     akar = build_dir or BUILD
     situs = Path(situs or SITUS)
-    daftar = tahun_terbit(akar)
-    if tahun not in daftar:
-        raise LakipError(
-            f"{tampil(akar / str(tahun) / f'lakip-{tahun}.html')} belum ada: "
-            f"bangun laporannya dulu (make report YEAR={tahun})."
-        )
-    for y in daftar:
-        if not (akar / str(y) / "manifest.json").is_file():
-            raise LakipError(
-                f"{tampil(akar / str(y))} tidak memiliki manifest.json: bangun ulang "
-                f"(make report YEAR={y})."
-            )
-    situs.parent.mkdir(parents=True, exist_ok=True)
-    staging = situs.with_name(f".{situs.name}-staging-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        data = data_dir or ROOT / "data"
-        info = [_terbitkan_tahun(akar / str(y), staging / str(y), y, data) for y in daftar]
-        (staging / "index.html").write_text(_index(info), encoding="utf-8", newline="\n")
-        (staging / "cara-memverifikasi.html").write_text(
-            halaman_verifikasi(info), encoding="utf-8", newline="\n"
-        )
-        _periksa(staging)
-        n = tulis_sha256sums(staging)
-        lama = situs.with_name(f".{situs.name}-lama-{os.getpid()}")
-        if situs.exists():
-            situs.rename(lama)
-        staging.rename(situs)
-        shutil.rmtree(lama, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    daftar = cek_build(akar, tahun)
+    n = ganti_situs(situs, lambda staging: isi_folder(akar, staging, daftar, data_dir=data_dir))
     return HasilPublikasi(situs=situs, tahun=daftar, jumlah_berkas=n)

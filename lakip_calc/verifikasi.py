@@ -32,7 +32,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,9 +46,10 @@ from lakip_calc.manifest import (
     baris_berkas,
     hash_kode,
     info_git,
+    kunci_masukan,
     sha256_berkas,
 )
-from lakip_calc.paths import BUILD, folder_data, tampil
+from lakip_calc.paths import BUILD, DATA, tampil
 
 __all__ = ["HasilVerifikasi", "verifikasi", "berkas_tabel"]
 
@@ -131,23 +132,24 @@ _JENIS = {"berubah": "baris {} berubah", "baru": "baris {} baru", "hapus": "bari
 
 
 def _periksa_masukan(
-    manifest: dict[str, Any], folder: Path, tahun: int, baru: dict[str, str] | None
+    manifest: dict[str, Any], akar: Path, baru: dict[str, str] | None
 ) -> tuple[list[str], dict[str, set[int] | None]]:
-    """Compare the input files with the manifest.
+    """Compare the input files (under the data folder ``akar``) with the manifest.
 
-    Returns the report lines and, per changed file (``data/<YEAR>/x``), the
-    rows that changed (None when unknown: the file is new or missing).
+    Returns the report lines and, per changed file (its path as shown,
+    ``data/<YEAR>/x``), the rows that changed (None when unknown: the file is new
+    or missing).
     """
-    awal = f"data/{tahun}/"
     baris: list[str] = []
     berubah: dict[str, set[int] | None] = {}
     diharap: dict[str, str] = manifest.get("inputs") or {}
     rows: dict[str, str] = manifest.get("input_rows") or {}
     for kunci, h in sorted(diharap.items()):
-        p = folder / kunci[len(awal) :] if kunci.startswith(awal) else None
-        if p is None or not p.is_file():
-            baris.append(f"  - {kunci}: berkas tidak ada (diharapkan sha256 {h[:12]}…)")
-            berubah[kunci] = None
+        p = akar / _relatif(kunci)
+        nama = _nama(akar, _relatif(kunci))
+        if not p.is_file():
+            baris.append(f"  - {nama}: berkas tidak ada (diharapkan sha256 {h[:12]}…)")
+            berubah[nama] = None
             continue
         dapat = sha256_berkas(p)
         if dapat == h:
@@ -157,12 +159,23 @@ def _periksa_masukan(
         rinci = f": {', '.join(desk[:_MAKS_SEL])}" if desk else ""
         if len(desk) > _MAKS_SEL:
             rinci += f" dan {len(desk) - _MAKS_SEL} baris lain"
-        baris.append(f"  - {kunci}{rinci} (sha256 diharapkan {h[:12]}…, didapat {dapat[:12]}…)")
-        berubah[kunci] = {r for j, r in beda if j != "hapus"} or None
+        baris.append(f"  - {nama}{rinci} (sha256 diharapkan {h[:12]}…, didapat {dapat[:12]}…)")
+        berubah[nama] = {r for j, r in beda if j != "hapus"} or None
     for kunci in sorted(set(baru or {}) - set(diharap)):
-        baris.append(f"  - {kunci}: berkas baru, tidak tercatat di manifest")
-        berubah[kunci] = None
+        nama = _nama(akar, _relatif(kunci))
+        baris.append(f"  - {nama}: berkas baru, tidak tercatat di manifest")
+        berubah[nama] = None
     return baris, berubah
+
+
+def _relatif(kunci: str) -> str:
+    """A manifest input key relative to the data folder (``data/`` of older manifests dropped)."""
+    return kunci.removeprefix("data/")
+
+
+def _nama(akar: Path, kunci: str) -> str:
+    """An input file as messages name it: ``data/2023/x.csv`` (the data folder and the key)."""
+    return f"{tampil(akar)}/{kunci}"
 
 
 def _teks_nilai(d: dict[str, Any] | None) -> str:
@@ -201,7 +214,9 @@ def _sel(daftar: list[tuple[str, int, str]]) -> str:
 
 
 def _sumber(
-    rekaman: list[dict[str, Any] | None], tahun: int, berubah: dict[str, set[int] | None]
+    rekaman: list[dict[str, Any] | None],
+    nama: Callable[[str], str],
+    berubah: dict[str, set[int] | None],
 ) -> str:
     """Where a number comes from, narrowed to the cells in changed files when possible."""
     semua: list[tuple[str, int, str]] = []
@@ -209,7 +224,7 @@ def _sumber(
         for s in (r or {}).get("inputs") or []:
             akhir = int(s.get("sampai") or s["row"])
             for baris in range(int(s["row"]), akhir + 1):
-                semua.append((f"data/{tahun}/{s['file']}", baris, str(s["column"])))
+                semua.append((nama(s["file"]), baris, str(s["column"])))
     semua = sorted(set(semua))
     if not semua:
         return "asal: parameter laporan (tanpa sel data)"
@@ -224,7 +239,7 @@ def _periksa_angka(
     harap: dict[str, dict[str, Any]],
     dapat: dict[str, dict[str, Any]],
     harap_penuh: dict[str, dict[str, Any]] | None,
-    tahun: int,
+    nama: Callable[[str], str],
     berubah: dict[str, set[int] | None],
 ) -> list[str]:
     baris = []
@@ -237,13 +252,13 @@ def _periksa_angka(
         if g is None:
             baris.append(
                 f"  - {k}: tidak dihasilkan lagi; diharapkan {_teks_nilai(e)}; "
-                f"{_sumber(rekaman, tahun, berubah)}"
+                f"{_sumber(rekaman, nama, berubah)}"
             )
             continue
         if e.get("value") != g.get("value") or e.get("text") != g.get("text"):
             baris.append(
                 f"  - {k}: diharapkan {_teks_nilai(e)}, didapat {_teks_nilai(g)}; "
-                f"{_sumber(rekaman, tahun, berubah)}"
+                f"{_sumber(rekaman, nama, berubah)}"
             )
             continue
         if harap_penuh is not None:
@@ -525,14 +540,17 @@ def _bandingkan(a: _Acuan, tahun: int, data_dir: Path | None) -> tuple[_Temuan, 
         baru: dict[str, Any] = {}
         if not t.galat:
             baru = json.loads((hasil_dir / "manifest.json").read_text(encoding="utf-8"))
-        t.masukan, berubah = _periksa_masukan(
-            a.manifest, folder_data(tahun, data_dir), tahun, baru.get("inputs")
-        )
+        akar_data = data_dir or DATA
+        t.masukan, berubah = _periksa_masukan(a.manifest, akar_data, baru.get("inputs"))
         if t.galat:
             return t, jumlah_tabel
         numbers_baru = json.loads((hasil_dir / "numbers.json").read_text(encoding="utf-8"))
         dapat = {d["key"]: d for d in numbers_baru}
-        t.angka = _periksa_angka(a.harap, dapat, a.harap_penuh, tahun, berubah)
+
+        def nama(berkas: str) -> str:  # a file of a number's inputs, relative to the year
+            return _nama(akar_data, kunci_masukan(tahun, berkas))
+
+        t.angka = _periksa_angka(a.harap, dapat, a.harap_penuh, nama, berubah)
         t.berkas = _periksa_keluaran(
             a.dikirim, hasil_dir, a.harap_penuh is not None, _kunci_per_teks(numbers_baru)
         )

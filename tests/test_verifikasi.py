@@ -222,8 +222,14 @@ def test_manifest_isi(bangunan: SimpleNamespace) -> None:
         "pandoc",
     ):
         assert m["packages"].get(p), p
-    assert "data/2023/sub_kegiatan.csv" in m["inputs"]
-    assert any(k.startswith("data/2023/teks/") for k in m["inputs"])
+    # keyed relative to the data folder that was read (a copy here), not "data/2023/..."
+    assert "2023/sub_kegiatan.csv" in m["inputs"]
+    assert any(k.startswith("2023/teks/") for k in m["inputs"])
+    assert all(k.startswith("2023/") for k in m["inputs"]), list(m["inputs"])
+    assert m["instansi"] == {
+        "nama": "Dinas Sosial",
+        "pemerintah": "Pemerintah Kabupaten Tanjung Jabung Barat",
+    }
     for k in (
         "numbers.json",
         "reconciliation.csv",
@@ -245,7 +251,7 @@ def test_manifest_isi(bangunan: SimpleNamespace) -> None:
     # colophon page
     html = (bangunan.folder / "lakip-2023.html").read_text(encoding="utf-8")
     assert 'id="kolofon"' in html
-    assert m["inputs"]["data/2023/sub_kegiatan.csv"][:16] in html
+    assert m["inputs"]["2023/sub_kegiatan.csv"][:16] in html
 
 
 @pytest.mark.slow
@@ -351,10 +357,11 @@ def test_verifikasi_satu_digit_sub_kegiatan(bangunan: SimpleNamespace, tmp_path:
     assert p.returncode != 0, p.stdout
     out = p.stdout
     assert "TIDAK COCOK" in out
-    assert f"data/2023/sub_kegiatan.csv: baris {sel['row']} berubah" in out, out
+    # the files are named in the data folder that was read
+    assert f"{data}/2023/sub_kegiatan.csv: baris {sel['row']} berubah" in out, out
     baris_kunci = next(b for b in out.splitlines() if b.startswith(f"  - {d['key']}:"))
     assert f"diharapkan {lama}" in baris_kunci and f"didapat {baru}" in baris_kunci, baris_kunci
-    assert f"data/2023/sub_kegiatan.csv baris {sel['row']} kolom {sel['column']}" in baris_kunci
+    assert f"{data}/2023/sub_kegiatan.csv baris {sel['row']} kolom {sel['column']}" in baris_kunci
     assert "Traceback" not in p.stderr
 
 
@@ -374,12 +381,12 @@ def test_verifikasi_satu_digit_tiga_berkas(bangunan: SimpleNamespace, tmp_path: 
     p = _lakip("verifikasi", "--tahun", "2023", "--data", str(data), "--build", str(bangunan.build))
     assert p.returncode != 0, p.stdout
     out = p.stdout
-    assert f"data/2023/{teks}: baris {baris_teks} berubah" in out, out
+    assert f"{data}/2023/{teks}: baris {baris_teks} berubah" in out, out
     for berkas, key, sel, lama, baru in harapan:
-        assert f"data/2023/{berkas}: baris {sel['row']} berubah" in out, out
+        assert f"{data}/2023/{berkas}: baris {sel['row']} berubah" in out, out
         b = next(x for x in out.splitlines() if x.startswith(f"  - {key}:"))
         assert f"diharapkan {lama}" in b and f"didapat {baru}" in b, b
-        assert f"data/2023/{berkas} baris {sel['row']} kolom {sel['column']}" in b, b
+        assert f"{data}/2023/{berkas} baris {sel['row']} kolom {sel['column']}" in b, b
 
 
 def _ubah_angka_tampak(html: Path) -> tuple[str, str, str]:
