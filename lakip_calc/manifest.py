@@ -67,7 +67,8 @@ from typing import Any
 
 from lakip_calc.errors import LakipError
 from lakip_calc.loader import DataTahun
-from lakip_calc.paths import ROOT
+from lakip_calc.paths import ROOT, tampil
+from lakip_calc.profil import baca_profil
 
 __all__ = [
     "SKEMA",
@@ -286,15 +287,9 @@ def hash_keluaran(folder: Path, kecuali: Iterable[str] = ()) -> dict[str, str]:
 
 
 def _instansi(data: DataTahun) -> dict[str, str | None]:
-    """The office's name and government from its profile (None where not given as text)."""
-    profil = data.teks.get("profil")
-    profil = profil if isinstance(profil, dict) else {}
-
-    def teks(kunci: str) -> str | None:
-        v = profil.get(kunci)
-        return v.strip() if isinstance(v, str) and v.strip() else None
-
-    return {"nama": teks("instansi"), "pemerintah": teks("pemerintah")}
+    """The office's name and government from its profile."""
+    p = baca_profil(data.teks, tampil(data.folder))
+    return {"nama": p.instansi, "pemerintah": p.pemerintah}
 
 
 def manifest_masukan(
