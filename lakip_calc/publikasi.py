@@ -233,7 +233,7 @@ def tulis_xlsx(tabel: dict[str, Path], tujuan: Path, epoch: int = _EPOCH_BAWAAN)
         numerik = [_kolom_angka(data, j) for j in range(len(judul))]
         ws.append(judul)
         for sel in ws[1]:
-            sel.font = tebal
+            sel_teks(sel).font = tebal
         for i, r in enumerate(data, start=2):
             for j, v in enumerate(r):
                 angka = j < len(numerik) and numerik[j] and v != ""
