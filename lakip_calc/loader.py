@@ -29,7 +29,7 @@ from lakip_calc.errors import DataError
 from lakip_calc.paths import folder_data, tampil
 from lakip_calc.batas import MAKS_BERKAS_CSV, periksa_angka, periksa_sel_teks
 from lakip_calc.schema import TABEL, Kolom, Tabel
-from lakip_calc.skema_teks import MAKS_BERKAS_TEKS, kutip, muat_yaml, periksa_teks
+from lakip_calc.skema_teks import MAKS_BERKAS_TEKS, kutip, muat_yaml, pendek, periksa_teks
 
 __all__ = [
     "DataTahun",
@@ -198,18 +198,17 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
         else:
             pesan = f"{kutip(s)} bukan angka. Tulis angka polos, misalnya 1234567 atau 96.53."
         raise DataError(pesan, file=file, row=row, column=kolom.nama)
-    periksa_angka(s, kolom.tipe, file=file, row=row, column=kolom.nama)
     try:
         d = Decimal(s)
     except InvalidOperation:  # pragma: no cover - the regex already guarantees a number
         raise DataError(f"{kutip(s)} bukan angka.", file=file, row=row, column=kolom.nama) from None
     if t == "uang":
         if d < 0:
-            raise DataError(f"nilai uang {kutip(s)} negatif.", file=file, row=row, column=kolom.nama)
+            raise DataError(f"nilai uang {pendek(s)} negatif.", file=file, row=row, column=kolom.nama)
         # Count decimals in the text: Decimal.quantize fails on more than 28 digits.
         if "." in s and len(s.split(".")[1].rstrip("0")) > 2:
             raise DataError(
-                f"nilai uang {kutip(s)} memiliki lebih dari 2 desimal (sen). "
+                f"nilai uang {pendek(s)} memiliki lebih dari 2 desimal (sen). "
                 "Jangan gunakan titik sebagai pemisah ribuan.",
                 file=file,
                 row=row,
@@ -218,15 +217,15 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
     elif t == "persen":
         if not Decimal(0) <= d <= Decimal(100):
             raise DataError(
-                f"persentase {kutip(s)} di luar rentang 0-100.", file=file, row=row, column=kolom.nama
+                f"persentase {pendek(s)} di luar rentang 0-100.", file=file, row=row, column=kolom.nama
             )
     elif t == "bulat":
         if d < 0 or d != d.to_integral_value():
             raise DataError(
                 f"{kutip(s)} harus bilangan bulat tidak negatif.", file=file, row=row, column=kolom.nama
             )
-        return int(d)
-    return d
+    periksa_angka(s, t, file=file, row=row, column=kolom.nama)
+    return int(d) if t == "bulat" else d
 
 
 def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:

@@ -44,6 +44,7 @@ __all__ = [
     "Peta",
     "kutip",
     "muat_yaml",
+    "pendek",
     "periksa_teks",
 ]
 
@@ -63,10 +64,15 @@ MAKS_SIMPUL_YAML = 50_000
 KUTIP = 40
 
 
-def kutip(nilai: object) -> str:
+def pendek(nilai: object) -> str:
     """A bad value for a message: at most :data:`KUTIP` characters, on one line."""
     s = " ".join(str(nilai).split())
-    return repr(s if len(s) <= KUTIP else s[: KUTIP - 3] + "...")
+    return s if len(s) <= KUTIP else s[: KUTIP - 3] + "..."
+
+
+def kutip(nilai: object) -> str:
+    """:func:`pendek`, quoted."""
+    return repr(pendek(nilai))
 
 
 # --------------------------------------------------------------------------- shapes

@@ -60,9 +60,10 @@ _DPI_PNG = 200
 _TEKS_ANGKA = re.compile(r"[-+]?(Rp)?\d{1,3}(\.\d{3})*(,\d+)?%?")
 _KOSONG = {"", "-"}
 
-#: Characters that Pandoc Markdown could read as markup inside a table cell. Every one
-#: is ASCII punctuation, which Pandoc accepts backslash-escaped.
-_MD_KHUSUS = re.compile(r"([\\|*_<>$#@\[\]`~^{}])")
+#: Characters that Pandoc Markdown could read as markup inside a table cell, or as
+#: typography (``--``, ``...``, quotes): all ASCII punctuation, which Pandoc accepts
+#: backslash-escaped and then reads as itself.
+_MD_KHUSUS = re.compile(r"([!-/:-@\[-`{-~])")
 
 #: A cell's placeholder in the great-tables HTML (:func:`tabel_html`).
 _TEMPAT_SEL = re.compile(r"QZSEL\d{6}ZQ")
@@ -153,9 +154,10 @@ def tabel_csv(t: TabelLaporan) -> bytes:
     return csv_terbuka(t.data).encode("utf-8")
 
 
-#: After HTML escaping, the characters of a Markdown fence (backticks) and of a
-#: shortcode or attribute block (braces) as entities: inert wherever the text lands.
-_ENTITAS = str.maketrans({c: f"&#{ord(c)};" for c in "`{}"})
+#: After HTML escaping, the characters of a Markdown fence (backticks), of a
+#: shortcode or attribute block (braces) and of a cross-reference (``@``) as
+#: entities: inert wherever the text lands.
+_ENTITAS = str.maketrans({c: f"&#{ord(c)};" for c in "`{}@"})
 
 
 def satu_baris(teks: object) -> str:
