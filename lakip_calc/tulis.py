@@ -142,9 +142,16 @@ def sel_teks(sel: object) -> object:
     return sel
 
 
+def _baris_baru_lf(nilai: object) -> object:
+    # A lone CR would be written unquoted (the CSV writer quotes LF only) and read as a row end.
+    if isinstance(nilai, str) and "\r" in nilai:
+        return nilai.replace("\r\n", "\n").replace("\r", "\n")
+    return nilai
+
+
 def csv_terbuka(df: pd.DataFrame) -> str:
     """A frame as open-data CSV text (``\\n``, no index): no cell or header starts a formula."""
-    aman = df.map(netralkan_rumus)
+    aman = df.map(lambda v: _baris_baru_lf(netralkan_rumus(v)))
     aman.columns = [netralkan_rumus(str(k)) for k in df.columns]
     return aman.to_csv(index=False, lineterminator="\n")
 
@@ -155,9 +162,10 @@ def tabel_csv(t: TabelLaporan) -> bytes:
 
 
 #: After HTML escaping, the characters of a Markdown fence (backticks), of a
-#: shortcode or attribute block (braces) and of a cross-reference (``@``) as
-#: entities: inert wherever the text lands.
-_ENTITAS = str.maketrans({c: f"&#{ord(c)};" for c in "`{}@"})
+#: shortcode or attribute block (braces, ``=``) and of a cross-reference (``@``)
+#: as entities: inert wherever the text lands, also for the built-in renderer's
+#: scan of the source for references and ``when-format`` conditions.
+_ENTITAS = str.maketrans({c: f"&#{ord(c)};" for c in "`{}@="})
 
 
 def satu_baris(teks: object) -> str:
@@ -173,7 +181,7 @@ def teks_html(teks: object) -> str:
     """Data text as HTML text for a raw HTML block: one line, escaped, no Markdown character.
 
     >>> teks_html("a\\n```{=html}\\n<b>")
-    'a &#96;&#96;&#96;&#123;=html&#125; &lt;b&gt;'
+    'a &#96;&#96;&#96;&#123;&#61;html&#125; &lt;b&gt;'
     """
     return html.escape(satu_baris(teks), quote=True).translate(_ENTITAS)
 

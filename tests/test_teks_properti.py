@@ -244,3 +244,31 @@ def test_teks_acak_tetap_teks(tmp_path_factory, dasar, nama, paragraf_yaml) -> N
             if bagian.strip():
                 assert _rata(bagian) in terlihat, bagian
                 assert _tanpa_spasi(bagian) in teks_pdf, bagian
+
+
+#: The payloads of issue 21: a multi-line name closing the raw HTML block around the table.
+MULTIBARIS = (
+    "Nama\n```\n\n```{=html}\n<a href=\"javascript:alert(1)\">x</a>\n```",
+    "Nama\n```\n<div onmouseover=\"alert(2)\" style=\"position:fixed;inset:0\">\n```",
+    "Nama\n```\n\n```{=typst}\n#show \"2023\": \"X\"\n```",
+    "Nama\n:::\n::: {.content-visible when-format=\"html\"}\n[x](javascript:alert(3))",
+    "Nama\n{{< var x >}}\n$x$\n<script>alert(4)</script>",
+    "Nama\n\n# Judul\n\n- butir",
+    "Nama\r\n```\r\n<b>x</b>",
+    "Nama",
+)
+
+
+def test_nama_multibaris_tanpa_loader_tetap_teks(tmp_path: Path, dasar) -> None:
+    """The loader refuses line breaks in a cell; the table writer is safe without it too."""
+    html, pdf = _render(tmp_path, list(MULTIBARIS), ["paragraf0", "paragraf1", "p2", "p3"])
+    s = _struktur(html)
+    beda = (s.elemen - dasar.elemen) + (dasar.elemen - s.elemen)
+    assert not beda, beda
+    assert not [v for v in s.nilai_atribut if "javascript:" in v.lower()]
+    terlihat = _rata(" ".join(s.teks))
+    for n in MULTIBARIS:
+        assert terlihat.count(_rata(n)) >= 3, n
+    teks_pdf = _tanpa_spasi(pdf)
+    assert '#show"2023":"X"' in teks_pdf
+    assert _tanpa_spasi(_rata(MULTIBARIS[2])) in teks_pdf
