@@ -192,9 +192,14 @@ class Peta(Bentuk):
             bentuk = self.kunci.get(k) if isinstance(k, str) else None
             if bentuk is None and self.lain is None:
                 raise _galat(berkas, anak, _kunci_asing(k, self.kunci))
+            bentuk = bentuk or self.lain
             if v is None:
-                continue  # an empty key: left out, as if absent
-            (bentuk or self.lain).periksa(v, berkas, anak)
+                # An empty text or number is shown as nothing; an empty list or
+                # mapping would be walked by the report: write it or remove the key.
+                if isinstance(bentuk, (Daftar, Peta, Unit)):
+                    raise _galat(berkas, anak, "kosong; tulis isinya atau hapus kunci ini.")
+                continue
+            bentuk.periksa(v, berkas, anak)
 
 
 def _kunci_asing(k: object, dikenal: dict[str, Bentuk]) -> str:

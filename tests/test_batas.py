@@ -55,6 +55,8 @@ def _galat_muat(data: Path) -> DataError:
         ("penutup.yaml", "sarann: [a]\n", "sarann", "Mungkin maksudnya 'saran'"),
         # a whole file of the wrong kind
         ("jenis_pmks.yaml", "a: b\n", "(akar)", "harus berupa daftar"),
+        # an empty key where a list belongs (narasi would iterate None)
+        ("penutup.yaml", "saran:\n", "saran", "kosong"),
     ],
 )
 def test_yaml_bentuk_salah_ditolak(salin_data: Path, berkas, isi, kunci, kata) -> None:
