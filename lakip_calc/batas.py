@@ -67,8 +67,7 @@ def periksa_sel_teks(s: str, *, file: str, row: int | None, column: str) -> None
     """A text cell (already trimmed) must be one line, without control characters, not too long."""
     if len(s) > MAKS_SEL_TEKS:
         raise DataError(
-            f"teks terlalu panjang ({len(s)} karakter; paling banyak {MAKS_SEL_TEKS}): "
-            f"{kutip(s)}.",
+            f"teks terlalu panjang ({len(s)} karakter; paling banyak {MAKS_SEL_TEKS}): {kutip(s)}.",
             file=file,
             row=row,
             column=column,

@@ -40,6 +40,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from lakip_calc.batas import periksa_xlsx
 from lakip_calc.errors import ConfigError, DataError
 from lakip_calc.loader import (
     baca_csv,
@@ -50,7 +51,6 @@ from lakip_calc.loader import (
 )
 from lakip_calc.paths import folder_data, tampil
 from lakip_calc.schema import TABEL, Kolom, Tabel
-from lakip_calc.batas import periksa_xlsx
 from lakip_calc.skema_teks import kutip
 from lakip_calc.tulis import sel_teks
 

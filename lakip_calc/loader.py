@@ -25,9 +25,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from lakip_calc.batas import MAKS_BERKAS_CSV, periksa_angka, periksa_sel_teks
 from lakip_calc.errors import DataError
 from lakip_calc.paths import folder_data, tampil
-from lakip_calc.batas import MAKS_BERKAS_CSV, periksa_angka, periksa_sel_teks
 from lakip_calc.schema import TABEL, Kolom, Tabel
 from lakip_calc.skema_teks import MAKS_BERKAS_TEKS, kutip, muat_yaml, pendek, periksa_teks
 
@@ -204,7 +204,9 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
         raise DataError(f"{kutip(s)} bukan angka.", file=file, row=row, column=kolom.nama) from None
     if t == "uang":
         if d < 0:
-            raise DataError(f"nilai uang {pendek(s)} negatif.", file=file, row=row, column=kolom.nama)
+            raise DataError(
+                f"nilai uang {pendek(s)} negatif.", file=file, row=row, column=kolom.nama
+            )
         # Count decimals in the text: Decimal.quantize fails on more than 28 digits.
         if "." in s and len(s.split(".")[1].rstrip("0")) > 2:
             raise DataError(
@@ -217,12 +219,18 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
     elif t == "persen":
         if not Decimal(0) <= d <= Decimal(100):
             raise DataError(
-                f"persentase {pendek(s)} di luar rentang 0-100.", file=file, row=row, column=kolom.nama
+                f"persentase {pendek(s)} di luar rentang 0-100.",
+                file=file,
+                row=row,
+                column=kolom.nama,
             )
     elif t == "bulat":
         if d < 0 or d != d.to_integral_value():
             raise DataError(
-                f"{kutip(s)} harus bilangan bulat tidak negatif.", file=file, row=row, column=kolom.nama
+                f"{kutip(s)} harus bilangan bulat tidak negatif.",
+                file=file,
+                row=row,
+                column=kolom.nama,
             )
     periksa_angka(s, t, file=file, row=row, column=kolom.nama)
     return int(d) if t == "bulat" else d

@@ -114,9 +114,7 @@ class Paragraf(Bentuk):
 
     def periksa(self, nilai: Any, berkas: str, jalur: str) -> None:
         if not isinstance(nilai, str):
-            raise _galat(
-                berkas, jalur, f"harus berupa teks, bukan {_jenis(nilai)} {kutip(nilai)}."
-            )
+            raise _galat(berkas, jalur, f"harus berupa teks, bukan {_jenis(nilai)} {kutip(nilai)}.")
         if len(nilai) > self.maks:
             raise _galat(
                 berkas,
@@ -142,9 +140,7 @@ class Bilangan(Bentuk):
                 f"harus berupa bilangan bulat, bukan {_jenis(nilai)} {kutip(nilai)}.",
             )
         if not self.min <= nilai <= self.maks:
-            raise _galat(
-                berkas, jalur, f"{kutip(nilai)} di luar rentang {self.min}-{self.maks}."
-            )
+            raise _galat(berkas, jalur, f"{kutip(nilai)} di luar rentang {self.min}-{self.maks}.")
 
 
 @dataclass(frozen=True)
@@ -165,8 +161,9 @@ class Daftar(Bentuk):
             )
         if len(nilai) > self.maks:
             raise _galat(
-                berkas, jalur, f"daftar terlalu panjang ({len(nilai)} butir; paling banyak "
-                f"{self.maks})."
+                berkas,
+                jalur,
+                f"daftar terlalu panjang ({len(nilai)} butir; paling banyak {self.maks}).",
             )
         for i, b in enumerate(nilai, 1):
             self.butir.periksa(b, berkas, f"{jalur}[{i}]")
@@ -264,6 +261,7 @@ _DEFINISI = Peta(
     },
     lain=_SATU_ATAU_BANYAK,
 )
+
 
 class Unit(Bentuk):
     """A unit of the organisation chart: ``nama`` and its ``bawahan`` (units too)."""
@@ -368,9 +366,7 @@ BENTUK: dict[str, Bentuk] = {
     "psks": Peta(
         {
             "definisi": _P,
-            "jenis": Daftar(
-                Peta({"kode": _J, "nama": _J, "definisi": _P, "kriteria": Daftar(_P)})
-            ),
+            "jenis": Daftar(Peta({"kode": _J, "nama": _J, "definisi": _P, "kriteria": Daftar(_P)})),
         }
     ),
     "jenis_pmks": Daftar(_J),

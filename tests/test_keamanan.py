@@ -57,8 +57,8 @@ SASARAN = (
 )
 #: A YAML paragraph with line breaks: fences, a raw block, a div and a Typst rule.
 PENUTUP = (
-    "PENUTUP awal\n```{=html}\n<a href=\"javascript:alert(7)\">x</a>\n```\n"
-    ":::: {onmouseover=\"alert(8)\"}\n#show \"2023\": \"Y\"\n::::\nakhir"
+    'PENUTUP awal\n```{=html}\n<a href="javascript:alert(7)">x</a>\n```\n'
+    ':::: {onmouseover="alert(8)"}\n#show "2023": "Y"\n::::\nakhir'
 )
 
 

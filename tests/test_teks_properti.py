@@ -248,10 +248,10 @@ def test_teks_acak_tetap_teks(tmp_path_factory, dasar, nama, paragraf_yaml) -> N
 
 #: The payloads of issue 21: a multi-line name closing the raw HTML block around the table.
 MULTIBARIS = (
-    "Nama\n```\n\n```{=html}\n<a href=\"javascript:alert(1)\">x</a>\n```",
-    "Nama\n```\n<div onmouseover=\"alert(2)\" style=\"position:fixed;inset:0\">\n```",
-    "Nama\n```\n\n```{=typst}\n#show \"2023\": \"X\"\n```",
-    "Nama\n:::\n::: {.content-visible when-format=\"html\"}\n[x](javascript:alert(3))",
+    'Nama\n```\n\n```{=html}\n<a href="javascript:alert(1)">x</a>\n```',
+    'Nama\n```\n<div onmouseover="alert(2)" style="position:fixed;inset:0">\n```',
+    'Nama\n```\n\n```{=typst}\n#show "2023": "X"\n```',
+    'Nama\n:::\n::: {.content-visible when-format="html"}\n[x](javascript:alert(3))',
     "Nama\n{{< var x >}}\n$x$\n<script>alert(4)</script>",
     "Nama\n\n# Judul\n\n- butir",
     "Nama\r\n```\r\n<b>x</b>",
