@@ -161,15 +161,23 @@ def test_buku_kerja_bagian_raksasa_ditolak_sebelum_dibuka(salin_data: Path, monk
     assert len(pesan) < PESAN_PENDEK
 
 
-def test_buku_kerja_sel_teks_terlalu_panjang_pesan_pendek(salin_data: Path) -> None:
+@pytest.mark.parametrize(
+    ("nilai", "kata"),
+    [
+        ("x" * 100_000, "teks terlalu panjang"),
+        # Alt+Enter in a cell, with the payload after the line break
+        ('Program\n```\n\n```{=html}\n<a href="javascript:alert(1)">x</a>', "pindah baris"),
+    ],
+)
+def test_buku_kerja_sel_teks_ditolak_dengan_pesan_pendek(salin_data: Path, nilai, kata) -> None:
     xlsx = tulis_buku_kerja(TAHUN, salin_data, salin_data.parent / "isian.xlsx")
     wb = openpyxl.load_workbook(xlsx)
-    wb["Program"]["B2"] = "x" * 100_000
+    wb["Program"]["B2"] = nilai
     wb.save(xlsx)
     with pytest.raises(DataError) as e:
         impor_buku_kerja(TAHUN, xlsx, salin_data)
     pesan = str(e.value)
-    assert "Program!B2" in pesan and "teks terlalu panjang" in pesan
+    assert "Program!B2" in pesan and kata in pesan
     assert len(pesan) < PESAN_PENDEK
 
 
