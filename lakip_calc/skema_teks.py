@@ -23,6 +23,7 @@ Nothing here reads files: the loader hands the parsed values in.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ __all__ = [
     "MAKS_BERKAS_TEKS",
     "MAKS_MARKDOWN",
     "MAKS_PARAGRAF",
+    "MAKS_PARAGRAF_MD",
     "MAKS_SIMPUL_YAML",
     "Bentuk",
     "Bilangan",
@@ -54,6 +56,8 @@ MAKS_BERKAS_TEKS = 1_000_000
 MAKS_MARKDOWN = 200_000
 #: Characters of one paragraph (a YAML text value).
 MAKS_PARAGRAF = 5_000
+#: Characters of one paragraph of a Markdown file.
+MAKS_PARAGRAF_MD = 10_000
 #: Characters of a short text (a name, a title, a place).
 MAKS_JUDUL = 300
 #: Items of one list.
@@ -374,6 +378,28 @@ BENTUK: dict[str, Bentuk] = {
 }
 
 
+def _periksa_markdown(teks: str, berkas: str) -> None:
+    """A Markdown file: at most :data:`MAKS_MARKDOWN` characters, paragraphs of at most
+    :data:`MAKS_PARAGRAF_MD` (the message names the paragraph's first line)."""
+    if len(teks) > MAKS_MARKDOWN:
+        raise DataError(
+            f"teks terlalu panjang ({len(teks)} karakter; paling banyak {MAKS_MARKDOWN}).",
+            file=berkas,
+        )
+    baris = 1
+    for bagian in re.split(r"(\n[ \t]*\n)", teks):
+        isi = bagian.strip()
+        if len(isi) > MAKS_PARAGRAF_MD:
+            spasi_awal = bagian[: len(bagian) - len(bagian.lstrip())]
+            raise DataError(
+                f"paragraf terlalu panjang ({len(isi)} karakter; paling banyak "
+                f"{MAKS_PARAGRAF_MD}): {kutip(isi)}. Pecah menjadi beberapa paragraf.",
+                file=berkas,
+                row=baris + spasi_awal.count("\n"),
+            )
+        baris += bagian.count("\n")
+
+
 def periksa_teks(kunci: str, nilai: Any, berkas: str, markdown: bool) -> None:
     """Check one parsed text file against its declared shape; raise DataError.
 
@@ -381,11 +407,7 @@ def periksa_teks(kunci: str, nilai: Any, berkas: str, markdown: bool) -> None:
     ``analisis/SS1``); ``berkas`` is the name shown in messages.
     """
     if markdown:
-        if len(nilai) > MAKS_MARKDOWN:
-            raise DataError(
-                f"teks terlalu panjang ({len(nilai)} karakter; paling banyak {MAKS_MARKDOWN}).",
-                file=berkas,
-            )
+        _periksa_markdown(nilai, berkas)
         return
     if nilai is None:
         return  # an empty file: nothing written yet

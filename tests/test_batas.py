@@ -216,3 +216,13 @@ def test_csv_terbuka_tanpa_rumus_angka_tetap_angka() -> None:
     for b in baris[1:]:
         assert not b[0].startswith(awal_rumus) or b[0] in ("-12.5", "-"), b
     assert [b[1] for b in baris[1:]] == ["1", "-2", "3", "0", "7", "8", "9", "10", "11"]
+
+
+def test_markdown_paragraf_terlalu_panjang_ditolak_dengan_barisnya(salin_data: Path) -> None:
+    """A 10 MB paragraph kept pandoc's Typst writer busy for minutes: refused at validation."""
+    p = salin_data / "2023" / "teks" / "metodologi.md"
+    awal = p.read_text(encoding="utf-8").rstrip("\n")
+    p.write_text(f"{awal}\n\n\n{'kata ' * 3000}\n", encoding="utf-8")
+    e = _galat_muat(salin_data)
+    assert e.file.endswith("teks/metodologi.md") and "paragraf terlalu panjang" in e.pesan
+    assert e.row == awal.count("\n") + 4
