@@ -226,3 +226,16 @@ def test_markdown_paragraf_terlalu_panjang_ditolak_dengan_barisnya(salin_data: P
     e = _galat_muat(salin_data)
     assert e.file.endswith("teks/metodologi.md") and "paragraf terlalu panjang" in e.pesan
     assert e.row == awal.count("\n") + 4
+
+
+def test_xlsx_terbuka_judul_kolom_seperti_rumus_tetap_teks(tmp_path: Path) -> None:
+    from lakip_calc.publikasi import tulis_xlsx
+
+    (tmp_path / "a.csv").write_text("=Nama,+Nilai\n-x,1\n", encoding="utf-8")
+    xlsx = tulis_xlsx({"tbl-a": tmp_path / "a.csv"}, tmp_path / "a.xlsx", 1704067200)
+    with zipfile.ZipFile(xlsx) as z:
+        lembar = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in lembar and "<f " not in lembar
+    ws = openpyxl.load_workbook(xlsx)["a"]
+    assert [c.data_type for c in ws[1]] == ["s", "s"] and ws["A1"].value == "=Nama"
+    assert ws["B2"].value == 1  # numbers stay numbers
