@@ -32,11 +32,13 @@ __all__ = [
     "MAKS_ANGKA",
     "MAKS_BERKAS_CSV",
     "MAKS_DESIMAL",
+    "MAKS_SEL_LAIN",
     "MAKS_SEL_TEKS",
     "MAKS_UANG",
     "MAKS_XLSX_BAGIAN",
     "MAKS_XLSX_TOTAL",
     "periksa_angka",
+    "periksa_sel",
     "periksa_sel_teks",
     "periksa_xlsx",
 ]
@@ -45,6 +47,8 @@ __all__ = [
 MAKS_BERKAS_CSV = 20_000_000
 #: Characters of one text cell.
 MAKS_SEL_TEKS = 2_000
+#: Characters of any other cell (a code, a choice, a year, a number).
+MAKS_SEL_LAIN = 64
 #: Money (rupiah) of one cell: below 10^15 (seribu triliun). A million such rows
 #: still sum below terbilang's maximum (10^21 - 1).
 MAKS_UANG = 10**15
@@ -61,6 +65,22 @@ assert MAKS_UANG * 10**6 <= TERBILANG_MAKSIMUM + 1
 
 _KENDALI = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 _BARIS_BARU = re.compile(r"[\r\n\x85]")
+
+
+def periksa_sel(s: str, tipe: str, *, file: str, row: int | None, column: str) -> None:
+    """Any cell (already trimmed): a text cell by :func:`periksa_sel_teks`; a code, a
+    choice, a year or a number at most :data:`MAKS_SEL_LAIN` characters (so that every
+    later message quoting it stays short)."""
+    if tipe == "teks":
+        periksa_sel_teks(s, file=file, row=row, column=column)
+    elif len(s) > MAKS_SEL_LAIN:
+        raise DataError(
+            f"isi sel terlalu panjang untuk kolom ini ({len(s)} karakter; paling banyak "
+            f"{MAKS_SEL_LAIN}): {kutip(s)}.",
+            file=file,
+            row=row,
+            column=column,
+        )
 
 
 def periksa_sel_teks(s: str, *, file: str, row: int | None, column: str) -> None:

@@ -25,11 +25,11 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from lakip_calc.batas import MAKS_BERKAS_CSV, periksa_angka, periksa_sel_teks
+from lakip_calc.batas import MAKS_BERKAS_CSV, periksa_angka, periksa_sel
 from lakip_calc.errors import DataError
 from lakip_calc.paths import folder_data, tampil
 from lakip_calc.schema import TABEL, Kolom, Tabel
-from lakip_calc.skema_teks import MAKS_BERKAS_TEKS, kutip, muat_yaml, pendek, periksa_teks
+from lakip_calc.skema_teks import MAKS_BERKAS_TEKS, muat_yaml, pendek, periksa_teks
 
 __all__ = [
     "DataTahun",
@@ -155,13 +155,13 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
             )
         return None
     t = kolom.tipe
+    periksa_sel(s, t, file=file, row=row, column=kolom.nama)
     if t == "teks":
-        periksa_sel_teks(s, file=file, row=row, column=kolom.nama)
         return s
     if t == "kode":
         if not _KODE.fullmatch(s):
             raise DataError(
-                f"kode {kutip(s)} tidak sah; gunakan huruf, angka, titik atau garis bawah "
+                f"kode {s!r} tidak sah; gunakan huruf, angka, titik atau garis bawah "
                 "(misalnya 1.2.1).",
                 file=file,
                 row=row,
@@ -172,7 +172,7 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
         if s not in kolom.pilihan:
             pilihan = ", ".join(f"'{p}'" for p in kolom.pilihan)
             raise DataError(
-                f"nilai {kutip(s)} tidak dikenal; harus salah satu dari {pilihan}.",
+                f"nilai {s!r} tidak dikenal; harus salah satu dari {pilihan}.",
                 file=file,
                 row=row,
                 column=kolom.nama,
@@ -181,7 +181,7 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
     if t == "tahun":
         if not re.fullmatch(r"[0-9]{4}", s):
             raise DataError(
-                f"{kutip(s)} bukan tahun; tulis empat angka, misalnya 2023.",
+                f"{s!r} bukan tahun; tulis empat angka, misalnya 2023.",
                 file=file,
                 row=row,
                 column=kolom.nama,
@@ -191,26 +191,24 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
     if not _ANGKA_POLOS.fullmatch(s):
         if _ANGKA_BERPEMISAH.fullmatch(s):
             pesan = (
-                f"angka {kutip(s)} ditulis dengan pemisah ribuan, 'Rp' atau '%'. "
+                f"angka {s!r} ditulis dengan pemisah ribuan, 'Rp' atau '%'. "
                 "Tulis angka polos tanpa pemisah ribuan dengan titik sebagai desimal, "
                 "misalnya 1234567 atau 96.53."
             )
         else:
-            pesan = f"{kutip(s)} bukan angka. Tulis angka polos, misalnya 1234567 atau 96.53."
+            pesan = f"{s!r} bukan angka. Tulis angka polos, misalnya 1234567 atau 96.53."
         raise DataError(pesan, file=file, row=row, column=kolom.nama)
     try:
         d = Decimal(s)
     except InvalidOperation:  # pragma: no cover - the regex already guarantees a number
-        raise DataError(f"{kutip(s)} bukan angka.", file=file, row=row, column=kolom.nama) from None
+        raise DataError(f"{s!r} bukan angka.", file=file, row=row, column=kolom.nama) from None
     if t == "uang":
         if d < 0:
-            raise DataError(
-                f"nilai uang {pendek(s)} negatif.", file=file, row=row, column=kolom.nama
-            )
+            raise DataError(f"nilai uang {s} negatif.", file=file, row=row, column=kolom.nama)
         # Count decimals in the text: Decimal.quantize fails on more than 28 digits.
         if "." in s and len(s.split(".")[1].rstrip("0")) > 2:
             raise DataError(
-                f"nilai uang {pendek(s)} memiliki lebih dari 2 desimal (sen). "
+                f"nilai uang {s} memiliki lebih dari 2 desimal (sen). "
                 "Jangan gunakan titik sebagai pemisah ribuan.",
                 file=file,
                 row=row,
@@ -219,18 +217,12 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
     elif t == "persen":
         if not Decimal(0) <= d <= Decimal(100):
             raise DataError(
-                f"persentase {pendek(s)} di luar rentang 0-100.",
-                file=file,
-                row=row,
-                column=kolom.nama,
+                f"persentase {s} di luar rentang 0-100.", file=file, row=row, column=kolom.nama
             )
     elif t == "bulat":
         if d < 0 or d != d.to_integral_value():
             raise DataError(
-                f"{kutip(s)} harus bilangan bulat tidak negatif.",
-                file=file,
-                row=row,
-                column=kolom.nama,
+                f"{s!r} harus bilangan bulat tidak negatif.", file=file, row=row, column=kolom.nama
             )
     periksa_angka(s, t, file=file, row=row, column=kolom.nama)
     return int(d) if t == "bulat" else d
@@ -267,10 +259,10 @@ def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
             mirip = difflib.get_close_matches(h, harap, n=1)
             saran = f" Mungkin maksudnya '{mirip[0]}'?" if mirip else ""
             raise DataError(
-                f"kolom {kutip(h)} tidak dikenal.{saran} Kolom yang diharapkan: {', '.join(harap)}.",
+                f"kolom '{pendek(h)}' tidak dikenal.{saran} Kolom yang diharapkan: {', '.join(harap)}.",
                 file=nama_berkas,
                 row=1,
-                column=kutip(h)[1:-1],
+                column=pendek(h),
             )
     for h in harap:
         if h not in header:

@@ -114,6 +114,9 @@ def test_berkas_teks_terlalu_besar_ditolak_sebelum_dibaca(salin_data: Path) -> N
         ("program.csv", "nama", "x" * (MAKS_SEL_TEKS + 1), "teks terlalu panjang"),
         ("program.csv", "nama", "Program\nPerlindungan", "pindah baris"),
         ("program.csv", "nama", "Program\x07Perlindungan", "karakter kendali"),
+        # a code, a choice or a number is short: any message quoting it stays short
+        ("program.csv", "kode", "1" * 5000, "isi sel terlalu panjang"),
+        ("indikator.csv", "polaritas", "x" * 5000, "isi sel terlalu panjang"),
     ],
 )
 def test_sel_di_luar_batas_ditolak(salin_data: Path, ubah_sel, berkas, kolom, nilai, kata) -> None:
