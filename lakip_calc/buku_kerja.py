@@ -40,6 +40,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from lakip_calc.batas import periksa_xlsx
 from lakip_calc.errors import ConfigError, DataError
 from lakip_calc.loader import (
     baca_csv,
@@ -50,6 +51,7 @@ from lakip_calc.loader import (
 )
 from lakip_calc.paths import folder_data, tampil
 from lakip_calc.schema import TABEL, Kolom, Tabel
+from lakip_calc.skema_teks import kutip
 from lakip_calc.tulis import sel_teks
 
 __all__ = [
@@ -508,7 +510,7 @@ def _baca_lembar(wb, wb_rumus, t: Tabel, xlsx: str, galat: list[str]):
         if judul not in (k.label, k.nama):
             galat.append(
                 f"{xlsx}, sel {_sel_ref(lembar, get_column_letter(j), 1)}: judul kolom "
-                f"{judul!r} tidak sesuai; seharusnya {k.label!r} (kolom CSV '{k.nama}'). "
+                f"{kutip(judul)} tidak sesuai; seharusnya {k.label!r} (kolom CSV '{k.nama}'). "
                 "Jangan mengubah, menyisipkan atau memindah kolom."
             )
             return [], []
@@ -605,6 +607,7 @@ def impor_buku_kerja(
             f"buku kerja tidak ditemukan: {tampil(xlsx)}. Tulis dengan "
             f"'make workbook YEAR={tahun}' atau periksa XLSX."
         )
+    periksa_xlsx(xlsx, nama_x)
     try:
         wb = load_workbook(xlsx, data_only=True)
         wb_rumus = load_workbook(xlsx, data_only=False)

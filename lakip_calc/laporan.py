@@ -44,6 +44,7 @@ from lakip_calc.render._variables import (
     nested_variables,
     quarto_var_keys,
 )
+from lakip_calc.render.csp import sematkan_csp
 from lakip_calc.render.quarto import normalise_pdf, quarto_versions
 
 __all__ = ["variabel", "siapkan_proyek", "render_laporan", "tautkan_proyek", "FORMAT"]
@@ -339,13 +340,15 @@ def _render_bawaan(
 ) -> dict[str, Path]:
     """The built-in renderer; an error in a staged copy of ``report/*.qmd`` names the original."""
     try:
-        return render_project(
-            proyek,
-            staging,
-            formats=format_,
-            basename=nama,
-            sebelum_gambar=sebelum_gambar,
-            document=dokumen,
+        return _dengan_csp(
+            render_project(
+                proyek,
+                staging,
+                formats=format_,
+                basename=nama,
+                sebelum_gambar=sebelum_gambar,
+                document=dokumen,
+            )
         )
     except RenderError as e:
         salinan = re.escape(f"{proyek.name}/report/")
@@ -389,6 +392,13 @@ def _render_quarto(
         hasil[fmt] = staging / f"{nama}{berkas.suffix}"
         shutil.move(berkas, hasil[fmt])
     shutil.rmtree(proyek / ".quarto", ignore_errors=True)
+    return _dengan_csp(hasil)
+
+
+def _dengan_csp(hasil: dict[str, Path]) -> dict[str, Path]:
+    """The rendered files, the HTML with its Content-Security-Policy (``render.csp``)."""
+    if "html" in hasil:
+        sematkan_csp(hasil["html"])
     return hasil
 
 

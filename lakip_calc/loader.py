@@ -25,11 +25,13 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from lakip_calc.batas import MAKS_BERKAS_CSV, periksa_angka, periksa_sel
 from lakip_calc.errors import DataError
 from lakip_calc.kinerja import SKALA_KATEGORI
 from lakip_calc.paths import folder_data, tampil
 from lakip_calc.profil import baca_profil
 from lakip_calc.schema import TABEL, Kolom, Tabel
+from lakip_calc.skema_teks import MAKS_BERKAS_TEKS, muat_yaml, pendek, periksa_teks
 
 __all__ = [
     "DataTahun",
@@ -103,8 +105,13 @@ class DataTahun:
         return {b: hashlib.sha256((self.folder / b).read_bytes()).hexdigest() for b in self.berkas}
 
 
-def _baca_berkas(p: Path, nama: str) -> bytes:
+def _baca_berkas(p: Path, nama: str, maks: int = MAKS_BERKAS_CSV) -> bytes:
     try:
+        ukuran = p.stat().st_size
+        if ukuran > maks:
+            raise DataError(
+                f"berkas terlalu besar ({ukuran} bita; paling banyak {maks}).", file=nama
+            )
         return p.read_bytes()
     except OSError as e:
         raise DataError(
@@ -159,6 +166,7 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
             )
         return None
     t = kolom.tipe
+    periksa_sel(s, t, file=file, row=row, column=kolom.nama)
     if t == "teks":
         return s
     if t == "kode":
@@ -236,8 +244,8 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
             raise DataError(
                 f"{s!r} harus bilangan bulat tidak negatif.", file=file, row=row, column=kolom.nama
             )
-        return int(d)
-    return d
+    periksa_angka(s, t, file=file, row=row, column=kolom.nama)
+    return int(d) if t == "bulat" else d
 
 
 def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
@@ -271,10 +279,10 @@ def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
             mirip = difflib.get_close_matches(h, harap, n=1)
             saran = f" Mungkin maksudnya '{mirip[0]}'?" if mirip else ""
             raise DataError(
-                f"kolom '{h}' tidak dikenal.{saran} Kolom yang diharapkan: {', '.join(harap)}.",
+                f"kolom '{pendek(h)}' tidak dikenal.{saran} Kolom yang diharapkan: {', '.join(harap)}.",
                 file=nama_berkas,
                 row=1,
-                column=h,
+                column=pendek(h),
             )
     for h in harap:
         if h not in header and not tabel.kolom_boleh_absen(h):
@@ -610,13 +618,15 @@ def _muat_teks(folder: Path, folder_tampil: str) -> dict[str, Any]:
         if p.suffix not in (".yaml", ".yml", ".md") or not p.is_file():
             continue
         nama = f"{folder_tampil}/{p.relative_to(folder).as_posix()}"
-        isi = _decode(_baca_berkas(p, nama), nama)
+        isi = _decode(_baca_berkas(p, nama, MAKS_BERKAS_TEKS), nama)
         kunci = p.relative_to(base).with_suffix("").as_posix()
         if p.suffix == ".md":
+            periksa_teks(kunci, isi, nama, markdown=True)
             teks[kunci] = isi
             continue
         try:
-            teks[kunci] = yaml.safe_load(isi)
+            teks[kunci] = muat_yaml(isi, nama)
+            periksa_teks(kunci, teks[kunci], nama, markdown=False)
         except yaml.MarkedYAMLError as e:
             baris = e.problem_mark.line + 1 if e.problem_mark else None
             raise DataError(

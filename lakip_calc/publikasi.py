@@ -261,7 +261,7 @@ def tulis_xlsx(tabel: dict[str, Path], tujuan: Path, epoch: int = _EPOCH_BAWAAN)
         numerik = [_kolom_angka(data, j) for j in range(len(judul))]
         ws.append(judul)
         for sel in ws[1]:
-            sel.font = tebal
+            sel_teks(sel).font = tebal
         for i, r in enumerate(data, start=2):
             for j, v in enumerate(r):
                 angka = j < len(numerik) and numerik[j] and v != ""
@@ -415,7 +415,7 @@ def halaman_verifikasi(info: list[dict]) -> str:
         y, b = t["tahun"], e(t["bundel"])
         r = e(t["renderer"] or "builtin")
         bagian.append(
-            f"<h2>Laporan {y}</h2>\n<pre tabindex="0"><code>cd _site\nsha256sum -c SHA256SUMS\n"
+            f"<h2>Laporan {y}</h2>\n<pre tabindex='0'><code>cd _site\nsha256sum -c SHA256SUMS\n"
             f"mkdir -p /tmp/periksa &amp;&amp; tar -xzf {y}/{b} -C /tmp/periksa\n"
             f"make -C /tmp/periksa/lakip-{y} report YEAR={y} RENDERER={r}\n"
             f"for f in lakip-{y}.html lakip-{y}.pdf lakip-{y}.docx; do\n"
@@ -445,7 +445,7 @@ def halaman_verifikasi(info: list[dict]) -> str:
         "<h2>Tanda tangan (pilihan)</h2>\n"
         "<p>Pemerintah daerah dapat menandatangani <code>SHA256SUMS</code> dengan kunci SSH "
         "yang dipegangnya, dan mengumumkan kunci publiknya:</p>\n"
-        "<pre tabindex="0"><code>ssh-keygen -Y sign -f ~/.ssh/kunci_pemda -n lakip SHA256SUMS\n"
+        "<pre tabindex='0'><code>ssh-keygen -Y sign -f ~/.ssh/kunci_pemda -n lakip SHA256SUMS\n"
         "# menulis SHA256SUMS.sig; pemeriksa menyimpan kunci publiknya dalam allowed_signers:\n"
         "#   pemda@contoh.go.id ssh-ed25519 AAAA...\n"
         "ssh-keygen -Y verify -f allowed_signers -I pemda@contoh.go.id -n lakip "

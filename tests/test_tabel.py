@@ -265,12 +265,12 @@ def test_markdown_di_escape():
     md = tabel_markdown(_tabel_jahat())
     assert "a \\| b" in md
     assert "\\*x\\* dan \\_y\\_" in md
-    assert "\\<script\\>alert(1)\\</script\\>" in md
-    assert "\\$x\\$ \\#h \\@c \\\\n \\[l\\](u)" in md
+    assert "\\<script\\>alert\\(1\\)\\<\\/script\\>" in md
+    assert "\\$x\\$ \\#h \\@c \\\\n \\[l\\]\\(u\\)" in md
     assert "<script>" not in md
     baris = md.splitlines()
     assert baris[1].startswith("|---") and baris[1].endswith(":|")  # Nilai is right-aligned
-    assert baris[-1] == ": Uji \\<b\\>judul\\</b\\> \\| \\*x\\* {#tbl-uji}"
+    assert baris[-1] == ": Uji \\<b\\>judul\\<\\/b\\> \\| \\*x\\* {#tbl-uji}"
     assert md.endswith("\n")
 
 
@@ -314,7 +314,9 @@ def test_html_sel_tepat_di_tempatnya():
         )
         for v, c in zip(baris_v, baris_c, strict=True)
     ]
-    assert sel == harap
+    # Same text; a fence's, shortcode's or reference's characters are entities as well.
+    assert [html.unescape(x) for x in sel] == [html.unescape(x) for x in harap]
+    assert not [x for x in sel if re.search(r"[`{}@=]", re.sub(r"<[^>]*>", "", x))]
 
 
 def test_html_pola_cadangan_ditolak():

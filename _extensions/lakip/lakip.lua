@@ -14,7 +14,8 @@ are resolved.
 - Placeholders of the daftar-* shortcodes: filled with the headings, tables or
   figures of the document, numbered as Quarto numbered them.
 - A draft (`lakip-draft: true`): a banner (HTML), a first paragraph (DOCX).
-- PDF: a page break before every chapter. DOCX: the cover on a page of its own,
+- PDF: a page break before every chapter; `...` and `-?` in text stay as typed
+  (not Typst's ellipsis and soft hyphen). DOCX: the cover on a page of its own,
   charts as the PNG beside the SVG.
 
 The built-in renderer of lakip_calc runs this file too (pandoc --lua-filter);
@@ -363,6 +364,46 @@ local function bab_halaman_baru(doc)
   return doc
 end
 
+--- PDF: pandoc's Typst writer leaves `...` and `-?` as they are, and Typst reads
+--- them as an ellipsis and a soft hyphen (invisible). Text keeps them as typed: each
+--- becomes a Typst string literal, a constant ended by `;` so that no character
+--- after it can continue the expression.
+local SINGKATAN_TYPST = { "...", "-?" }
+
+local function singkatan_di(teks, i)
+  for _, s in ipairs(SINGKATAN_TYPST) do
+    if teks:sub(i, i + #s - 1) == s then
+      return s
+    end
+  end
+  return nil
+end
+
+local function teks_typst(str)
+  local teks = str.text
+  if not format_is("typst") or not (teks:find("...", 1, true) or teks:find("-?", 1, true)) then
+    return nil
+  end
+  local out, awal, i = pandoc.Inlines({}), 1, 1
+  while i <= #teks do
+    local s = singkatan_di(teks, i)
+    if s then
+      if i > awal then
+        out:insert(pandoc.Str(teks:sub(awal, i - 1)))
+      end
+      out:insert(pandoc.RawInline("typst", '#"' .. s .. '";'))
+      i = i + #s
+      awal = i
+    else
+      i = i + 1
+    end
+  end
+  if awal <= #teks then
+    out:insert(pandoc.Str(teks:sub(awal)))
+  end
+  return out
+end
+
 return {
   { Pandoc = bab_halaman_baru },
   { Meta = function(meta)
@@ -375,4 +416,5 @@ return {
   { Div = tanda_tangan_ganda },
   { Span = angka, Div = blok_typst, Image = docx_png },
   { Div = isi_daftar },
+  { Str = teks_typst },
 }
