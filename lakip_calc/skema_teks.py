@@ -283,13 +283,13 @@ BENTUK: dict[str, Bentuk] = {
     "profil": Peta(
         {
             "instansi": _J,
-            "pemerintah": _J,
-            "kabupaten": _J,
+            "daerah": _J,
             "provinsi": _J,
             "ibu_kota": _J,
             "kepala": Peta(
                 {
                     "nama": _J,
+                    "jabatan": _J,
                     "nama_tercetak": _J,
                     "jabatan_tercetak": _J,
                     "jabatan_tercetak_baris_kedua": _J,
@@ -299,6 +299,8 @@ BENTUK: dict[str, Bentuk] = {
                 },
                 lain=_P,
             ),
+            "kepala_daerah": Peta({"jabatan": _J, "nama": _J}),
+            "perjanjian_kinerja": Peta({"tempat": _J, "tanggal": _J}),
             "penandatanganan": Peta({"tempat": _J, "bulan": _J, "tahun": _TAHUN}),
             "dasar_hukum": Daftar(
                 Peta(
@@ -377,6 +379,19 @@ BENTUK: dict[str, Bentuk] = {
     "definisi_sasaran": Peta(lain=_DEFINISI),
 }
 
+#: Shape of the files of a folder under ``teks/`` (one file per sasaran).
+BENTUK_FOLDER: dict[str, Bentuk] = {
+    "evaluasi": Peta(
+        {"penyebab": _SATU_ATAU_BANYAK, "solusi": _SATU_ATAU_BANYAK, "efisiensi": _SATU_ATAU_BANYAK}
+    ),
+}
+
+
+def bentuk_berkas(kunci: str) -> Bentuk:
+    """The declared shape of ``teks/<kunci>.yaml`` (free-form when none is declared)."""
+    folder = kunci.split("/", 1)[0] if "/" in kunci else None
+    return BENTUK.get(kunci) or BENTUK_FOLDER.get(folder or "", Bebas())
+
 
 def _periksa_markdown(teks: str, berkas: str) -> None:
     """A Markdown file: at most :data:`MAKS_MARKDOWN` characters, paragraphs of at most
@@ -412,7 +427,7 @@ def periksa_teks(kunci: str, nilai: Any, berkas: str, markdown: bool) -> None:
     if nilai is None:
         return  # an empty file: nothing written yet
     try:
-        BENTUK.get(kunci, Bebas()).periksa(nilai, berkas, "")
+        bentuk_berkas(kunci).periksa(nilai, berkas, "")
     except RecursionError:
         raise DataError("YAML tidak sah: struktur bersarang terlalu dalam.", file=berkas) from None
 

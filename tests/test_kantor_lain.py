@@ -223,3 +223,16 @@ def test_workbook_round_trip_keeps_grades_and_absent_files(tmp_path, potret):
     hasil = impor_buku_kerja(TAHUN, xlsx, tmp_path)
     assert not any(x.ada for x in hasil.perubahan)
     assert potret(tmp_path / str(TAHUN)) == sebelum  # no psks.csv appeared, grades kept
+
+
+def test_per_sasaran_analysis_has_a_declared_shape(tmp_path):
+    import shutil
+
+    shutil.copytree(FIXTURE, tmp_path / "data")
+    p = tmp_path / "data" / str(TAHUN) / "teks" / "evaluasi" / "S1.yaml"
+    p.write_text('penyebab: 5\nsolusi: "x"\nefisiensi: "y"\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"evaluasi/S1\.yaml.*'penyebab'"):
+        muat_tahun(TAHUN, tmp_path / "data")
+    p.write_text('penyebab: "x"\nsolusi: "x"\nefisiensi: "y"\npenyebap: "z"\n', encoding="utf-8")
+    with pytest.raises(DataError, match="penyebap"):
+        muat_tahun(TAHUN, tmp_path / "data")
