@@ -56,11 +56,13 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lakip_calc.errors import LakipError
-from lakip_calc.loader import DataTahun
 from lakip_calc.paths import ROOT
+
+if TYPE_CHECKING:  # the loader imports pandas: a no-op build only reads hashes
+    from lakip_calc.loader import DataTahun
 
 __all__ = [
     "SKEMA",
@@ -75,6 +77,7 @@ __all__ = [
     "hash_masukan",
     "hash_baris",
     "hash_keluaran",
+    "keluaran_rusak",
     "buat_manifest",
     "ke_json",
     "tulis_manifest",
@@ -123,6 +126,10 @@ def sha256_berkas(path: Path) -> str:
 # --------------------------------------------------------------------------- environment
 
 
+class _TanpaGit(Exception):
+    """``git`` is not on PATH (or cannot run)."""
+
+
 def _git(*args: str, root: Path) -> str | None:
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
@@ -135,17 +142,34 @@ def _git(*args: str, root: Path) -> str | None:
             check=False,
             timeout=30,
         )
-    except (OSError, subprocess.SubprocessError):
+    except OSError:
+        raise _TanpaGit from None
+    except subprocess.SubprocessError:
         return None
     return r.stdout if r.returncode == 0 else None
 
 
 def info_git(root: Path = ROOT) -> dict[str, Any]:
-    """``{"commit": sha or None, "dirty": bool or None}`` of the project checkout."""
-    commit = _git("rev-parse", "HEAD", root=root)
-    if commit is None or not commit.strip():
-        return {"commit": None, "dirty": None}
-    status = _git("status", "--porcelain", root=root)
+    """``{"commit": sha or None, "dirty": bool or None}`` of the project checkout.
+
+    When no commit can be recorded, ``catatan`` says why (no ``git`` on PATH,
+    or not a git checkout), so that a null commit is never silent.
+    """
+    try:
+        commit = _git("rev-parse", "HEAD", root=root)
+        if commit is None or not commit.strip():
+            return {
+                "commit": None,
+                "dirty": None,
+                "catatan": "bukan checkout git: commit kode tidak tercatat",
+            }
+        status = _git("status", "--porcelain", root=root)
+    except _TanpaGit:
+        return {
+            "commit": None,
+            "dirty": None,
+            "catatan": "program git tidak ditemukan di PATH: commit kode tidak tercatat",
+        }
     return {"commit": commit.strip(), "dirty": None if status is None else bool(status.strip())}
 
 
@@ -255,6 +279,24 @@ def hash_keluaran(folder: Path, kecuali: Iterable[str] = ()) -> dict[str, str]:
             continue
         hasil[kunci] = sha256_berkas(p)
     return hasil
+
+
+def keluaran_rusak(folder: Path) -> set[str] | None:
+    """Files of the build in ``folder`` that differ from its ``manifest.json``.
+
+    Missing, changed (per-file SHA-256) and unrecorded files, by their path
+    inside the build; ``None`` when the manifest is missing or unreadable (then
+    nothing of the build can be trusted). The cache file, written after the
+    manifest, is not an output.
+    """
+    try:
+        m = json.loads((Path(folder) / NAMA).read_text(encoding="utf-8"))
+        dicatat = dict(m["outputs"])
+        kecuali = set(m.get("excluded") or DIKECUALIKAN)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    ada = hash_keluaran(folder, kecuali | {"cache.json"})
+    return {p for p in set(dicatat) | set(ada) if dicatat.get(p) != ada.get(p)} - {"cache.json"}
 
 
 # --------------------------------------------------------------------------- the manifest
