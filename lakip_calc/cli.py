@@ -171,6 +171,14 @@ def _ringkasan_bangun(h) -> str:
     if h.terbesar:
         baris.append("  Selisih terbesar:")
         baris += [f"    - {t}" for t in h.terbesar]
+    if h.dipulihkan:
+        baris.append(
+            f"  Dipulihkan          : {len(h.dipulihkan)} berkas yang hilang atau berubah sejak "
+            "build terakhir: "
+            + ", ".join(h.dipulihkan[:5])
+            + (f" dan {len(h.dipulihkan) - 5} lainnya" if len(h.dipulihkan) > 5 else "")
+        )
+    baris += [f"  PERINGATAN: {p}" for p in h.peringatan]
     return "\n".join(baris)
 
 

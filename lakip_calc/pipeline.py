@@ -179,6 +179,10 @@ class HasilBangun:
     tanpa_perubahan: bool = False
     #: The report files were reused from the previous build.
     render_dipakai_ulang: bool = False
+    #: Files of the previous build that were missing or changed (made again).
+    dipulihkan: list[str] = field(default_factory=list)
+    #: What the analyst should know (no git commit recorded, ...).
+    peringatan: list[str] = field(default_factory=list)
     #: The validated data the build read (``None`` when nothing changed).
     data: DataTahun | None = field(default=None, repr=False)
 
@@ -467,6 +471,7 @@ def _bangun(
     shutil.rmtree(r.staging, ignore_errors=True)
     r.staging.mkdir(parents=True)
     hasil = HasilBangun(tahun=r.tahun, folder=r.akhir, belum_diisi=len(kosong), data=data)
+    hasil.dipulihkan = sorted(r.rusak or ())
     try:
         with folder_kernel() as folder:
             _isi_staging(r, hasil, folder, paralel, lapor, progress, setelah_notebook)
@@ -546,7 +551,7 @@ def _isi_staging(
 
         m = tulis_manifest(hasil.data, r.staging)  # hashes of inputs and outputs, before the swap
         if (m.get("git") or {}).get("catatan"):
-            lapor(f"PERINGATAN: {m['git']['catatan']}")
+            hasil.peringatan.append(m["git"]["catatan"])
         log.append(_entri("manifest", [f"data/{r.tahun}/*", "keluaran"], "manifest.json", t0))
         tulis_teks(
             r.staging / BERKAS_CACHE,

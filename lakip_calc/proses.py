@@ -272,12 +272,23 @@ def folder_kernel() -> Iterator[Path]:
     killed build left is removed by the next build (:func:`bersihkan_kernel_sisa`).
     """
     bersihkan_kernel_sisa()
-    folder = Path(tempfile.mkdtemp(prefix=f"{_AWALAN_KERNEL}{os.getpid()}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"{_AWALAN_KERNEL}{os.getpid()}-", dir=_dasar_kernel()))
     try:
         yield folder
     finally:
         _hentikan_kernel(folder)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _dasar_kernel() -> str:
+    """``$TMPDIR``, or ``/tmp`` when ``$TMPDIR`` is too long for the kernels' socket paths."""
+    dasar = tempfile.gettempdir()
+    return dasar if len(dasar) <= _PANJANG_DASAR else "/tmp"
+
+
+#: Longest temp folder that leaves room for ``/lakip-kernel-<pid>-<8>/k<8>-ipc-<port>``
+#: within a Unix socket path's 107 bytes.
+_PANJANG_DASAR = 60
 
 
 def _hentikan_kernel(folder: Path) -> None:
@@ -304,7 +315,7 @@ def _hentikan_kernel(folder: Path) -> None:
 
 def bersihkan_kernel_sisa() -> None:
     """Remove the kernel folders of builds whose process is gone (killed with SIGKILL)."""
-    for p in Path(tempfile.gettempdir()).glob(f"{_AWALAN_KERNEL}*"):
+    for p in Path(_dasar_kernel()).glob(f"{_AWALAN_KERNEL}*"):
         pid = p.name[len(_AWALAN_KERNEL) :].split("-", 1)[0]
         if pid.isdigit() and not _pid_hidup(int(pid)):
             _hentikan_kernel(p)
@@ -313,14 +324,16 @@ def bersihkan_kernel_sisa() -> None:
 
 # --------------------------------------------------------------------------- pause point
 
-#: Test-only: ``<titik>:<folder>`` makes the build pause at step ``<titik>``.
+#: Test-only: ``<titik>[,...]:<folder>`` makes the build pause at those steps:
+#: ``notebook`` (notebooks handed to the workers), ``tutup`` (after a first Ctrl-C,
+#: before waiting for running notebooks), ``render`` (before the report is rendered).
 ENV_JEDA = "LAKIP_UJI_JEDA"
 
 
 def titik_jeda(titik: str) -> None:
     """A pause point for tests; does nothing unless ``LAKIP_UJI_JEDA`` names ``titik``.
 
-    Test-only (never set it in normal use). With ``LAKIP_UJI_JEDA=<titik>:<folder>``
+    Test-only (never set it in normal use). With ``LAKIP_UJI_JEDA=<titik>[,<titik>...]:<folder>``
     and two FIFOs ``<folder>/siap`` and ``<folder>/lanjut`` made by the test, the
     build writes ``<titik> <pid>`` into ``siap`` and then blocks until the test
     opens ``lanjut`` for writing and closes it. A test thus interrupts the build
@@ -329,7 +342,7 @@ def titik_jeda(titik: str) -> None:
     """
     nilai = os.environ.get(ENV_JEDA, "")
     nama, _, folder = nilai.partition(":")
-    if nama != titik or not folder:
+    if titik not in nama.split(",") or not folder:
         return
     with open(Path(folder) / "siap", "w", encoding="utf-8") as f:
         f.write(f"{titik} {os.getpid()}\n")

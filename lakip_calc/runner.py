@@ -56,7 +56,7 @@ class IPCKernelManager(AsyncKernelManager):
     def _berkas_koneksi(self) -> str:
         if not self.folder:
             return ""
-        return os.path.join(self.folder, f"kernel-{uuid.uuid4().hex[:16]}.json")
+        return os.path.join(self.folder, f"k{uuid.uuid4().hex[:8]}.json")
 
 
 def parameter_notebook(path: Path) -> dict[str, Any]:
