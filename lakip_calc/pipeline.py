@@ -253,7 +253,6 @@ class _Penjadwal:
             return detik
         try:
             self._kirim_siap(mulai)
-            titik_jeda("notebook")
             while self.dikirim and not (self.sisa <= kecuali and not self.antre):
                 beres, _ = wait(self.dikirim, return_when=FIRST_COMPLETED)
                 for janji in sorted(beres, key=lambda j: self.dikirim[j]):

@@ -291,26 +291,48 @@ def _dasar_kernel() -> str:
 _PANJANG_DASAR = 60
 
 
-def _hentikan_kernel(folder: Path) -> None:
-    """Kill the kernels started from ``folder`` that still run, and wait until they are gone."""
-    hidup = []
-    for p in folder.glob("*.pid"):
-        try:
-            pid = int(p.read_text().strip())
-            baris = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except (OSError, ValueError):
-            continue
-        if str(folder).encode() in baris:  # still that kernel, not a reused pid
+def _proses_dengan(teks: str) -> list[int]:
+    """Pids of the processes whose command line contains ``teks`` (from ``/proc``)."""
+    hasil = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
             try:
-                os.killpg(pid, signal.SIGKILL)  # a kernel leads its own session
+                if teks.encode() in (d / "cmdline").read_bytes():
+                    hasil.append(int(d.name))
+            except OSError:
+                continue  # gone meanwhile
+    return hasil
+
+
+def _hentikan_kernel(folder: Path) -> None:
+    """Kill the kernels started from ``folder`` that still run, and wait until they are gone.
+
+    A kernel's command line names its connection file in ``folder``; it leads a
+    session of its own (jupyter_client starts it so), killed as a group.
+    """
+    hidup = _proses_dengan(str(folder) + os.sep)
+    for pid in hidup:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            try:
+                os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-            hidup.append(pid)
     batas = time.monotonic() + 5
-    while any(Path(f"/proc/{pid}/cmdline").exists() for pid in hidup):
-        if time.monotonic() > batas:
-            break
-        time.sleep(0.01)
+    while hidup and time.monotonic() < batas:
+        hidup = [pid for pid in hidup if _masih_ada(pid)]
+        if hidup:
+            time.sleep(0.01)
+
+
+def _masih_ada(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie, killed and waiting for its parent, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def bersihkan_kernel_sisa() -> None:
@@ -325,8 +347,9 @@ def bersihkan_kernel_sisa() -> None:
 # --------------------------------------------------------------------------- pause point
 
 #: Test-only: ``<titik>[,...]:<folder>`` makes the build pause at those steps:
-#: ``notebook`` (notebooks handed to the workers), ``tutup`` (after a first Ctrl-C,
-#: before waiting for running notebooks), ``render`` (before the report is rendered).
+#: ``kernel-<notebook>`` (in the worker, that notebook's kernel started, before its
+#: first cell), ``tutup`` (after a first Ctrl-C, before waiting for running
+#: notebooks), ``render`` (before the report is rendered).
 ENV_JEDA = "LAKIP_UJI_JEDA"
 
 

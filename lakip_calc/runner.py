@@ -225,6 +225,8 @@ def _eksekusi(
     """papermill's run of one notebook on a new kernel (IPC, files in ``folder_kernel``)."""
     import papermill as pm
 
+    from lakip_calc.proses import titik_jeda
+
     pm.execute_notebook(
         str(sumber),
         str(hasil),
@@ -240,6 +242,8 @@ def _eksekusi(
         # Stop the kernel at once when the last cell has ended: every cell has
         # ended and every file a cell writes is closed (atomic writes).
         shutdown_kernel="immediate",
+        # nbclient's hook once the kernel answers: a pause point for tests only.
+        on_notebook_start=lambda **_: titik_jeda(f"kernel-{sumber.name}"),
     )
 
 

@@ -153,12 +153,23 @@ def _baca_siap(jeda: Path, p: subprocess.Popen) -> str:
     return pesan.decode().strip()
 
 
+def _lepas(jeda: Path) -> None:
+    """Let a paused process go on (nothing to do when none waits any more)."""
+    try:
+        os.close(os.open(jeda / "lanjut", os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:  # ENXIO: no reader (the paused worker was stopped)
+        pass
+
+
 def _sela(
     lingkungan: dict, titik: str, sinyal: list[int], ke_grup: bool
 ) -> tuple[subprocess.Popen, str, str]:
     """Start a build that pauses at ``titik`` (``a,b``: at each); send ``sinyal[i]`` at
     the i-th pause, to the build's process group (Ctrl-C in a terminal) or to the
-    build alone; wait for it to end. Returns the process, its stdout and stderr."""
+    build alone, then let the paused process go on; wait for the build to end.
+
+    The pause ``kernel-01_anggaran.ipynb`` is in a worker whose kernel is up: the
+    signal arrives while kernels run. Returns the process, its stdout and stderr."""
     root = lingkungan["root"]
     _data_baru(lingkungan)
     jeda = Path(tempfile.mkdtemp(prefix="jeda", dir=root))
@@ -177,12 +188,15 @@ def _sela(
         )
     try:
         for s in sinyal:
-            pesan = _baca_siap(jeda, p)
-            assert pesan.split()[1] == str(p.pid), pesan
+            titik_ini = _baca_siap(jeda, p).split()[0]
+            if titik_ini.startswith("kernel-"):  # a kernel of this build runs now
+                berjalan = _proses_milik(p.pid, lingkungan["tmpdir"]).values()
+                assert any("ipykernel" in c and str(lingkungan["tmpdir"]) in c for c in berjalan)
             if ke_grup:
                 os.killpg(p.pid, s)
             else:
                 os.kill(p.pid, s)
+            _lepas(jeda)
         p.wait(timeout=120)
     finally:
         if p.poll() is None:
@@ -213,11 +227,13 @@ def _cek_pesan(p: subprocess.Popen, out: str, err: str, kode: int, pesan: str) -
         assert 'File "' not in aliran, aliran
 
 
+#: A pause point in a worker, with the kernel of notebook 01 up.
+_KERNEL = "kernel-01_anggaran.ipynb"
 _CTRL_C = "Dihentikan oleh pengguna; keluaran sebelumnya tidak diubah."
 
 
 def test_ctrl_c_saat_notebook(lingkungan) -> None:
-    p, out, err = _sela(lingkungan, "notebook", [signal.SIGINT], ke_grup=True)
+    p, out, err = _sela(lingkungan, _KERNEL, [signal.SIGINT], ke_grup=True)
     _cek_pesan(p, out, err, 130, _CTRL_C)
     _cek_build_lama_utuh(lingkungan)
     _cek_bersih(lingkungan, p)
@@ -225,7 +241,9 @@ def test_ctrl_c_saat_notebook(lingkungan) -> None:
 
 def test_ctrl_c_dua_kali_berhenti_segera(lingkungan) -> None:
     """The first Ctrl-C lets running notebooks end; the second (while it waits) stops them."""
-    p, out, err = _sela(lingkungan, "notebook,tutup", [signal.SIGINT] * 2, ke_grup=True)
+    p, out, err = _sela(
+        lingkungan, "kernel-01_anggaran.ipynb,tutup", [signal.SIGINT] * 2, ke_grup=True
+    )
     _cek_pesan(p, out, err, 130, _CTRL_C)
     _cek_build_lama_utuh(lingkungan)
     _cek_bersih(lingkungan, p)
@@ -233,7 +251,7 @@ def test_ctrl_c_dua_kali_berhenti_segera(lingkungan) -> None:
 
 def test_sigterm_saat_notebook(lingkungan) -> None:
     """SIGTERM (a CI timeout, systemd, ``timeout``) to the build alone: handled like Ctrl-C."""
-    p, out, err = _sela(lingkungan, "notebook", [signal.SIGTERM], ke_grup=False)
+    p, out, err = _sela(lingkungan, _KERNEL, [signal.SIGTERM], ke_grup=False)
     _cek_pesan(p, out, err, 143, "Dihentikan (SIGTERM); keluaran sebelumnya tidak diubah.")
     _cek_build_lama_utuh(lingkungan)
     _cek_bersih(lingkungan, p)
@@ -249,7 +267,7 @@ def test_ctrl_c_saat_render(lingkungan) -> None:
 def test_sigkill_lalu_build_berikutnya_membersihkan(lingkungan) -> None:
     """``kill -9 <pid>`` of the build alone: its workers and kernels follow it, and the
     next build removes its staging folder and its kernel folder (connection files)."""
-    p, _out, _err = _sela(lingkungan, "notebook", [signal.SIGKILL], ke_grup=False)
+    p, _out, _err = _sela(lingkungan, _KERNEL, [signal.SIGKILL], ke_grup=False)
     assert p.returncode == -signal.SIGKILL
     _cek_build_lama_utuh(lingkungan)
     assert _tunggu_habis(p.pid, lingkungan["tmpdir"]) == {}
