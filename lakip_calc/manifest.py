@@ -476,7 +476,8 @@ def fragmen_kolofon(m: Mapping[str, Any], digit: int = 16) -> str:
             None: "tidak diketahui",
         }[git.get("dirty")]
     else:
-        commit = "tidak tercatat (bukan checkout git)"
+        sebab = (git.get("catatan") or "bukan checkout git").split(":")[0]
+        commit = f"tidak tercatat ({md_aman(sebab)})"
         status = "tidak diketahui"
     paket = m.get("packages") or {}
     daftar = ", ".join(
