@@ -42,7 +42,13 @@ from lakip_calc.proses import (
     serahkan,
     titik_jeda,
 )
-from lakip_calc.runner import NotebookError, id_sel, jalankan_notebook
+from lakip_calc.runner import (
+    NotebookError,
+    id_sel,
+    jalankan_notebook,
+    matikan_kernel,
+    nyalakan_kernel,
+)
 
 if TYPE_CHECKING:  # the loader imports pandas: not before the workers have forked
     from lakip_calc.loader import DataTahun
@@ -195,13 +201,19 @@ def urut_langkah(langkah: tuple[Langkah, ...] = LANGKAH) -> list[Langkah]:
 class _Penjadwal:
     """Run notebooks in worker processes (never in this process), at most ``n`` at once.
 
-    The order is :class:`graphlib.TopologicalSorter`'s: a notebook starts as
+    The order is :class:`graphlib.TopologicalSorter`'s: a notebook runs as
     soon as the notebooks it reads (``setelah``) have finished, not when a
     whole wave has. Steps outside ``jalan`` (reused from the cache) count as
     finished. Each notebook runs in a worker of a
-    :class:`concurrent.futures.ProcessPoolExecutor` on a kernel that papermill
-    starts the standard way; the kernels' connection files and sockets live in
-    ``folder`` (:func:`lakip_calc.proses.folder_kernel`).
+    :class:`concurrent.futures.ProcessPoolExecutor`.
+
+    One worker more than ``n`` takes the next notebook whose inputs are all
+    being computed and starts its kernel ahead (jupyter_client's public
+    ``start_kernel``, :func:`lakip_calc.runner.nyalakan_kernel`); the notebook
+    runs on it once its inputs exist and fewer than ``n`` notebooks run. Each
+    notebook has a pipe its worker reads one byte from: ``b"1"`` run, ``b"0"``
+    stop the kernel and do not run. The kernels' connection files and sockets
+    live in ``folder`` (:func:`lakip_calc.proses.folder_kernel`).
 
     On Ctrl-C nothing new starts and the notebooks already running are allowed
     to end, so that their kernels shut down cleanly; a second Ctrl-C, or
@@ -215,26 +227,60 @@ class _Penjadwal:
     def __init__(self, jalan: list[Langkah], tugas: dict[str, tuple], n: int) -> None:
         self.tugas = tugas
         self.graf = _graf(jalan)
-        self.sisa = {s.notebook for s in jalan}
-        self.antre: list[str] = []
+        self.urutan = [s.notebook for s in jalan]
+        self.setelah = {s.notebook: set(s.setelah) & set(self.urutan) for s in jalan}
+        self.sisa = set(self.urutan)  # not finished
+        self.siap: set[str] = set()  # inputs all finished (from the graph)
+        self.diberi: set[str] = set()  # handed to a worker
+        self.berjalan: set[str] = set()  # told to run, not finished
         self.n = max(1, min(n, len(jalan)))
+        # One pipe per notebook, inherited by the workers (forked after this).
+        pipa = {nm: os.pipe() for nm in self.urutan}
+        self.baca = {nm: r for nm, (r, _w) in pipa.items()}
+        self.tulis = {nm: w for nm, (_r, w) in pipa.items()}
         self.ex: ProcessPoolExecutor | None = None
         self.dikirim: dict[Future, str] = {}
 
     def mulai(self) -> _Penjadwal:
-        """Start the workers (forked now, before this process starts threads)."""
+        """Create the pool (its workers fork at the first notebook handed out)."""
         if self.sisa:
-            self.ex = buat_pool(self.n, multiprocessing.get_context("fork"))
+            n_pekerja = min(self.n + 1, len(self.urutan))
+            self.ex = buat_pool(n_pekerja, multiprocessing.get_context("fork"))
+            self.n_pekerja = n_pekerja
         return self
 
-    def _kirim_siap(self, mulai: Callable[[str], None]) -> None:
+    def _bagikan(self) -> None:
+        """Hand free workers the ready notebooks, then one whose inputs are being computed."""
         assert self.ex is not None
-        self.antre += sorted(self.graf.get_ready())
-        while self.antre and len(self.dikirim) < self.n:
-            nama = self.antre.pop(0)
-            mulai(nama)
-            (janji,) = serahkan(self.ex, _jalankan, [self.tugas[nama]])
-            self.dikirim[janji] = nama
+        self.siap |= set(self.graf.get_ready())
+        while len(self.dikirim) < self.n_pekerja:
+            belum = [nm for nm in self.urutan if nm not in self.diberi]
+            calon = [nm for nm in belum if nm in self.siap] or [
+                nm for nm in belum if self.setelah[nm] <= self.diberi
+            ]
+            if not calon:
+                return
+            self.diberi.add(calon[0])
+            tugas = (*self.tugas[calon[0]], self.baca[calon[0]])
+            (janji,) = serahkan(self.ex, _jalankan, [tugas])
+            self.dikirim[janji] = calon[0]
+
+    def _beri_jalan(self, mulai: Callable[[str], None]) -> None:
+        """Let run, in order, the handed-out notebooks whose inputs exist, while cores are free."""
+        for nama in self.urutan:
+            if len(self.berjalan) >= self.n:
+                return
+            if nama in self.siap and nama in self.diberi and nama in self.sisa:
+                if nama not in self.berjalan:
+                    self.berjalan.add(nama)
+                    mulai(nama)
+                    self._kirim(nama, b"1")
+
+    def _kirim(self, nama: str, isi: bytes) -> None:
+        if nama in self.tulis:
+            w = self.tulis.pop(nama)
+            os.write(w, isi)  # one byte: never half-written, whatever signal arrives
+            os.close(w)
 
     def jalankan(
         self,
@@ -252,16 +298,19 @@ class _Penjadwal:
         if self.ex is None:
             return detik
         try:
-            self._kirim_siap(mulai)
-            while self.dikirim and not (self.sisa <= kecuali and not self.antre):
+            self._bagikan()
+            self._beri_jalan(mulai)
+            while self.dikirim and not self.sisa <= kecuali:
                 beres, _ = wait(self.dikirim, return_when=FIRST_COMPLETED)
                 for janji in sorted(beres, key=lambda j: self.dikirim[j]):
                     nama = self.dikirim.pop(janji)
                     detik[nama] = janji.result()
                     self.sisa.discard(nama)
+                    self.berjalan.discard(nama)
                     self.graf.done(nama)
                     selesai(nama, detik[nama])
-                self._kirim_siap(mulai)
+                self._bagikan()
+                self._beri_jalan(mulai)
         except BaseException as e:
             self.tutup(segera=isinstance(e, Dihentikan))
             raise
@@ -272,12 +321,17 @@ class _Penjadwal:
     def tutup(self, segera: bool = False) -> None:
         """Start nothing new, wait for running notebooks (``segera``: stop them), end the workers.
 
-        Safe to call more than once; a Ctrl-C while waiting (or SIGTERM) stops
-        the workers at once.
+        Kernels started ahead are told to stop. Safe to call more than once; a
+        Ctrl-C while waiting (or SIGTERM) stops the workers at once.
         """
-        if self.ex is None:
-            return
-        ex, self.ex = self.ex, None
+        for nama in list(self.tulis):
+            self._kirim(nama, b"0")
+        if self.ex is not None:
+            ex, self.ex = self.ex, None
+            self._akhiri(ex, segera)
+        self._tutup_pipa()
+
+    def _akhiri(self, ex: ProcessPoolExecutor, segera: bool) -> None:
         try:
             if not segera:
                 if self.dikirim:
@@ -291,19 +345,33 @@ class _Penjadwal:
         hentikan(ex)
         ex.shutdown(wait=True, cancel_futures=True)
 
+    def _tutup_pipa(self) -> None:
+        for nama in list(self.tulis):
+            self._kirim(nama, b"0")
+        for r in self.baca.values():
+            os.close(r)
+        self.baca = {}
 
-def _jalankan(args: tuple[str, str, dict, str, bool, dict, str]) -> float:
-    """In a worker: run one notebook; the seconds it took."""
-    sumber, hasil, params, cwd, progress, ganti, folder = args
-    h = jalankan_notebook(
-        Path(sumber),
-        Path(hasil),
-        params,
-        cwd=Path(cwd),
-        progress=progress,
-        ganti=ganti,
-        folder_kernel=Path(folder),
-    )
+
+def _jalankan(args: tuple[str, str, dict, str, bool, dict, str, int]) -> float:
+    """In a worker: start the kernel, wait for the go (:class:`_Penjadwal`), run; seconds."""
+    sumber, hasil, params, cwd, progress, ganti, folder, pipa = args
+    km = nyalakan_kernel(Path(cwd), Path(folder))
+    try:
+        if os.read(pipa, 1) != b"1":  # b"0" or the build is gone: do not run
+            return 0.0
+        h = jalankan_notebook(
+            Path(sumber),
+            Path(hasil),
+            params,
+            cwd=Path(cwd),
+            progress=progress,
+            ganti=ganti,
+            folder_kernel=Path(folder),
+            km=km,
+        )
+    finally:
+        matikan_kernel(km)
     return h.detik
 
 

@@ -27,6 +27,8 @@ from lakip_calc.paths import tampil
 __all__ = [
     "NotebookError",
     "IPCKernelManager",
+    "nyalakan_kernel",
+    "matikan_kernel",
     "parameter_notebook",
     "cek_parameter",
     "jalankan_notebook",
@@ -57,6 +59,37 @@ class IPCKernelManager(AsyncKernelManager):
         if not self.folder:
             return ""
         return os.path.join(self.folder, f"k{uuid.uuid4().hex[:8]}.json")
+
+
+def nyalakan_kernel(cwd: Path, folder_kernel: Path) -> IPCKernelManager:
+    """Start a ``python3`` kernel ahead of its notebook (jupyter_client's ``start_kernel``).
+
+    The same kernel, arguments and working folder as nbclient's own start (it
+    gives an IPython kernel an in-memory history); :func:`jalankan_notebook`
+    runs the notebook on it (``km``), and :func:`matikan_kernel` stops it.
+    Raises :class:`NotebookError` when the kernel does not start.
+    """
+    from jupyter_core.utils import run_sync
+
+    km = IPCKernelManager(kernel_name="python3", folder=str(folder_kernel))
+    try:
+        run_sync(km.start_kernel)(
+            extra_arguments=["--HistoryManager.hist_file=:memory:"], cwd=str(cwd)
+        )
+    except Exception as e:
+        matikan_kernel(km)
+        raise NotebookError(
+            f"kernel python3 tidak dapat dinyalakan: {type(e).__name__}: {e}"
+        ) from None
+    return km
+
+
+def matikan_kernel(km: IPCKernelManager) -> None:
+    """Stop a kernel started by :func:`nyalakan_kernel` now (its files are removed)."""
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=True)
 
 
 def parameter_notebook(path: Path) -> dict[str, Any]:
@@ -181,6 +214,7 @@ def jalankan_notebook(
     timeout: int = 600,
     ganti: dict[str, str] | None = None,
     folder_kernel: Path | None = None,
+    km: IPCKernelManager | None = None,
 ) -> HasilNotebook:
     """Execute ``sumber`` with ``parameters`` into ``hasil``.
 
@@ -189,6 +223,8 @@ def jalankan_notebook(
     (number and id) and the error. The kernel starts the standard way
     (papermill, nbclient, jupyter_client); its connection file and sockets go
     into ``folder_kernel`` (a private folder made and removed here when ``None``).
+    ``km``: a kernel started ahead (:func:`nyalakan_kernel`, same ``cwd``) to run
+    on; the caller stops it.
     """
     from lakip_calc.proses import folder_kernel as buat_folder
 
@@ -196,7 +232,7 @@ def jalankan_notebook(
         with buat_folder() as folder:
             return jalankan_notebook(
                 sumber, hasil, parameters, cwd=cwd, progress=progress, timeout=timeout,
-                ganti=ganti, folder_kernel=folder,
+                ganti=ganti, folder_kernel=folder, km=km,
             )  # fmt: skip
     import time
 
@@ -204,7 +240,7 @@ def jalankan_notebook(
     try:
         cek_parameter(sumber, parameters)
         hasil.parent.mkdir(parents=True, exist_ok=True)
-        _eksekusi(sumber, hasil, parameters, cwd, progress, timeout, folder_kernel)
+        _eksekusi(sumber, hasil, parameters, cwd, progress, timeout, folder_kernel, km)
     except LakipError:
         raise
     except Exception as e:
@@ -221,6 +257,7 @@ def _eksekusi(
     progress: bool,
     timeout: int,
     folder_kernel: Path,
+    km: IPCKernelManager | None = None,
 ) -> None:
     """papermill's run of one notebook on a new kernel (IPC, files in ``folder_kernel``)."""
     import papermill as pm
@@ -244,6 +281,8 @@ def _eksekusi(
         shutdown_kernel="immediate",
         # nbclient's hook once the kernel answers: a pause point for tests only.
         on_notebook_start=lambda **_: titik_jeda(f"kernel-{sumber.name}"),
+        # nbclient runs on a kernel it is given and leaves it running.
+        **({"km": km} if km is not None else {}),
     )
 
 

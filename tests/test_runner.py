@@ -162,6 +162,55 @@ _AWAL_KERNEL = (
 
 
 @pytest.mark.slow
+def test_kernel_of_a_waiting_notebook_starts_before_its_inputs_end(tmp_path):
+    """'susul' reads 'lambat': its kernel starts while 'lambat' runs, its cells after."""
+    nbs = tmp_path / "nb"
+    nbs.mkdir()
+    _nb_waktu(
+        nbs / "lambat.ipynb",
+        'time.sleep(4)\nPath(out_dir, "lambat.akhir").write_text(repr(time.time()))\n',
+    )
+    _nb_waktu(
+        nbs / "susul.ipynb",
+        _AWAL_KERNEL
+        + 'Path(out_dir, "susul.kernel").write_text(repr(awal_kernel))\n'
+        + 'Path(out_dir, "susul.mulai").write_text(repr(time.time()))\n',
+    )
+    langkah = (Langkah("lambat.ipynb", ()), Langkah("susul.ipynb", (), ("lambat.ipynb",)))
+    _hasil, waktu = _bangun_berwaktu(tmp_path, nbs, langkah, paralel=1)
+    assert waktu["susul.kernel"] < waktu["lambat.akhir"] - 1 < waktu["susul.mulai"] - 1
+
+
+@pytest.mark.slow
+def test_notebook_on_a_kernel_started_ahead_gives_the_same_bytes(tmp_path, monkeypatch):
+    import tempfile
+
+    from lakip_calc.proses import folder_kernel
+    from lakip_calc.runner import matikan_kernel, nyalakan_kernel
+
+    pendek = Path(tempfile.mkdtemp(prefix="lk", dir="/tmp"))  # room for socket paths
+    monkeypatch.setattr(tempfile, "tempdir", str(pendek))
+    out = tmp_path / "keluar"
+    a, b = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    jalankan_notebook(FX / "baik.ipynb", a, {"out_dir": str(out)}, ganti={str(out): "build/2023"})
+    with folder_kernel() as folder:
+        km = nyalakan_kernel(Path.cwd(), folder)
+        assert km.has_kernel
+        try:
+            jalankan_notebook(
+                FX / "baik.ipynb", b, {"out_dir": str(out)}, ganti={str(out): "build/2023"},
+                folder_kernel=folder, km=km,
+            )  # fmt: skip
+        finally:
+            matikan_kernel(km)
+        assert not km.has_kernel
+        assert list(folder.iterdir()) == []
+    assert a.read_bytes() == b.read_bytes()
+    assert list(pendek.iterdir()) == []
+    pendek.rmdir()
+
+
+@pytest.mark.slow
 def test_report_is_prepared_while_a_picture_notebook_still_runs(tmp_path):
     """The render hook starts before the charts notebook ends and waits for it on demand."""
     nbs = tmp_path / "nb"
