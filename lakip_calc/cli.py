@@ -268,6 +268,7 @@ _GALAT_OS = {
     errno.EROFS: "berada di sistem berkas yang hanya-baca",
     errno.ENOSPC: "tidak dapat ditulisi: disk penuh",
     errno.EDQUOT: "tidak dapat ditulisi: kuota disk habis",
+    errno.EFBIG: "tidak dapat ditulisi: batas ukuran berkas tercapai",
     errno.EEXIST: "sudah ada sebagai berkas, padahal harus berupa folder",
     errno.ENOTDIR: "tidak dapat dipakai: salah satu bagian jalurnya berupa berkas, bukan folder",
     errno.ENOENT: "tidak ditemukan",

@@ -574,8 +574,10 @@ def _simpan_gagal(r: _Rencana, e: BaseException) -> None:
         if r.staging.exists():
             r.staging.rename(gagal)
         if isinstance(e, NotebookError):
+            # the partial notebook is now in <tahun>-gagal, not in the staging folder
+            pesan = str(e).replace(tampil(r.staging), tampil(gagal))
             raise NotebookError(
-                f"{e} Keluaran sebelumnya di {tampil(r.akhir)} tidak diubah."
+                f"{pesan} Keluaran sebelumnya di {tampil(r.akhir)} tidak diubah."
             ) from None
     else:
         shutil.rmtree(r.staging, ignore_errors=True)

@@ -113,6 +113,48 @@ def test_unwritable_build_folder_is_a_message(salin_data: Path, tmp_pendek: Path
     assert list(tmpdir.iterdir()) == []
 
 
+@pytest.mark.slow
+def test_full_disk_is_a_message_and_leaves_nothing_running(salin_data: Path, tmp_pendek: Path):
+    """Writes fail (a file size limit stands in for a full disk): a message, exit 1, the
+    partial notebook where the message says, no process and no file in TMPDIR left."""
+    import resource
+
+    def batas_tulis() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (30_000, 30_000))
+
+    build, tmpdir = tmp_pendek / "build", tmp_pendek / "tmp"
+    tmpdir.mkdir()
+    perintah = ["laporan", "--tahun", "2023", "--data", str(salin_data), "--build", str(build)]
+    p = subprocess.Popen(
+        [sys.executable, "-m", "lakip_calc", *perintah],
+        cwd=tmpdir,
+        env=_env(tmpdir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=batas_tulis,
+    )
+    out, err = p.communicate(timeout=300)
+    assert p.returncode == 1, err
+    assert err.startswith("GALAT: ") and "Traceback" not in out + err, err
+    assert "File too large" in err or "batas ukuran berkas" in err, err
+    assert ".staging-" not in err  # the message names where the partial notebook is now
+    if "Notebook parsial disimpan di " in err:
+        parsial = err.split("Notebook parsial disimpan di ", 1)[1].split(".ipynb", 1)[0]
+        assert Path(parsial + ".ipynb").is_file()
+    assert not list(build.glob(".staging-*"))
+    assert list(tmpdir.iterdir()) == []
+    sisa = [d for d in Path("/proc").iterdir() if d.name.isdigit()]
+    for d in sisa:
+        try:
+            sid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[3])
+            cmd = (d / "cmdline").read_bytes()
+        except OSError:
+            continue
+        assert sid != p.pid and str(tmpdir).encode() not in cmd, cmd
+
+
 # --------------------------------------------------------------------------- the lock
 
 
