@@ -428,24 +428,36 @@ def bangun(
         without it such a year stops here, before any kernel starts, with
         :class:`loader.DataBelumLengkap` listing every missing cell.
     """
-    build_root = build_dir or BUILD
-    build_root.mkdir(parents=True, exist_ok=True)
-    with kunci_tahun(build_root, tahun):  # one build of a year at a time
-        return _bangun(
-            _Rencana(
-                tahun=tahun,
-                data_root=data_dir or (ROOT / "data"),
-                build_root=build_root,
-                nb_dir=notebooks_dir or NOTEBOOKS,
-                langkah=langkah,
-                draft=draft,
-                render=setelah_notebook is not None,
-            ),
+    r = _Rencana(
+        tahun=tahun,
+        data_root=data_dir or (ROOT / "data"),
+        build_root=build_dir or BUILD,
+        nb_dir=notebooks_dir or NOTEBOOKS,
+        langkah=langkah,
+        draft=draft,
+        render=setelah_notebook is not None,
+    )
+    if r.tanpa_perubahan():
+        lapor(f"Tidak ada perubahan sejak pembangunan terakhir: {tampil(r.akhir)} sudah mutakhir.")
+        hasil = HasilBangun(tahun=tahun, folder=r.akhir, tanpa_perubahan=True)
+        hasil.dipakai_ulang = [s.notebook for s in langkah]
+        hasil.render_dipakai_ulang = r.kunci_r is not None
+        hasil.detik = time.monotonic() - r.mulai
+        return hasil
+    data, kosong = _validasi(tahun, r.data_root, draft)  # before anything is written
+    r.build_root.mkdir(parents=True, exist_ok=True)
+    with kunci_tahun(r.build_root, tahun):  # one build of a year at a time
+        r.baca_lama()  # as it is now that no other build can replace it
+        hasil = HasilBangun(tahun=tahun, folder=r.akhir, belum_diisi=len(kosong), data=data)
+        _bangun(
+            r,
+            hasil,
             paralel=paralel or os.cpu_count() or 1,
             lapor=lapor,
             progress=progress,
             setelah_notebook=setelah_notebook,
         )
+        return hasil
 
 
 @dataclass
@@ -472,6 +484,10 @@ class _Rencana:
             if self.render
             else None
         )
+        self.baca_lama()
+
+    def baca_lama(self) -> None:
+        """Read the previous build's cache keys and check its files against its manifest."""
         self.cache_lama = baca_cache(self.akhir) if self.akhir.is_dir() else {}
         # Files of the previous build that are missing or differ from its manifest:
         # whatever holds them is made again, never reused.
@@ -514,30 +530,22 @@ class _Rencana:
 
 def _bangun(
     r: _Rencana,
+    hasil: HasilBangun,
     *,
     paralel: int,
     lapor: Callable[[str], None],
     progress: bool,
     setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
-) -> HasilBangun:
-    """:func:`bangun` under the year's lock."""
-    if r.tanpa_perubahan():
-        lapor(f"Tidak ada perubahan sejak pembangunan terakhir: {tampil(r.akhir)} sudah mutakhir.")
-        hasil = HasilBangun(tahun=r.tahun, folder=r.akhir, tanpa_perubahan=True)
-        hasil.dipakai_ulang = [s.notebook for s in r.langkah]
-        hasil.render_dipakai_ulang = r.kunci_r is not None
-        hasil.detik = time.monotonic() - r.mulai
-        return hasil
+) -> None:
+    """:func:`bangun` under the year's lock, the data validated: staging, run, replace."""
     if r.rusak:
         lapor(
             f"{tampil(r.akhir)} tidak sama dengan manifest.json-nya ({_daftar(r.rusak)}): "
             "bagian itu dibangun ulang."
         )
-    data, kosong = _validasi(r.tahun, r.data_root, r.draft)
     _bersihkan_sisa(r.build_root, r.tahun)
     shutil.rmtree(r.staging, ignore_errors=True)
     r.staging.mkdir(parents=True)
-    hasil = HasilBangun(tahun=r.tahun, folder=r.akhir, belum_diisi=len(kosong), data=data)
     hasil.dipulihkan = sorted(r.rusak or ())
     try:
         with folder_kernel() as folder:
@@ -547,7 +555,6 @@ def _bangun(
     except BaseException as e:
         _simpan_gagal(r, e)
         raise
-    return hasil
 
 
 def _daftar(rusak: set[str], n: int = 5) -> str:

@@ -213,19 +213,36 @@ def kunci_tahun(build_root: Path, tahun: int) -> Iterator[None]:
     p = _berkas_kunci(build_root, tahun)
     fd = os.open(p, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _ambil_kunci(fd):
             pid = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
             raise LakipError(
                 f"laporan {tahun} sedang dibangun oleh proses lain (pid {pid}, berkas kunci "
                 f"{p}). Tunggu sampai pembangunan itu selesai, lalu jalankan lagi."
-            ) from None
+            )
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def _ambil_kunci(fd: int) -> bool:
+    """Take the lock on ``fd``; False when a running build holds it.
+
+    The workers of a build killed with SIGKILL still hold its lock for the
+    half second they take to notice (:func:`awasi_induk`): when the recorded
+    holder is dead, wait (a few seconds at most) for them to leave.
+    """
+    batas = time.monotonic() + 5
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            isi = os.pread(fd, 32, 0).decode(errors="replace").strip()
+            if not isi.isdigit() or _pid_hidup(int(isi)) or time.monotonic() > batas:
+                return False
+            time.sleep(0.05)
 
 
 def pemegang_kunci(build_root: Path, tahun: int) -> int | None:
