@@ -27,6 +27,8 @@ export DATA
 # and new-year run for every office (several at once) and publish lists them all.
 OPD ?=
 export OPD
+
+# Python 3.11 to 3.13 are supported (`make PYTHON_SYS=python3.12 setup`).
 PYTHON_SYS ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -43,7 +45,7 @@ help: ## List the targets in pipeline order
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
 
 $(STAMP): requirements.lock pyproject.toml
-	@command -v $(PYTHON_SYS) >/dev/null || { echo "Python 3.11 ($(PYTHON_SYS)) tidak ditemukan"; exit 1; }
+	@command -v $(PYTHON_SYS) >/dev/null || { echo "Python $(PYTHON_SYS) tidak ditemukan (3.11 sampai 3.13 didukung: make PYTHON_SYS=python3.12 ...)"; exit 1; }
 	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .

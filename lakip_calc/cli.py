@@ -9,15 +9,18 @@ exit status.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lakip_calc.errors import LakipError
 from lakip_calc.paths import cek_tahun, folder_data, tampil
+from lakip_calc.proses import Dihentikan, pasang_sigterm
 
 if TYPE_CHECKING:  # the loader imports pandas: only where a command needs it
     from lakip_calc.loader import DataTahun
@@ -172,6 +175,14 @@ def _ringkasan_bangun(h) -> str:
     if h.terbesar:
         baris.append("  Selisih terbesar:")
         baris += [f"    - {t}" for t in h.terbesar]
+    if h.dipulihkan:
+        baris.append(
+            f"  Dipulihkan          : {len(h.dipulihkan)} berkas yang hilang atau berubah sejak "
+            "build terakhir: "
+            + ", ".join(h.dipulihkan[:5])
+            + (f" dan {len(h.dipulihkan) - 5} lainnya" if len(h.dipulihkan) > 5 else "")
+        )
+    baris += [f"  PERINGATAN: {p}" for p in h.peringatan]
     return "\n".join(baris)
 
 
@@ -349,18 +360,49 @@ def _semua_opd(args: argparse.Namespace, tata: TataLetak) -> int:
     return 0 if all(h.berhasil for h in hasil) else 1
 
 
+#: Indonesian words for the filesystem failures a build meets (errno -> what it means).
+_GALAT_OS = {
+    errno.EACCES: "tidak boleh ditulisi atau dibaca (izin ditolak)",
+    errno.EPERM: "tidak boleh diubah (izin ditolak)",
+    errno.EROFS: "berada di sistem berkas yang hanya-baca",
+    errno.ENOSPC: "tidak dapat ditulisi: disk penuh",
+    errno.EDQUOT: "tidak dapat ditulisi: kuota disk habis",
+    errno.EFBIG: "tidak dapat ditulisi: batas ukuran berkas tercapai",
+    errno.EEXIST: "sudah ada sebagai berkas, padahal harus berupa folder",
+    errno.ENOTDIR: "tidak dapat dipakai: salah satu bagian jalurnya berupa berkas, bukan folder",
+    errno.ENOENT: "tidak ditemukan",
+    errno.EISDIR: "berupa folder, padahal harus berupa berkas",
+}
+
+
+def pesan_os(e: OSError) -> str:
+    """An Indonesian message for a filesystem failure, naming the path."""
+    jalur = e.filename if e.filename is not None else "(jalur tidak diketahui)"
+    arti = _GALAT_OS.get(e.errno or 0, f"tidak dapat dipakai ({e.strerror or e})")
+    return f"{tampil(Path(jalur)) if e.filename else jalur} {arti}."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the process exit status."""
     args = _parser().parse_args(argv)
+    if argv is None and threading.current_thread() is threading.main_thread():
+        pasang_sigterm()  # SIGTERM (CI timeout, systemd) is handled like Ctrl-C
     try:
         return _jalankan(args)
     except LakipError as e:
         print(f"GALAT: {e}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except OSError as e:
+        print(f"GALAT: {pesan_os(e)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as e:
         if argv is None:  # the program itself (not a call from Python)
             # Everything is cleaned up by now: a further Ctrl-C while the interpreter
             # exits would only kill it with a signal instead of exit status 130.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if isinstance(e, Dihentikan):
+            print("Dihentikan (SIGTERM); keluaran sebelumnya tidak diubah.", file=sys.stderr)
+            return 143
         print("Dihentikan oleh pengguna; keluaran sebelumnya tidak diubah.", file=sys.stderr)
         return 130

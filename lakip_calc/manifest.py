@@ -63,12 +63,14 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lakip_calc.errors import LakipError
-from lakip_calc.loader import DataTahun
 from lakip_calc.paths import ROOT, tampil
 from lakip_calc.profil import baca_profil
+
+if TYPE_CHECKING:  # the loader imports pandas: a no-op build only reads hashes
+    from lakip_calc.loader import DataTahun
 
 __all__ = [
     "SKEMA",
@@ -84,6 +86,7 @@ __all__ = [
     "kunci_masukan",
     "hash_baris",
     "hash_keluaran",
+    "keluaran_rusak",
     "buat_manifest",
     "ke_json",
     "tulis_manifest",
@@ -132,6 +135,10 @@ def sha256_berkas(path: Path) -> str:
 # --------------------------------------------------------------------------- environment
 
 
+class _TanpaGit(Exception):
+    """``git`` is not on PATH (or cannot run)."""
+
+
 def _git(*args: str, root: Path) -> str | None:
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
@@ -144,7 +151,9 @@ def _git(*args: str, root: Path) -> str | None:
             check=False,
             timeout=30,
         )
-    except (OSError, subprocess.SubprocessError):
+    except OSError:
+        raise _TanpaGit from None
+    except subprocess.SubprocessError:
         return None
     return r.stdout if r.returncode == 0 else None
 
@@ -155,18 +164,35 @@ def info_git(root: Path = ROOT) -> dict[str, Any]:
     A project that is not a git checkout (no ``.git`` in its root, e.g. an
     extracted source bundle of :mod:`lakip_calc.bundel`) takes both from its
     ``KOMIT.json``, written when the bundle was made; never from a checkout
-    that merely encloses the folder.
+    that merely encloses the folder. When no commit can be recorded,
+    ``catatan`` says why (no ``git`` on PATH, or not a git checkout), so that a
+    null commit is never silent.
     """
     if not (root / ".git").exists():
         try:
             isi = json.loads((root / "KOMIT.json").read_text(encoding="utf-8"))
             return {"commit": isi.get("commit"), "dirty": isi.get("dirty")}
         except (OSError, ValueError, AttributeError):
-            return {"commit": None, "dirty": None}
-    commit = _git("rev-parse", "HEAD", root=root)
-    if commit is None or not commit.strip():
-        return {"commit": None, "dirty": None}
-    status = _git("status", "--porcelain", root=root)
+            return {
+                "commit": None,
+                "dirty": None,
+                "catatan": "bukan checkout git: commit kode tidak tercatat",
+            }
+    try:
+        commit = _git("rev-parse", "HEAD", root=root)
+        if commit is None or not commit.strip():
+            return {
+                "commit": None,
+                "dirty": None,
+                "catatan": "bukan checkout git: commit kode tidak tercatat",
+            }
+        status = _git("status", "--porcelain", root=root)
+    except _TanpaGit:
+        return {
+            "commit": None,
+            "dirty": None,
+            "catatan": "program git tidak ditemukan di PATH: commit kode tidak tercatat",
+        }
     return {"commit": commit.strip(), "dirty": None if status is None else bool(status.strip())}
 
 
@@ -281,6 +307,24 @@ def hash_keluaran(folder: Path, kecuali: Iterable[str] = ()) -> dict[str, str]:
             continue
         hasil[kunci] = sha256_berkas(p)
     return hasil
+
+
+def keluaran_rusak(folder: Path) -> set[str] | None:
+    """Files of the build in ``folder`` that differ from its ``manifest.json``.
+
+    Missing, changed (per-file SHA-256) and unrecorded files, by their path
+    inside the build; ``None`` when the manifest is missing or unreadable (then
+    nothing of the build can be trusted). The cache file, written after the
+    manifest, is not an output.
+    """
+    try:
+        m = json.loads((Path(folder) / NAMA).read_text(encoding="utf-8"))
+        dicatat = dict(m["outputs"])
+        kecuali = set(m.get("excluded") or DIKECUALIKAN)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    ada = hash_keluaran(folder, kecuali | {"cache.json"})
+    return {p for p in set(dicatat) | set(ada) if dicatat.get(p) != ada.get(p)} - {"cache.json"}
 
 
 # --------------------------------------------------------------------------- the manifest
@@ -467,7 +511,8 @@ def fragmen_kolofon(m: Mapping[str, Any], digit: int = 16) -> str:
             None: "tidak diketahui",
         }[git.get("dirty")]
     else:
-        commit = "tidak tercatat (bukan checkout git)"
+        sebab = (git.get("catatan") or "bukan checkout git").split(":")[0]
+        commit = f"tidak tercatat ({md_aman(sebab)})"
         status = "tidak diketahui"
     paket = m.get("packages") or {}
     daftar = ", ".join(

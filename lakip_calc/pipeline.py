@@ -15,8 +15,8 @@ import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import ExitStack
 from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,10 +31,24 @@ from lakip_calc.cache import (
     sidik_kode,
 )
 from lakip_calc.errors import LakipError
-from lakip_calc.induk_kernel import IndukKernel
+from lakip_calc.manifest import keluaran_rusak
 from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
-from lakip_calc.proses import bekal, hentikan, pool_pekerja, serahkan
-from lakip_calc.runner import NotebookError, id_sel, jalankan_notebook, nyalakan_kernel
+from lakip_calc.proses import (
+    Dihentikan,
+    buat_pool,
+    folder_kernel,
+    hentikan,
+    kunci_tahun,
+    serahkan,
+    titik_jeda,
+)
+from lakip_calc.runner import (
+    NotebookError,
+    id_sel,
+    jalankan_notebook,
+    matikan_kernel,
+    nyalakan_kernel,
+)
 
 if TYPE_CHECKING:  # the loader imports pandas: not before the workers have forked
     from lakip_calc.loader import DataTahun
@@ -129,20 +143,26 @@ LANGKAH: tuple[Langkah, ...] = (
 )
 
 
+def _graf(langkah: tuple[Langkah, ...] | list[Langkah]) -> TopologicalSorter:
+    """The steps as a prepared graph (a step after the steps it reads, among ``langkah``)."""
+    nama = {s.notebook for s in langkah}
+    graf = TopologicalSorter({s.notebook: set(s.setelah) & nama for s in langkah})
+    try:
+        graf.prepare()
+    except CycleError as e:
+        raise LakipError("ketergantungan notebook melingkar: " + ", ".join(e.args[1])) from None
+    return graf
+
+
 def gelombang(langkah: tuple[Langkah, ...] = LANGKAH) -> list[list[Langkah]]:
     """Group the steps into waves: each wave only needs earlier waves' outputs."""
-    selesai: set[str] = set()
-    sisa = list(langkah)
+    per_nama = {s.notebook: s for s in langkah}
+    graf = _graf(langkah)
     hasil: list[list[Langkah]] = []
-    while sisa:
-        siap = [s for s in sisa if set(s.setelah) <= selesai]
-        if not siap:
-            raise LakipError(
-                "ketergantungan notebook melingkar: " + ", ".join(s.notebook for s in sisa)
-            )
-        hasil.append(siap)
-        selesai |= {s.notebook for s in siap}
-        sisa = [s for s in sisa if s not in siap]
+    while graf.is_active():
+        siap = sorted(graf.get_ready(), key=[s.notebook for s in langkah].index)
+        hasil.append([per_nama[n] for n in siap])
+        graf.done(*siap)
     return hasil
 
 
@@ -166,6 +186,10 @@ class HasilBangun:
     tanpa_perubahan: bool = False
     #: The report files were reused from the previous build.
     render_dipakai_ulang: bool = False
+    #: Files of the previous build that were missing or changed (made again).
+    dipulihkan: list[str] = field(default_factory=list)
+    #: What the analyst should know (no git commit recorded, ...).
+    peringatan: list[str] = field(default_factory=list)
     #: The validated data the build read (``None`` when nothing changed).
     data: DataTahun | None = field(default=None, repr=False)
 
@@ -178,83 +202,86 @@ def urut_langkah(langkah: tuple[Langkah, ...] = LANGKAH) -> list[Langkah]:
 class _Penjadwal:
     """Run notebooks in worker processes (never in this process), at most ``n`` at once.
 
-    A notebook starts as soon as the notebooks it reads (``setelah``) have
-    finished, not when a whole wave has: on two cores the charts draw while
-    the reconciliation runs, and a short notebook does not wait for a long
-    one of the same wave. Steps outside ``jalan`` (reused from the cache) count
-    as finished.
+    The order is :class:`graphlib.TopologicalSorter`'s: a notebook runs as
+    soon as the notebooks it reads (``setelah``) have finished, not when a
+    whole wave has. Steps outside ``jalan`` (reused from the cache) count as
+    finished. Each notebook runs in a worker of a
+    :class:`concurrent.futures.ProcessPoolExecutor`.
 
-    One worker more than ``n`` starts the kernel of the next notebook ahead
-    (:func:`lakip_calc.runner.nyalakan_kernel`) while the notebooks it reads
-    still run; the notebook itself starts only when they have finished and
-    fewer than ``n`` notebooks run. A chain of notebooks then waits for cells,
-    not for kernel starts. The kernels are forked from one template
-    (:class:`lakip_calc.induk_kernel.IndukKernel`) that imports ipykernel and
-    pandas once for all of them. :meth:`mulai` already starts the template
-    and the first kernels, so that they start while the build validates the
-    data; no notebook runs before :meth:`jalankan`.
+    One worker more than ``n`` takes the next notebook whose inputs are all
+    being computed and starts its kernel ahead (jupyter_client's public
+    ``start_kernel``, :func:`lakip_calc.runner.nyalakan_kernel`); the notebook
+    runs on it once its inputs exist and fewer than ``n`` notebooks run. Each
+    notebook has a pipe its worker reads one byte from: ``b"1"`` run, ``b"0"``
+    stop the kernel and do not run. The kernels' connection files and sockets
+    live in ``folder`` (:func:`lakip_calc.proses.folder_kernel`).
 
-    On Ctrl-C nothing new starts, kernels started ahead are stopped, and the
-    notebooks already running are allowed to end, so that their kernels shut
-    down cleanly; a second Ctrl-C stops the workers at once. A failed notebook
-    stops the build after the notebooks running beside it have ended. A worker
-    whose build process was killed leaves by itself
-    (:func:`lakip_calc.proses.awasi_induk`); the template kills the kernel of
-    a worker that is gone, and leaves, with every kernel it still runs, once
-    the build process is gone.
+    On Ctrl-C nothing new starts and the notebooks already running are allowed
+    to end, so that their kernels shut down cleanly; a second Ctrl-C, or
+    SIGTERM, stops the workers at once (their kernels follow: ipykernel leaves
+    when its parent does, and :func:`~lakip_calc.proses.folder_kernel` kills
+    what is left). A failed notebook stops the build after the notebooks
+    running beside it have ended. A worker whose build process was killed
+    leaves by itself (:func:`lakip_calc.proses.awasi_induk`).
     """
 
     def __init__(self, jalan: list[Langkah], tugas: dict[str, tuple], n: int) -> None:
         self.tugas = tugas
+        self.graf = _graf(jalan)
         self.urutan = [s.notebook for s in jalan]
-        nama_jalan = set(self.urutan)
-        self.menunggu = {s.notebook: set(s.setelah) & nama_jalan for s in jalan}
-        self.n_jalan = max(1, min(n, len(jalan)))
-        self.n_pekerja = min(self.n_jalan + 1, len(jalan))
-        # One pipe per notebook, inherited by the forked workers: its worker reads
-        # one byte, b"1" (run) or b"0" (stop the kernel, do not run). A byte
-        # written is never half-written, whatever signal arrives meanwhile.
-        self.pipa = {nm: os.pipe() for nm in self.urutan}
-        self.terkirim: set[str] = set()
-        self.ctx = multiprocessing.get_context("fork")
-        self.tumpukan = ExitStack()
+        self.setelah = {s.notebook: set(s.setelah) & set(self.urutan) for s in jalan}
+        self.sisa = set(self.urutan)  # not finished
+        self.siap: set[str] = set()  # inputs all finished (from the graph)
+        self.diberi: set[str] = set()  # handed to a worker
+        self.berjalan: set[str] = set()  # told to run, not finished
+        self.n = max(1, min(n, len(jalan)))
+        # One pipe per notebook, inherited by the workers (forked after this).
+        pipa = {nm: os.pipe() for nm in self.urutan}
+        self.baca = {nm: r for nm, (r, _w) in pipa.items()}
+        self.tulis = {nm: w for nm, (_r, w) in pipa.items()}
         self.ex: ProcessPoolExecutor | None = None
-        self.dikirim: dict[Future, str] = {}  # in a worker: kernel starting or notebook running
-        self.berjalan: set[str] = set()  # told to run
-        self.belum = list(self.urutan)  # not yet handed to a worker, in wave order
+        self.dikirim: dict[Future, str] = {}
 
     def mulai(self) -> _Penjadwal:
-        """Start the workers and the kernels of the notebooks that can start first."""
-        if self.urutan:
-            # The kernels are forked from one template that imports ipykernel,
-            # pandas and lakip_calc while the workers start (closed after them).
-            induk = self.tumpukan.enter_context(IndukKernel(cwd=ROOT))
-            self.ex = self.tumpukan.enter_context(
-                pool_pekerja(
-                    self.n_pekerja,
-                    self.ctx,
-                    bekal=({nm: r for nm, (r, _w) in self.pipa.items()}, induk.alamat),
-                )
-            )
-            # Only as many kernels as will run first: they start while the data is
-            # validated, on the same cores.
-            self._bagikan(self.n_jalan)
+        """Create the pool (its workers fork at the first notebook handed out)."""
+        if self.sisa:
+            n_pekerja = min(self.n + 1, len(self.urutan))
+            self.ex = buat_pool(n_pekerja, multiprocessing.get_context("fork"))
+            self.n_pekerja = n_pekerja
         return self
 
-    def _bagikan(self, batas: int | None = None) -> None:
-        # Hand out free workers: ready notebooks first, then the next one whose
-        # inputs are all being computed (its kernel starts ahead).
+    def _bagikan(self) -> None:
+        """Hand free workers the ready notebooks, then one whose inputs are being computed."""
         assert self.ex is not None
-        while len(self.dikirim) < (batas or self.n_pekerja):
-            ada = set(self.dikirim.values())
-            calon = [nm for nm in self.belum if not self.menunggu[nm]] or [
-                nm for nm in self.belum if self.menunggu[nm] <= ada
+        self.siap |= set(self.graf.get_ready())
+        while len(self.dikirim) < self.n_pekerja:
+            belum = [nm for nm in self.urutan if nm not in self.diberi]
+            calon = [nm for nm in belum if nm in self.siap] or [
+                nm for nm in belum if self.setelah[nm] <= self.diberi
             ]
             if not calon:
-                break
-            self.belum.remove(calon[0])
-            (janji,) = serahkan(self.ex, _jalankan, [self.tugas[calon[0]]])
+                return
+            self.diberi.add(calon[0])
+            tugas = (*self.tugas[calon[0]], self.baca[calon[0]])
+            (janji,) = serahkan(self.ex, _jalankan, [tugas])
             self.dikirim[janji] = calon[0]
+
+    def _beri_jalan(self, mulai: Callable[[str], None]) -> None:
+        """Let run, in order, the handed-out notebooks whose inputs exist, while cores are free."""
+        for nama in self.urutan:
+            if len(self.berjalan) >= self.n:
+                return
+            if nama in self.siap and nama in self.diberi and nama in self.sisa:
+                if nama not in self.berjalan:
+                    self.berjalan.add(nama)
+                    mulai(nama)
+                    self._kirim(nama, b"1")
+
+    def _kirim(self, nama: str, isi: bytes) -> None:
+        if nama in self.tulis:
+            w = self.tulis.pop(nama)
+            os.write(w, isi)  # one byte: never half-written, whatever signal arrives
+            os.close(w)
 
     def jalankan(
         self,
@@ -262,7 +289,7 @@ class _Penjadwal:
         selesai: Callable[[str, float], None],
         kecuali: frozenset[str] = frozenset(),
     ) -> dict[str, float]:
-        """Run the notebooks; the seconds each took (from its first cell), by name.
+        """Run the notebooks; the seconds each took, by name.
 
         Returns when every notebook not in ``kecuali`` has finished; those may
         still run (call again without ``kecuali`` to wait for them). The
@@ -272,94 +299,81 @@ class _Penjadwal:
         if self.ex is None:
             return detik
         try:
-
-            def beri_jalan() -> None:
-                # Let run, in wave order, what has its inputs, while cores are free.
-                for nama in self.urutan:
-                    if len(self.berjalan) >= self.n_jalan:
-                        break
-                    siap = nama in self.dikirim.values() and not self.menunggu[nama]
-                    if siap and nama not in self.berjalan:
-                        self.berjalan.add(nama)
-                        mulai(nama)
-                        self._kirim(nama, b"1")
-
-            beri_jalan()
-            self._bagikan()  # the next notebook's kernel, now that the data has passed
-            while self.dikirim and not set(self.dikirim.values()) | set(self.belum) <= kecuali:
+            self._bagikan()
+            self._beri_jalan(mulai)
+            while self.dikirim and not self.sisa <= kecuali:
                 beres, _ = wait(self.dikirim, return_when=FIRST_COMPLETED)
                 for janji in sorted(beres, key=lambda j: self.dikirim[j]):
                     nama = self.dikirim.pop(janji)
+                    detik[nama] = janji.result()
+                    self.sisa.discard(nama)
                     self.berjalan.discard(nama)
-                    detik[nama] = janji.result()[1]
+                    self.graf.done(nama)
                     selesai(nama, detik[nama])
-                    for tunggu in self.menunggu.values():
-                        tunggu.discard(nama)
                 self._bagikan()
-                beri_jalan()
-        except BaseException:
-            self.tutup()
+                self._beri_jalan(mulai)
+        except BaseException as e:
+            self.tutup(segera=isinstance(e, Dihentikan))
             raise
-        if self.dikirim:
-            return detik  # only notebooks in ``kecuali`` are left, running
-        self.tutup()
-        if self.belum:  # cannot happen for steps that gelombang() accepted
-            raise LakipError("notebook tidak dapat dijalankan: " + ", ".join(sorted(self.belum)))
+        if not self.dikirim:
+            self.tutup()
         return detik
 
-    def tutup(self) -> None:
-        """Stop the kernels still waiting to run, wait for running notebooks, end the workers.
+    def tutup(self, segera: bool = False) -> None:
+        """Start nothing new, wait for running notebooks (``segera``: stop them), end the workers.
 
-        Safe to call more than once; a Ctrl-C while waiting stops the workers at once.
+        Kernels started ahead are told to stop. Safe to call more than once; a
+        Ctrl-C while waiting (or SIGTERM) stops the workers at once.
         """
-        # Kernels started ahead wait for a go that will not come: tell them to stop.
-        for nama in self.urutan:
+        for nama in list(self.tulis):
             self._kirim(nama, b"0")
         if self.ex is not None:
             ex, self.ex = self.ex, None
-            try:
-                self.tumpukan.close()
-            except KeyboardInterrupt:
-                hentikan(ex)
-                raise
-        for r, w in self.pipa.values():
-            for fd in (r, w):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass  # closed by an earlier call
-        self.pipa = {}
+            self._akhiri(ex, segera)
+        self._tutup_pipa()
 
-    def _kirim(self, nama: str, isi: bytes) -> None:
-        if nama not in self.terkirim and nama in self.pipa:
-            self.terkirim.add(nama)
-            os.write(self.pipa[nama][1], isi)
+    def _akhiri(self, ex: ProcessPoolExecutor, segera: bool) -> None:
+        try:
+            if not segera:
+                if self.dikirim:
+                    titik_jeda("tutup")
+                ex.shutdown(wait=True, cancel_futures=True)
+                return
+        except KeyboardInterrupt:
+            hentikan(ex)
+            ex.shutdown(wait=True, cancel_futures=True)
+            raise
+        hentikan(ex)
+        ex.shutdown(wait=True, cancel_futures=True)
+
+    def _tutup_pipa(self) -> None:
+        for nama in list(self.tulis):
+            self._kirim(nama, b"0")
+        for r in self.baca.values():
+            os.close(r)
+        self.baca = {}
 
 
-def _jalankan(args: tuple[str, str, dict, str, bool, dict]) -> tuple[str, float]:
-    """In a worker: start the kernel, wait for the go (:class:`_Penjadwal`), run."""
-    sumber, hasil, params, cwd, progress, ganti = args
-    import papermill  # noqa: F401  (imported while the notebooks it reads still run)
-
-    nama = Path(sumber).name
-    pipa, induk = bekal()
+def _jalankan(args: tuple[str, str, dict, str, bool, dict, str, int]) -> float:
+    """In a worker: start the kernel, wait for the go (:class:`_Penjadwal`), run; seconds."""
+    sumber, hasil, params, cwd, progress, ganti, folder, pipa = args
+    km = nyalakan_kernel(Path(cwd), Path(folder))
     try:
-        kernel = nyalakan_kernel(Path(cwd), induk=induk)
-    except NotebookError as e:
-        raise NotebookError(f"notebook {nama} tidak dapat dijalankan: {e}.") from None
-    if os.read(pipa[nama], 1) != b"1":  # b"0": the build stops
-        kernel.matikan()
-        return nama, 0.0
-    h = jalankan_notebook(
-        Path(sumber),
-        Path(hasil),
-        params,
-        cwd=Path(cwd),
-        progress=progress,
-        ganti=ganti,
-        kernel=kernel,
-    )
-    return nama, h.detik
+        if os.read(pipa, 1) != b"1":  # b"0" or the build is gone: do not run
+            return 0.0
+        h = jalankan_notebook(
+            Path(sumber),
+            Path(hasil),
+            params,
+            cwd=Path(cwd),
+            progress=progress,
+            ganti=ganti,
+            folder_kernel=Path(folder),
+            km=km,
+        )
+    finally:
+        matikan_kernel(km)
+    return h.detik
 
 
 def _gabung_angka(staging: Path, publik: str) -> KumpulanAngka:
@@ -420,207 +434,334 @@ def bangun(
         (default: the folder built into). ``make verify`` rebuilds elsewhere
         under the name of the build it checks, so that equal means byte-equal.
     """
-    mulai = time.monotonic()
-    data_root = data_dir or (ROOT / "data")
-    build_root = build_dir or BUILD
-    nb_dir = notebooks_dir or NOTEBOOKS
-    akhir = build_root / str(tahun)
-    kunci_nb = kunci_langkah(langkah, nb_dir, data_root, tahun, draft)
-    kunci_r = kunci_render(data_root, tahun, kunci_nb, draft) if setelah_notebook else None
-    cache_lama = baca_cache(akhir) if akhir.is_dir() else {}
-    if (
-        cache_lama.get("langkah") == kunci_nb
-        and cache_lama.get("render") == kunci_r
-        and _lengkap(akhir, langkah, tahun, setelah_notebook is not None)
-    ):
-        lapor(f"Tidak ada perubahan sejak pembangunan terakhir: {tampil(akhir)} sudah mutakhir.")
-        hasil = HasilBangun(tahun=tahun, folder=akhir, tanpa_perubahan=True)
+    r = _Rencana(
+        tahun=tahun,
+        data_root=data_dir or (ROOT / "data"),
+        build_root=build_dir or BUILD,
+        nb_dir=notebooks_dir or NOTEBOOKS,
+        langkah=langkah,
+        draft=draft,
+        render=setelah_notebook is not None,
+        folder_tercatat=folder_tercatat,
+    )
+    if r.tanpa_perubahan():
+        lapor(f"Tidak ada perubahan sejak pembangunan terakhir: {tampil(r.akhir)} sudah mutakhir.")
+        hasil = HasilBangun(tahun=tahun, folder=r.akhir, tanpa_perubahan=True)
         hasil.dipakai_ulang = [s.notebook for s in langkah]
-        hasil.render_dipakai_ulang = kunci_r is not None
-        hasil.detik = time.monotonic() - mulai
+        hasil.render_dipakai_ulang = r.kunci_r is not None
+        hasil.detik = time.monotonic() - r.mulai
         return hasil
-    staging = build_root / f".staging-{tahun}-{os.getpid()}"
-    params = {"tahun": tahun, "data_dir": tampil(data_root), "out_dir": tampil(staging)}
-    ganti = {tampil(staging): folder_tercatat or tampil(akhir)}
-    dipakai = [
-        s
-        for s in urut_langkah(langkah)
-        if cache_lama.get("langkah", {}).get(s.notebook) == kunci_nb[s.notebook]
-        and _ada_keluaran(akhir, s)
-    ]
-    jalan = [s for s in urut_langkah(langkah) if s not in dipakai]
+    data, kosong = _validasi(tahun, r.data_root, draft)  # before anything is written
+    r.build_root.mkdir(parents=True, exist_ok=True)
+    with kunci_tahun(r.build_root, tahun):  # one build of a year at a time
+        r.baca_lama()  # as it is now that no other build can replace it
+        hasil = HasilBangun(tahun=tahun, folder=r.akhir, belum_diisi=len(kosong), data=data)
+        _bangun(
+            r,
+            hasil,
+            paralel=paralel or paralel_bawaan(),
+            lapor=lapor,
+            progress=progress,
+            setelah_notebook=setelah_notebook,
+        )
+        return hasil
+
+
+@dataclass
+class _Rencana:
+    """What a build is asked to do, and what the previous build offers for reuse."""
+
+    tahun: int
+    data_root: Path
+    build_root: Path
+    nb_dir: Path
+    langkah: tuple[Langkah, ...]
+    draft: bool
+    render: bool
+    #: The folder the executed notebooks record as their out_dir (verify: the checked build's).
+    folder_tercatat: str | None = None
+    mulai: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.akhir = self.build_root / str(self.tahun)
+        self.staging = self.build_root / f".staging-{self.tahun}-{os.getpid()}"
+        self.kunci_nb = kunci_langkah(
+            self.langkah, self.nb_dir, self.data_root, self.tahun, self.draft
+        )
+        self.kunci_r = (
+            kunci_render(self.data_root, self.tahun, self.kunci_nb, self.draft)
+            if self.render
+            else None
+        )
+        self.baca_lama()
+
+    def baca_lama(self) -> None:
+        """Read the previous build's cache keys and check its files against its manifest."""
+        self.cache_lama = baca_cache(self.akhir) if self.akhir.is_dir() else {}
+        # Files of the previous build that are missing or differ from its manifest:
+        # whatever holds them is made again, never reused.
+        self.rusak = keluaran_rusak(self.akhir) if self.akhir.is_dir() else None
+
+    def utuh(self, bagian: list[Path]) -> bool:
+        """Whether the previous build holds ``bagian`` (files or folders) as its manifest says."""
+        if self.rusak is None:
+            return False
+        awalan = tuple(b.as_posix() for b in bagian)
+        return all((self.akhir / b).exists() for b in bagian) and not any(
+            r == a or r.startswith(a + "/") for r in self.rusak for a in awalan
+        )
+
+    def tanpa_perubahan(self) -> bool:
+        return (
+            self.rusak == set()
+            and self.cache_lama.get("langkah") == self.kunci_nb
+            and self.cache_lama.get("render") == self.kunci_r
+            and _lengkap(self.akhir, self.langkah, self.tahun, self.render)
+        )
+
+    def dipakai(self) -> list[Langkah]:
+        """The steps whose outputs the previous build holds intact under the same key."""
+        lama = self.cache_lama.get("langkah", {})
+        return [
+            s
+            for s in urut_langkah(self.langkah)
+            if lama.get(s.notebook) == self.kunci_nb[s.notebook] and self.utuh(_keluaran(s))
+        ]
+
+    def laporan_lama(self) -> list[Path] | None:
+        """The previous build's report files when they can be reused as they are."""
+        ada = [b for b in _berkas_laporan(self.tahun) if (self.akhir / b).exists()]
+        perlu = {Path(f"lakip-{self.tahun}.{ext}") for ext in ("html", "pdf", "docx")}
+        if self.cache_lama.get("render") != self.kunci_r or not perlu <= set(ada):
+            return None
+        return ada if self.utuh(ada) else None
+
+
+def _bangun(
+    r: _Rencana,
+    hasil: HasilBangun,
+    *,
+    paralel: int,
+    lapor: Callable[[str], None],
+    progress: bool,
+    setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
+) -> None:
+    """:func:`bangun` under the year's lock, the data validated: staging, run, replace."""
+    if r.rusak:
+        lapor(
+            f"{tampil(r.akhir)} tidak sama dengan manifest.json-nya ({_daftar(r.rusak)}): "
+            "bagian itu dibangun ulang."
+        )
+    _bersihkan_sisa(r.build_root, r.tahun)
+    shutil.rmtree(r.staging, ignore_errors=True)
+    r.staging.mkdir(parents=True)
+    hasil.dipulihkan = sorted(r.rusak or ())
+    try:
+        with folder_kernel() as folder:
+            _isi_staging(r, hasil, folder, paralel, lapor, progress, setelah_notebook)
+        shutil.rmtree(r.build_root / f"{r.tahun}-gagal", ignore_errors=True)
+        _ganti_atomik(r.staging, r.akhir)
+    except BaseException as e:
+        _simpan_gagal(r, e)
+        raise
+
+
+def _daftar(rusak: set[str], n: int = 5) -> str:
+    nama = sorted(rusak)
+    return ", ".join(nama[:n]) + (f" dan {len(nama) - n} lainnya" if len(nama) > n else "")
+
+
+def _validasi(tahun: int, data_root: Path, draft: bool) -> tuple[DataTahun, list]:
+    """Load and validate the year before anything is written or started."""
+    from lakip_calc.loader import DataBelumLengkap, cek_kelengkapan, muat_tahun, pesan_kelengkapan
+
+    data = muat_tahun(tahun, data_root)  # full validation before any notebook runs
+    kosong = cek_kelengkapan(data)
+    if kosong and not draft:
+        raise DataBelumLengkap(pesan_kelengkapan(data, kosong), kosong)
+    return data, kosong
+
+
+def _simpan_gagal(r: _Rencana, e: BaseException) -> None:
+    """A failed build keeps its staging folder as ``<tahun>-gagal``; an interrupted one, none."""
+    gagal = r.build_root / f"{r.tahun}-gagal"
+    if isinstance(e, NotebookError | LakipError):
+        shutil.rmtree(gagal, ignore_errors=True)
+        if r.staging.exists():
+            r.staging.rename(gagal)
+        if isinstance(e, NotebookError):
+            # the partial notebook is now in <tahun>-gagal, not in the staging folder
+            pesan = str(e).replace(tampil(r.staging), tampil(gagal))
+            raise NotebookError(
+                f"{pesan} Keluaran sebelumnya di {tampil(r.akhir)} tidak diubah."
+            ) from None
+    else:
+        shutil.rmtree(r.staging, ignore_errors=True)
+
+
+def _isi_staging(
+    r: _Rencana,
+    hasil: HasilBangun,
+    folder: Path,
+    paralel: int,
+    lapor: Callable[[str], None],
+    progress: bool,
+    setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
+) -> None:
+    """Run the notebooks and the renderer into the staging folder; write its manifest."""
+    from lakip_calc.notebook import tulis_teks
+
+    dipakai = r.dipakai()
+    jalan = [s for s in urut_langkah(r.langkah) if s not in dipakai]
+    params = {"tahun": r.tahun, "data_dir": tampil(r.data_root), "out_dir": tampil(r.staging)}
+    ganti = {tampil(r.staging): r.folder_tercatat or tampil(r.akhir)}
     tugas = {
         s.notebook: (
-            str(nb_dir / s.notebook),
-            str(staging / "notebooks" / s.notebook),
+            str(r.nb_dir / s.notebook),
+            str(r.staging / "notebooks" / s.notebook),
             params,
             str(ROOT),
             progress,
             ganti,
+            str(folder),
         )
         for s in jalan
     }
-    # The first kernels start while the data is validated; no notebook runs on
-    # data that fails, and nothing is written before it passes.
-    penjadwal = _Penjadwal(jalan, tugas, paralel or paralel_bawaan()).mulai()
+    penjadwal = _Penjadwal(jalan, tugas, paralel).mulai()
     try:
-        from lakip_calc.loader import (
-            DataBelumLengkap,
-            cek_kelengkapan,
-            muat_tahun,
-            pesan_kelengkapan,
-        )
-
-        data = muat_tahun(tahun, data_root)  # full validation before any notebook runs
-        kosong = cek_kelengkapan(data)
-        if kosong and not draft:
-            raise DataBelumLengkap(pesan_kelengkapan(data, kosong), kosong)
-    except BaseException:
-        penjadwal.tutup()
-        raise
-
-    build_root.mkdir(parents=True, exist_ok=True)
-    _bersihkan_sisa(build_root, tahun)
-    gagal = build_root / f"{tahun}-gagal"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    log: list[dict] = []
-    hasil = HasilBangun(tahun=tahun, folder=akhir, belum_diisi=len(kosong), data=data)
-    try:
-        nomor = iter(range(1, len(langkah) + 1))
-        for s in dipakai:
-            _salin_keluaran(akhir, staging, s)
-            lapor(f"[{next(nomor)}/{len(langkah)}] {s.notebook}: tidak berubah, hasil lama dipakai")
-            hasil.dipakai_ulang.append(s.notebook)
-            log.append(
-                {
-                    "langkah": f"notebook {s.notebook}",
-                    "masukan": ["kunci cache sama"],
-                    "keluaran": f"notebooks/{s.notebook} (dipakai ulang)",
-                    "detik": 0.0,
-                }
-            )
-
-        def mulai_nb(nama: str) -> None:
-            lapor(f"[{next(nomor)}/{len(langkah)}] menjalankan {nama} ...")
-
-        def selesai_nb(nama: str, detik: float) -> None:
-            lapor(f"      {nama} selesai ({detik:.1f} dtk)")
-
-        # Picture-only notebooks (charts) may still run while the report is
-        # prepared and parsed; the renderer waits for them before the images.
-        tunda = frozenset(s.notebook for s in jalan if s.gambar and setelah_notebook)
-        selesai = penjadwal.jalankan(mulai_nb, selesai_nb, kecuali=tunda)
-
-        from lakip_calc.notebook import BAGIAN_ANGKA, tulis_teks
-
-        posisi_log = len(log)
-        bagian = sorted((staging / BAGIAN_ANGKA).glob("*.json"))
-
-        def tunggu_gambar() -> None:
-            """Wait for the notebooks still running (pictures only); they add no numbers."""
-            selesai.update(penjadwal.jalankan(mulai_nb, selesai_nb))
-            baru = sorted(set((staging / BAGIAN_ANGKA).glob("*.json")) - set(bagian))
-            if baru:
-                raise LakipError(
-                    "notebook gambar menulis angka setelah numbers.json digabung: "
-                    + ", ".join(p.name for p in baru)
-                )
-
-        t0 = time.monotonic()
-        angka = _gabung_angka(staging, _nama_publik(akhir, tahun))
-        tulis_teks(staging / "numbers.json", angka.to_json())
-        hasil.jumlah_angka = len(angka)
-        log.append(
-            {
-                "langkah": "gabung numbers.json",
-                "masukan": [f"{BAGIAN_ANGKA}/*.json"],
-                "keluaran": "numbers.json",
-                "detik": round(time.monotonic() - t0, 3),
-            }
-        )
-        _ringkas_rekonsiliasi(staging, hasil)
-
-        if (
-            setelah_notebook is not None
-            and cache_lama.get("render") == kunci_r
-            and (_salin_laporan(akhir, staging, tahun))
-        ):
-            tunggu_gambar()
-            hasil.render_dipakai_ulang = True
-            lapor("      laporan tidak berubah: berkas HTML, PDF dan DOCX lama dipakai")
-            log.append(
-                {
-                    "langkah": "render laporan",
-                    "masukan": ["kunci cache sama"],
-                    "keluaran": "lakip-* (dipakai ulang)",
-                    "detik": 0.0,
-                }
-            )
-        elif setelah_notebook is not None:
-            t0 = time.monotonic()
-            setelah_notebook(data, staging, tunggu_gambar)
-            tunggu_gambar()  # a renderer that had no images to wait for
-            log.append(
-                {
-                    "langkah": "render laporan",
-                    "masukan": ["report/", "numbers.json"],
-                    "keluaran": "lakip-*",
-                    "detik": round(time.monotonic() - t0, 3),
-                }
-            )
-        else:
-            tunggu_gambar()
-        catatan_nb = []
-        for s in jalan:
-            detik = selesai[s.notebook]
-            hasil.notebook.append((s.notebook, detik))
-            catatan_nb.append(
-                {
-                    "langkah": f"notebook {s.notebook}",
-                    "masukan": [f"{tampil(data_root)}/{tahun}/{b}" for b in s.membaca]
-                    + list(s.setelah),
-                    "keluaran": f"notebooks/{s.notebook}",
-                    "detik": round(detik, 3),
-                }
-            )
-        log[posisi_log:posisi_log] = catatan_nb
-
+        log = _pakai_ulang(r, dipakai, hasil, lapor)
+        _jalankan_dan_render(r, hasil, penjadwal, jalan, log, lapor, setelah_notebook)
         t0 = time.monotonic()
         from lakip_calc.manifest import tulis_manifest
 
-        tulis_manifest(data, staging)  # hashes of inputs and outputs, before the swap
+        m = tulis_manifest(hasil.data, r.staging)  # hashes of inputs and outputs, before the swap
+        if (m.get("git") or {}).get("catatan"):
+            hasil.peringatan.append(m["git"]["catatan"])
         log.append(
-            {
-                "langkah": "manifest",
-                "masukan": [f"{tampil(data_root)}/{tahun}/*", "keluaran"],
-                "keluaran": "manifest.json",
-                "detik": round(time.monotonic() - t0, 3),
-            }
+            _entri(
+                "manifest", [f"{tampil(r.data_root)}/{r.tahun}/*", "keluaran"], "manifest.json", t0
+            )
         )
-
         tulis_teks(
-            staging / BERKAS_CACHE,
-            json.dumps({"langkah": kunci_nb, "render": kunci_r}, indent=1, sort_keys=True) + "\n",
+            r.staging / BERKAS_CACHE,
+            json.dumps({"langkah": r.kunci_nb, "render": r.kunci_r}, indent=1, sort_keys=True)
+            + "\n",
         )
-        hasil.detik = time.monotonic() - mulai
-        tulis_teks(staging / "build.log", _teks_log(log, hasil))
-        shutil.rmtree(gagal, ignore_errors=True)
-        _ganti_atomik(staging, akhir)
+        hasil.detik = time.monotonic() - r.mulai
+        tulis_teks(r.staging / "build.log", _teks_log(log, hasil))
     except BaseException as e:
-        penjadwal.tutup()  # an error before the notebooks ran: stop the kernels started
-        if isinstance(e, NotebookError | LakipError):
-            shutil.rmtree(gagal, ignore_errors=True)
-            if staging.exists():
-                staging.rename(gagal)
-            if isinstance(e, NotebookError):
-                raise NotebookError(
-                    f"{e} Keluaran sebelumnya di {tampil(akhir)} tidak diubah."
-                ) from None
-        else:
-            shutil.rmtree(staging, ignore_errors=True)
+        penjadwal.tutup(segera=isinstance(e, Dihentikan))
         raise
-    return hasil
+
+
+def _entri(langkah: str, masukan: list[str], keluaran: str, t0: float | None) -> dict:
+    """One line of build.log (``t0`` None: reused, 0 seconds)."""
+    detik = 0.0 if t0 is None else round(time.monotonic() - t0, 3)
+    return {"langkah": langkah, "masukan": masukan, "keluaran": keluaran, "detik": detik}
+
+
+def _pakai_ulang(
+    r: _Rencana, dipakai: list[Langkah], hasil: HasilBangun, lapor: Callable[[str], None]
+) -> list[dict]:
+    """Copy the outputs of the steps reused from the previous build; their log lines."""
+    log = []
+    for i, s in enumerate(dipakai, 1):
+        _salin_keluaran(r.akhir, r.staging, s)
+        lapor(f"[{i}/{len(r.langkah)}] {s.notebook}: tidak berubah, hasil lama dipakai")
+        hasil.dipakai_ulang.append(s.notebook)
+        log.append(
+            _entri(
+                f"notebook {s.notebook}",
+                ["kunci cache sama"],
+                f"notebooks/{s.notebook} (dipakai ulang)",
+                None,
+            )
+        )
+    return log
+
+
+def _jalankan_dan_render(
+    r: _Rencana,
+    hasil: HasilBangun,
+    penjadwal: _Penjadwal,
+    jalan: list[Langkah],
+    log: list[dict],
+    lapor: Callable[[str], None],
+    setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
+) -> None:
+    """Run the notebooks, merge their numbers, render (or reuse) the report."""
+    from lakip_calc.notebook import BAGIAN_ANGKA, tulis_teks
+
+    nomor = iter(range(len(hasil.dipakai_ulang) + 1, len(r.langkah) + 1))
+
+    def mulai_nb(nama: str) -> None:
+        lapor(f"[{next(nomor)}/{len(r.langkah)}] menjalankan {nama} ...")
+
+    def selesai_nb(nama: str, detik: float) -> None:
+        lapor(f"      {nama} selesai ({detik:.1f} dtk)")
+
+    # Picture-only notebooks (charts) may still run while the report is
+    # prepared and parsed; the renderer waits for them before the images.
+    tunda = frozenset(s.notebook for s in jalan if s.gambar and setelah_notebook)
+    selesai = penjadwal.jalankan(mulai_nb, selesai_nb, kecuali=tunda)
+    posisi_log = len(log)
+    bagian = sorted((r.staging / BAGIAN_ANGKA).glob("*.json"))
+
+    def tunggu_gambar() -> None:
+        """Wait for the notebooks still running (pictures only); they add no numbers."""
+        selesai.update(penjadwal.jalankan(mulai_nb, selesai_nb))
+        baru = sorted(set((r.staging / BAGIAN_ANGKA).glob("*.json")) - set(bagian))
+        if baru:
+            raise LakipError(
+                "notebook gambar menulis angka setelah numbers.json digabung: "
+                + ", ".join(p.name for p in baru)
+            )
+
+    t0 = time.monotonic()
+    angka = _gabung_angka(r.staging, _nama_publik(r.akhir, r.tahun))
+    tulis_teks(r.staging / "numbers.json", angka.to_json())
+    hasil.jumlah_angka = len(angka)
+    log.append(_entri("gabung numbers.json", [f"{BAGIAN_ANGKA}/*.json"], "numbers.json", t0))
+    _ringkas_rekonsiliasi(r.staging, hasil)
+    log.append(_render(r, hasil, tunggu_gambar, lapor, setelah_notebook))
+    log[posisi_log:posisi_log] = [
+        _entri(
+            f"notebook {s.notebook}",
+            [f"{tampil(r.data_root)}/{r.tahun}/{b}" for b in s.membaca] + list(s.setelah),
+            f"notebooks/{s.notebook}",
+            None,
+        )
+        | {"detik": round(selesai[s.notebook], 3)}
+        for s in jalan
+    ]
+    hasil.notebook += [(s.notebook, selesai[s.notebook]) for s in jalan]
+
+
+def _render(
+    r: _Rencana,
+    hasil: HasilBangun,
+    tunggu_gambar: Callable[[], None],
+    lapor: Callable[[str], None],
+    setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
+) -> dict:
+    """Render the report into the staging folder, or reuse the previous one; its log line."""
+    if setelah_notebook is None:
+        tunggu_gambar()
+        return _entri("render laporan", ["tidak diminta"], "-", None)
+    lama = r.laporan_lama()
+    if lama is not None:
+        for b in lama:
+            _salin(r.akhir / b, r.staging / b)
+        tunggu_gambar()
+        hasil.render_dipakai_ulang = True
+        lapor("      laporan tidak berubah: berkas HTML, PDF dan DOCX lama dipakai")
+        return _entri("render laporan", ["kunci cache sama"], "lakip-* (dipakai ulang)", None)
+    t0 = time.monotonic()
+    titik_jeda("render")
+    assert hasil.data is not None
+    setelah_notebook(hasil.data, r.staging, tunggu_gambar)
+    tunggu_gambar()  # a renderer that had no images to wait for
+    return _entri("render laporan", ["report/", "numbers.json"], "lakip-*", t0)
 
 
 def paralel_bawaan() -> int:
@@ -715,26 +856,22 @@ def _keluaran(s: Langkah) -> list[Path]:
     return [Path("notebooks") / s.notebook, *(Path(m) for m in s.menulis)]
 
 
-def _ada_keluaran(akhir: Path, s: Langkah) -> bool:
-    """Whether the previous build holds every output of a step."""
-    return all((akhir / b).exists() for b in _keluaran(s))
-
-
 def _salin_keluaran(akhir: Path, staging: Path, s: Langkah) -> None:
-    """Copy a step's outputs from the previous build (:func:`_ada_keluaran` said they exist)."""
+    """Copy a step's outputs from the previous build (:meth:`_Rencana.utuh` said they are intact)."""
     for b in _keluaran(s):
         _salin(akhir / b, staging / b)
 
 
-def _salin_laporan(akhir: Path, staging: Path, tahun: int) -> bool:
-    """Copy the rendered report (and its staged project) from the previous build."""
-    bagian = [Path(f"lakip-{tahun}.{ext}") for ext in ("html", "pdf", "docx")]
-    if not all((akhir / b).exists() for b in bagian):
-        return False
-    for b in [*bagian, Path("proyek")]:
-        if (akhir / b).exists():
-            _salin(akhir / b, staging / b)
-    return True
+def _berkas_laporan(tahun: int) -> list[Path]:
+    """The rendered report's files, its companion and its staged project, in a build folder."""
+    return [
+        *(Path(f"{nama}-{tahun}.{ext}") for nama in LAPORAN for ext in ("html", "pdf", "docx")),
+        Path("proyek"),
+    ]
+
+
+#: Names of the rendered documents (the report and its companion, :mod:`lakip_calc.laporan`).
+LAPORAN = ("lakip", "jejak-angka")
 
 
 def _ringkas_rekonsiliasi(staging: Path, hasil: HasilBangun) -> None:

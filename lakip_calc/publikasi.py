@@ -50,8 +50,9 @@ from pathlib import Path
 
 from lakip_calc.bundel import cek_sumber, nama_bundel, tulis_bundel
 from lakip_calc.errors import LakipError
-from lakip_calc.manifest import baca_manifest, sha256_berkas
+from lakip_calc.manifest import baca_manifest, keluaran_rusak, sha256_berkas
 from lakip_calc.paths import BUILD, ROOT, tampil
+from lakip_calc.proses import pemegang_kunci
 from lakip_calc.tulis import sel_teks
 
 __all__ = [
@@ -474,6 +475,31 @@ def _periksa(staging: Path) -> None:
         )
 
 
+def _periksa_build(akar: Path, tahun: int) -> None:
+    """Refuse a build that is running, or incomplete or changed since its manifest."""
+    folder = akar / str(tahun)
+    pid = pemegang_kunci(akar, tahun)
+    if pid is not None:
+        raise LakipError(
+            f"laporan {tahun} sedang dibangun (pid {pid}): tunggu sampai selesai, "
+            "lalu jalankan make publish lagi."
+        )
+    if not (folder / "manifest.json").is_file():
+        raise LakipError(
+            f"{tampil(folder)} tidak memiliki manifest.json: bangun ulang "
+            f"(make report YEAR={tahun})."
+        )
+    rusak = keluaran_rusak(folder)
+    if rusak:
+        daftar = sorted(rusak)
+        raise LakipError(
+            f"{tampil(folder)} tidak lengkap atau berubah sejak dibangun (tidak sama dengan "
+            f"manifest.json): {', '.join(daftar[:5])}"
+            + (f" dan {len(daftar) - 5} lainnya" if len(daftar) > 5 else "")
+            + f". Jalankan make report YEAR={tahun} untuk memulihkannya, lalu make publish lagi."
+        )
+
+
 def cek_build(akar: Path, tahun: int | None = None) -> list[int]:
     """The published years of the build root ``akar``, each with its manifest.
 
@@ -486,11 +512,7 @@ def cek_build(akar: Path, tahun: int | None = None) -> list[int]:
             f"bangun laporannya dulu (make report YEAR={tahun})."
         )
     for y in daftar:
-        if not (akar / str(y) / "manifest.json").is_file():
-            raise LakipError(
-                f"{tampil(akar / str(y))} tidak memiliki manifest.json: bangun ulang "
-                f"(make report YEAR={y})."
-            )
+        _periksa_build(akar, y)
     return daftar
 
 

@@ -10,17 +10,16 @@ notebook for inspection.
 from __future__ import annotations
 
 import os
-import shutil
-import sys
-import tempfile
+import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nbformat
-from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import CaselessStrEnum, default
+from traitlets import CaselessStrEnum, Unicode, default
+from traitlets.config import Config
 
 from lakip_calc.errors import LakipError
 from lakip_calc.paths import tampil
@@ -28,8 +27,8 @@ from lakip_calc.paths import tampil
 __all__ = [
     "NotebookError",
     "IPCKernelManager",
-    "KernelSiap",
     "nyalakan_kernel",
+    "matikan_kernel",
     "parameter_notebook",
     "cek_parameter",
     "jalankan_notebook",
@@ -42,159 +41,55 @@ class NotebookError(LakipError):
     """A notebook failed or was called wrongly."""
 
 
-class _KlienSiap(AsyncKernelClient):
-    """A kernel client whose channels may be started again (a no-op once they run).
-
-    A kernel started ahead of its notebook (:func:`nyalakan_kernel`) already has
-    a connected client; nbclient starts the channels of the client it is given.
-    """
-
-    #: The kernel has answered a ``kernel_info`` request on this client.
-    _beres: bool = False
-
-    def start_channels(self, *args: Any, **kwargs: Any) -> None:
-        if not self.channels_running:
-            super().start_channels(*args, **kwargs)
-
-    async def wait_for_ready(self, timeout: float | None = None) -> None:
-        # jupyter_client's check ends by draining IOPub until it has been quiet
-        # for 0.2 s. nbclient checks again the client it is given; once is enough.
-        if self._beres:
-            return
-        await AsyncKernelClient.wait_for_ready(self, timeout)
-        self._beres = True
-
-
 class IPCKernelManager(AsyncKernelManager):
-    """A kernel manager that talks to its kernel over IPC (Unix sockets), not TCP."""
+    """A kernel manager that talks to its kernel over IPC (Unix sockets), not TCP.
+
+    Only public, configurable traits are set: the transport, and where the
+    connection file goes (``folder``, a private folder of the build:
+    :func:`lakip_calc.proses.folder_kernel`). jupyter_client names the IPC
+    sockets after the connection file, so both stay in that folder, and two
+    kernels started at once never pick the same names.
+    """
 
     transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-    #: The connected client of a kernel started ahead (handed out once by ``client()``).
-    _klien_siap: _KlienSiap | None = None
-    #: The socket of a template to fork the kernel from
-    #: (:mod:`lakip_calc.induk_kernel`); ``None``, or a kernel command other
-    #: than ``ipykernel_launcher`` on this Python: start a new process.
-    induk: str | None = None
+    folder = Unicode("", config=True, help="Folder of the connection file and IPC sockets.")
 
-    @default("client_factory")
-    def _klien_default(self) -> type:
-        return _KlienSiap
-
-    def client(self, **kwargs: Any) -> Any:
-        kc, self._klien_siap = self._klien_siap, None
-        return kc if kc is not None else super().client(**kwargs)
-
-    @default("ip")
-    def _ip_unik(self) -> str:
-        # A private folder per kernel: IPC "ports" are file names, and two
-        # kernels started at once must never pick the same ones.
-        return os.path.join(tempfile.mkdtemp(prefix="lakip-ipc-"), "kernel")
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        if self.induk is None or kernel_cmd[:3] != [sys.executable, "-m", "ipykernel_launcher"]:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-            return
-        from lakip_calc.induk_kernel import fork_kernel
-
-        prov = self.provisioner
-        assert prov is not None
-        cwd = str(kw.get("cwd") or os.getcwd())
-        proses = fork_kernel(self.induk, kernel_cmd[3:], cwd, dict(kw.get("env") or os.environ))
-        # The template signals the kernel's process group itself (KernelTerfork).
-        prov.process, prov.pid, prov.pgid, prov.cwd = proses, proses.pid, None, cwd
-        self._reconcile_connection_info(prov.connection_info)
-
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        await super()._async_cleanup_resources(restart=restart)
-        folder = os.path.dirname(self.ip)
-        if not restart and os.path.basename(folder).startswith("lakip-ipc-"):
-            shutil.rmtree(folder, ignore_errors=True)  # its socket files are gone already
-
-    async def _async_wait(self, pollinterval: float = 0.1) -> None:
-        # After the kill, jupyter_client looks every 100 ms whether the kernel
-        # has gone; it goes within milliseconds, and the next notebook of a chain
-        # waits for this one's worker.
-        await super()._async_wait(pollinterval=min(pollinterval, 0.005))
-
-    async def _async_interrupt_kernel(self) -> None:
-        # jupyter_client interrupts (SIGINT) every kernel before asking it to shut
-        # down. Ours are idle by then (the last cell has ended), and a SIGINT that
-        # reaches ipykernel between two messages makes it print "KeyboardInterrupt
-        # caught in kernel" on the terminal of the build. The shutdown request is
-        # enough; an interrupt asked for at any other time (a cell over its time
-        # limit) is sent as before.
-        if self.shutting_down:
-            return
-        await super()._async_interrupt_kernel()
+    @default("connection_file")
+    def _berkas_koneksi(self) -> str:
+        if not self.folder:
+            return ""
+        return os.path.join(self.folder, f"k{uuid.uuid4().hex[:8]}.json")
 
 
-@dataclass
-class KernelSiap:
-    """A kernel started, and answering, before its notebook may run.
+def nyalakan_kernel(cwd: Path, folder_kernel: Path) -> IPCKernelManager:
+    """Start a ``python3`` kernel ahead of its notebook (jupyter_client's ``start_kernel``).
 
-    A notebook that waits for other notebooks' outputs need not also wait for
-    its kernel to start (about half a second): :func:`nyalakan_kernel` starts
-    it while those notebooks still run, and :func:`jalankan_notebook` runs the
-    notebook on it. The kernel starts like any other (from the template, when
-    one is given: :mod:`lakip_calc.induk_kernel`); nothing runs in it before
-    the notebook's first cell.
-    """
-
-    km: IPCKernelManager
-    kc: _KlienSiap
-
-    def matikan(self) -> None:
-        """Stop the kernel now (also when it never ran a notebook)."""
-        from jupyter_core.utils import run_sync
-
-        async def matikan() -> None:
-            self.kc.stop_channels()
-            if self.km.has_kernel:
-                await self.km.shutdown_kernel(now=True)
-
-        run_sync(matikan)()
-
-
-def nyalakan_kernel(
-    cwd: Path | None = None, timeout: int = 60, induk: str | None = None
-) -> KernelSiap:
-    """Start a ``python3`` kernel the way papermill would and wait until it answers.
-
-    Same kernel, arguments and working folder as papermill's own start
-    (``cwd``: the folder the notebook runs in). ``induk``: fork the kernel from
-    that template (:class:`lakip_calc.induk_kernel.IndukKernel`) instead of
-    starting a new Python. Raises :class:`NotebookError` when the kernel does
-    not start.
+    The same kernel, arguments and working folder as nbclient's own start (it
+    gives an IPython kernel an in-memory history); :func:`jalankan_notebook`
+    runs the notebook on it (``km``), and :func:`matikan_kernel` stops it.
+    Raises :class:`NotebookError` when the kernel does not start.
     """
     from jupyter_core.utils import run_sync
 
-    km = IPCKernelManager(kernel_name="python3")
-    km.induk = induk
-
-    async def mulai() -> _KlienSiap:
-        # nbclient gives an IPython kernel an in-memory history (no history.sqlite).
-        await km.start_kernel(
-            extra_arguments=["--HistoryManager.hist_file=:memory:"],
-            cwd=str(cwd) if cwd else None,
-        )
-        kc = km.client()
-        kc.start_channels()
-        try:
-            await kc.wait_for_ready(timeout=timeout)
-        except BaseException:
-            kc.stop_channels()
-            await km.shutdown_kernel(now=True)
-            raise
-        return kc
-
+    km = IPCKernelManager(kernel_name="python3", folder=str(folder_kernel))
     try:
-        kc = run_sync(mulai)()
+        run_sync(km.start_kernel)(
+            extra_arguments=["--HistoryManager.hist_file=:memory:"], cwd=str(cwd)
+        )
     except Exception as e:
+        matikan_kernel(km)
         raise NotebookError(
             f"kernel python3 tidak dapat dinyalakan: {type(e).__name__}: {e}"
         ) from None
-    km._klien_siap = kc
-    return KernelSiap(km, kc)
+    return km
+
+
+def matikan_kernel(km: IPCKernelManager) -> None:
+    """Stop a kernel started by :func:`nyalakan_kernel` now (its files are removed)."""
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=True)
 
 
 def parameter_notebook(path: Path) -> dict[str, Any]:
@@ -253,8 +148,31 @@ def id_sel(path: Path) -> list[str]:
     ]
 
 
+#: stderr lines that depend on the state of the machine, not on the notebook:
+#: matplotlib's one-time font cache build, fontconfig's complaints.
+_PESAN_MESIN = re.compile(
+    r"^(Matplotlib is building the font cache; this may take a moment\.|Fontconfig (warning|error):.*)\n?",
+    re.M,
+)
+
+
+def _tanpa_pesan_mesin(outputs: list) -> list:
+    """``outputs`` without the machine-state lines of stderr streams (and streams left empty)."""
+    hasil = []
+    for o in outputs:
+        if o.get("output_type") == "stream" and o.get("name") == "stderr":
+            o["text"] = _PESAN_MESIN.sub("", o.get("text", ""))
+            if not o["text"]:
+                continue
+        hasil.append(o)
+    return hasil
+
+
 def normalisasi(path: Path, ganti: dict[str, str] | None = None) -> None:
     """Make an executed notebook deterministic: fixed ids, no clock times.
+
+    Lines a kernel writes to stderr because of the machine's state (a font
+    cache built for the first time) are dropped: they are not the notebook's.
 
     ``ganti`` maps temporary paths (the staging folder) to the final ones they
     become, so that the recorded parameters name the published folder.
@@ -268,6 +186,8 @@ def normalisasi(path: Path, ganti: dict[str, str] | None = None) -> None:
             for lama, baru in ganti.items():
                 c["source"] = c["source"].replace(lama, baru)
         c.get("metadata", {}).pop("execution", None)  # nbclient's wall-clock timings
+        if c.get("outputs"):
+            c["outputs"] = _tanpa_pesan_mesin(c["outputs"])
         pm_meta = c.get("metadata", {}).get("papermill")
         if pm_meta is not None:
             c["metadata"]["papermill"] = {
@@ -293,64 +213,96 @@ def jalankan_notebook(
     progress: bool = False,
     timeout: int = 600,
     ganti: dict[str, str] | None = None,
-    kernel: KernelSiap | None = None,
+    folder_kernel: Path | None = None,
+    km: IPCKernelManager | None = None,
 ) -> HasilNotebook:
     """Execute ``sumber`` with ``parameters`` into ``hasil``.
 
     The executed (or, on failure, partial) notebook is always written to
     ``hasil``. On failure a :class:`NotebookError` names the notebook, the cell
-    (number and id) and the error. ``kernel``: a kernel started ahead
-    (:func:`nyalakan_kernel`, with the same ``cwd``) to run on instead of
-    starting one; it is stopped here whatever happens.
+    (number and id) and the error. The kernel starts the standard way
+    (papermill, nbclient, jupyter_client); its connection file and sockets go
+    into ``folder_kernel`` (a private folder made and removed here when ``None``).
+    ``km``: a kernel started ahead (:func:`nyalakan_kernel`, same ``cwd``) to run
+    on; the caller stops it.
     """
-    import time
+    from lakip_calc.proses import folder_kernel as buat_folder
 
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
+    if folder_kernel is None:
+        with buat_folder() as folder:
+            return jalankan_notebook(
+                sumber, hasil, parameters, cwd=cwd, progress=progress, timeout=timeout,
+                ganti=ganti, folder_kernel=folder, km=km,
+            )  # fmt: skip
+    import time
 
     mulai = time.monotonic()
     try:
         cek_parameter(sumber, parameters)
         hasil.parent.mkdir(parents=True, exist_ok=True)
-        pm.execute_notebook(
-            str(sumber),
-            str(hasil),
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=progress,
-            cwd=str(cwd) if cwd else None,
-            kernel_manager_class=IPCKernelManager,
-            execution_timeout=timeout,
-            # Written once at the end (and when a cell fails), not twice per cell.
-            request_save_on_cell_execute=False,
-            # Stop the kernel at once when the last cell has ended. A graceful
-            # shutdown waits for ipykernel to exit, which now and then takes 3.4 s
-            # instead of 0.1 s (10 of 80 empty notebooks here); every cell has ended
-            # and every file a cell writes is closed (atomic writes), so nothing
-            # is lost.
-            shutdown_kernel="immediate",
-            # nbclient does not stop a kernel it was given: the finally below does.
-            **({"km": kernel.km} if kernel is not None else {}),
-        )
-    except PapermillExecutionError as e:
-        if hasil.exists():
-            normalisasi(hasil, ganti)
-        ids = id_sel(hasil) if hasil.exists() else []
-        idx = e.cell_index
-        sel_id = ids[idx] if 0 <= idx < len(ids) else "?"
-        raise NotebookError(
-            f"notebook {sumber.name} gagal di sel #{idx + 1} (id '{sel_id}'): "
-            f"{e.ename}: {e.evalue}. Notebook parsial disimpan di {tampil(hasil)}."
-        ) from None
+        _eksekusi(sumber, hasil, parameters, cwd, progress, timeout, folder_kernel, km)
     except LakipError:
         raise
-    except Exception as e:  # kernel died, timeout, ...
-        raise NotebookError(
-            f"notebook {sumber.name} tidak dapat dijalankan: {type(e).__name__}: {e}. "
-            f"Notebook parsial (jika ada) di {tampil(hasil)}."
-        ) from None
-    finally:
-        if kernel is not None:
-            kernel.matikan()
+    except Exception as e:
+        raise _galat_notebook(e, sumber, hasil, ganti) from None
     normalisasi(hasil, ganti)
     return HasilNotebook(sumber, hasil, time.monotonic() - mulai)
+
+
+def _eksekusi(
+    sumber: Path,
+    hasil: Path,
+    parameters: dict[str, Any],
+    cwd: Path | None,
+    progress: bool,
+    timeout: int,
+    folder_kernel: Path,
+    km: IPCKernelManager | None = None,
+) -> None:
+    """papermill's run of one notebook on a new kernel (IPC, files in ``folder_kernel``)."""
+    import papermill as pm
+
+    from lakip_calc.proses import titik_jeda
+
+    pm.execute_notebook(
+        str(sumber),
+        str(hasil),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=progress,
+        cwd=str(cwd) if cwd else None,
+        kernel_manager_class=IPCKernelManager,
+        config=Config({"IPCKernelManager": {"folder": str(folder_kernel)}}),
+        execution_timeout=timeout,
+        # Written once at the end (and when a cell fails), not twice per cell.
+        request_save_on_cell_execute=False,
+        # Stop the kernel at once when the last cell has ended: every cell has
+        # ended and every file a cell writes is closed (atomic writes).
+        shutdown_kernel="immediate",
+        # nbclient's hook once the kernel answers: a pause point for tests only.
+        on_notebook_start=lambda **_: titik_jeda(f"kernel-{sumber.name}"),
+        # nbclient runs on a kernel it is given and leaves it running.
+        **({"km": km} if km is not None else {}),
+    )
+
+
+def _galat_notebook(
+    e: Exception, sumber: Path, hasil: Path, ganti: dict[str, str] | None
+) -> NotebookError:
+    """The Indonesian message of a failed run: the cell that failed, or why none ran."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if not isinstance(e, PapermillExecutionError):  # kernel died, timeout, ...
+        return NotebookError(
+            f"notebook {sumber.name} tidak dapat dijalankan: {type(e).__name__}: {e}. "
+            f"Notebook parsial (jika ada) di {tampil(hasil)}."
+        )
+    if hasil.exists():
+        normalisasi(hasil, ganti)
+    ids = id_sel(hasil) if hasil.exists() else []
+    idx = e.cell_index
+    sel_id = ids[idx] if 0 <= idx < len(ids) else "?"
+    return NotebookError(
+        f"notebook {sumber.name} gagal di sel #{idx + 1} (id '{sel_id}'): "
+        f"{e.ename}: {e.evalue}. Notebook parsial disimpan di {tampil(hasil)}."
+    )

@@ -1,22 +1,33 @@
-"""Interrupted builds: Ctrl-C and SIGKILL during the notebooks and during rendering.
+"""Interrupted builds: Ctrl-C, SIGTERM and SIGKILL during the notebooks and during rendering.
 
 A first good build of a private data copy exists in a private build folder;
-then ``python -m lakip_calc laporan`` is started again and interrupted. The
-previous ``build/2023`` must stay byte for byte (and mtime for mtime) as it
-was, no process of the interrupted run may stay behind (workers, kernels), a
-Ctrl-C ends with an Indonesian message and no traceback, and the next normal
-build succeeds and removes what the killed run left.
+then ``python -m lakip_calc laporan`` is started again and interrupted at a
+pause point the build offers to tests (``LAKIP_UJI_JEDA``,
+:func:`lakip_calc.proses.titik_jeda`): the build tells the test through a FIFO
+that it has reached the step and blocks until the test lets it go, so the
+signal arrives at a known step without racing the build.
+
+The test sets the child's signal dispositions itself (SIGINT and SIGTERM at
+their defaults), so the tests also hold when the suite runs with SIGINT
+ignored (a background job of a script). Each run gets its own ``TMPDIR``.
+
+After each interruption: the previous ``build/2023`` stays byte for byte (and
+mtime for mtime) as it was, no process of the run stays (workers, kernels),
+Ctrl-C and SIGTERM end with an Indonesian message and no traceback and leave
+no staging folder and no file in ``TMPDIR``; the next normal build succeeds
+and removes what a killed run left.
 """
 
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,15 +39,20 @@ from lakip_calc.paths import ROOT
 
 pytestmark = pytest.mark.slow
 
+#: Upper bound for a build to reach its pause point (only a failing test waits that long).
 _BATAS_DETIK = 240
 
 
-def _env() -> dict[str, str]:
+def _env(tmpdir: Path, jeda: Path | None = None, titik: str = "") -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["PYTHONIOENCODING"] = "utf-8"
     env["CI"] = "1"
     env["RENDERER"] = "builtin"
+    env["TMPDIR"] = str(tmpdir)
+    env.pop("LAKIP_UJI_JEDA", None)
+    if jeda is not None:
+        env["LAKIP_UJI_JEDA"] = f"{titik}:{jeda}"
     return env
 
 
@@ -47,48 +63,42 @@ def _perintah(data: Path, build: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def _proses() -> dict[int, tuple[int, str, str]]:
-    """pid -> (ppid, state, command line) of every process (``ps``)."""
-    r = subprocess.run(
-        ["ps", "-eo", "pid=,ppid=,stat=,args="], capture_output=True, text=True, check=True
-    )
+def _sinyal_bawaan() -> None:
+    """In the child: SIGINT and SIGTERM at their defaults, whatever the suite inherited."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _proses_milik(sesi: int, tmpdir: Path) -> dict[int, str]:
+    """Processes of session ``sesi`` (the build and its workers) or whose command line names
+    ``tmpdir`` (kernels: they run in sessions of their own, started with their connection
+    file in the build's private folder); pid -> command line, zombies left out."""
     hasil = {}
-    for baris in r.stdout.splitlines():
-        bagian = baris.split(None, 3)
-        if len(bagian) == 4:
-            hasil[int(bagian[0])] = (int(bagian[1]), bagian[2], bagian[3])
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        bagian = stat.rsplit(")", 1)[1].split()
+        status, sid = bagian[0], int(bagian[3])
+        if status != "Z" and (sid == sesi or str(tmpdir) in cmd):
+            hasil[int(d.name)] = cmd
     return hasil
 
 
-def _turunan(akar: int, semua: dict[int, tuple[int, str, str]]) -> dict[int, str]:
-    anak: dict[int, list[int]] = {}
-    for pid, (ppid, _st, _cmd) in semua.items():
-        anak.setdefault(ppid, []).append(pid)
-    hasil, antre = {}, [akar]
-    while antre:
-        for c in anak.get(antre.pop(), []):
-            hasil[c] = semua[c][2]
-            antre.append(c)
-    return hasil
+def _tunggu_habis(sesi: int, tmpdir: Path, batas: float = 30) -> dict[int, str]:
+    """Wait (bounded) until no process of the run is left; what is left then.
 
-
-def _ada_kernel(akar: int, semua: dict[int, tuple[int, str, str]]) -> bool:
-    """Whether a kernel runs under ``akar``: forked from the kernel template, or started anew."""
-    for pid, cmd in _turunan(akar, semua).items():
-        induk = semua.get(semua[pid][0], (0, "", ""))[2]
-        if "ipykernel" in cmd or ("lakip_calc.induk_kernel" in cmd and cmd == induk):
-            return True
-    return False
-
-
-def _masih_hidup(dicatat: dict[int, str]) -> dict[int, str]:
-    """Recorded processes that still run (same pid *and* command line, not a zombie)."""
-    semua = _proses()
-    return {
-        pid: cmd
-        for pid, cmd in dicatat.items()
-        if pid in semua and semua[pid][2] == cmd and not semua[pid][1].startswith("Z")
-    }
+    Only after SIGKILL: nobody can stop the workers and kernels of a killed
+    build, they leave by themselves when they see their parent gone.
+    """
+    akhir = time.monotonic() + batas
+    while (sisa := _proses_milik(sesi, tmpdir)) and time.monotonic() < akhir:
+        time.sleep(0.1)
+    return sisa
 
 
 @pytest.fixture(scope="module")
@@ -105,10 +115,10 @@ def lingkungan(tmp_path_factory) -> dict:
     shutil.copytree(bersama["data_dir"], data)
     shutil.copytree(bersama["build"], build / "2023")
     potret = _potret(build / "2023")
-    # From now on the data differ from the published build, so that every run has to
-    # execute its notebooks (nothing can be reused from build/2023).
-    _ubah_sel(data / "2023" / "sub_kegiatan.csv", 2, "fisik", "99.5")
-    return {"root": root, "data": data, "build": build, "potret": potret}
+    # A short TMPDIR of its own (Unix socket paths are short), emptied by every run.
+    tmpdir = Path(tempfile.mkdtemp(prefix="lkt", dir="/tmp"))
+    yield {"root": root, "data": data, "build": build, "potret": potret, "tmpdir": tmpdir}
+    shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 _FISIK = iter(f"99.{i}" for i in range(1, 100))
@@ -124,79 +134,75 @@ def _data_baru(lingkungan: dict) -> None:
     _ubah_sel(lingkungan["data"] / "2023" / "sub_kegiatan.csv", 2, "fisik", next(_FISIK))
 
 
-def _sela(
-    lingkungan: dict, siap: Callable[[Path], bool], sinyal: int, ke_grup: bool, kali: int = 1
-) -> tuple[subprocess.Popen, str, str, dict[int, str], Path]:
-    """Start a build, wait until ``siap(staging)``, send ``sinyal`` (``kali`` times); wait.
+def _baca_siap(jeda: Path, p: subprocess.Popen) -> str:
+    """The line the build writes at its pause point (it then blocks until released)."""
+    fd = os.open(jeda / "siap", os.O_RDONLY | os.O_NONBLOCK)
+    pesan = b""
+    batas = time.monotonic() + _BATAS_DETIK
+    try:
+        while not pesan.endswith(b"\n"):
+            # The timeout only notices a build that ended or hangs before the pause point.
+            siap, _, _ = select.select([fd], [], [], 1.0)
+            if siap:
+                pesan += os.read(fd, 256)
+                continue
+            assert p.poll() is None, "build berhenti sebelum mencapai titik jeda"
+            assert time.monotonic() < batas, "build tidak mencapai titik jeda"
+    finally:
+        os.close(fd)
+    return pesan.decode().strip()
 
-    Returns the process, its stdout and stderr, every descendant seen while it ran
-    (pid -> command line) and the staging folder.
-    """
+
+def _lepas(jeda: Path) -> None:
+    """Let a paused process go on (nothing to do when none waits any more)."""
+    try:
+        os.close(os.open(jeda / "lanjut", os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:  # ENXIO: no reader (the paused worker was stopped)
+        pass
+
+
+def _sela(
+    lingkungan: dict, titik: str, sinyal: list[int], ke_grup: bool
+) -> tuple[subprocess.Popen, str, str]:
+    """Start a build that pauses at ``titik`` (``a,b``: at each); send ``sinyal[i]`` at
+    the i-th pause, to the build's process group (Ctrl-C in a terminal) or to the
+    build alone, then let the paused process go on; wait for the build to end.
+
+    The pause ``kernel-01_anggaran.ipynb`` is in a worker whose kernel is up: the
+    signal arrives while kernels run. Returns the process, its stdout and stderr."""
     root = lingkungan["root"]
     _data_baru(lingkungan)
+    jeda = Path(tempfile.mkdtemp(prefix="jeda", dir=root))
+    os.mkfifo(jeda / "siap")
+    os.mkfifo(jeda / "lanjut")
     keluar, galat = root / "stdout.txt", root / "stderr.txt"
     with keluar.open("wb") as fo, galat.open("wb") as fe:
         p = subprocess.Popen(
             _perintah(lingkungan["data"], lingkungan["build"]),
             cwd=root,
-            env=_env(),
+            env=_env(lingkungan["tmpdir"], jeda, titik),
             stdout=fo,
             stderr=fe,
-            start_new_session=True,  # its own process group, as a shell job
+            start_new_session=True,  # its own session and process group, as a shell job
+            preexec_fn=_sinyal_bawaan,
         )
-    turunan: dict[int, str] = {}
-    staging = None
-    kernel_terlihat = False
-    batas = time.monotonic() + _BATAS_DETIK
     try:
-        while True:
-            assert p.poll() is None, (
-                "build selesai sebelum sempat disela",
-                sorted(x.name for x in lingkungan["build"].iterdir()),
-                turunan,
-            )
-            assert time.monotonic() < batas, "build tidak mencapai titik sela"
-            if not kernel_terlihat:  # `ps` is slow on a busy machine: only until a kernel ran
-                semua = _proses()
-                turunan.update(_turunan(p.pid, semua))
-                kernel_terlihat = _ada_kernel(p.pid, semua)
-            calon = list(lingkungan["build"].glob(f".staging-2023-{p.pid}"))
-            if calon and kernel_terlihat and siap(calon[0]):
-                staging = calon[0]
-                break
-            time.sleep(0.02)
-        turunan.update(_turunan(p.pid, _proses()))
-        for i in range(kali):
-            if i:
-                time.sleep(0.3)
+        for s in sinyal:
+            titik_ini = _baca_siap(jeda, p).split()[0]
+            if titik_ini.startswith("kernel-"):  # a kernel of this build runs now
+                berjalan = _proses_milik(p.pid, lingkungan["tmpdir"]).values()
+                assert any("ipykernel" in c and str(lingkungan["tmpdir"]) in c for c in berjalan)
             if ke_grup:
-                os.killpg(p.pid, sinyal)  # Ctrl-C in a terminal: the whole foreground job
+                os.killpg(p.pid, s)
             else:
-                os.kill(p.pid, sinyal)
+                os.kill(p.pid, s)
+            _lepas(jeda)
         p.wait(timeout=120)
     finally:
         if p.poll() is None:
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
-    # the run's output files are closed only when every process holding them has gone
-    batas = time.monotonic() + 30
-    while _masih_hidup(turunan) and time.monotonic() < batas:
-        time.sleep(0.2)
-    return (
-        p,
-        keluar.read_text(encoding="utf-8"),
-        galat.read_text(encoding="utf-8"),
-        turunan,
-        staging,
-    )
-
-
-def _notebook_berjalan(staging: Path) -> bool:
-    return any((staging / "notebooks").glob("*.ipynb"))
-
-
-def _sedang_render(staging: Path) -> bool:
-    return (staging / "proyek").is_dir()
+    return p, keluar.read_text(encoding="utf-8"), galat.read_text(encoding="utf-8")
 
 
 def _cek_build_lama_utuh(lingkungan: dict) -> None:
@@ -206,83 +212,74 @@ def _cek_build_lama_utuh(lingkungan: dict) -> None:
     assert not list(build.glob("2023-gagal"))
 
 
-def _cek_ctrl_c(p: subprocess.Popen, out: str, err: str) -> None:
-    assert p.returncode == 130, (p.returncode, err)
-    assert "Dihentikan oleh pengguna; keluaran sebelumnya tidak diubah." in err
+def _cek_bersih(lingkungan: dict, p: subprocess.Popen) -> None:
+    """Nothing of the run is left: no process, no staging folder, nothing in TMPDIR."""
+    assert _proses_milik(p.pid, lingkungan["tmpdir"]) == {}
+    assert not list(lingkungan["build"].glob(".staging-*"))
+    assert list(lingkungan["tmpdir"].iterdir()) == []
+
+
+def _cek_pesan(p: subprocess.Popen, out: str, err: str, kode: int, pesan: str) -> None:
+    assert p.returncode == kode, (p.returncode, err)
+    assert pesan in err
     for aliran in (out, err):
         assert "Traceback" not in aliran, aliran
         assert 'File "' not in aliran, aliran
 
 
+#: A pause point in a worker, with the kernel of notebook 01 up.
+_KERNEL = "kernel-01_anggaran.ipynb"
+_CTRL_C = "Dihentikan oleh pengguna; keluaran sebelumnya tidak diubah."
+
+
 def test_ctrl_c_saat_notebook(lingkungan) -> None:
-    p, out, err, turunan, staging = _sela(
-        lingkungan, _notebook_berjalan, signal.SIGINT, ke_grup=True
-    )
-    _cek_ctrl_c(p, out, err)
+    p, out, err = _sela(lingkungan, _KERNEL, [signal.SIGINT], ke_grup=True)
+    _cek_pesan(p, out, err, 130, _CTRL_C)
     _cek_build_lama_utuh(lingkungan)
-    assert not staging.exists()  # Ctrl-C cleans up its own staging folder
-    assert any("lakip_calc.induk_kernel" in c for c in turunan.values())
-    assert _masih_hidup(turunan) == {}  # no kernel, no worker left running
-
-
-def test_ctrl_c_saat_notebook_gelombang_akhir(lingkungan) -> None:
-    """A wave of one notebook also runs in a worker: Ctrl-C never reaches a kernel."""
-    p, out, err, turunan, staging = _sela(
-        lingkungan,
-        lambda st: (st / "notebooks" / "04_rekonsiliasi.ipynb").exists(),
-        signal.SIGINT,
-        ke_grup=True,
-    )
-    _cek_ctrl_c(p, out, err)
-    _cek_build_lama_utuh(lingkungan)
-    assert not staging.exists()
-    assert _masih_hidup(turunan) == {}
+    _cek_bersih(lingkungan, p)
 
 
 def test_ctrl_c_dua_kali_berhenti_segera(lingkungan) -> None:
-    """The first Ctrl-C lets running notebooks end; the second stops them at once."""
-    mulai = time.monotonic()
-    p, out, err, turunan, _staging = _sela(
-        lingkungan, _notebook_berjalan, signal.SIGINT, ke_grup=True, kali=2
+    """The first Ctrl-C lets running notebooks end; the second (while it waits) stops them."""
+    p, out, err = _sela(
+        lingkungan, "kernel-01_anggaran.ipynb,tutup", [signal.SIGINT] * 2, ke_grup=True
     )
-    _cek_ctrl_c(p, out, err)
+    _cek_pesan(p, out, err, 130, _CTRL_C)
     _cek_build_lama_utuh(lingkungan)
-    assert _masih_hidup(turunan) == {}, _masih_hidup(turunan)
-    assert time.monotonic() - mulai < _BATAS_DETIK
+    _cek_bersih(lingkungan, p)
 
 
-def test_sigkill_saat_notebook(lingkungan) -> None:
-    """``kill -9 <pid>`` of the build process alone: its workers and kernels must follow it."""
-    p, _out, _err, turunan, staging = _sela(
-        lingkungan, _notebook_berjalan, signal.SIGKILL, ke_grup=False
-    )
-    assert p.returncode == -signal.SIGKILL
+def test_sigterm_saat_notebook(lingkungan) -> None:
+    """SIGTERM (a CI timeout, systemd, ``timeout``) to the build alone: handled like Ctrl-C."""
+    p, out, err = _sela(lingkungan, _KERNEL, [signal.SIGTERM], ke_grup=False)
+    _cek_pesan(p, out, err, 143, "Dihentikan (SIGTERM); keluaran sebelumnya tidak diubah.")
     _cek_build_lama_utuh(lingkungan)
-    assert _masih_hidup(turunan) == {}, _masih_hidup(turunan)
-    assert staging.exists()  # nobody could clean up; the next build does (last test)
+    _cek_bersih(lingkungan, p)
 
 
 def test_ctrl_c_saat_render(lingkungan) -> None:
-    p, out, err, turunan, staging = _sela(lingkungan, _sedang_render, signal.SIGINT, ke_grup=True)
-    _cek_ctrl_c(p, out, err)
+    p, out, err = _sela(lingkungan, "render", [signal.SIGINT], ke_grup=True)
+    _cek_pesan(p, out, err, 130, _CTRL_C)
     _cek_build_lama_utuh(lingkungan)
-    assert not staging.exists()
-    assert _masih_hidup(turunan) == {}
+    _cek_bersih(lingkungan, p)
 
 
-def test_build_berikutnya_berhasil_dan_membersihkan_sisa(lingkungan) -> None:
+def test_sigkill_lalu_build_berikutnya_membersihkan(lingkungan) -> None:
+    """``kill -9 <pid>`` of the build alone: its workers and kernels follow it, and the
+    next build removes its staging folder and its kernel folder (connection files)."""
+    p, _out, _err = _sela(lingkungan, _KERNEL, [signal.SIGKILL], ke_grup=False)
+    assert p.returncode == -signal.SIGKILL
+    _cek_build_lama_utuh(lingkungan)
+    assert _tunggu_habis(p.pid, lingkungan["tmpdir"]) == {}
     build = lingkungan["build"]
-    # a staging folder of a run that was killed (its process is gone)
-    mati = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)  # fmt: skip
-    sisa = build / f".staging-2023-{int(mati.stdout)}"
-    (sisa / "notebooks").mkdir(parents=True, exist_ok=True)
-    assert list(build.glob(".staging-2023-*"))
+    assert list(build.glob(f".staging-2023-{p.pid}"))  # nobody could clean up
+    assert [x.name for x in lingkungan["tmpdir"].iterdir()][0].startswith(f"lakip-kernel-{p.pid}-")
+
     _data_baru(lingkungan)
     r = subprocess.run(
         _perintah(lingkungan["data"], build),
         cwd=lingkungan["root"],
-        env=_env(),
+        env=_env(lingkungan["tmpdir"]),
         capture_output=True,
         text=True,
         timeout=300,
@@ -290,6 +287,7 @@ def test_build_berikutnya_berhasil_dan_membersihkan_sisa(lingkungan) -> None:
     assert r.returncode == 0, r.stderr
     assert "Laporan 2023 selesai" in r.stdout
     assert not list(build.glob(".staging-*")) and not list(build.glob(".lama-*"))
+    assert list(lingkungan["tmpdir"].iterdir()) == []
     baru = _potret(build / "2023")
     assert baru != lingkungan["potret"]  # replaced by the new build
     for ext in ("html", "pdf", "docx"):

@@ -13,7 +13,6 @@ from lakip_calc.runner import (
     NotebookError,
     cek_parameter,
     jalankan_notebook,
-    nyalakan_kernel,
     parameter_notebook,
 )
 
@@ -183,6 +182,35 @@ def test_kernel_of_a_waiting_notebook_starts_before_its_inputs_end(tmp_path):
 
 
 @pytest.mark.slow
+def test_notebook_on_a_kernel_started_ahead_gives_the_same_bytes(tmp_path, monkeypatch):
+    import tempfile
+
+    from lakip_calc.proses import folder_kernel
+    from lakip_calc.runner import matikan_kernel, nyalakan_kernel
+
+    pendek = Path(tempfile.mkdtemp(prefix="lk", dir="/tmp"))  # room for socket paths
+    monkeypatch.setattr(tempfile, "tempdir", str(pendek))
+    out = tmp_path / "keluar"
+    a, b = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    jalankan_notebook(FX / "baik.ipynb", a, {"out_dir": str(out)}, ganti={str(out): "build/2023"})
+    with folder_kernel() as folder:
+        km = nyalakan_kernel(Path.cwd(), folder)
+        assert km.has_kernel
+        try:
+            jalankan_notebook(
+                FX / "baik.ipynb", b, {"out_dir": str(out)}, ganti={str(out): "build/2023"},
+                folder_kernel=folder, km=km,
+            )  # fmt: skip
+        finally:
+            matikan_kernel(km)
+        assert not km.has_kernel
+        assert list(folder.iterdir()) == []
+    assert a.read_bytes() == b.read_bytes()
+    assert list(pendek.iterdir()) == []
+    pendek.rmdir()
+
+
+@pytest.mark.slow
 def test_report_is_prepared_while_a_picture_notebook_still_runs(tmp_path):
     """The render hook starts before the charts notebook ends and waits for it on demand."""
     nbs = tmp_path / "nb"
@@ -238,17 +266,18 @@ def test_picture_notebook_that_writes_numbers_is_an_error(tmp_path):
 
 
 @pytest.mark.slow
-def test_failed_notebook_stops_the_kernel_started_ahead(tmp_path, monkeypatch):
-    """A notebook waiting (kernel started) for one that fails never runs; no kernel is left."""
+def test_failed_notebook_stops_the_build_and_leaves_no_kernel_files(tmp_path, monkeypatch):
+    """A notebook waiting for one that fails never runs; no kernel folder is left."""
     import tempfile
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    pendek = Path(tempfile.mkdtemp(prefix="lk", dir="/tmp"))  # room for socket paths
+    monkeypatch.setattr(tempfile, "tempdir", str(pendek))
     nbs = tmp_path / "nb"
     nbs.mkdir()
     _nb_waktu(nbs / "rusak.ipynb", "time.sleep(2)\nraise ValueError('rusak')\n")
     _nb_waktu(nbs / "susul.ipynb", 'Path(out_dir, "susul.jalan").write_text("x")\n')
     langkah = (Langkah("rusak.ipynb", ()), Langkah("susul.ipynb", (), ("rusak.ipynb",)))
-    with pytest.raises(NotebookError, match="rusak.ipynb"):
+    with pytest.raises(NotebookError, match="rusak.ipynb gagal di sel .*ValueError: rusak"):
         bangun(
             2023,
             build_dir=tmp_path / "build",
@@ -258,75 +287,58 @@ def test_failed_notebook_stops_the_kernel_started_ahead(tmp_path, monkeypatch):
         )
     assert not list(tmp_path.rglob("susul.jalan"))
     assert not (tmp_path / "build" / "2023-gagal" / "notebooks" / "susul.ipynb").exists()
-    assert [p.name for p in tmp_path.glob("lakip-ipc-*")] == []
+    assert list(pendek.iterdir()) == []
+    pendek.rmdir()
 
 
 @pytest.mark.slow
-def test_notebook_on_a_kernel_started_ahead_gives_the_same_bytes(tmp_path):
-    out = tmp_path / "keluar"
-    a, b = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
-    jalankan_notebook(FX / "baik.ipynb", a, {"out_dir": str(out)}, ganti={str(out): "build/2023"})
-    kernel = nyalakan_kernel()
-    assert kernel.km.has_kernel
-    jalankan_notebook(
-        FX / "baik.ipynb", b, {"out_dir": str(out)}, ganti={str(out): "build/2023"}, kernel=kernel
-    )
-    assert a.read_bytes() == b.read_bytes()
-    assert not kernel.km.has_kernel  # stopped once its notebook ended
-
-
-@pytest.mark.slow
-def test_kernel_started_ahead_is_not_checked_again(monkeypatch):
-    """nbclient checks the client it is given; the check ends with 0.2 s of waiting for
-    IOPub to be quiet. The kernel answered once already: the second check sends nothing."""
-    from jupyter_core.utils import run_sync
-
-    kernel = nyalakan_kernel()
-    try:
-
-        def tidak_boleh():
-            raise AssertionError("kernel_info dikirim lagi")
-
-        monkeypatch.setattr(kernel.kc, "kernel_info", tidak_boleh)
-        run_sync(kernel.kc.wait_for_ready)(timeout=5)
-    finally:
-        kernel.matikan()
-    assert not kernel.km.has_kernel
-
-
-def test_idle_kernel_is_not_interrupted_on_shutdown(monkeypatch):
-    """jupyter_client sends SIGINT before every shutdown; ipykernel may then print
-    'KeyboardInterrupt caught in kernel' on the build's terminal. Ours skips it."""
-    import asyncio
-
-    from jupyter_client.manager import KernelManager
-
-    from lakip_calc.runner import IPCKernelManager
-
-    dikirim = []
-
-    async def interupsi(self):
-        dikirim.append(self.shutting_down)
-
-    monkeypatch.setattr(KernelManager, "_async_interrupt_kernel", interupsi)
-    km = IPCKernelManager()
-    km.shutting_down = True
-    asyncio.run(km._async_interrupt_kernel())
-    assert dikirim == []
-    km.shutting_down = False  # a cell over its time limit: interrupted as before
-    asyncio.run(km._async_interrupt_kernel())
-    assert dikirim == [False]
-
-
-@pytest.mark.slow
-def test_kernel_leaves_no_ipc_folder_behind(tmp_path, monkeypatch):
+def test_kernel_leaves_no_connection_file_or_socket_behind(tmp_path, monkeypatch):
+    """The connection file (HMAC key) and IPC sockets live in a private folder, removed after."""
     import tempfile
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    from lakip_calc.proses import folder_kernel
+
+    pendek = Path(tempfile.mkdtemp(prefix="lk", dir="/tmp"))  # room for socket paths
+    monkeypatch.setattr(tempfile, "tempdir", str(pendek))
     out = tmp_path / "keluar"
-    jalankan_notebook(FX / "baik.ipynb", out / "baik.ipynb", {"out_dir": str(out)})
+    with folder_kernel() as folder:
+        assert folder.parent == pendek
+        jalankan_notebook(
+            FX / "baik.ipynb", out / "baik.ipynb", {"out_dir": str(out)}, folder_kernel=folder
+        )
+        assert folder.is_dir() and list(folder.iterdir()) == []  # each kernel cleans its files
     assert (out / "hasil.txt").is_file()
-    assert [p.name for p in tmp_path.glob("lakip-ipc-*")] == []
+    assert list(pendek.iterdir()) == []
+    pendek.rmdir()
+    assert not list(Path.cwd().glob("kernel-ipc*"))
+
+
+def test_machine_state_messages_do_not_reach_the_executed_notebook(tmp_path):
+    """matplotlib's first-run font cache message is the machine's, not the notebook's."""
+    from lakip_calc.runner import normalisasi
+
+    sel = nbformat.v4.new_code_cell("import matplotlib.pyplot")
+    sel.outputs = [
+        nbformat.v4.new_output(
+            "stream",
+            name="stderr",
+            text="Matplotlib is building the font cache; this may take a moment.\n",
+        ),
+        nbformat.v4.new_output("stream", name="stderr", text="peringatan milik notebook\n"),
+        nbformat.v4.new_output(
+            "stream",
+            name="stdout",
+            text="Matplotlib is building the font cache; this may take a moment.\n",
+        ),
+    ]
+    p = tmp_path / "x.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[sel]), p)
+    normalisasi(p)
+    keluaran = nbformat.read(p, as_version=4).cells[0].outputs
+    assert [(o["name"], o["text"]) for o in keluaran] == [
+        ("stderr", "peringatan milik notebook\n"),
+        ("stdout", "Matplotlib is building the font cache; this may take a moment.\n"),
+    ]
 
 
 def test_notebook_reads_only_the_number_parts_it_names(tmp_path):
