@@ -90,7 +90,9 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
         data_dir=args.data,
         build_dir=args.build,
         lapor=lapor,
-        progress=not diam,
+        # one line per step (its start and its end), not papermill's per-cell bars:
+        # several notebooks run at once and their bars would interleave
+        progress=False,
         setelah_notebook=render,
         draft=args.draft,
     )
