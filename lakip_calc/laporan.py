@@ -123,8 +123,9 @@ def siapkan_proyek(
     (proyek / "report").mkdir(parents=True)
     shutil.copy2(ROOT / "_quarto.yml", proyek / "_quarto.yml")
     shutil.copytree(ROOT / "_extensions", proyek / "_extensions")
-    for p in sorted(sumber_report.glob("*.qmd")):
-        tulis_teks(proyek / "report" / p.name, quarto_var_keys(p.read_text(encoding="utf-8")))
+    sumber_qmd = {p.name: p.read_text(encoding="utf-8") for p in sorted(sumber_report.glob("*.qmd"))}
+    for nama, isi in sumber_qmd.items():
+        tulis_teks(proyek / "report" / nama, quarto_var_keys(isi))
     angka = KumpulanAngka.from_json((staging / "numbers.json").read_text(encoding="utf-8"))
     hasil = proyek / "report" / HASIL
     shutil.copytree(staging / "tables", hasil / "tables")
@@ -142,10 +143,14 @@ def siapkan_proyek(
         tulis_teks(hasil / "teks" / f"{nama}.md", quarto_var_keys(md))
     nilai = variabel(angka, data)
     _cek_var_teks(data, teks.values(), set(nilai))
+    # Only the keys the documents cite: every number stays in numbers.json, and the
+    # renderer parses a few hundred values instead of one per number of the budget.
+    konfig = (proyek / "_quarto.yml").read_text(encoding="utf-8")
+    dipakai = _kunci_var([konfig, *sumber_qmd.values(), *teks.values()])
     tulis_teks(
         proyek / "_variables.yml",
         yaml.dump(
-            nested_variables(nilai),
+            nested_variables({k: v for k, v in nilai.items() if k in dipakai}),
             Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),  # libyaml: same text, faster
             allow_unicode=True,
             sort_keys=True,
@@ -229,13 +234,18 @@ def tandai_draft(data: DataTahun, proyek: Path) -> None:
 _VAR_KUNCI = re.compile(r"\{\{<\s*var\s+([A-Za-z0-9_.\-]+)\s*>\}\}")
 
 
+def _kunci_var(fragmen) -> set[str]:
+    """The ``{{< var >}}`` keys these texts cite."""
+    return {k for md in fragmen for k in _VAR_KUNCI.findall(md)}
+
+
 def _cek_var_teks(data: DataTahun, fragmen, dikenal: set[str]) -> None:
     """An unknown ``{{< var >}}`` key in ``teks/`` prose: DataError naming the data file and line.
 
     Without this check the renderer would name only the generated fragment under
     ``proyek/report/_hasil/``, which the user does not edit.
     """
-    asing = {k for md in fragmen for k in _VAR_KUNCI.findall(md)} - dikenal
+    asing = _kunci_var(fragmen) - dikenal
     base = data.folder / "teks"
     if not asing or not base.is_dir():
         return
