@@ -123,7 +123,9 @@ def siapkan_proyek(
     (proyek / "report").mkdir(parents=True)
     shutil.copy2(ROOT / "_quarto.yml", proyek / "_quarto.yml")
     shutil.copytree(ROOT / "_extensions", proyek / "_extensions")
-    sumber_qmd = {p.name: p.read_text(encoding="utf-8") for p in sorted(sumber_report.glob("*.qmd"))}
+    sumber_qmd = {
+        p.name: p.read_text(encoding="utf-8") for p in sorted(sumber_report.glob("*.qmd"))
+    }
     for nama, isi in sumber_qmd.items():
         tulis_teks(proyek / "report" / nama, quarto_var_keys(isi))
     angka = KumpulanAngka.from_json((staging / "numbers.json").read_text(encoding="utf-8"))
@@ -139,6 +141,7 @@ def siapkan_proyek(
     for md_tabel in sorted((hasil / "tables").glob("*.md")):
         tid = md_tabel.stem
         teks[f"blok_{tid}"] = blok_tabel(tid, judul_tabel(md_tabel.read_text(encoding="utf-8")))
+    teks["lampiran_anggaran"] = _lampiran_anggaran(teks)
     for nama, md in teks.items():
         tulis_teks(hasil / "teks" / f"{nama}.md", quarto_var_keys(md))
     nilai = variabel(angka, data)
@@ -164,6 +167,16 @@ def siapkan_proyek(
     if draft:
         tandai_draft(data, proyek)
     return proyek
+
+
+def _lampiran_anggaran(teks: dict[str, str]) -> str:
+    """The appendix with the full budget tree when the chapters summarise it per program."""
+    from lakip_calc.tabel import ID_RINCIAN
+
+    blok = teks.get(f"blok_{ID_RINCIAN}")
+    if blok is None:
+        return ""
+    return f"## Lampiran 3. Realisasi Anggaran per Sub Kegiatan {{.unnumbered}}\n\n{blok}"
 
 
 def _atur_konfig(proyek: Path, nilai: dict[str, object]) -> dict:

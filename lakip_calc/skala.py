@@ -130,7 +130,11 @@ def salin_berlipat(tahun: int, kali: int, ke: Path, dari: Path | None = None) ->
     def ganti_keluaran(r: _Baris, c: int) -> _Baris | None:
         if r["kode_sub_kegiatan"] not in peta[c]:
             return None  # an output not funded by this office's budget is not copied
-        return {**r, "kode": peta_kel[c][r["kode"]], "kode_sub_kegiatan": peta[c][r["kode_sub_kegiatan"]]}
+        return {
+            **r,
+            "kode": peta_kel[c][r["kode"]],
+            "kode_sub_kegiatan": peta[c][r["kode_sub_kegiatan"]],
+        }
 
     def ganti_terbit(r: _Baris, c: int) -> _Baris | None:
         acuan = _ganti_acuan(r["acuan"], peta[c], peta_kel[c])
