@@ -23,20 +23,27 @@ export BENCH_SKALA
 # `RENDERER=quarto|builtin` forces a renderer (default: Quarto when `quarto` 1.7+ is on PATH).
 RENDERER ?=
 export RENDERER
-# `DATA=dir` works on another data folder (a copy, in tests) instead of data/.
+# `DATA=dir` works on another data folder (a copy, in tests) instead of data/. A data folder
+# holds one office (DATA/<YEAR>/) or every office of a regency or city (DATA/<office>/<YEAR>/).
 DATA ?=
 export DATA
+# `OPD=dinas-sosial` picks one office of a regency folder; without it, validate, report, verify
+# and new-year run for every office (several at once) and publish lists them all.
+OPD ?=
+export OPD
 PYTHON_SYS ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LAKIP := $(PY) -m lakip_calc
+# --data and --opd, from DATA and OPD when set (expanded by the shell of each recipe).
+ARAH := $${DATA:+--data "$$DATA"} $${OPD:+--opd "$$OPD"}
 
 .DEFAULT_GOAL := help
 .PHONY: help setup new-year workbook import validate report verify publish bench deps-apt quarto-kit test lint clean
 
 help: ## List the targets in pipeline order
-	@echo "lakip: make <target> [YEAR=2023]"
+	@echo "lakip: make <target> [YEAR=2023] [DATA=dir] [OPD=office]"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
 
 $(STAMP): requirements.lock pyproject.toml
@@ -49,30 +56,29 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP) ## Create .venv and install the pinned packages (automatic on first use)
 
 new-year: $(STAMP) ## Create data/$(YEAR) from the latest earlier year (structure kept, facts blank)
-	@$(LAKIP) tahun-baru --tahun "$$YEAR" $${DATA:+--data "$$DATA"}
+	@$(LAKIP) tahun-baru --tahun "$$YEAR" $(ARAH)
 
 workbook: $(STAMP) ## Write the Excel workbook data/$(YEAR)/isian-$(YEAR).xlsx for the analyst
-	@$(LAKIP) buku-kerja --tahun "$$YEAR" $${DATA:+--data "$$DATA"}
+	@$(LAKIP) buku-kerja --tahun "$$YEAR" $(ARAH)
 
 import: $(STAMP) ## Check a filled-in workbook (XLSX=path) and write its CSV files (all or nothing)
-	@$(LAKIP) impor --tahun "$$YEAR" --xlsx "$${XLSX:-$${DATA:-data}/$$YEAR/isian-$$YEAR.xlsx}" \
-		$${DATA:+--data "$$DATA"}
+	@$(LAKIP) impor --tahun "$$YEAR" $${XLSX:+--xlsx "$$XLSX"} $(ARAH)
 
 validate: $(STAMP) ## Load and validate data/$(YEAR) and print a summary
-	@$(LAKIP) validasi --tahun "$$YEAR"
+	@$(LAKIP) validasi --tahun "$$YEAR" $(ARAH)
 
-report: $(STAMP) ## Build the report for YEAR (validates data/$(YEAR) first; DRAFT=1 allows blanks)
+report: $(STAMP) ## Build the report for YEAR (validates first; DRAFT=1 allows blanks; every OPD of a regency)
 	@set --; case "$$DRAFT" in ""|0) ;; *) set -- --draft ;; esac; \
-	$(LAKIP) laporan --tahun "$$YEAR" $${DATA:+--data "$$DATA"} "$$@"
+	$(LAKIP) laporan --tahun "$$YEAR" $(ARAH) "$$@"
 
 verify: $(STAMP) ## Re-run every notebook from data/ and compare with build/$(YEAR) (or HTML=file)
-	@$(LAKIP) verifikasi --tahun "$$YEAR" $${HTML:+--html "$$HTML"}
+	@$(LAKIP) verifikasi --tahun "$$YEAR" $(ARAH) $${HTML:+--html "$$HTML"}
 
 publish: $(STAMP) ## Fill _site/ (reports, notebooks as HTML, open data, SHA256SUMS)
-	@$(LAKIP) publikasi --tahun "$$YEAR"
+	@$(LAKIP) publikasi --tahun "$$YEAR" $(ARAH)
 
 bench: $(STAMP) ## Benchmark: cold, no-op, one-file and verify builds against the floor (BENCH_ULANG=3)
-	@$(PY) -m lakip_calc.bench --tahun "$$YEAR" --ulang "$${BENCH_ULANG:-3}"
+	@$(PY) -m lakip_calc.bench --tahun "$$YEAR" --ulang "$${BENCH_ULANG:-3}" $(ARAH)
 
 deps-apt: ## Install chromium and poppler-utils (apt-get, as root) when missing
 	@if command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then \

@@ -10,6 +10,7 @@ appendix and the auditor's verification all read these records.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
@@ -53,6 +54,28 @@ def _sel_dict(s: Sumber) -> dict[str, Any]:
     return d
 
 
+def letak_kode(code: str, naik: int = 2) -> str:
+    """``module:function`` completed with the file and line that registered the number.
+
+    Walks up the stack from the caller of :meth:`KumpulanAngka.tambah` to the
+    frame of ``function`` (a helper between them is skipped) and returns
+    ``module:function@lakip_calc/file.py:line``: the line of that call, where
+    the number's value is taken and its formula text stands. Without such a
+    frame ``code`` is returned as it is.
+    """
+    fungsi = code.rsplit(":", 1)[-1]
+    f = sys._getframe(naik)
+    while f is not None and f.f_code.co_name != fungsi:
+        f = f.f_back
+    if f is None:
+        return code
+    berkas = f.f_code.co_filename.replace("\\", "/")
+    i = berkas.rfind("/lakip_calc/")
+    if i < 0:
+        return code
+    return f"{code}@{berkas[i + 1 :]}:{f.f_lineno}"
+
+
 @dataclass(frozen=True)
 class Angka:
     """One published number with its provenance.
@@ -73,7 +96,9 @@ class Angka:
     inputs
         The data cells it depends on.
     code
-        ``module:function`` of ``lakip_calc`` that computed it.
+        Where it is computed: ``module:function@path:line``, the function of
+        ``lakip_calc`` and the line of the call that registers it, where its
+        formula text is written (:func:`letak_kode`).
     notebook
         Executed notebook and cell id (``build/2023/notebooks/01_anggaran.ipynb#hitung``),
         filled in by the notebook runner.
@@ -103,7 +128,7 @@ class Angka:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Angka:
         v = d["value"]
-        if isinstance(v, str) and d["unit"] not in ("predikat", "teks"):
+        if isinstance(v, str) and d["unit"] not in ("predikat", "teks", "kategori"):
             v = Decimal(v)
         return cls(
             key=d["key"],
@@ -199,7 +224,7 @@ class KumpulanAngka:
             unit=unit,
             formula=formula,
             inputs=tuple(sorted(set(inputs))),
-            code=code,
+            code=code if "@" in code else letak_kode(code),
             terbilang=tb,
             catatan=catatan,
         )

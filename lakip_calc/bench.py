@@ -1,6 +1,7 @@
 """Benchmark: build times measured against the floor of the same machine, same run.
 
-``python -m lakip_calc.bench [--tahun 2023] [--ulang 3]`` prints, for a year:
+``python -m lakip_calc.bench [--tahun 2023] [--ulang 3] [--data DIR] [--opd OFFICE]`` prints,
+for a year of one office (a copy of its year folder):
 
 - a cold build (empty build folder: every notebook runs, the report renders),
 - a no-op rebuild (nothing changed),
@@ -33,7 +34,9 @@ import textwrap
 from pathlib import Path
 
 from lakip_calc.bench_skala import cetak_skala, pilih_skala, ukur_skala
+from lakip_calc.errors import LakipError
 from lakip_calc.paths import DATA
+from lakip_calc.regensi import kenali
 
 __all__ = ["main"]
 
@@ -234,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="lakip-bench", description="Benchmark pipeline LAKIP.")
     ap.add_argument("--tahun", default="2023")
     ap.add_argument("--ulang", type=int, default=3, help="jumlah pengulangan per ukuran")
+    ap.add_argument("--data", type=Path, default=None, help="folder data (bawaan: data/)")
+    ap.add_argument("--opd", default=None, help="instansi di folder data beberapa instansi")
     ap.add_argument(
         "--skala",
         default=os.environ.get("BENCH_SKALA"),
@@ -242,16 +247,20 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     n = max(1, args.ulang)
     skala = pilih_skala(args.skala, n)
+    try:
+        sumber = kenali(args.data or DATA).folder_opd(args.opd) / args.tahun
+    except LakipError as e:
+        raise SystemExit(f"GALAT: {e}") from None
     kerja = Path(tempfile.mkdtemp(prefix="lakip-bench-"))
     try:
         data = kerja / "data"
-        shutil.copytree(DATA / args.tahun, data / args.tahun)
+        shutil.copytree(sumber, data / args.tahun)
         build = kerja / "build"
         lantai = _ukur_lantai(kerja, n)
         hasil = _ukur_pipeline(args.tahun, data, build, n)
         _cetak(args.tahun, n, lantai, hasil)
         print("\n".join(_render_sama(build / args.tahun / "proyek", kerja, n)))
-        print("\n".join(cetak_skala(ukur_skala(args.tahun, DATA, kerja / "skala", skala))))
+        print("\n".join(cetak_skala(ukur_skala(args.tahun, sumber.parent, kerja / "skala", skala))))
         return 0
     finally:
         shutil.rmtree(kerja, ignore_errors=True)

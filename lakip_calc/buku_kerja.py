@@ -40,6 +40,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from lakip_calc.batas import periksa_xlsx
 from lakip_calc.errors import ConfigError, DataError
 from lakip_calc.loader import (
     baca_csv,
@@ -50,6 +51,7 @@ from lakip_calc.loader import (
 )
 from lakip_calc.paths import folder_data, tampil
 from lakip_calc.schema import TABEL, Kolom, Tabel
+from lakip_calc.skema_teks import kutip
 from lakip_calc.tulis import sel_teks
 
 __all__ = [
@@ -74,6 +76,7 @@ _ATURAN = {
     ),
     "persen": "persen: angka 0 sampai 100 (tulis 96.53, bukan 96,53% atau 0,9653)",
     "angka": "angka polos (titik sebagai desimal)",
+    "nilai": "angka polos, atau nilai kategori (BB, WTP) untuk indikator kategori",
     "bulat": "bilangan bulat >= 0",
     "tahun": "tahun empat angka, mis. 2024",
     "pilihan": "pilih dari daftar",
@@ -156,7 +159,7 @@ def _nilai_sel(v: Any, k: Kolom) -> Any:
     """A typed value as it goes into a cell: numbers as numbers, everything else as text."""
     if v is None:
         return None
-    if k.tipe in ("uang", "persen", "angka") and isinstance(v, Decimal):
+    if k.tipe in ("uang", "persen", "angka", "nilai") and isinstance(v, Decimal):
         return v
     if k.tipe in ("bulat", "tahun"):
         return int(v)
@@ -507,7 +510,7 @@ def _baca_lembar(wb, wb_rumus, t: Tabel, xlsx: str, galat: list[str]):
         if judul not in (k.label, k.nama):
             galat.append(
                 f"{xlsx}, sel {_sel_ref(lembar, get_column_letter(j), 1)}: judul kolom "
-                f"{judul!r} tidak sesuai; seharusnya {k.label!r} (kolom CSV '{k.nama}'). "
+                f"{kutip(judul)} tidak sesuai; seharusnya {k.label!r} (kolom CSV '{k.nama}'). "
                 "Jangan mengubah, menyisipkan atau memindah kolom."
             )
             return [], []
@@ -604,6 +607,7 @@ def impor_buku_kerja(
             f"buku kerja tidak ditemukan: {tampil(xlsx)}. Tulis dengan "
             f"'make workbook YEAR={tahun}' atau periksa XLSX."
         )
+    periksa_xlsx(xlsx, nama_x)
     try:
         wb = load_workbook(xlsx, data_only=True)
         wb_rumus = load_workbook(xlsx, data_only=False)
@@ -678,7 +682,8 @@ def impor_buku_kerja(
         p.dihapus = sorted(n for kunci, (n, _, _) in lama_per_kunci.items() if kunci not in dipakai)
         baru_bytes = "".join(keluar).encode("utf-8")
         path = folder / t.berkas
-        if p.ada or not path.is_file():
+        opsional_kosong = not t.wajib and not rows and not path.is_file()
+        if (p.ada or not path.is_file()) and not opsional_kosong:
             if not path.is_file() or path.read_bytes() != baru_bytes:
                 tulis[path] = baru_bytes
         perubahan.append(p)

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lakip_calc.errors import LakipError
-from lakip_calc.paths import cek_tahun, tampil
+from lakip_calc.paths import cek_tahun, folder_data, tampil
 
 if TYPE_CHECKING:  # the loader imports pandas: only where a command needs it
     from lakip_calc.loader import DataTahun
+    from lakip_calc.regensi import TataLetak
 
 __all__ = ["main"]
 
@@ -90,7 +91,7 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
         setelah_notebook=render,
         draft=args.draft,
     )
-    if args.build is None:
+    if getattr(args, "tautkan", args.build is None):
         from lakip_calc.laporan import tautkan_proyek
 
         tautkan_proyek(h.folder)
@@ -122,14 +123,17 @@ def _cmd_buku_kerja(args: argparse.Namespace) -> int:
     p = tulis_buku_kerja(cek_tahun(args.tahun), args.data, args.keluar)
     print(f"Buku kerja ditulis: {tampil(p)}")
     print("  Isi sel putih (baris judul terkunci), simpan sebagai .xlsx, lalu:")
-    print(f"  make import YEAR={args.tahun} XLSX={tampil(p)}")
+    opd = f" OPD={args.opd}" if getattr(args, "opd", None) else ""
+    print(f"  make import YEAR={args.tahun}{opd} XLSX={tampil(p)}")
     return 0
 
 
 def _cmd_impor(args: argparse.Namespace) -> int:
     from lakip_calc.buku_kerja import impor_buku_kerja
 
-    h = impor_buku_kerja(cek_tahun(args.tahun), args.xlsx, args.data, coba=args.coba)
+    tahun = cek_tahun(args.tahun)
+    xlsx = args.xlsx or folder_data(tahun, args.data) / f"isian-{tahun}.xlsx"
+    h = impor_buku_kerja(tahun, xlsx, args.data, coba=args.coba)
     print(h.teks())
     return 0
 
@@ -147,7 +151,7 @@ def _cmd_publikasi(args: argparse.Namespace) -> int:
     from lakip_calc.publikasi import terbitkan
 
     tahun = cek_tahun(args.tahun)
-    h = terbitkan(tahun, build_dir=args.build, situs=args.situs)
+    h = terbitkan(tahun, build_dir=args.build, situs=args.situs, data_dir=args.data)
     print(h.teks(), flush=True)
     return 0
 
@@ -194,6 +198,12 @@ def _parser() -> argparse.ArgumentParser:
         sp.error = p.error  # type: ignore[method-assign]
         sp.add_argument("--tahun", required=True, help="tahun laporan, empat angka (2023)")
         sp.add_argument("--data", type=Path, default=None, help="folder data (bawaan: data/)")
+        sp.add_argument(
+            "--opd",
+            default=None,
+            help="instansi di folder data yang berisi beberapa instansi (<DATA>/<OPD>/<TAHUN>/); "
+            "tanpa --opd perintah dijalankan untuk setiap instansi",
+        )
         sp.set_defaults(fungsi=fungsi)
         return sp
 
@@ -225,7 +235,12 @@ def _parser() -> argparse.ArgumentParser:
         "sekali).",
         _cmd_impor,
     )
-    im.add_argument("--xlsx", type=Path, required=True, help="buku kerja yang sudah diisi")
+    im.add_argument(
+        "--xlsx",
+        type=Path,
+        default=None,
+        help="buku kerja yang sudah diisi (bawaan: <folder data>/<TAHUN>/isian-<TAHUN>.xlsx)",
+    )
     im.add_argument(
         "--coba", action="store_true", help="periksa dan tampilkan perubahan tanpa menulis CSV"
     )
@@ -250,11 +265,95 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _jalankan(args: argparse.Namespace) -> int:
+    """Run the command on the office the data folder and ``--opd`` select, or on every office.
+
+    A folder of one office is used as it is (``--opd`` is refused). In a regency
+    folder (:mod:`lakip_calc.regensi`) ``--opd`` picks the office: its folder
+    becomes the data folder and ``<build>/<office>`` the build folder; without
+    ``--opd`` the command runs for every office (:func:`_semua_opd`).
+    """
+    from lakip_calc.regensi import kenali
+
+    tata = kenali(args.data)
+    if tata.regensi and args.opd is None:
+        return _semua_opd(args, tata)
+    args.data = tata.folder_opd(args.opd) if tata.regensi or args.opd else args.data
+    if tata.regensi and "build" in args:
+        args.tautkan = args.build is None  # the project's preview follows the office built
+        args.build = tata.build_opd(args.opd, args.build)
+    return args.fungsi(args)
+
+
+#: What each command is called for every office of a regency folder.
+_JUDUL_SEMUA = {
+    "validasi": "Validasi data",
+    "laporan": "Laporan",
+    "verifikasi": "Verifikasi",
+    "tahun-baru": "Tahun baru",
+}
+
+
+def _daftar_opd(args: argparse.Namespace, tata: TataLetak, tahun: int) -> tuple[list[str], str]:
+    """The offices a command runs for, and a note on those it skips (empty when none)."""
+    from lakip_calc.errors import ConfigError
+
+    if args.perintah == "tahun-baru":  # offices that do not have the year yet
+        daftar = [o for o in tata.opd if not (tata.akar / o / str(tahun)).exists()]
+        if not daftar:
+            raise ConfigError(f"setiap instansi di {tampil(tata.akar)} sudah memiliki {tahun}/.")
+    else:
+        daftar = tata.opd_dengan_tahun(tahun)
+        if not daftar:
+            raise ConfigError(
+                f"tidak ada instansi di {tampil(tata.akar)} yang memiliki folder {tahun}/ "
+                f"(instansi: {', '.join(tata.opd)}). Periksa YEAR."
+            )
+    lewat = [o for o in tata.opd if o not in daftar]
+    if not lewat:
+        return daftar, ""
+    alasan = "sudah ada" if args.perintah == "tahun-baru" else "tidak ada"
+    return daftar, f"Dilewati (folder {tahun}/ {alasan}): {', '.join(lewat)}"
+
+
+def _semua_opd(args: argparse.Namespace, tata: TataLetak) -> int:
+    """Run the command for every office of a regency folder; non-zero when any failed."""
+    from lakip_calc.paths import BUILD
+    from lakip_calc.serentak import jalankan_semua, ringkasan
+
+    tahun = cek_tahun(args.tahun)
+    if args.perintah == "publikasi":
+        from lakip_calc.situs import terbitkan_regensi
+
+        h = terbitkan_regensi(tahun, tata, build_dir=args.build, situs=args.situs)
+        print(h.teks(), flush=True)
+        return 0
+    if args.perintah not in _JUDUL_SEMUA or getattr(args, "html", None) is not None:
+        tata.folder_opd(None)  # one office only (a workbook, an HTML file): names the offices
+    daftar, dilewati = _daftar_opd(args, tata, tahun)
+    tambahan = []
+    if "build" in args:
+        tambahan += ["--build", str(Path(args.build or BUILD).resolve())]
+    if getattr(args, "draft", False):
+        tambahan.append("--draft")
+    akar = str(tata.akar.resolve())
+
+    def perintah(opd: str) -> list[str]:
+        return [args.perintah, "--tahun", str(tahun), "--data", akar, "--opd", opd, *tambahan]
+
+    n = min(os.cpu_count() or 1, len(daftar))
+    judul = f"{_JUDUL_SEMUA[args.perintah]} {tahun}"
+    print(f"{judul}: {len(daftar)} instansi di {tampil(tata.akar)}, {n} sekaligus.", flush=True)
+    hasil = jalankan_semua(daftar, perintah, n=n, lapor=lambda s: print(s, flush=True))
+    print(ringkasan(judul, hasil, dilewati), flush=True)
+    return 0 if all(h.berhasil for h in hasil) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the process exit status."""
     args = _parser().parse_args(argv)
     try:
-        return args.fungsi(args)
+        return _jalankan(args)
     except LakipError as e:
         print(f"GALAT: {e}", file=sys.stderr)
         return 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Sequence
 from decimal import Decimal
 
 from matplotlib.axes import Axes
@@ -184,10 +185,31 @@ def _polos(teks: str) -> str:
     return str(teks).replace("$", r"\$")
 
 
-def _teks(ax: Axes, x: float, y: float, s: str, **kw) -> None:
+#: Attribute of a Figure listing its labels and their keys (``tulis_grafik`` writes it).
+LABEL_KUNCI = "lakip_label_kunci"
+
+
+def catat_label(fig: Figure, teks: str, kunci: Sequence[str]) -> None:
+    """Record that ``teks``, drawn in ``fig``, shows the numbers ``kunci`` (in that order)."""
+    daftar = getattr(fig, LABEL_KUNCI, None)
+    if daftar is None:
+        daftar = []
+        setattr(fig, LABEL_KUNCI, daftar)
+    daftar.append({"teks": str(teks), "kunci": list(kunci)})
+
+
+def label_kunci(fig: Figure) -> list[dict]:
+    """The labels of ``fig`` with their keys, in drawing order (see :func:`catat_label`)."""
+    return list(getattr(fig, LABEL_KUNCI, []))
+
+
+def _teks(ax: Axes, x: float, y: float, s: str, kunci: Sequence[str] = (), **kw) -> None:
+    """Draw a label; ``kunci``: the keys of the numbers it shows (recorded for the sidecar)."""
     base = {"fontsize": _UKURAN_LABEL, "color": _WARNA["teks"], "fontfamily": _FONT}
     base.update(kw)
     ax.text(x, y, _polos(s), **base)
+    if kunci:
+        catat_label(ax.figure, s, kunci)
 
 
 def _rapikan_nama(nama: str) -> str:
@@ -213,7 +235,9 @@ def _bungkus(teks: str, lebar: int) -> str:
 
 def _nilai(angka: KumpulanAngka, key: str) -> float | None:
     a = angka.get(key)
-    return None if a is None or a.value is None else float(a.value)
+    if a is None or a.value is None or isinstance(a.value, str):
+        return None  # no value, or a grade of a categorical indicator
+    return float(a.value)
 
 
 def _tahun(angka: KumpulanAngka) -> str:
@@ -221,6 +245,14 @@ def _tahun(angka: KumpulanAngka) -> str:
 
 
 # --------------------------------------------------------------------------- charts
+
+
+def _tanpa_batang(c, rincian: str) -> str:
+    """The label of an indicator without a bar: a categorical result, or why there is none."""
+    if c is not None and isinstance(c.value, str):
+        return f"{c.text} ({rincian})"
+    belum = c is not None and c.text == BELUM_DIISI
+    return f"capaian {'belum diisi' if belum else 'tidak dapat dihitung'} ({rincian})"
 
 
 def grafik_target_realisasi(data: DataTahun, angka: KumpulanAngka) -> tuple[str, str, Figure]:
@@ -249,43 +281,42 @@ def grafik_target_realisasi(data: DataTahun, angka: KumpulanAngka) -> tuple[str,
         t = angka.get(f"{ik}.target")
         r = angka.get(f"{ik}.realisasi")
         rincian = f"Target {t.text if t else '-'} · Realisasi {r.text if r else '-'}"
+        k_rincian = [f"{ik}.{k}" for k, a in (("target", t), ("realisasi", r)) if a]
         if v is None:
             c = angka.get(f"{ik}.capaian")
-            belum = c is not None and c.text == BELUM_DIISI
-            _teks(
-                ax,
-                batas * 0.01,
-                yi,
-                f"capaian {'belum diisi' if belum else 'tidak dapat dihitung'} ({rincian})",
-                va="center",
-                style="italic",
-            )
+            kunci = k_rincian + ([c.key] if c is not None and isinstance(c.value, str) else [])
+            _teks(ax, batas * 0.01, yi, _tanpa_batang(c, rincian), kunci,
+                  va="center", style="italic")  # fmt: skip
             continue
         ax.barh(yi, v, height=0.58, color=_WARNA["realisasi"], zorder=2)
         capaian = angka[f"{ik}.capaian"].text
         pred = angka.get(f"{ik}.predikat")
         if v >= batas * 0.55:
-            _teks(ax, batas * 0.012, yi, rincian, va="center", color="white")
+            _teks(ax, batas * 0.012, yi, rincian, k_rincian, va="center", color="white")
             _teks(
                 ax,
                 v - batas * 0.012,
                 yi,
                 capaian,
+                [f"{ik}.capaian"],
                 va="center",
                 ha="right",
                 color="white",
                 fontweight="bold",
             )
             kanan = pred.text if pred else ""
+            k_kanan = [f"{ik}.predikat"] if pred else []
         else:
             kanan = f"{capaian} ({pred.text})" if pred else capaian
-            _teks(ax, v + batas * 0.012, yi - 0.36, rincian, va="center", fontsize=6)
+            k_kanan = [f"{ik}.capaian"] + ([f"{ik}.predikat"] if pred else [])
+            _teks(ax, v + batas * 0.012, yi - 0.36, rincian, k_rincian, va="center", fontsize=6)
         # A white box keeps the label readable where it crosses the 100% line.
         _teks(
             ax,
             v + batas * 0.012,
             yi,
             kanan,
+            k_kanan,
             va="center",
             fontweight="bold",
             zorder=4,
@@ -320,7 +351,7 @@ def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str
         ("target", "Target", _WARNA["target"], (0, (4, 2)), "s"),
         ("realisasi", "Realisasi", _WARNA["realisasi"], "-", "o"),
     )
-    titik: dict[str, list[tuple[int, float, str]]] = {}
+    titik: dict[str, list[tuple[int, float, str, str]]] = {}
     belum: list[str] = []  # points not drawn because their cell is still blank
     for kol, nama, warna, garis, penanda in gaya_garis:
         pts = []
@@ -328,11 +359,11 @@ def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str
             key = f"{basis[t]}.{kol}"
             v = _nilai(angka, key)
             if v is not None:
-                pts.append((t, v, angka[key].text))
+                pts.append((t, v, angka[key].text, key))
             elif key in angka and angka[key].text == BELUM_DIISI:
                 belum.append(f"{nama.lower()} {t}")
         titik[kol] = pts
-        semua += [v for _, v, _ in pts]
+        semua += [p[1] for p in pts]
         if pts:
             ax.plot(
                 [p[0] for p in pts],
@@ -362,6 +393,7 @@ def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str
         semua.append(v)
         ax.axhline(v, color=_WARNA["rpjmd"], linewidth=1.0, linestyle=(0, (2, 2)), zorder=2)
         label = i["label_target_rpjmd"] or "Target RPJMD"
+        catat_label(fig, f"{label} ({rpjmd.text})", [f"kinerja.{ik}.target_rpjmd"])
         handles.append(
             Line2D(
                 [],
@@ -379,10 +411,10 @@ def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str
     geser = (atas - bawah) * 0.045
     # In each year the higher of target and realisasi is labelled above its point and
     # the lower below, so the two labels never overlap (equal: realisasi above).
-    per_tahun = {kol: {t: v for t, v, _ in pts} for kol, pts in titik.items()}
+    per_tahun = {kol: {p[0]: p[1] for p in pts} for kol, pts in titik.items()}
     for kol, _nama, warna, _garis, _penanda in gaya_garis:
         lain = per_tahun["target" if kol == "realisasi" else "realisasi"]
-        for t, v, teks in titik[kol]:
+        for t, v, teks, key in titik[kol]:
             w = lain.get(t)
             if w is None or v == w:
                 naik = kol == "realisasi" or w is None
@@ -393,6 +425,7 @@ def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str
                 t,
                 v + (geser if naik else -geser),
                 teks,
+                [key],
                 ha="center",
                 va="bottom" if naik else "top",
                 color=warna,
@@ -422,7 +455,11 @@ def grafik_tren(data: DataTahun, angka: KumpulanAngka) -> list[tuple[str, str, F
     a horizontal dashed line labelled as the source printed it. The value axis
     does not start at 0 (the lines show change); every point carries its value.
     """
-    return [_tren_satu(data, angka, i) for i in data["indikator"].to_dict("records")]
+    return [
+        _tren_satu(data, angka, i)
+        for i in data["indikator"].to_dict("records")
+        if i["polaritas"] != "kategori"  # grades have no line; Bab III tabulates them
+    ]
 
 
 def _program(data: DataTahun) -> list[dict]:
@@ -464,6 +501,7 @@ def grafik_pagu_realisasi_program(data: DataTahun, angka: KumpulanAngka) -> tupl
                 v + batas * 0.01,
                 yi + dy,
                 angka[f"anggaran.{p['kode']}.{kol}"].text,
+                [f"anggaran.{p['kode']}.{kol}"],
                 va="center",
             )
     ax.set_yticks(y, labels=[_label_program(p) for p in prog])
@@ -505,7 +543,10 @@ def grafik_keuangan_fisik_program(data: DataTahun, angka: KumpulanAngka) -> tupl
             key = f"anggaran.{p['kode']}.{kol}"
             v = _nilai(angka, key)
             if v is None:
-                _teks(ax, 1, yi + dy, angka[key].text if key in angka else "-", va="center")
+                if key in angka:
+                    _teks(ax, 1, yi + dy, angka[key].text, [key], va="center")
+                else:
+                    _teks(ax, 1, yi + dy, "-", va="center")
                 continue
             ax.barh(yi + dy, v, height=h, color=warna, zorder=2)
             if v >= 18:
@@ -514,13 +555,14 @@ def grafik_keuangan_fisik_program(data: DataTahun, angka: KumpulanAngka) -> tupl
                     v - 1.2,
                     yi + dy,
                     angka[key].text,
+                    [key],
                     va="center",
                     ha="right",
                     color="white",
                     fontweight="bold",
                 )
             else:
-                _teks(ax, v + 1.2, yi + dy, angka[key].text, va="center")
+                _teks(ax, v + 1.2, yi + dy, angka[key].text, [key], va="center")
     ax.set_yticks(y, labels=[_label_program(p) for p in prog])
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(prog) - 0.4)

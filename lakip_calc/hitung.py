@@ -10,6 +10,7 @@ Key scheme (stable across years)::
     laporan.tahun
     anggaran.<kode>.{pagu,realisasi,sisa,persen_keuangan,persen_fisik}   (kode: 1, 1.2, 1.2.1)
     anggaran.<sub kegiatan>.{bobot_total,bobot_x_fisik}   (weights of the total % fisik)
+    anggaran.total.bobot_total                         (their sum, the total row's 100%)
     anggaran.total.{...}     anggaran.jumlah_{program,kegiatan,sub_kegiatan}
     anggaran.riwayat.<tahun>.<kode>.{pagu,realisasi,persen_keuangan,persen_fisik}
     kinerja.<IK>.{target,realisasi,capaian,predikat,target_rpjmd,capaian_rpjmd,selisih_tahun_lalu}
@@ -31,13 +32,16 @@ import pandas as pd
 
 from lakip_calc.anggaran import bobot_fisik, persen_keuangan, rekap_anggaran
 from lakip_calc.angka import KumpulanAngka, Sumber, digit_perlu
-from lakip_calc.kinerja import SkalaPredikat, hitung_capaian, rata_rata, tentukan_predikat
+from lakip_calc.kinerja import (
+    SkalaPredikat,
+    hitung_capaian,
+    rumus_capaian,
+)
 from lakip_calc.loader import BARIS, BERKAS, DataTahun
 
 __all__ = [
     "angka_laporan",
     "angka_anggaran",
-    "angka_kinerja",
     "angka_keluaran",
     "hitung_semua",
     "skala_dari_data",
@@ -228,6 +232,16 @@ def angka_anggaran(data: DataTahun) -> KumpulanAngka:
             belum_diisi=r["bobot_x_fisik"] is None
             and (kosong_total or _ada_kosong(baris, "fisik")),
         )
+    total_bobot = rekap[rekap["tingkat"] == "total"].iloc[0]["bobot"]
+    k.tambah(
+        "anggaran.total.bobot_total",
+        total_bobot,
+        "proporsi",
+        "jumlah pagu ÷ jumlah pagu semua sub kegiatan (bobot seluruh sub kegiatan bersama)",
+        sel_pagu_semua,
+        code,
+        belum_diisi=total_bobot is None and kosong_total,
+    )
     for nama in ("program", "kegiatan", "sub_kegiatan"):
         df = data[nama]
         k.tambah(
@@ -283,267 +297,6 @@ def skala_dari_data(data: DataTahun) -> SkalaPredikat:
     return SkalaPredikat.dari_baris(zip(df["batas_bawah"], df["predikat"], strict=True))
 
 
-def _unit_indikator(satuan: str) -> str:
-    return "persen" if satuan.strip().lower() in ("persen", "%") else "nilai"
-
-
-def angka_kinerja(data: DataTahun) -> KumpulanAngka:
-    """Capaian and predikat per indicator and sasaran, history, RPJMD and efficiency."""
-    code = f"{_M}:angka_kinerja"
-    k = KumpulanAngka()
-    skala = skala_dari_data(data)
-    sk = data["skala_predikat"]
-    for r in sk.to_dict("records"):
-        k.tambah(
-            f"predikat.{r['predikat']}.batas_bawah",
-            r["batas_bawah"],
-            "persen",
-            "batas bawah (inklusif) capaian untuk predikat ini (konfigurasi)",
-            _sel(data, "skala_predikat", r, "batas_bawah"),
-            code,
-            digit=digit_perlu(r["batas_bawah"]),
-        )
-    skala_sel = _sel(data, "skala_predikat", sk, "batas_bawah", "predikat")
-    tahunan = data["indikator_tahunan"]
-    # (capaian, cells, belum diisi): a capaian missing because a cell is blank makes
-    # the means that need it missing too (not a mean of the others).
-    capaian_sasaran: dict[str, list[tuple[Decimal | None, list[Sumber], bool]]] = {}
-    semua_capaian: list[tuple[Decimal | None, list[Sumber], bool]] = []
-    for ind in data["indikator"].to_dict("records"):
-        ik, unit, pol = ind["kode"], _unit_indikator(ind["satuan"]), ind["polaritas"]
-        rumus_cap = (
-            "realisasi ÷ target × 100"
-            if pol == "positif"
-            else "(2 × target − realisasi) ÷ target × 100, paling kecil 0 (polaritas negatif)"
-        )
-        baris = tahunan[tahunan["kode_indikator"] == ik].sort_values("tahun")
-        sel_pol = _sel(data, "indikator", ind, "polaritas")
-
-        def nilai(key, v, sel, rumus, _unit=unit, _kini=True):
-            if v is None:
-                # Report year: a cell still to be filled; earlier years: not recorded.
-                if _kini:
-                    return k.tambah(key, None, _unit, rumus, sel, code, belum_diisi=True)
-                return k.tambah(key, None, _unit, rumus, sel, code, catatan="tidak tersedia")
-            return k.tambah(key, v, _unit, rumus, sel, code, digit=digit_perlu(v))
-
-        ini = baris[baris["tahun"] == data.tahun]
-        if len(ini):
-            r = ini.iloc[0].to_dict()
-            s_t = _sel(data, "indikator_tahunan", r, "target")
-            s_r = _sel(data, "indikator_tahunan", r, "realisasi")
-            nilai(
-                f"kinerja.{ik}.target", r["target"], s_t, f"target {ik} tahun {data.tahun} (data)"
-            )
-            nilai(
-                f"kinerja.{ik}.realisasi",
-                r["realisasi"],
-                s_r,
-                f"realisasi {ik} tahun {data.tahun} (data)",
-            )
-            c = hitung_capaian(r["target"], r["realisasi"], pol)
-            kosong = r["target"] is None or r["realisasi"] is None
-            catatan = c.catatan
-            if kosong:
-                belum = " dan ".join(x for x in ("target", "realisasi") if r[x] is None)
-                catatan = f"{ik}: {belum} belum diisi, capaian belum dapat dihitung."
-            k.tambah(
-                f"kinerja.{ik}.capaian",
-                c.nilai,
-                "persen",
-                rumus_cap,
-                s_t + s_r + sel_pol,
-                code,
-                catatan=catatan,
-                belum_diisi=kosong,
-            )
-            k.tambah(
-                f"kinerja.{ik}.predikat",
-                tentukan_predikat(c.nilai, skala),
-                "predikat",
-                "predikat dari capaian dibulatkan 2 desimal menurut skala predikat",
-                s_t + s_r + sel_pol + skala_sel,
-                code,
-                belum_diisi=kosong,
-            )
-            sel_cap = s_t + s_r + sel_pol
-            capaian_sasaran.setdefault(ind["kode_sasaran"], []).append((c.nilai, sel_cap, kosong))
-            semua_capaian.append((c.nilai, s_t + s_r + sel_pol, kosong))
-            if ind["target_rpjmd"] is not None:
-                s_rp = _sel(data, "indikator", ind, "target_rpjmd")
-                nilai(
-                    f"kinerja.{ik}.target_rpjmd",
-                    ind["target_rpjmd"],
-                    s_rp,
-                    f"{ind['label_target_rpjmd'] or 'target RPJMD'} {ik} (data)",
-                )
-                c2 = hitung_capaian(ind["target_rpjmd"], r["realisasi"], pol)
-                k.tambah(
-                    f"kinerja.{ik}.capaian_rpjmd",
-                    c2.nilai,
-                    "persen",
-                    rumus_cap.replace("target", "target RPJMD"),
-                    s_rp + s_r + sel_pol,
-                    code,
-                    catatan=c2.catatan,
-                    belum_diisi=r["realisasi"] is None,
-                )
-            lalu = baris[baris["tahun"] == data.tahun - 1]
-            if len(lalu) and lalu.iloc[0]["realisasi"] is not None:
-                rl = lalu.iloc[0].to_dict()
-                nilai(
-                    f"kinerja.{ik}.selisih_tahun_lalu",
-                    None if r["realisasi"] is None else r["realisasi"] - rl["realisasi"],
-                    s_r + _sel(data, "indikator_tahunan", rl, "realisasi"),
-                    f"realisasi {data.tahun} − realisasi {data.tahun - 1}",
-                    _unit="poin persen" if unit == "persen" else unit,
-                )
-        for r in baris[baris["tahun"] != data.tahun].to_dict("records"):
-            base = f"kinerja.{ik}.riwayat.{r['tahun']}"
-            s_t = _sel(data, "indikator_tahunan", r, "target")
-            s_r = _sel(data, "indikator_tahunan", r, "realisasi")
-            nilai(
-                f"{base}.target",
-                r["target"],
-                s_t,
-                f"target {ik} tahun {r['tahun']} (data)",
-                _kini=False,
-            )
-            nilai(
-                f"{base}.realisasi",
-                r["realisasi"],
-                s_r,
-                f"realisasi {ik} tahun {r['tahun']} (data)",
-                _kini=False,
-            )
-            c = hitung_capaian(r["target"], r["realisasi"], pol)
-            k.tambah(
-                f"{base}.capaian",
-                c.nilai,
-                "persen",
-                rumus_cap,
-                s_t + s_r + sel_pol,
-                code,
-                catatan=c.catatan,
-            )
-
-    sub = data["sub_kegiatan"]
-    posisi = _posisi_di_bawah(sub)
-    dukungan = data["dukungan"]
-    for sas in data["sasaran"].to_dict("records"):
-        ss = sas["kode"]
-        isi = capaian_sasaran.get(ss, [])
-        sel = [s for _, ss_, _ in isi for s in ss_]
-        kosong_ss = any(x for _, _, x in isi)
-        rata = None if kosong_ss else rata_rata(v for v, _, _ in isi)
-        k.tambah(
-            f"kinerja.{ss}.rata_rata_capaian",
-            rata,
-            "persen",
-            f"rata-rata capaian {len(isi)} indikator sasaran {ss}",
-            sel,
-            code,
-            belum_diisi=kosong_ss,
-        )
-        k.tambah(
-            f"kinerja.{ss}.predikat",
-            tentukan_predikat(rata, skala),
-            "predikat",
-            "predikat dari rata-rata capaian sasaran menurut skala predikat",
-            sel + skala_sel,
-            code,
-            belum_diisi=kosong_ss,
-        )
-        links = dukungan[dukungan["kode_sasaran"] == ss]
-        if len(links):
-            pilih: set[int] = set()
-            for kode in links["kode_anggaran"]:
-                pilih.update(posisi.get(kode, []))
-            daun = sub.iloc[sorted(pilih)]
-            s_link = _sel(data, "dukungan", links, "kode_sasaran", "kode_anggaran")
-            kosong_p, kosong_r = _ada_kosong(daun, "pagu"), _ada_kosong(daun, "realisasi")
-            pagu = None if kosong_p else sum(daun["pagu"], Decimal(0))
-            real = None if kosong_r else sum(daun["realisasi"], Decimal(0))
-            serapan = None if kosong_p or kosong_r else persen_keuangan(real, pagu)
-            k.tambah(
-                f"kinerja.{ss}.pagu_pendukung",
-                pagu,
-                "rupiah",
-                f"jumlah pagu {len(daun)} sub kegiatan pendukung sasaran {ss} (dukungan.csv)",
-                s_link + _sel(data, "sub_kegiatan", daun, "pagu"),
-                code,
-                belum_diisi=kosong_p,
-            )
-            k.tambah(
-                f"kinerja.{ss}.realisasi_pendukung",
-                real,
-                "rupiah",
-                f"jumlah realisasi {len(daun)} sub kegiatan pendukung sasaran {ss}",
-                s_link + _sel(data, "sub_kegiatan", daun, "realisasi"),
-                code,
-                belum_diisi=kosong_r,
-            )
-            k.tambah(
-                f"kinerja.{ss}.serapan_anggaran",
-                serapan,
-                "persen",
-                "Σ realisasi ÷ Σ pagu sub kegiatan pendukung × 100",
-                s_link + _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"),
-                code,
-                belum_diisi=kosong_p or kosong_r,
-            )
-            efisiensi = None if rata is None or not serapan else rata / serapan
-            k.tambah(
-                f"kinerja.{ss}.indeks_efisiensi",
-                efisiensi,
-                "nilai",
-                "rata-rata capaian sasaran ÷ serapan anggaran pendukung "
-                "(di atas 1: capaian lebih tinggi daripada serapan)",
-                sel + s_link + _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"),
-                code,
-                digit=2,
-                belum_diisi=kosong_ss or kosong_p or kosong_r,
-            )
-    sel_all = [s for _, ss_, _ in semua_capaian for s in ss_]
-    kosong_semua = any(x for _, _, x in semua_capaian)
-    rata = None if kosong_semua else rata_rata(v for v, _, _ in semua_capaian)
-    k.tambah(
-        "kinerja.jumlah_sasaran",
-        len(data["sasaran"]),
-        "buah",
-        "banyaknya sasaran strategis",
-        _sel(data, "sasaran", data["sasaran"], "kode"),
-        code,
-    )
-    k.tambah(
-        "kinerja.jumlah_indikator",
-        len(data["indikator"]),
-        "buah",
-        "banyaknya indikator kinerja",
-        _sel(data, "indikator", data["indikator"], "kode"),
-        code,
-    )
-    k.tambah(
-        "kinerja.rata_rata_capaian",
-        rata,
-        "persen",
-        f"rata-rata capaian {len(semua_capaian)} indikator kinerja",
-        sel_all,
-        code,
-        belum_diisi=kosong_semua,
-    )
-    k.tambah(
-        "kinerja.rata_rata_predikat",
-        tentukan_predikat(rata, skala),
-        "predikat",
-        "predikat dari rata-rata capaian semua indikator",
-        sel_all + skala_sel,
-        code,
-        belum_diisi=kosong_semua,
-    )
-    return k
-
-
 def angka_keluaran(data: DataTahun) -> KumpulanAngka:
     """Output indicators of sub kegiatan and PSKS counts."""
     code = f"{_M}:angka_keluaran"
@@ -590,12 +343,13 @@ def angka_keluaran(data: DataTahun) -> KumpulanAngka:
             continue
         r = ini[0]
         if r["target"] is not None and r["realisasi"] is not None:
-            c = hitung_capaian(r["target"], r["realisasi"], "positif")
+            pol = r["polaritas"] or "positif"
+            c = hitung_capaian(r["target"], r["realisasi"], pol)
             k.tambah(
                 f"keluaran.{kode}.capaian",
                 c.nilai,
                 "persen",
-                "realisasi ÷ target × 100",
+                rumus_capaian(pol),
                 _sel(data, "keluaran", r, "target", "realisasi"),
                 code,
                 catatan=c.catatan,
@@ -646,6 +400,8 @@ def angka_keluaran(data: DataTahun) -> KumpulanAngka:
 
 def hitung_semua(data: DataTahun) -> KumpulanAngka:
     """All numbers of the report (used by tests and the reconciliation)."""
+    from lakip_calc.hitung_kinerja import angka_kinerja  # it builds on this module
+
     k = KumpulanAngka()
     for f in (angka_laporan, angka_anggaran, angka_kinerja, angka_keluaran):
         k.gabung(f(data))

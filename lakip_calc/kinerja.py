@@ -42,12 +42,24 @@ __all__ = [
     "SkalaPredikat",
     "SKALA_PERMENDAGRI_86_2017",
     "hitung_capaian",
+    "hitung_capaian_kategori",
+    "CapaianKategori",
+    "SKALA_KATEGORI",
+    "RUMUS_KATEGORI",
+    "rumus_capaian",
     "tentukan_predikat",
     "rata_rata",
 ]
 
-#: The accepted values of ``polaritas``.
+#: The accepted values of ``polaritas`` of a numeric indicator.
 POLARITAS: tuple[str, str] = ("positif", "negatif")
+
+#: Built-in ordered scales of categorical indicators, best first. Other scales
+#: are declared in the data (``skala_kategori.csv``).
+SKALA_KATEGORI: dict[str, tuple[str, ...]] = {
+    "SAKIP": ("AA", "A", "BB", "B", "CC", "C", "D"),
+    "opini": ("WTP", "WDP", "TW", "TMP"),
+}
 
 _KONTEKS = Context(
     prec=28,
@@ -175,6 +187,69 @@ def hitung_capaian(target: Decimal | None, realisasi: Decimal | None, polaritas:
             return Capaian(realisasi / target * _SERATUS)
         nilai = (2 * target - realisasi) / target * _SERATUS
         return Capaian(max(nilai, Decimal(0)))
+
+
+#: The printed formula of each polaritas, next to the code that computes it.
+RUMUS_CAPAIAN = {
+    "positif": "realisasi ÷ target × 100",
+    "negatif": "(2 × target − realisasi) ÷ target × 100, paling kecil 0 (polaritas negatif)",
+}
+
+
+def rumus_capaian(polaritas: str | None) -> str:
+    """The formula text of :func:`hitung_capaian` for a polaritas (blank = positif)."""
+    return RUMUS_CAPAIAN[(polaritas or "positif").strip().lower()]
+
+
+@dataclass(frozen=True)
+class CapaianKategori:
+    """The achievement of a categorical indicator: a grade against a target grade.
+
+    ``selisih`` counts the steps of the ordered scale by which the realisasi is
+    better (positive) or worse (negative) than the target.
+    """
+
+    tercapai: bool
+    selisih: int
+
+    @property
+    def teks(self) -> str:
+        """``tercapai``, ``tercapai (1 tingkat di atas target)``, ``tidak tercapai (2 tingkat di bawah target)``."""
+        dasar = "tercapai" if self.tercapai else "tidak tercapai"
+        if self.selisih == 0:
+            return dasar
+        arah = "di atas" if self.selisih > 0 else "di bawah"
+        return f"{dasar} ({abs(self.selisih)} tingkat {arah} target)"
+
+
+#: How a categorical indicator counts, printed in the method text and formula notes.
+RUMUS_KATEGORI = (
+    "indikator kategori: tercapai bila realisasi sama dengan atau lebih baik daripada target "
+    "pada skala berurutan; selisih dihitung dalam tingkat skala"
+)
+
+
+def hitung_capaian_kategori(
+    target: str | None, realisasi: str | None, urutan: tuple[str, ...]
+) -> CapaianKategori | None:
+    """Compare a realisasi grade with a target grade on an ordered scale (best first).
+
+    Returns ``None`` when either is missing.
+
+    >>> hitung_capaian_kategori("B", "BB", SKALA_KATEGORI["SAKIP"]).teks
+    'tercapai (1 tingkat di atas target)'
+    >>> hitung_capaian_kategori("WTP", "WDP", SKALA_KATEGORI["opini"]).teks
+    'tidak tercapai (1 tingkat di bawah target)'
+    """
+    if target is None or realisasi is None:
+        return None
+    for nilai in (target, realisasi):
+        if nilai not in urutan:
+            raise DataError(
+                f"nilai {nilai!r} tidak ada dalam skala ({', '.join(urutan)})", column="realisasi"
+            )
+    selisih = urutan.index(target) - urutan.index(realisasi)
+    return CapaianKategori(tercapai=selisih >= 0, selisih=selisih)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ built-in renderer or Quarto into ``lakip-<YEAR>.html|pdf|docx``.
 from __future__ import annotations
 
 import difflib
+import html
 import json
 import os
 import re
@@ -20,19 +21,22 @@ from pathlib import Path
 
 import yaml
 
-from lakip_calc.angka import KumpulanAngka
+from lakip_calc.angka import Angka, KumpulanAngka
+from lakip_calc.bagian import bagian_ada
 from lakip_calc.errors import DataError, RenderError
 from lakip_calc.loader import DataTahun
 from lakip_calc.narasi import (
     blok_tabel,
     fragmen_jejak,
-    fragmen_sasaran,
     fragmen_teks,
     judul_tabel,
     ringkas_masukan,
+    tanda_tangan_pk,
 )
+from lakip_calc.narasi_sasaran import fragmen_sasaran
 from lakip_calc.notebook import tulis_teks
 from lakip_calc.paths import REPORT, ROOT, tampil
+from lakip_calc.profil import baca_profil
 from lakip_calc.render import choose_renderer, find_quarto, render_project, render_with_quarto
 from lakip_calc.render._variables import (
     angka_markdown,
@@ -40,6 +44,7 @@ from lakip_calc.render._variables import (
     nested_variables,
     quarto_var_keys,
 )
+from lakip_calc.render.csp import sematkan_csp
 from lakip_calc.render.quarto import normalise_pdf, quarto_versions
 
 __all__ = ["variabel", "siapkan_proyek", "render_laporan", "tautkan_proyek", "FORMAT"]
@@ -63,33 +68,74 @@ def variabel(angka: KumpulanAngka, data: DataTahun) -> dict[str, str]:
         teks = a.text
         if a.terbilang and a.value is not None:
             teks = f"{a.text} ({a.terbilang})"
-        v[a.key] = angka_markdown(teks, a.key, f"{a.formula}. Sumber: {ringkas_masukan(a)}")
-    profil = data.teks.get("profil", {}) or {}
-    kepala = profil.get("kepala", {}) or {}
-    ttd = profil.get("penandatanganan", {}) or {}
-    for kunci, nilai in {
-        "profil.instansi": profil.get("instansi"),
-        "profil.pemerintah": profil.get("pemerintah"),
-        "profil.kabupaten": profil.get("kabupaten"),
-        "profil.provinsi": profil.get("provinsi"),
-        "profil.kepala": kepala.get("nama"),
-        "profil.jabatan": kepala.get("jabatan_tercetak"),
-        "profil.tanggal": f"{ttd.get('tempat', '')}, {ttd.get('bulan', '')} {ttd.get('tahun', '')}".strip(
-            ", "
-        ),
-    }.items():
-        if nilai:
-            v[kunci] = markdown_text(str(nilai))
+        v[a.key] = angka_markdown(teks, a.key, sumber_angka(a))
+    v.update(variabel_profil(data))
     return v
+
+
+def variabel_profil(data: DataTahun) -> dict[str, str]:
+    """``profil.*`` values: the office's and its region's names, escaped text."""
+    p = baca_profil(data.teks, tampil(data.folder))
+    ttd = (data.teks.get("profil") or {}).get("penandatanganan") or {}
+    tanggal = f"{ttd.get('tempat', '')}, {ttd.get('bulan', '')} {ttd.get('tahun', '')}"
+    nilai = {
+        "profil.instansi": p.instansi,
+        "profil.pemerintah": p.pemerintah,
+        "profil.daerah": p.daerah,
+        "profil.provinsi": p.provinsi,
+        "profil.kepala": p.kepala_nama,
+        "profil.jabatan": p.kepala_jabatan,
+        "profil.kepala_daerah": p.kepala_daerah_jabatan,
+        # Not in the data: a dotted line where the name is written by hand.
+        "profil.kepala_daerah_nama": p.kepala_daerah_nama or "." * 32,
+        "profil.tanggal": tanggal.strip(", "),
+    }
+    return {k: markdown_text(str(n)) for k, n in nilai.items() if n}
+
+
+def sumber_angka(a: Angka) -> str:
+    """A number's provenance as hover text: its formula and the data cells it reads."""
+    return f"{a.formula}. Sumber: {ringkas_masukan(a)}"
+
+
+_SEL_TABEL = re.compile(r'<span class="angka" data-key="([^"]+)">')
+
+
+def beri_sumber_tabel(folder: Path, angka: KumpulanAngka) -> None:
+    """Give every keyed cell of the tables' HTML fragments in ``folder`` its hover provenance.
+
+    The fragments (:func:`lakip_calc.tulis.tabel_html`) carry each number's key;
+    the staged copies get the same ``title`` the numbers of the text have.
+    """
+    for p in sorted(folder.glob("*.html")):
+
+        def ganti(m: re.Match[str]) -> str:
+            key = html.unescape(m.group(1))
+            if key not in angka:
+                return m.group(0)
+            judul = html.escape(sumber_angka(angka[key]), quote=True)
+            return f'<span class="angka" data-key="{m.group(1)}" title="{judul}">'
+
+        tulis_teks(p, _SEL_TABEL.sub(ganti, p.read_text(encoding="utf-8")))
 
 
 def _blok_hitungan(data: DataTahun) -> str:
     """Bab III method text: how every number is computed (from the configured scale)."""
+    kategori = ""
+    if (data["indikator"]["polaritas"] == "kategori").any():
+        kategori = (
+            "Indikator kategori (nilai berupa tingkat skala berurutan, misalnya nilai SAKIP AA "
+            "sampai D atau opini WTP sampai TMP) dinyatakan tercapai bila realisasinya sama "
+            "dengan atau lebih baik daripada target, disertai selisihnya dalam tingkat skala; "
+            "indikator kategori tidak diberi persentase capaian, sehingga tidak ikut dalam "
+            "rata-rata capaian dan tidak diberi predikat. "
+        )
     return (
         "Capaian indikator dengan polaritas positif dihitung sebagai realisasi ÷ target × 100; "
         "polaritas negatif sebagai (2 × target − realisasi) ÷ target × 100, paling kecil 0. "
         'Target 0 pada indikator positif tidak menghasilkan capaian (ditampilkan "-"). '
-        "Capaian di atas 100 dilaporkan apa adanya. Predikat ditentukan dari capaian yang "
+        + kategori
+        + "Capaian di atas 100 dilaporkan apa adanya. Predikat ditentukan dari capaian yang "
         "dibulatkan ke 2 desimal (pembulatan setengah ke atas) menurut skala pada @tbl-skala-predikat, "
         "dengan batas bawah inklusif, sehingga tidak ada celah antar-rentang. Persentase realisasi "
         "keuangan setiap tingkat adalah jumlah realisasi dibagi jumlah pagu sub kegiatan di "
@@ -131,19 +177,34 @@ def siapkan_proyek(
     angka = KumpulanAngka.from_json((staging / "numbers.json").read_text(encoding="utf-8"))
     hasil = proyek / "report" / HASIL
     shutil.copytree(staging / "tables", hasil / "tables")
+    beri_sumber_tabel(hasil / "tables", angka)
     if grafik:
         salin_grafik(staging, proyek)
     teks = fragmen_teks(data)
     teks["metode_hitung"] = _blok_hitungan(data)
-    teks["analisis_sasaran"] = "\n".join(fragmen_sasaran(data, angka).values())
+    teks["tanda_tangan_pk"] = tanda_tangan_pk(
+        data.teks.get("profil") or {},
+        data.tahun,
+        baca_profil(data.teks, tampil(data.folder)).kepala_daerah_jabatan,
+    )
+    judul = {
+        p.stem: judul_tabel(p.read_text(encoding="utf-8"))
+        for p in sorted((hasil / "tables").glob("*.md"))
+    }
+    teks["analisis_sasaran"] = "\n".join(fragmen_sasaran(data, angka, judul).values())
     teks["jejak_angka"] = fragmen_jejak(angka)
     teks["kolofon"] = _kolofon(data, renderer)
-    for md_tabel in sorted((hasil / "tables").glob("*.md")):
-        tid = md_tabel.stem
-        teks[f"blok_{tid}"] = blok_tabel(tid, judul_tabel(md_tabel.read_text(encoding="utf-8")))
+    for tid, judul_md in judul.items():
+        teks[f"blok_{tid}"] = blok_tabel(tid, judul_md)
+    for nama in _fragmen_dirujuk(proyek / "report") - set(teks):
+        teks[nama] = ""  # text an office does not have: its include stays valid, empty
     teks["lampiran_anggaran"] = _lampiran_anggaran(teks)
     for nama, md in teks.items():
         tulis_teks(hasil / "teks" / f"{nama}.md", quarto_var_keys(md))
+    tulis_teks(
+        hasil / "bagian.yml",
+        yaml.safe_dump({"lakip-ada": bagian_ada(data)}, sort_keys=True),
+    )
     nilai = variabel(angka, data)
     _cek_var_teks(data, teks.values(), set(nilai))
     # Only the keys the documents cite: every number stays in numbers.json, and the
@@ -177,6 +238,18 @@ def _lampiran_anggaran(teks: dict[str, str]) -> str:
     if blok is None:
         return ""
     return f"## Lampiran 3. Realisasi Anggaran per Sub Kegiatan {{.unnumbered}}\n\n{blok}"
+
+
+_INCLUDE_TEKS = re.compile(r"\{\{<\s*include\s+" + HASIL + r"/teks/([A-Za-z0-9_\-]+)\.md\s*>\}\}")
+
+
+def _fragmen_dirujuk(folder: Path) -> set[str]:
+    """Names of the text fragments that the report's sources include."""
+    return {
+        nama
+        for p in folder.glob("*.qmd")
+        for nama in _INCLUDE_TEKS.findall(p.read_text(encoding="utf-8"))
+    }
 
 
 def _atur_konfig(proyek: Path, nilai: dict[str, object]) -> dict:
@@ -290,13 +363,15 @@ def _render_bawaan(
 ) -> dict[str, Path]:
     """The built-in renderer; an error in a staged copy of ``report/*.qmd`` names the original."""
     try:
-        return render_project(
-            proyek,
-            staging,
-            formats=format_,
-            basename=nama,
-            sebelum_gambar=sebelum_gambar,
-            document=dokumen,
+        return _dengan_csp(
+            render_project(
+                proyek,
+                staging,
+                formats=format_,
+                basename=nama,
+                sebelum_gambar=sebelum_gambar,
+                document=dokumen,
+            )
         )
     except RenderError as e:
         salinan = re.escape(f"{proyek.name}/report/")
@@ -340,6 +415,13 @@ def _render_quarto(
         hasil[fmt] = staging / f"{nama}{berkas.suffix}"
         shutil.move(berkas, hasil[fmt])
     shutil.rmtree(proyek / ".quarto", ignore_errors=True)
+    return _dengan_csp(hasil)
+
+
+def _dengan_csp(hasil: dict[str, Path]) -> dict[str, Path]:
+    """The rendered files, the HTML with its Content-Security-Policy (``render.csp``)."""
+    if "html" in hasil:
+        sematkan_csp(hasil["html"])
     return hasil
 
 
@@ -428,12 +510,22 @@ def render_laporan(
             hasil = _render_bawaan(
                 proyek, staging, nama, sumber or REPORT, sebelum_gambar if nanti else None
             )
+        tulis_notebook_html(staging, nama)
         return _sematkan(data, staging, versi, hasil)
     finally:
         if lama is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = lama
+
+
+def tulis_notebook_html(staging: Path, laporan: str) -> None:
+    """Each executed notebook as an HTML page beside it, so that the Jejak Angka's
+    links to notebook cells work in ``build/<YEAR>/`` as they do on the site."""
+    from lakip_calc.publikasi import notebook_html
+
+    for ipynb in sorted((staging / "notebooks").glob("*.ipynb")):
+        tulis_teks(ipynb.with_suffix(".html"), notebook_html(ipynb, kembali=f"../{laporan}.html"))
 
 
 def _tautan(nama: Path, tujuan: Path) -> None:

@@ -25,9 +25,13 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from lakip_calc.batas import MAKS_BERKAS_CSV, periksa_angka, periksa_sel
 from lakip_calc.errors import DataError
+from lakip_calc.kinerja import SKALA_KATEGORI
 from lakip_calc.paths import folder_data, tampil
+from lakip_calc.profil import baca_profil
 from lakip_calc.schema import TABEL, Kolom, Tabel
+from lakip_calc.skema_teks import MAKS_BERKAS_TEKS, muat_yaml, pendek, periksa_teks
 
 __all__ = [
     "DataTahun",
@@ -101,8 +105,13 @@ class DataTahun:
         return {b: hashlib.sha256((self.folder / b).read_bytes()).hexdigest() for b in self.berkas}
 
 
-def _baca_berkas(p: Path, nama: str) -> bytes:
+def _baca_berkas(p: Path, nama: str, maks: int = MAKS_BERKAS_CSV) -> bytes:
     try:
+        ukuran = p.stat().st_size
+        if ukuran > maks:
+            raise DataError(
+                f"berkas terlalu besar ({ukuran} bita; paling banyak {maks}).", file=nama
+            )
         return p.read_bytes()
     except OSError as e:
         raise DataError(
@@ -138,6 +147,15 @@ def _decode(raw: bytes, nama: str, *, csv_baris: bool = False) -> str:
         ) from None
 
 
+#: A grade of a categorical indicator: letters, then optional ``+``/``-`` (BB, A+, WTP).
+_NILAI_KATEGORI = re.compile(r"[A-Za-z]{1,6}[+-]?")
+
+
+def _kutip(s: str, maks: int = 40) -> str:
+    """A bad value quoted for a message, cut to ``maks`` characters."""
+    return repr(s if len(s) <= maks else s[:maks] + "…")
+
+
 def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
     """Parse one cell according to its column type; raise DataError when invalid."""
     s = teks.strip()
@@ -148,6 +166,7 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
             )
         return None
     t = kolom.tipe
+    periksa_sel(s, t, file=file, row=row, column=kolom.nama)
     if t == "teks":
         return s
     if t == "kode":
@@ -179,6 +198,15 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
                 column=kolom.nama,
             )
         return int(s)
+    if t == "nilai" and not _ANGKA_POLOS.fullmatch(s):
+        if not _NILAI_KATEGORI.fullmatch(s):
+            raise DataError(
+                f"{_kutip(s)} bukan angka polos maupun nilai kategori (misalnya 96.53, BB, WTP).",
+                file=file,
+                row=row,
+                column=kolom.nama,
+            )
+        return s
     # numeric types
     if not _ANGKA_POLOS.fullmatch(s):
         if _ANGKA_BERPEMISAH.fullmatch(s):
@@ -216,8 +244,8 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
             raise DataError(
                 f"{s!r} harus bilangan bulat tidak negatif.", file=file, row=row, column=kolom.nama
             )
-        return int(d)
-    return d
+    periksa_angka(s, t, file=file, row=row, column=kolom.nama)
+    return int(d) if t == "bulat" else d
 
 
 def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
@@ -251,13 +279,13 @@ def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
             mirip = difflib.get_close_matches(h, harap, n=1)
             saran = f" Mungkin maksudnya '{mirip[0]}'?" if mirip else ""
             raise DataError(
-                f"kolom '{h}' tidak dikenal.{saran} Kolom yang diharapkan: {', '.join(harap)}.",
+                f"kolom '{pendek(h)}' tidak dikenal.{saran} Kolom yang diharapkan: {', '.join(harap)}.",
                 file=nama_berkas,
                 row=1,
-                column=h,
+                column=pendek(h),
             )
     for h in harap:
-        if h not in header:
+        if h not in header and not tabel.kolom_boleh_absen(h):
             raise DataError(
                 f"kolom '{h}' tidak ada. Kolom yang diharapkan: {', '.join(harap)}.",
                 file=nama_berkas,
@@ -269,7 +297,7 @@ def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
         raise DataError(
             f"kolom '{dup[0]}' muncul dua kali.", file=nama_berkas, row=1, column=dup[0]
         )
-    idx = {h: header.index(h) for h in harap}
+    idx = {h: header.index(h) for h in harap if h in header}
     records = []
     for n, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
@@ -281,7 +309,10 @@ def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
                 row=n,
             )
         rec = {
-            k.nama: parse_nilai(row[idx[k.nama]], k, file=nama_berkas, row=n) for k in tabel.kolom
+            k.nama: parse_nilai(row[idx[k.nama]], k, file=nama_berkas, row=n)
+            if k.nama in idx
+            else None
+            for k in tabel.kolom
         }
         rec[BARIS] = n
         records.append(rec)
@@ -360,6 +391,58 @@ def periksa_antar_tabel(tabel: dict[str, pd.DataFrame], folder_tampil: str) -> N
     """The checks across a year's tables (references, budget tree), as the loader runs them."""
     _cek_rujukan(tabel, folder_tampil)
     _cek_pohon(tabel, folder_tampil)
+    _cek_kategori(tabel, folder_tampil)
+
+
+def skala_indikator(tabel: dict[str, pd.DataFrame]) -> dict[str, tuple[str, ...]]:
+    """Every ordered scale of categorical indicators: the built-in ones and the data's."""
+    skala = dict(SKALA_KATEGORI)
+    df = tabel["skala_kategori"].sort_values("urutan", kind="stable")
+    for nama, grup in df.groupby("skala", sort=True):
+        skala[nama] = tuple(grup["nilai"])
+    return skala
+
+
+def _cek_nilai_indikator(
+    rec: dict, kolom: str, urutan: tuple[str, ...] | None, berkas: str
+) -> None:
+    """A categorical indicator holds grades of its scale; a numeric one holds numbers."""
+    v = rec[kolom]
+    if v is None:
+        return
+    if urutan is None and isinstance(v, str):
+        pesan = f"nilai kategori {v!r} untuk indikator numerik; tulis angka polos."
+    elif urutan is not None and v not in urutan:
+        pesan = f"nilai {str(v)!r} tidak ada dalam skala indikator ini ({', '.join(urutan)})."
+    else:
+        return
+    raise DataError(pesan, file=berkas, row=rec[BARIS], column=kolom)
+
+
+def _cek_kategori(tabel: dict[str, pd.DataFrame], folder_tampil: str) -> None:
+    """Scales of categorical indicators exist, and their values are grades of them."""
+    skala = skala_indikator(tabel)
+    berkas_ind = f"{folder_tampil}/{TABEL['indikator'].berkas}"
+    urutan: dict[str, tuple[str, ...] | None] = {}
+    for rec in tabel["indikator"].to_dict("records"):
+        if rec["polaritas"] != "kategori":
+            urutan[rec["kode"]] = None
+        elif rec["skala"] not in skala:
+            raise DataError(
+                f"skala {rec['skala']!r} tidak dikenal; isi salah satu dari "
+                f"{', '.join(sorted(skala))} atau nyatakan di skala_kategori.csv.",
+                file=berkas_ind,
+                row=rec[BARIS],
+                column="skala",
+            )
+        else:
+            urutan[rec["kode"]] = skala[rec["skala"]]
+        _cek_nilai_indikator(rec, "target_rpjmd", urutan[rec["kode"]], berkas_ind)
+    berkas_th = f"{folder_tampil}/{TABEL['indikator_tahunan'].berkas}"
+    for rec in tabel["indikator_tahunan"].to_dict("records"):
+        berkas = rec.get(BERKAS) or berkas_th
+        for kolom in ("target", "realisasi"):
+            _cek_nilai_indikator(rec, kolom, urutan.get(rec["kode_indikator"]), berkas)
 
 
 def _folder_tahun_lalu(data_root: Path, tahun: int) -> list[int]:
@@ -456,6 +539,23 @@ class Kosong:
         return f"{teks} ({self.keterangan})" if self.keterangan else teks
 
 
+#: The parts of the office's own analysis of each sasaran (``teks/evaluasi/<kode>.yaml``)
+#: that PermenPAN-RB 53/2014 asks for: causes, alternative solutions, efficiency.
+KUNCI_EVALUASI = ("penyebab", "solusi", "efisiensi")
+
+
+def _evaluasi_kosong(data: DataTahun) -> list[Kosong]:
+    """Every part of a sasaran's analysis that a final report still needs."""
+    hasil = []
+    for ss in data["sasaran"]["kode"]:
+        isi = data.teks.get(f"evaluasi/{ss}")
+        isi = isi if isinstance(isi, dict) else {}
+        for kunci in KUNCI_EVALUASI:
+            if not isi.get(kunci):
+                hasil.append(Kosong(f"teks/evaluasi/{ss}.yaml", None, kunci, "teks belum ditulis"))
+    return hasil
+
+
 def cek_kelengkapan(data: DataTahun) -> list[Kosong]:
     """What a final report of ``data`` still needs, in file and row order.
 
@@ -481,6 +581,7 @@ def cek_kelengkapan(data: DataTahun) -> list[Kosong]:
                 hasil.append(
                     Kosong(skema.berkas, rec[BARIS], " atau ".join(salah_satu), "belum diisi")
                 )
+    hasil += _evaluasi_kosong(data)
     base = data.folder / "teks"
     if base.is_dir():
         for p in sorted(base.rglob("*")):
@@ -517,13 +618,15 @@ def _muat_teks(folder: Path, folder_tampil: str) -> dict[str, Any]:
         if p.suffix not in (".yaml", ".yml", ".md") or not p.is_file():
             continue
         nama = f"{folder_tampil}/{p.relative_to(folder).as_posix()}"
-        isi = _decode(_baca_berkas(p, nama), nama)
+        isi = _decode(_baca_berkas(p, nama, MAKS_BERKAS_TEKS), nama)
         kunci = p.relative_to(base).with_suffix("").as_posix()
         if p.suffix == ".md":
+            periksa_teks(kunci, isi, nama, markdown=True)
             teks[kunci] = isi
             continue
         try:
-            teks[kunci] = yaml.safe_load(isi)
+            teks[kunci] = muat_yaml(isi, nama)
+            periksa_teks(kunci, teks[kunci], nama, markdown=False)
         except yaml.MarkedYAMLError as e:
             baris = e.problem_mark.line + 1 if e.problem_mark else None
             raise DataError(
@@ -573,6 +676,10 @@ def muat_tahun(
         skema = TABEL[nama]
         p = folder / skema.berkas
         tampil_p = f"{folder_tampil}/{skema.berkas}"
+        if not p.is_file() and not skema.wajib:
+            # An optional file that is absent: no rows, and the report leaves out what it adds.
+            hasil[nama] = baca_csv(",".join(skema.kolom_nama).encode(), skema, tampil_p)
+            continue
         if not p.is_file():
             raise DataError(f"berkas wajib tidak ada: {skema.keterangan}", file=tampil_p)
         hasil[nama] = baca_csv(_baca_berkas(p, tampil_p), skema, tampil_p)
@@ -581,9 +688,10 @@ def muat_tahun(
             hasil[nama], lalu = _gabung_tahun_lalu(hasil[nama], skema, tahun, folder.parent)
             berkas += lalu
     if tabel is None:
-        _cek_rujukan(hasil, folder_tampil)
-        _cek_pohon(hasil, folder_tampil)
+        periksa_antar_tabel(hasil, folder_tampil)
     teks = _muat_teks(folder, folder_tampil)
+    if tabel is None:
+        baca_profil(teks, folder_tampil)  # the office's identity is complete
     berkas += (
         [
             p.relative_to(folder).as_posix()

@@ -6,8 +6,11 @@ by :func:`lakip_calc.pipeline.bangun` just before the folder replaces
 ``build/<YEAR>``. It records:
 
 ``inputs``
-    SHA-256 of every input file (:meth:`DataTahun.hash_berkas`), keyed
-    ``data/<YEAR>/<file>``.
+    SHA-256 of every input file (:meth:`DataTahun.hash_berkas`), keyed by its
+    path relative to the office's data folder that was read (``DATA``, or
+    ``DATA/<office>`` in a regency folder): ``<YEAR>/<file>``
+    (:func:`kunci_masukan`); an earlier year's file read for the history is
+    ``<earlier YEAR>/<file>``.
 ``input_rows``
     per input file, a short hash (8 hex digits) of every row, separated by
     spaces: of each CSV record (the first is the header, so the ``i``-th hash
@@ -27,6 +30,9 @@ by :func:`lakip_calc.pipeline.bangun` just before the folder replaces
 ``parameters``
     ``year``, ``renderer`` (null when nothing was rendered) and
     ``source_date_epoch`` (the date written into the report files).
+``instansi``
+    ``nama`` and ``pemerintah`` of the office, from its profile
+    (``teks/profil.yaml``; null when absent): what a regency site lists.
 ``outputs``, ``excluded``
     SHA-256 of every file of the build, keyed by its path inside
     ``build/<YEAR>``, except the files listed in ``excluded``: ``manifest.json``
@@ -51,6 +57,7 @@ import io
 import json
 import os
 import platform
+import posixpath
 import re
 import subprocess
 from collections.abc import Iterable, Mapping
@@ -60,7 +67,8 @@ from typing import Any
 
 from lakip_calc.errors import LakipError
 from lakip_calc.loader import DataTahun
-from lakip_calc.paths import ROOT
+from lakip_calc.paths import ROOT, tampil
+from lakip_calc.profil import baca_profil
 
 __all__ = [
     "SKEMA",
@@ -73,6 +81,7 @@ __all__ = [
     "hash_kode",
     "versi_paket",
     "hash_masukan",
+    "kunci_masukan",
     "hash_baris",
     "hash_keluaran",
     "buat_manifest",
@@ -141,7 +150,19 @@ def _git(*args: str, root: Path) -> str | None:
 
 
 def info_git(root: Path = ROOT) -> dict[str, Any]:
-    """``{"commit": sha or None, "dirty": bool or None}`` of the project checkout."""
+    """``{"commit": sha or None, "dirty": bool or None}`` of the project checkout.
+
+    A project that is not a git checkout (no ``.git`` in its root, e.g. an
+    extracted source bundle of :mod:`lakip_calc.bundel`) takes both from its
+    ``KOMIT.json``, written when the bundle was made; never from a checkout
+    that merely encloses the folder.
+    """
+    if not (root / ".git").exists():
+        try:
+            isi = json.loads((root / "KOMIT.json").read_text(encoding="utf-8"))
+            return {"commit": isi.get("commit"), "dirty": isi.get("dirty")}
+        except (OSError, ValueError, AttributeError):
+            return {"commit": None, "dirty": None}
     commit = _git("rev-parse", "HEAD", root=root)
     if commit is None or not commit.strip():
         return {"commit": None, "dirty": None}
@@ -205,13 +226,18 @@ def hash_kode(root: Path = ROOT) -> str:
 # --------------------------------------------------------------------------- hashes
 
 
-def _kunci_data(data: DataTahun, berkas: str) -> str:
-    return f"data/{data.tahun}/{berkas}"
+def kunci_masukan(tahun: int, berkas: str) -> str:
+    """The manifest key of an input file given relative to its year folder.
+
+    >>> kunci_masukan(2023, "teks/profil.yaml"), kunci_masukan(2023, "../2022/keluaran.csv")
+    ('2023/teks/profil.yaml', '2022/keluaran.csv')
+    """
+    return posixpath.normpath(f"{tahun}/{berkas}")
 
 
 def hash_masukan(data: DataTahun) -> dict[str, str]:
-    """SHA-256 of every input file, keyed ``data/<YEAR>/<file>``."""
-    return {_kunci_data(data, b): h for b, h in data.hash_berkas().items()}
+    """SHA-256 of every input file, keyed ``<YEAR>/<file>`` (:func:`kunci_masukan`)."""
+    return {kunci_masukan(data.tahun, b): h for b, h in data.hash_berkas().items()}
 
 
 def _pendek(teks: str) -> str:
@@ -231,9 +257,9 @@ def baris_berkas(raw: bytes, nama: str) -> list[str]:
 
 
 def hash_baris(data: DataTahun) -> dict[str, str]:
-    """Row hashes of every input file, space-separated, keyed ``data/<YEAR>/<file>``."""
+    """Row hashes of every input file, space-separated, keyed ``<YEAR>/<file>``."""
     return {
-        _kunci_data(data, b): " ".join(baris_berkas((data.folder / b).read_bytes(), b))
+        kunci_masukan(data.tahun, b): " ".join(baris_berkas((data.folder / b).read_bytes(), b))
         for b in data.berkas
     }
 
@@ -260,6 +286,12 @@ def hash_keluaran(folder: Path, kecuali: Iterable[str] = ()) -> dict[str, str]:
 # --------------------------------------------------------------------------- the manifest
 
 
+def _instansi(data: DataTahun) -> dict[str, str | None]:
+    """The office's name and government from its profile."""
+    p = baca_profil(data.teks, tampil(data.folder))
+    return {"nama": p.instansi, "pemerintah": p.pemerintah}
+
+
 def manifest_masukan(
     data: DataTahun, *, renderer: Mapping[str, str] | None = None, epoch: int | str | None = None
 ) -> dict[str, Any]:
@@ -275,6 +307,7 @@ def manifest_masukan(
             "renderer": None if renderer is None else dict(renderer),
             "source_date_epoch": None if epoch is None else int(epoch),
         },
+        "instansi": _instansi(data),
         "git": info_git(),
         "code_sha256": hash_kode(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",

@@ -26,7 +26,6 @@ __all__ = [
     "paragraf",
     "daftar",
     "fragmen_teks",
-    "fragmen_sasaran",
     "fragmen_jejak",
     "judul_tabel",
     "blok_tabel",
@@ -168,126 +167,184 @@ def tanda_tangan(profil: dict, tahun_ttd: Any) -> str:
     return "::: {.tanda-tangan}\n" + "\n".join(f"| {b}" for b in baris) + "\n:::\n"
 
 
-def fragmen_teks(data: DataTahun) -> dict[str, str]:
-    """The text sections of the report, escaped, keyed by fragment name."""
-    t = data.teks
-    profil = t.get("profil", {}) or {}
-    renstra = t.get("renstra", {}) or {}
-    org = t.get("organisasi", {}) or {}
-    penutup = t.get("penutup", {}) or {}
-    f: dict[str, str] = {}
-    for nama in (
-        "kata_pengantar",
-        "ikhtisar_eksekutif",
-        "latar_belakang",
-        "isu_strategis",
-        "sistematika",
-        "rencana_strategis",
-        "tujuan_pengantar",
-        "perjanjian_kinerja",
-        "teknis_pengukuran",
-        "metodologi",
-        "definisi_ppks",
-        "akip",
-    ):
-        if isinstance(t.get(nama), str):
-            f[nama] = _md_berdaftar(t[nama])
-    ttd_tahun = (profil.get("penandatanganan") or {}).get("tahun", "")
-    f["tanda_tangan"] = tanda_tangan(profil, ttd_tahun)
+_TITIK = "." * 32
 
-    # Bab I: organisation
-    o = [paragraf(org.get("dasar", []))]
-    if org.get("struktur_pengantar"):
-        o.append(md_aman(org["struktur_pengantar"]))
-    o.append("\n".join(_pohon(org.get("struktur", []))))
-    f["struktur_organisasi"] = "\n\n".join(o) + "\n"
-    tf = (
-        [paragraf(org.get("tugas_fungsi_pengantar", []))]
-        if org.get("tugas_fungsi_pengantar")
-        else []
+
+def _blok(baris: list[str]) -> str:
+    return "::: {.tanda-tangan}\n" + "\n".join(f"| {b}" for b in baris) + "\n:::\n"
+
+
+def tanda_tangan_pk(profil: dict, tahun: Any, jabatan_kepala_daerah: str) -> str:
+    """The two signature blocks of the Perjanjian Kinerja: PIHAK KEDUA (the head of
+    region) and PIHAK PERTAMA (the head of office); a name the data lacks is a
+    dotted line to be filled in by hand."""
+    k = _kepala(profil)
+    pk = profil.get("perjanjian_kinerja") or {}
+    ttd = profil.get("penandatanganan") or {}
+    tempat = md_aman(pk.get("tempat") or ttd.get("tempat") or _TITIK)
+    tanggal = md_aman(pk.get("tanggal") or f"{_TITIK} {tahun}")
+    nama_kd = ((profil.get("kepala_daerah") or {}).get("nama")) or _TITIK
+    kedua = ["", "PIHAK KEDUA,", md_aman(jabatan_kepala_daerah), "", "", f"**{md_aman(nama_kd)}**"]
+    pertama = [
+        f"{tempat}, {tanggal}",
+        "PIHAK PERTAMA,",
+        md_aman(k.get("jabatan") or k.get("jabatan_tercetak", "")),
+        "",
+        "",
+        f"**{md_aman(k.get('nama', ''))}**",
+        md_aman(k.get("pangkat", "")),
+        f"NIP\\. {md_aman(k.get('nip', ''))}",
+    ]
+    return "::: {.tanda-tangan-ganda}\n" + _blok(kedua) + "\n" + _blok(pertama) + ":::\n"
+
+
+#: Markdown files of ``teks/`` printed as they are (escaped, lists kept).
+_TEKS_LANGSUNG = (
+    "kata_pengantar",
+    "ikhtisar_eksekutif",
+    "latar_belakang",
+    "isu_strategis",
+    "sistematika",
+    "rencana_strategis",
+    "tujuan_pengantar",
+    "perjanjian_kinerja",
+    "teknis_pengukuran",
+    "metodologi",
+    "definisi_ppks",
+    "akip",
+)
+
+
+def _blok_md(bagian: Iterable[str]) -> str:
+    """Markdown blocks joined by blank lines, empty ones left out."""
+    return "\n\n".join(b for b in bagian if b) + "\n"
+
+
+def _struktur_organisasi(org: dict) -> str:
+    return _blok_md(
+        [
+            paragraf(org.get("dasar", [])),
+            md_aman(org.get("struktur_pengantar") or ""),
+            "\n".join(_pohon(org.get("struktur", []))),
+        ]
     )
-    for u in org.get("tugas_fungsi", []):
-        tf.append(f"**{md_aman(u.get('unit', ''))}**")
-        if u.get("tugas"):
-            tf.append(md_aman(u["tugas"]))
-        if u.get("pengantar"):
-            tf.append(md_aman(u["pengantar"]))
-        if u.get("fungsi"):
-            tf.append(daftar(u["fungsi"]))
-    f["tugas_fungsi"] = "\n\n".join(tf) + "\n"
 
-    # Bab II: Renstra
-    r = []
-    if renstra.get("visi_pengantar"):
-        r.append(md_aman(renstra["visi_pengantar"]))
-    r.append(f"> **{md_aman(renstra.get('visi', ''))}**")
-    if renstra.get("makna_visi_pengantar"):
-        r.append(md_aman(renstra["makna_visi_pengantar"]))
+
+def _tugas_fungsi(org: dict) -> str:
+    tf = [paragraf(org.get("tugas_fungsi_pengantar") or [])]
+    for u in org.get("tugas_fungsi", []):
+        tf += [
+            f"**{md_aman(u.get('unit', ''))}**",
+            md_aman(u.get("tugas") or ""),
+            md_aman(u.get("pengantar") or ""),
+            daftar(u.get("fungsi") or []),
+        ]
+    return _blok_md(tf)
+
+
+def _visi(renstra: dict) -> str:
+    r = [md_aman(renstra.get("visi_pengantar") or ""), f"> **{md_aman(renstra.get('visi', ''))}**"]
+    r.append(md_aman(renstra.get("makna_visi_pengantar") or ""))
     for m in renstra.get("makna_visi", []):
         r.append(f"*{md_aman(m.get('judul', ''))}*: {md_aman(m.get('uraian', ''))}")
-    f["visi"] = "\n\n".join(r) + "\n"
-    m = [md_aman(renstra["misi_pengantar"])] if renstra.get("misi_pengantar") else []
+    return _blok_md(r)
+
+
+def _misi(renstra: dict) -> str:
+    m = [md_aman(renstra.get("misi_pengantar") or "")]
     for i, mi in enumerate(renstra.get("misi", []), 1):
         m.append(f"{i}. **{md_aman(mi.get('teks', ''))}**\n\n    {md_aman(mi.get('makna', ''))}")
-    f["misi"] = "\n\n".join(m) + "\n"
-    f["tujuan"] = (
-        daftar((x.get("teks", "") for x in renstra.get("tujuan", [])), bernomor=True) + "\n"
-    )
-    s = (
-        [md_aman(renstra["sasaran_renstra_pengantar"])]
-        if renstra.get("sasaran_renstra_pengantar")
-        else []
-    )
+    return _blok_md(m)
+
+
+def _sasaran_renstra(renstra: dict) -> str:
+    s = [md_aman(renstra.get("sasaran_renstra_pengantar") or "")]
     tujuan = {x.get("nomor"): x.get("teks", "") for x in renstra.get("tujuan", [])}
     for i, sr in enumerate(renstra.get("sasaran_renstra", []), 1):
         s.append(f"{i}. {md_aman(sr.get('judul_tercetak') or tujuan.get(sr.get('tujuan'), ''))}\n")
         s.append("\n".join(f"    - {md_aman(b)}" for b in sr.get("butir", [])))
-    f["sasaran_renstra"] = "\n\n".join(s) + "\n"
-    fa = renstra.get("fokus_area", {}) or {}
-    fokus = [md_aman(fa[k]) for k in ("pengantar",) if fa.get(k)]
-    if fa.get("bidang"):
-        fokus.append(f"**{md_aman(fa['bidang'])}**")
-    if fa.get("uraian"):
-        fokus.append(md_aman(fa["uraian"]))
-    if fa.get("iku"):
-        fokus.append(f"**{md_aman(fa['iku'])}**")
-    f["fokus_area"] = "\n\n".join(fokus) + "\n"
-    f["arah_kebijakan"] = paragraf(renstra.get("arah_kebijakan", [])) + "\n"
-    if renstra.get("tujuan_dinas_struktur"):
-        f["tujuan_dinas"] = (
-            (md_aman(renstra.get("tujuan_dinas_struktur_pengantar", "")) + "\n\n")
-            + daftar(renstra["tujuan_dinas_struktur"])
-            + "\n"
-        )
+    return _blok_md(s)
 
-    # Bab III text around the numbers
-    jenis = t.get("jenis_pmks") or []
-    f["jenis_pmks"] = daftar(jenis, bernomor=True) + "\n" if isinstance(jenis, list) else ""
-    f["psks_definisi"] = _psks(t.get("psks") or {})
-    f["definisi_sasaran"] = _definisi(t.get("definisi_sasaran") or {})
 
-    # Bab IV
-    f["kendala"] = (
-        (md_aman(penutup.get("kendala_pengantar", "")) + "\n\n")
-        + daftar(penutup.get("kendala", []), True)
-        + "\n"
+def _fokus_area(fa: dict) -> str:
+    tebal = {"bidang", "iku"}
+    return _blok_md(
+        (f"**{md_aman(fa[k])}**" if k in tebal else md_aman(fa[k]))
+        for k in ("pengantar", "bidang", "uraian", "iku")
+        if fa.get(k)
     )
-    f["saran"] = daftar(penutup.get("saran", []), True) + "\n"
-    f["kesimpulan_pengantar"] = md_aman(penutup.get("kesimpulan_pengantar", "")) + "\n"
-    f["kesimpulan"] = (
-        f"1. Rata-rata capaian {var('kinerja.jumlah_indikator')} indikator kinerja "
+
+
+def _renstra(renstra: dict) -> dict[str, str]:
+    """Bab II: visi, misi, tujuan, sasaran, fokus area and arah kebijakan."""
+    f = {
+        "visi": _visi(renstra),
+        "misi": _misi(renstra),
+        "tujuan": daftar((x.get("teks", "") for x in renstra.get("tujuan", [])), True) + "\n",
+        "sasaran_renstra": _sasaran_renstra(renstra),
+        "fokus_area": _fokus_area(renstra.get("fokus_area") or {}),
+        "arah_kebijakan": paragraf(renstra.get("arah_kebijakan", [])) + "\n",
+    }
+    if renstra.get("tujuan_dinas_struktur"):
+        f["tujuan_dinas"] = _blok_md(
+            [
+                md_aman(renstra.get("tujuan_dinas_struktur_pengantar", "")),
+                daftar(renstra["tujuan_dinas_struktur"]),
+            ]
+        )
+    return f
+
+
+def _kesimpulan(penutup: dict) -> str:
+    """The computed first conclusion, then the office's own."""
+    lain = penutup.get("kesimpulan", []) or [penutup.get("kesimpulan_kedua", "")]
+    return (
+        f"1. Rata-rata capaian {var('kinerja.jumlah_indikator_dirata')} indikator kinerja "
         f"{var('kinerja.rata_rata_capaian')} (predikat {var('kinerja.rata_rata_predikat')}); "
         f"realisasi keuangan {var('anggaran.total.persen_keuangan')} dan realisasi fisik "
         f"{var('anggaran.total.persen_fisik')}.\n"
-        + "".join(
-            f"{i}. {md_aman(k)}\n"
-            for i, k in enumerate(
-                penutup.get("kesimpulan", []) or [penutup.get("kesimpulan_kedua", "")], 2
-            )
-            if k
-        )
+        + "".join(f"{i}. {md_aman(k)}\n" for i, k in enumerate(lain, 2) if k)
     )
-    f["penutup"] = md_aman(penutup.get("penutup", "")) + "\n"
+
+
+def _penutup(penutup: dict) -> dict[str, str]:
+    """Bab IV: kendala, kesimpulan, saran and the closing sentence."""
+    return {
+        "kendala": _blok_md(
+            [
+                md_aman(penutup.get("kendala_pengantar", "")),
+                daftar(penutup.get("kendala", []), True),
+            ]
+        ),
+        "saran": daftar(penutup.get("saran", []), True) + "\n",
+        "kesimpulan_pengantar": md_aman(penutup.get("kesimpulan_pengantar", "")) + "\n",
+        "kesimpulan": _kesimpulan(penutup),
+        "penutup": md_aman(penutup.get("penutup", "")) + "\n",
+    }
+
+
+def _bab3_teks(t: dict) -> dict[str, str]:
+    """Bab III text around the numbers (definitions of a social office's sections)."""
+    jenis = t.get("jenis_pmks") or []
+    return {
+        "jenis_pmks": daftar(jenis, bernomor=True) + "\n" if isinstance(jenis, list) else "",
+        "psks_definisi": _psks(t.get("psks") or {}),
+        "definisi_sasaran": _definisi(t.get("definisi_sasaran") or {}),
+    }
+
+
+def fragmen_teks(data: DataTahun) -> dict[str, str]:
+    """The text sections of the report, escaped, keyed by fragment name."""
+    t = data.teks
+    profil = t.get("profil", {}) or {}
+    org = t.get("organisasi", {}) or {}
+    f = {nama: _md_berdaftar(t[nama]) for nama in _TEKS_LANGSUNG if isinstance(t.get(nama), str)}
+    f["tanda_tangan"] = tanda_tangan(profil, (profil.get("penandatanganan") or {}).get("tahun", ""))
+    f["struktur_organisasi"] = _struktur_organisasi(org)
+    f["tugas_fungsi"] = _tugas_fungsi(org)
+    f.update(_renstra(t.get("renstra", {}) or {}))
+    f.update(_bab3_teks(t))
+    f.update(_penutup(t.get("penutup", {}) or {}))
     for nama, isi in sorted(t.items()):
         if nama.startswith("analisis/") and isinstance(isi, str):
             f[nama.replace("/", "_")] = _md_berdaftar(isi)
@@ -376,89 +433,6 @@ def _teks_lain(v: dict) -> list[str]:
         elif isinstance(isi, list) and all(isinstance(b, str) for b in isi):
             out.append(daftar(isi))
     return out
-
-
-def fragmen_sasaran(data: DataTahun, angka: KumpulanAngka) -> dict[str, str]:
-    """Per sasaran: the Bab III analysis, numbers only through var shortcodes."""
-    hasil = {}
-    ind = data["indikator"]
-    dukungan = data["dukungan"]
-    nama_anggaran = {
-        r["kode"]: r["nama"]
-        for df in (data["program"], data["kegiatan"], data["sub_kegiatan"])
-        for r in df.to_dict("records")
-    }
-    for n, s in enumerate(data["sasaran"].to_dict("records"), 1):
-        ss = s["kode"]
-        out = [f"### Sasaran Strategis {n}: {md_nama(s['nama'])}"]
-        out.append(
-            blok_tabel(
-                f"tbl-sasaran-{ss.lower()}",
-                f"Perbandingan target dan realisasi sasaran {md_nama(ss)}",
-            )
-        )
-        for i in ind[ind["kode_sasaran"] == ss].to_dict("records"):
-            ik = i["kode"]
-            p = [f"**{md_nama(i['nama'])}.**"]
-            if f"kinerja.{ik}.capaian" in angka:
-                p.append(
-                    f"Pada tahun {var('laporan.tahun')} target indikator ini {var(f'kinerja.{ik}.target')} "
-                    f"dengan realisasi {var(f'kinerja.{ik}.realisasi')}, sehingga capaiannya "
-                    f"{var(f'kinerja.{ik}.capaian')} dengan predikat {var(f'kinerja.{ik}.predikat')}."
-                )
-            riwayat = sorted(
-                {a.key.split(".")[3] for a in angka if a.key.startswith(f"kinerja.{ik}.riwayat.")}
-            )
-            for tahun in riwayat:
-                base = f"kinerja.{ik}.riwayat.{tahun}"
-                if f"{base}.realisasi" in angka and angka[f"{base}.realisasi"].value is not None:
-                    p.append(
-                        f"Pada tahun {md_aman(tahun)} realisasinya {var(base + '.realisasi')} dari target "
-                        f"{var(base + '.target')} (capaian {var(base + '.capaian')})."
-                    )
-            if f"kinerja.{ik}.selisih_tahun_lalu" in angka:
-                p.append(
-                    f"Dibandingkan tahun sebelumnya, realisasi berubah sebesar {var(f'kinerja.{ik}.selisih_tahun_lalu')}."
-                )
-            if f"kinerja.{ik}.capaian_rpjmd" in angka:
-                p.append(
-                    f"Terhadap target RPJMD ({var(f'kinerja.{ik}.target_rpjmd')}), realisasi tahun ini "
-                    f"mencapai {var(f'kinerja.{ik}.capaian_rpjmd')}."
-                )
-            out.append(" ".join(p))
-            gid = f"fig-tren-{ik.lower()}"
-            out.append(blok_gambar(gid, f"Tren target dan realisasi: {md_nama(i['nama'])}"))
-        if f"kinerja.{ss}.serapan_anggaran" in angka:
-            out.append(
-                f"**Efisiensi.** Rata-rata capaian sasaran ini {var(f'kinerja.{ss}.rata_rata_capaian')} "
-                f"(predikat {var(f'kinerja.{ss}.predikat')}), sedangkan anggaran sub kegiatan pendukungnya "
-                f"terserap {var(f'kinerja.{ss}.serapan_anggaran')}: realisasi "
-                f"{var(f'kinerja.{ss}.realisasi_pendukung')} dari pagu {var(f'kinerja.{ss}.pagu_pendukung')}. "
-                f"Indeks efisiensi (capaian dibagi serapan) {var(f'kinerja.{ss}.indeks_efisiensi')}."
-            )
-        links = dukungan[dukungan["kode_sasaran"] == ss].to_dict("records")
-        if links:
-            butir = []
-            for lk in links:
-                kode = lk["kode_anggaran"]
-                catatan = (
-                    " (keterkaitan ditetapkan penyusun data; sumber tidak menyebutkannya)"
-                    if lk["dasar"] == "inferensi"
-                    else ""
-                )
-                butir.append(
-                    f"{md_nama(kode)} {md_nama(nama_anggaran.get(kode, ''))}: pagu {var(f'anggaran.{kode}.pagu')}, "
-                    f"realisasi {var(f'anggaran.{kode}.persen_keuangan')}{md_aman(catatan)}"
-                )
-            out.append(
-                "**Program, kegiatan dan sub kegiatan pendukung:**\n\n"
-                + "\n".join(f"- {b}" for b in butir)
-            )
-        narasi = data.teks.get(f"analisis/{ss}")
-        if isinstance(narasi, str):
-            out.append("**Uraian pelaksanaan.**\n\n" + _md_berdaftar(narasi))
-        hasil[ss] = "\n\n".join(out) + "\n"
-    return hasil
 
 
 def ringkas_masukan(a: Angka) -> str:

@@ -92,6 +92,7 @@ LANGKAH: tuple[Langkah, ...] = (
             "indikator.csv",
             "indikator_tahunan.csv",
             "skala_predikat.csv",
+            "skala_kategori.csv",
             "dukungan.csv",
             "program.csv",
             "kegiatan.csv",
@@ -393,6 +394,7 @@ def bangun(
     progress: bool = False,
     setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None = None,
     draft: bool = False,
+    folder_tercatat: str | None = None,
 ) -> HasilBangun:
     """Build ``build/<tahun>`` from ``data/<tahun>``.
 
@@ -401,7 +403,7 @@ def bangun(
     tahun
         The report year (already validated as four digits).
     paralel
-        Maximum notebooks running at once (default: the number of CPUs).
+        Maximum notebooks running at once (default: :func:`paralel_bawaan`).
     lapor
         Where progress lines go (``print``; a no-op when quiet).
     setelah_notebook
@@ -413,6 +415,10 @@ def bangun(
         Build even when inputs are still blank (:func:`loader.cek_kelengkapan`);
         without it such a year stops here, before any kernel starts, with
         :class:`loader.DataBelumLengkap` listing every missing cell.
+    folder_tercatat
+        The build folder the executed notebooks record as their ``out_dir``
+        (default: the folder built into). ``make verify`` rebuilds elsewhere
+        under the name of the build it checks, so that equal means byte-equal.
     """
     mulai = time.monotonic()
     data_root = data_dir or (ROOT / "data")
@@ -435,7 +441,7 @@ def bangun(
         return hasil
     staging = build_root / f".staging-{tahun}-{os.getpid()}"
     params = {"tahun": tahun, "data_dir": tampil(data_root), "out_dir": tampil(staging)}
-    ganti = {tampil(staging): tampil(akhir)}
+    ganti = {tampil(staging): folder_tercatat or tampil(akhir)}
     dipakai = [
         s
         for s in urut_langkah(langkah)
@@ -456,7 +462,7 @@ def bangun(
     }
     # The first kernels start while the data is validated; no notebook runs on
     # data that fails, and nothing is written before it passes.
-    penjadwal = _Penjadwal(jalan, tugas, paralel or os.cpu_count() or 1).mulai()
+    penjadwal = _Penjadwal(jalan, tugas, paralel or paralel_bawaan()).mulai()
     try:
         from lakip_calc.loader import (
             DataBelumLengkap,
@@ -522,7 +528,7 @@ def bangun(
                 )
 
         t0 = time.monotonic()
-        angka = _gabung_angka(staging, f"build/{tahun}")
+        angka = _gabung_angka(staging, _nama_publik(akhir, tahun))
         tulis_teks(staging / "numbers.json", angka.to_json())
         hasil.jumlah_angka = len(angka)
         log.append(
@@ -572,7 +578,8 @@ def bangun(
             catatan_nb.append(
                 {
                     "langkah": f"notebook {s.notebook}",
-                    "masukan": [f"data/{tahun}/{b}" for b in s.membaca] + list(s.setelah),
+                    "masukan": [f"{tampil(data_root)}/{tahun}/{b}" for b in s.membaca]
+                    + list(s.setelah),
                     "keluaran": f"notebooks/{s.notebook}",
                     "detik": round(detik, 3),
                 }
@@ -586,7 +593,7 @@ def bangun(
         log.append(
             {
                 "langkah": "manifest",
-                "masukan": [f"data/{tahun}/*", "keluaran"],
+                "masukan": [f"{tampil(data_root)}/{tahun}/*", "keluaran"],
                 "keluaran": "manifest.json",
                 "detik": round(time.monotonic() - t0, 3),
             }
@@ -614,6 +621,23 @@ def bangun(
             shutil.rmtree(staging, ignore_errors=True)
         raise
     return hasil
+
+
+def paralel_bawaan() -> int:
+    """Notebooks at once by default: the number of CPUs, or ``LAKIP_PARALEL`` when set
+    (a regency build running several offices at once shares the CPUs among them)."""
+    teks = os.environ.get("LAKIP_PARALEL", "")
+    return int(teks) if teks.isdigit() and int(teks) > 0 else os.cpu_count() or 1
+
+
+def _nama_publik(akhir: Path, tahun: int) -> str:
+    """How numbers.json names the build folder: its path in the project (``build/<YEAR>``,
+    ``build/<office>/<YEAR>``), or ``build/<YEAR>`` for a folder elsewhere (a test, a
+    verification), so that the bytes do not depend on a temporary path."""
+    try:
+        return akhir.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return f"build/{tahun}"
 
 
 def kunci_langkah(

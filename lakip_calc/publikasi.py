@@ -17,6 +17,14 @@ writes, into a staging folder that then replaces the site folder (renames only):
     open data: every table CSV, ``reconciliation.csv``, ``numbers.json`` and
     one workbook ``lakip-<YEAR>.xlsx`` with one sheet per table (openpyxl,
     fixed dates and zip timestamps: the same build gives the same bytes);
+``<YEAR>/sumber-lakip-<YEAR>.tar.gz``
+    the source bundle (:mod:`lakip_calc.bundel`): data, code, notebooks,
+    report sources, Makefile, lock and the commit; extracted anywhere, its
+    ``make report YEAR=<YEAR>`` rebuilds the published HTML, PDF and DOCX byte
+    for byte. Written only when the project's code and data are those the
+    build recorded;
+``cara-memverifikasi.html``
+    the auditor's commands, in Indonesian (:func:`halaman_verifikasi`);
 ``SHA256SUMS``
     the SHA-256 of every other file of the site, in the format of
     ``sha256sum -c``.
@@ -36,9 +44,11 @@ import os
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lakip_calc.bundel import cek_sumber, nama_bundel, tulis_bundel
 from lakip_calc.errors import LakipError
 from lakip_calc.manifest import baca_manifest, sha256_berkas
 from lakip_calc.paths import BUILD, ROOT, tampil
@@ -47,6 +57,9 @@ from lakip_calc.tulis import sel_teks
 __all__ = [
     "HasilPublikasi",
     "terbitkan",
+    "cek_build",
+    "isi_folder",
+    "ganti_situs",
     "tahun_terbit",
     "notebook_html",
     "tulis_xlsx",
@@ -65,6 +78,16 @@ _TEMPLATE_NB = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block extra_css -%}
+<style>
+/* Prompts readable (WCAG AA contrast); the index column's header named for screen readers. */
+.jp-InputPrompt, .jp-OutputPrompt { color: #4a4a4a !important; opacity: 1 !important; }
+.highlight .c, .highlight .c1, .highlight .ch, .highlight .cm, .highlight .cp, .highlight .cpf, .highlight .cs { color: #2d6060 !important; }
+.highlight .mi, .highlight .mf, .highlight .mh, .highlight .mo, .highlight .il { color: #006400 !important; }
+.highlight .ow, .highlight .k, .highlight .kn, .highlight .kc { color: #7a1fc2 !important; }
+.lakip-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+</style>
+{%- endblock extra_css -%}
 {%- block body_header -%}
 {{ super() }}
 <p class="lakip-kembali" style="margin:1em 2em"><a href="{{ resources.lakip_kembali }}">\
@@ -157,6 +180,11 @@ def notebook_html(ipynb: Path, kembali: str = "../index.html") -> str:
         nb, resources={"metadata": {"name": ipynb.stem}, "lakip_kembali": kembali}
     )
     body = _ID_SEL.sub(lambda m: f'id="{m.group(1)}"', body)
+    # A DataFrame's unnamed index column: an empty header cell.
+    body = body.replace(
+        '<tr style="text-align: right;">\n<th></th>',
+        '<tr style="text-align: right;">\n<th><span class="lakip-sr">baris</span></th>',
+    )
     return _buang_komentar_url(body)
 
 
@@ -233,7 +261,7 @@ def tulis_xlsx(tabel: dict[str, Path], tujuan: Path, epoch: int = _EPOCH_BAWAAN)
         numerik = [_kolom_angka(data, j) for j in range(len(judul))]
         ws.append(judul)
         for sel in ws[1]:
-            sel.font = tebal
+            sel_teks(sel).font = tebal
         for i, r in enumerate(data, start=2):
             for j, v in enumerate(r):
                 angka = j < len(numerik) and numerik[j] and v != ""
@@ -284,9 +312,10 @@ def _salin(sumber: Path, tujuan: Path, manifest: dict, rel: str) -> None:
     shutil.copyfile(sumber, tujuan)
 
 
-def _terbitkan_tahun(build: Path, keluar: Path, tahun: int) -> dict:
+def _terbitkan_tahun(build: Path, keluar: Path, tahun: int, data_dir: Path) -> dict:
     """Write one year's part of the site; return what the index shows of it."""
     manifest = baca_manifest(build / "manifest.json")
+    cek_sumber(manifest, tahun, data_dir)
     laporan = []
     for nama in (
         *(f"lakip-{tahun}.{ext}" for ext in ("html", "pdf", "docx")),
@@ -319,6 +348,9 @@ def _terbitkan_tahun(build: Path, keluar: Path, tahun: int) -> dict:
         tabel["reconciliation"] = data / "reconciliation.csv"
     epoch = (manifest.get("parameters") or {}).get("source_date_epoch") or _EPOCH_BAWAAN
     tulis_xlsx(tabel, data / f"lakip-{tahun}.xlsx", int(epoch))
+    tulis_bundel(
+        keluar / nama_bundel(tahun), tahun, manifest.get("git") or {}, int(epoch), data_dir=data_dir
+    )
 
     return {
         "tahun": tahun,
@@ -327,11 +359,16 @@ def _terbitkan_tahun(build: Path, keluar: Path, tahun: int) -> dict:
         "notebook": notebook,
         "data": sorted(p.name for p in data.iterdir()),
         "commit": (manifest.get("git") or {}).get("commit"),
+        "bundel": nama_bundel(tahun),
+        "renderer": ((manifest.get("parameters") or {}).get("renderer") or {}).get("nama"),
     }
 
 
-def _index(info: list[dict]) -> str:
+def _index(info: list[dict], di_regensi: bool = False) -> str:
+    """The index of one office's years; ``di_regensi``: one folder below a regency site."""
     e = _html.escape
+    atas = '<p class="kecil"><a href="../index.html">&larr; Semua instansi</a></p>\n'
+    atas, akar = (atas, "../") if di_regensi else ("", "")
     bagian = []
     for t in sorted(info, key=lambda x: -x["tahun"]):
         y = t["tahun"]
@@ -345,7 +382,9 @@ def _index(info: list[dict]) -> str:
         commit = e(t["commit"]) if t["commit"] else "tidak tercatat"
         bagian.append(
             f'<section id="tahun-{y}">\n<h2>{e(str(y))}: {t["judul"]}</h2>\n'
-            f'<p>Laporan: {laporan} · <a href="{y}/manifest.json">manifest.json</a></p>\n'
+            f'<p>Laporan: {laporan} · <a href="{y}/manifest.json">manifest.json</a> · '
+            f'sumber untuk membangun ulang: <a href="{y}/{e(t["bundel"])}">{e(t["bundel"])}</a> '
+            '(<a href="cara-memverifikasi.html">cara memverifikasi</a>)</p>\n'
             f'<p class="kecil">Commit kode: <code>{commit}</code></p>\n'
             f"<h3>Notebook (langkah hitungan)</h3>\n<ul>{nb}</ul>\n"
             f"<h3>Data terbuka</h3>\n<ul>{data}</ul>\n</section>"
@@ -358,11 +397,59 @@ def _index(info: list[dict]) -> str:
         "line-height:1.5;color:#222}\nh1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;"
         "border-bottom:1px solid #ccc}h3{font-size:1rem;margin-bottom:.2rem}\n"
         "ul{margin-top:.2rem}code{font-size:.85em}.kecil{font-size:.9em;color:#555}\n"
-        "</style>\n</head>\n<body>\n<h1>Laporan Kinerja Instansi Pemerintah (LAKIP)</h1>\n"
+        "</style>\n</head>\n<body>\n<main>\n"
+        + atas
+        + "<h1>Laporan Kinerja Instansi Pemerintah (LAKIP)</h1>\n"
         "<p>Setiap angka laporan dihitung ulang dari data oleh notebook yang tercantum, dan "
         "setiap berkas di situs ini tercatat sidik jari SHA-256-nya di "
-        '<a href="SHA256SUMS">SHA256SUMS</a> (periksa dengan <code>sha256sum -c '
-        "SHA256SUMS</code>).</p>\n" + "\n".join(bagian) + "\n</body>\n</html>\n"
+        f'<a href="{akar}SHA256SUMS">SHA256SUMS</a> (periksa dengan <code>sha256sum -c '
+        "SHA256SUMS</code>).</p>\n" + "\n".join(bagian) + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+def halaman_verifikasi(info: list[dict]) -> str:
+    """The page "Cara memverifikasi": the exact commands, per published year."""
+    e = _html.escape
+    bagian = []
+    for t in sorted(info, key=lambda x: -x["tahun"]):
+        y, b = t["tahun"], e(t["bundel"])
+        r = e(t["renderer"] or "builtin")
+        bagian.append(
+            f"<h2>Laporan {y}</h2>\n<pre tabindex='0'><code>cd _site\nsha256sum -c SHA256SUMS\n"
+            f"mkdir -p /tmp/periksa &amp;&amp; tar -xzf {y}/{b} -C /tmp/periksa\n"
+            f"make -C /tmp/periksa/lakip-{y} report YEAR={y} RENDERER={r}\n"
+            f"for f in lakip-{y}.html lakip-{y}.pdf lakip-{y}.docx; do\n"
+            f'  cmp /tmp/periksa/lakip-{y}/build/{y}/$f {y}/$f &amp;&amp; echo "$f sama"\n'
+            f"done\nmake -C /tmp/periksa/lakip-{y} verify YEAR={y}\n"
+            f'make -C /tmp/periksa/lakip-{y} verify YEAR={y} HTML="$PWD/{y}/lakip-{y}.html"'
+            "</code></pre>\n"
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="id">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Cara memverifikasi</title>\n<style>body{font-family:Georgia,serif;"
+        "max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
+        "pre{background:#f4f4f4;padding:.8rem;overflow-x:auto}</style>\n</head>\n<body>\n<main>\n"
+        "<h1>Cara memverifikasi</h1>\n"
+        "<p>Situs ini memuat, untuk setiap laporan, arsip sumbernya: data, kode "
+        "<code>lakip_calc</code>, notebook, sumber laporan, <code>Makefile</code>, "
+        "<code>requirements.lock</code> dan commit kodenya (<code>KOMIT.json</code>). "
+        "Di mesin Debian 12 dengan Python 3.11, <code>make report</code> dari arsip itu "
+        "memasang paket yang dipatok lalu menghasilkan HTML, PDF dan DOCX yang sama byte demi "
+        "byte dengan yang diterbitkan. Perintah di bawah dijalankan dari folder yang berisi "
+        "<code>_site/</code>:</p>\n"
+        + "".join(bagian)
+        + "<p><code>sha256sum -c</code> memeriksa bahwa berkas situs tidak berubah; "
+        "<code>cmp</code> tidak mencetak apa pun bila kedua berkas sama; "
+        "<code>make verify</code> menghitung ulang setiap angka dari data, merender ulang, dan "
+        "menyebut berkas serta angka pertama (kunci, seharusnya, didapat) yang berbeda.</p>\n"
+        "<h2>Tanda tangan (pilihan)</h2>\n"
+        "<p>Pemerintah daerah dapat menandatangani <code>SHA256SUMS</code> dengan kunci SSH "
+        "yang dipegangnya, dan mengumumkan kunci publiknya:</p>\n"
+        "<pre tabindex='0'><code>ssh-keygen -Y sign -f ~/.ssh/kunci_pemda -n lakip SHA256SUMS\n"
+        "# menulis SHA256SUMS.sig; pemeriksa menyimpan kunci publiknya dalam allowed_signers:\n"
+        "#   pemda@contoh.go.id ssh-ed25519 AAAA...\n"
+        "ssh-keygen -Y verify -f allowed_signers -I pemda@contoh.go.id -n lakip "
+        "-s SHA256SUMS.sig &lt; SHA256SUMS</code></pre>\n</main>\n</body>\n</html>\n"
     )
 
 
@@ -387,19 +474,13 @@ def _periksa(staging: Path) -> None:
         )
 
 
-def terbitkan(
-    tahun: int, *, build_dir: Path | None = None, situs: Path | None = None
-) -> HasilPublikasi:
-    """Fill the site folder from the builds (``tahun`` must be among them).
+def cek_build(akar: Path, tahun: int | None = None) -> list[int]:
+    """The published years of the build root ``akar``, each with its manifest.
 
-    Every year of ``build/`` that has a report is published, so that the index
-    lists them all. The site is written into a staging folder next to
-    ``situs`` and replaces it only when complete.
+    ``tahun``: a year that must be among them (the one just asked for).
     """
-    akar = build_dir or BUILD
-    situs = Path(situs or SITUS)
     daftar = tahun_terbit(akar)
-    if tahun not in daftar:
+    if tahun is not None and tahun not in daftar:
         raise LakipError(
             f"{tampil(akar / str(tahun) / f'lakip-{tahun}.html')} belum ada: "
             f"bangun laporannya dulu (make report YEAR={tahun})."
@@ -410,13 +491,43 @@ def terbitkan(
                 f"{tampil(akar / str(y))} tidak memiliki manifest.json: bangun ulang "
                 f"(make report YEAR={y})."
             )
+    return daftar
+
+
+def isi_folder(
+    akar: Path,
+    keluar: Path,
+    daftar: list[int],
+    di_regensi: bool = False,
+    data_dir: Path | None = None,
+) -> list[dict]:
+    """Publish the years ``daftar`` of the build root ``akar`` into ``keluar`` with its index
+    and its page "Cara memverifikasi" (``data_dir``: the office's data, for the source bundle).
+
+    ``di_regensi``: ``keluar`` is an office's folder of a regency site (its index
+    links back to the site's). Returns what the index shows of each year.
+    """
+    data = data_dir or ROOT / "data"
+    info = [_terbitkan_tahun(akar / str(y), keluar / str(y), y, data) for y in daftar]
+    (keluar / "index.html").write_text(_index(info, di_regensi), encoding="utf-8", newline="\n")
+    (keluar / "cara-memverifikasi.html").write_text(
+        halaman_verifikasi(info), encoding="utf-8", newline="\n"
+    )
+    return info
+
+
+def ganti_situs(situs: Path, isi: Callable[[Path], object]) -> int:
+    """Fill a staging folder with ``isi(staging)``, check it, then let it replace ``situs``.
+
+    Writes ``SHA256SUMS`` and returns how many files it lists. The old site stays
+    in place until the new one is complete (renames only).
+    """
     situs.parent.mkdir(parents=True, exist_ok=True)
     staging = situs.with_name(f".{situs.name}-staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        info = [_terbitkan_tahun(akar / str(y), staging / str(y), y) for y in daftar]
-        (staging / "index.html").write_text(_index(info), encoding="utf-8", newline="\n")
+        isi(staging)
         _periksa(staging)
         n = tulis_sha256sums(staging)
         lama = situs.with_name(f".{situs.name}-lama-{os.getpid()}")
@@ -427,4 +538,24 @@ def terbitkan(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return n
+
+
+def terbitkan(
+    tahun: int,
+    *,
+    build_dir: Path | None = None,
+    situs: Path | None = None,
+    data_dir: Path | None = None,
+) -> HasilPublikasi:
+    """Fill the site folder from the builds (``tahun`` must be among them).
+
+    Every year of ``build/`` that has a report is published, so that the index
+    lists them all. The site is written into a staging folder next to
+    ``situs`` and replaces it only when complete.
+    """
+    akar = build_dir or BUILD
+    situs = Path(situs or SITUS)
+    daftar = cek_build(akar, tahun)
+    n = ganti_situs(situs, lambda staging: isi_folder(akar, staging, daftar, data_dir=data_dir))
     return HasilPublikasi(situs=situs, tahun=daftar, jumlah_berkas=n)

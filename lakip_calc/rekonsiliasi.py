@@ -162,125 +162,93 @@ def _anak(data: DataTahun) -> dict[str, list[str]]:
     return anak
 
 
+def _cek_terbilang(r, a) -> dict:
+    """Words read back into a number and compared with the computed value."""
+    tercetak, cv = r["tercetak"], a.value
+    sv = baca_terbilang(tercetak)
+    ref = terbilang(int(cv)) + (" rupiah" if a.unit == "rupiah" else "")
+    ok = sv is not None and sv == cv
+    if sv is None:
+        note = "teks tidak terbaca sebagai bilangan (salah ketik atau susunan keliru)"
+    elif ok:
+        note = "" if normalisasi_terbilang(tercetak) == ref else "nilai sama, ejaan berbeda"
+    else:
+        note = f"terbaca sebagai {format_angka(sv)}, seharusnya {format_angka(cv)}"
+    return _baris(
+        "terbilang", r, stated=tercetak, computed=ref, sv=sv, cv=Decimal(cv),
+        verdict="cocok" if ok else "selisih", note=note,
+    )  # fmt: skip
+
+
+def _cek_tahun(r, a) -> dict:
+    """A printed year label against the report year."""
+    sv, cv = Decimal(r["tercetak"].strip()), Decimal(a.value)
+    return _baris(
+        "tahun", r, stated=r["tercetak"], computed=str(a.value), sv=sv, cv=cv,
+        verdict="cocok" if sv == cv else "selisih", note=r["catatan"] or "",
+    )  # fmt: skip
+
+
+def _cek_teks(r, a) -> dict:
+    """A printed predikat against the computed one (case and spacing ignored)."""
+    ok = str(a.value or "").strip().lower() == r["tercetak"].strip().lower()
+    return _baris(
+        "predikat", r, stated=r["tercetak"], computed=str(a.value or "-"), sv=None, cv=None,
+        verdict="cocok" if ok else "selisih",
+        note="" if ok else f"hitungan: {a.text} ({a.formula})",
+    )  # fmt: skip
+
+
+def _cek_angka(r, a) -> dict:
+    """A printed number against the computed value at the printed precision."""
+    tercetak, cek = r["tercetak"], _jenis_cek(r["acuan"])
+    parsed = _baca(r)
+    if parsed is None:
+        return _baris(
+            cek, r, stated=tercetak, computed=a.text, sv=None, cv=None, verdict="selisih",
+            note="angka tercetak tidak terbaca",
+        )  # fmt: skip
+    sv, digit = parsed
+    if a.value is None:
+        return _baris(
+            cek, r, stated=tercetak, computed="-", sv=sv, cv=None, verdict="selisih",
+            note=a.catatan or "tidak dapat dihitung",
+        )  # fmt: skip
+    cv = Decimal(a.value)
+    ok = cocok_presisi(sv, digit, cv)
+    note = "" if ok else f"hitungan dibulatkan ke {digit} desimal: {_teks(bulatkan(cv, digit))}"
+    if r["catatan"]:
+        note = f"{note}; {r['catatan']}" if note else r["catatan"]
+    computed = _teks(bulatkan(cv, max(digit, 2))) if a.unit != "rupiah" else a.text
+    return _baris(
+        cek, r, stated=tercetak, computed=computed, sv=sv, cv=cv,
+        verdict="cocok" if ok else "selisih", note=note,
+    )  # fmt: skip
+
+
+#: How each kind of published figure (``angka_terbit.jenis``) is checked.
+_CEK_JENIS = {"terbilang": _cek_terbilang, "tahun": _cek_tahun, "teks": _cek_teks}
+
+
 def _cek_angka_terbit(r, angka: KumpulanAngka, skala_rows: list[dict]) -> list[dict]:
-    key = r["acuan"]
-    a = angka.get(key)
-    jenis = r["jenis"]
-    tercetak = r["tercetak"]
-    if jenis == "rentang":
+    """The checks of one published figure against the number it states."""
+    if r["jenis"] == "rentang":
         return _cek_rentang(r, skala_rows)
+    a = angka.get(r["acuan"])
     if a is None:
         return [
             _baris(
                 "fakta",
                 r,
-                stated=tercetak,
+                stated=r["tercetak"],
                 computed="",
                 sv=None,
                 cv=None,
                 verdict="selisih",
-                note=f"kunci {key!r} tidak dihitung oleh lakip_calc",
-            )
+                note=f"kunci {r['acuan']!r} tidak dihitung oleh lakip_calc",
+            )  # fmt: skip
         ]
-    cv = a.value
-    if jenis == "terbilang":
-        sv = baca_terbilang(tercetak)
-        ref = terbilang(int(cv)) + (" rupiah" if a.unit == "rupiah" else "")
-        ok = sv is not None and sv == cv
-        if sv is None:
-            note = "teks tidak terbaca sebagai bilangan (salah ketik atau susunan keliru)"
-        elif ok:
-            note = "" if normalisasi_terbilang(tercetak) == ref else "nilai sama, ejaan berbeda"
-        else:
-            note = f"terbaca sebagai {format_angka(sv)}, seharusnya {format_angka(cv)}"
-        return [
-            _baris(
-                "terbilang",
-                r,
-                stated=tercetak,
-                computed=ref,
-                sv=sv,
-                cv=Decimal(cv),
-                verdict="cocok" if ok else "selisih",
-                note=note,
-            )
-        ]
-    if jenis == "tahun":
-        sv = Decimal(tercetak.strip())
-        ok = sv == Decimal(cv)
-        note = r["catatan"] or ""
-        return [
-            _baris(
-                "tahun",
-                r,
-                stated=tercetak,
-                computed=str(cv),
-                sv=sv,
-                cv=Decimal(cv),
-                verdict="cocok" if ok else "selisih",
-                note=note,
-            )
-        ]
-    if jenis == "teks":
-        ok = str(cv or "").strip().lower() == tercetak.strip().lower()
-        return [
-            _baris(
-                "predikat",
-                r,
-                stated=tercetak,
-                computed=str(cv or "-"),
-                sv=None,
-                cv=None,
-                verdict="cocok" if ok else "selisih",
-                note="" if ok else f"hitungan: {a.text} ({a.formula})",
-            )
-        ]
-    parsed = _baca(r)
-    cek = _jenis_cek(key)
-    if parsed is None:
-        return [
-            _baris(
-                cek,
-                r,
-                stated=tercetak,
-                computed=a.text,
-                sv=None,
-                cv=None,
-                verdict="selisih",
-                note="angka tercetak tidak terbaca",
-            )
-        ]
-    sv, digit = parsed
-    if cv is None:
-        return [
-            _baris(
-                cek,
-                r,
-                stated=tercetak,
-                computed="-",
-                sv=sv,
-                cv=None,
-                verdict="selisih",
-                note=a.catatan or "tidak dapat dihitung",
-            )
-        ]
-    cv = Decimal(cv)
-    ok = cocok_presisi(sv, digit, cv)
-    note = "" if ok else f"hitungan dibulatkan ke {digit} desimal: {_teks(bulatkan(cv, digit))}"
-    if r["catatan"]:
-        note = f"{note}; {r['catatan']}" if note else r["catatan"]
-    return [
-        _baris(
-            cek,
-            r,
-            stated=tercetak,
-            computed=_teks(bulatkan(cv, max(digit, 2))) if a.unit != "rupiah" else a.text,
-            sv=sv,
-            cv=cv,
-            verdict="cocok" if ok else "selisih",
-            note=note,
-        )
-    ]
+    return [_CEK_JENIS.get(r["jenis"], _cek_angka)(r, a)]
 
 
 def _cek_rentang(r, skala_rows: list[dict]) -> list[dict]:

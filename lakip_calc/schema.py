@@ -11,9 +11,11 @@ from typing import Literal
 
 __all__ = ["Kolom", "Tabel", "TABEL", "JENIS_ANGKA_TERBIT", "POLARITAS", "DASAR_DUKUNGAN"]
 
-TipeKolom = Literal["kode", "teks", "uang", "persen", "angka", "bulat", "tahun", "pilihan"]
+TipeKolom = Literal["kode", "teks", "uang", "persen", "angka", "nilai", "bulat", "tahun", "pilihan"]
 
 POLARITAS = ("positif", "negatif")
+#: An indicator may also be categorical: its values are grades of an ordered scale.
+POLARITAS_INDIKATOR = (*POLARITAS, "kategori")
 DASAR_DUKUNGAN = ("narasi", "inferensi")
 #: Kinds of published figures (see data/README): how to read ``tercetak``.
 JENIS_ANGKA_TERBIT = ("rupiah", "persen", "angka", "terbilang", "tahun", "teks", "rentang")
@@ -29,7 +31,8 @@ class Kolom:
         Column name in the header row.
     tipe
         ``kode`` (identifier), ``teks``, ``uang`` (rupiah, >= 0, at most 2 decimals),
-        ``persen`` (0..100), ``angka`` (any plain decimal number), ``bulat`` (integer
+        ``persen`` (0..100), ``angka`` (any plain decimal number), ``nilai`` (a plain
+        decimal number or a grade such as ``BB`` or ``WTP``), ``bulat`` (integer
         >= 0), ``tahun`` (four digits) or ``pilihan`` (one of ``pilihan``).
     wajib
         Whether a value must be present (an empty cell is an error).
@@ -50,6 +53,9 @@ class Kolom:
     pilihan: tuple[str, ...] = ()
     label: str = ""
     lengkap: bool = False
+    #: The header may leave this column out (an optional column added after the
+    #: format was first published); every cell is then empty.
+    boleh_absen: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,10 @@ class Tabel:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kolom_nama", [k.nama for k in self.kolom])
+
+    def kolom_boleh_absen(self, nama: str) -> bool:
+        """Whether the header may leave out column ``nama``."""
+        return any(k.nama == nama and k.boleh_absen for k in self.kolom)
 
 
 def _k(nama: str, tipe: TipeKolom, wajib: bool = True, label: str = "", **kw) -> Kolom:
@@ -114,6 +124,7 @@ TABEL: dict[str, Tabel] = {
                 _k("pagu", "uang", wajib=False, lengkap=True, label="Pagu (Rp)"),
                 _k("realisasi", "uang", wajib=False, lengkap=True, label="Realisasi (Rp)"),
                 _k("fisik", "persen", wajib=False, lengkap=True, label="Realisasi fisik (%)"),
+                _k("sumber_dana", "teks", wajib=False, boleh_absen=True, label="Sumber dana"),
             ),
             rujukan=(Rujukan("kode_kegiatan", ("kegiatan",)),),
             keterangan="Sub kegiatan: satu-satunya tingkat yang memuat pagu, realisasi dan % fisik.",
@@ -134,9 +145,10 @@ TABEL: dict[str, Tabel] = {
                 _k("kode_sasaran", "kode"),
                 _k("nama", "teks"),
                 _k("satuan", "teks"),
-                _k("polaritas", "pilihan", pilihan=POLARITAS),
-                _k("target_rpjmd", "angka", wajib=False, label="Target RPJMD"),
+                _k("polaritas", "pilihan", pilihan=POLARITAS_INDIKATOR),
+                _k("target_rpjmd", "nilai", wajib=False, label="Target RPJMD"),
                 _k("label_target_rpjmd", "teks", wajib=False, label="Label target RPJMD"),
+                _k("skala", "teks", wajib=False, boleh_absen=True, label="Skala kategori"),
             ),
             rujukan=(Rujukan("kode_sasaran", ("sasaran",)),),
             keterangan="Indikator kinerja utama (IKU) per sasaran.",
@@ -148,8 +160,8 @@ TABEL: dict[str, Tabel] = {
             (
                 _k("kode_indikator", "kode"),
                 _k("tahun", "tahun"),
-                _k("target", "angka", wajib=False, lengkap=True),
-                _k("realisasi", "angka", wajib=False, lengkap=True),
+                _k("target", "nilai", wajib=False, lengkap=True),
+                _k("realisasi", "nilai", wajib=False, lengkap=True),
                 _k("sumber", "teks", wajib=False),
             ),
             kunci=("kode_indikator", "tahun"),
@@ -169,10 +181,13 @@ TABEL: dict[str, Tabel] = {
                 _k("target", "angka", wajib=False),
                 _k("realisasi", "angka", wajib=False),
                 _k("sumber", "teks", wajib=False),
+                _k("polaritas", "pilihan", wajib=False, pilihan=POLARITAS, boleh_absen=True),
+                _k("sumber_dana", "teks", wajib=False, boleh_absen=True, label="Sumber dana"),
             ),
             kunci=("kode", "tahun"),
             rujukan=(Rujukan("kode_sub_kegiatan", ("sub_kegiatan",)),),
             keterangan="Indikator keluaran sub kegiatan (jumlah penerima manfaat, dsb.).",
+            wajib=False,
             lembar="Keluaran",
             lengkap_salah_satu=("target", "realisasi"),
         ),
@@ -187,6 +202,7 @@ TABEL: dict[str, Tabel] = {
                 _k("satuan", "teks"),
             ),
             keterangan="Jumlah Potensi dan Sumber Kesejahteraan Sosial (PSKS).",
+            wajib=False,
             lembar="PSKS",
         ),
         Tabel(
@@ -204,6 +220,7 @@ TABEL: dict[str, Tabel] = {
                 Rujukan("kode_anggaran", ("program", "kegiatan", "sub_kegiatan")),
             ),
             keterangan="Program/kegiatan/sub kegiatan yang mendukung tiap sasaran.",
+            wajib=False,
             lembar="Dukungan",
         ),
         Tabel(
@@ -220,6 +237,7 @@ TABEL: dict[str, Tabel] = {
             ),
             kunci=("tahun", "kode"),
             keterangan="Angka anggaran tahun-tahun lalu yang dikutip sumber.",
+            wajib=False,
             lembar="Riwayat Anggaran",
         ),
         Tabel(
@@ -229,6 +247,15 @@ TABEL: dict[str, Tabel] = {
             kunci=("predikat",),
             keterangan="Skala predikat capaian (batas bawah inklusif).",
             lembar="Skala Predikat",
+        ),
+        Tabel(
+            "skala_kategori",
+            "skala_kategori.csv",
+            (_k("skala", "kode"), _k("urutan", "bulat"), _k("nilai", "teks")),
+            kunci=("skala", "nilai"),
+            keterangan="Skala kategori tambahan (urutan 1 = terbaik), selain SAKIP dan opini.",
+            wajib=False,
+            lembar="Skala Kategori",
         ),
         Tabel(
             "angka_terbit",
@@ -244,6 +271,7 @@ TABEL: dict[str, Tabel] = {
             ),
             kunci=("id",),
             keterangan="Angka yang dicetak dokumen sumber (untuk rekonsiliasi).",
+            wajib=False,
             lembar="Angka Terbit",
         ),
     )

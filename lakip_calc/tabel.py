@@ -13,9 +13,11 @@ Rules
   does not register.
 - Raw facts (names, codes, units) come from the ``DataTahun``; their ``kunci``
   is ``""``.
-- Cells shown without a key: the predikat ranges (built from two configured
-  bounds), the 100% weight of the total in ``tbl-bobot-fisik``, and the
-  reconciliation counts and differences (from the reconciliation frame).
+- A cell showing several numbers (a predikat range "76% s.d. < 91%") has as
+  its ``kunci`` a tuple of ``(text, key)`` parts whose texts make up the cell;
+  each number is keyed on its own (``key`` ``""`` for the words between).
+- Cells shown without a key: the reconciliation counts and differences (from
+  the reconciliation frame).
 - ``"-"`` marks a value that does not exist (no target, no capaian); ``""`` an
   intentionally blank cell (a repeated sasaran name, a label row).
 """
@@ -30,7 +32,8 @@ import pandas as pd
 
 from lakip_calc.anggaran import bobot_fisik, rekap_anggaran
 from lakip_calc.angka import BELUM_DIISI, Angka, KumpulanAngka
-from lakip_calc.formats import bulatkan, format_angka, format_persen
+from lakip_calc.formats import bulatkan, format_angka
+from lakip_calc.kinerja import POLARITAS, RUMUS_CAPAIAN, RUMUS_KATEGORI
 from lakip_calc.loader import DataTahun
 from lakip_calc.rekonsiliasi import CEK, ringkasan
 
@@ -48,13 +51,13 @@ __all__ = [
     "ID_RINCIAN",
     "tabel_efisiensi",
     "tabel_bobot_fisik",
+    "tabel_pk_program",
     "tabel_rekonsiliasi_ringkas",
     "tabel_rekonsiliasi",
     "semua_tabel",
 ]
 
 _TIDAK_ADA = "-"
-_HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,7 +108,7 @@ class TabelLaporan:
 class _Sel:
     data: str
     tampil: str
-    kunci: str = ""
+    kunci: str | tuple[tuple[str, str], ...] = ""
 
 
 def _mentah(nilai: object) -> str:
@@ -182,8 +185,14 @@ def _indikator_per_sasaran(data: DataTahun) -> list[tuple[dict, list[dict]]]:
 # --------------------------------------------------------------------------- Bab II
 
 
-def tabel_perjanjian_kinerja(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
-    """``tbl-perjanjian-kinerja``: sasaran, indikator and the report year's targets.
+def tabel_perjanjian_kinerja(
+    data: DataTahun,
+    angka: KumpulanAngka,
+    id: str = "tbl-perjanjian-kinerja",
+    judul: str = "Sasaran, Indikator dan Target Perjanjian Kinerja Tahun",
+) -> TabelLaporan:
+    """``tbl-perjanjian-kinerja``: sasaran, indikator and the report year's targets
+    (Bab II; ``tbl-pk-sasaran`` is the same table in the Perjanjian Kinerja of Lampiran 1).
 
     The sasaran name and number are shown once, on the first row of their
     indicators (the tidy ``data`` repeats them on every row).
@@ -200,10 +209,28 @@ def tabel_perjanjian_kinerja(data: DataTahun, angka: KumpulanAngka) -> TabelLapo
                 ]
             )
     return _susun(
-        "tbl-perjanjian-kinerja",
-        f"Perjanjian Kinerja Tahun {_tahun(angka)}",
+        id,
+        f"{judul} {_tahun(angka)}",
         ["No", "Sasaran Strategis", "Indikator Kinerja", "Target"],
         baris,
+    )
+
+
+def tabel_pk_program(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
+    """``tbl-pk-program``: the programs of the Perjanjian Kinerja with their budgets
+    (Lampiran 1), and the total."""
+    baris, tingkat = [], []
+    for r in _pohon(data).to_dict("records"):
+        if r["tingkat"] not in ("program", "total"):
+            continue
+        baris.append([_fakta(r["kode"]), _fakta(r["nama"]), _angka(angka, f"{_basis(r)}.pagu")])
+        tingkat.append(r["tingkat"])
+    return _susun(
+        "tbl-pk-program",
+        f"Program dan Anggaran Perjanjian Kinerja Tahun {_tahun(angka)}",
+        ["Kode", "Program", "Anggaran (Rp)"],
+        baris,
+        tingkat=tingkat,
     )
 
 
@@ -266,24 +293,28 @@ def tabel_skala_predikat(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     Each range is built from the configured lower bounds
     (``predikat.<nama>.batas_bawah``): the highest band reads "≥ 91%", a middle
     band "76% s.d. < 91%", a lowest band starting at 0 "< 51%". The range
-    combines two numbers, so its cell carries no single key; the tidy layer
-    holds the interval as ``[76, 91)``.
+    combines two numbers, so its cell is keyed in parts, each bound by its own
+    key; the tidy layer holds the interval as ``[76, 91)``.
     """
     skala = sorted(
         data["skala_predikat"].to_dict("records"), key=lambda r: r["batas_bawah"], reverse=True
     )
     baris = []
     atas: Angka | None = None
+    ka = ""
     for r in skala:
-        bawah = angka[f"predikat.{r['predikat']}.batas_bawah"]
+        kb = f"predikat.{r['predikat']}.batas_bawah"
+        bawah = angka[kb]
         if atas is None:
-            teks, mentah = f"≥ {bawah.text}", f"[{bawah.value}, ∞)"
+            bagian, mentah = (("≥ ", ""), (bawah.text, kb)), f"[{bawah.value}, ∞)"
         elif bawah.value == 0:
-            teks, mentah = f"< {atas.text}", f"[{bawah.value}, {atas.value})"
+            bagian, mentah = (("< ", ""), (atas.text, ka)), f"[{bawah.value}, {atas.value})"
         else:
-            teks, mentah = f"{bawah.text} s.d. < {atas.text}", f"[{bawah.value}, {atas.value})"
-        baris.append([_Sel(mentah, teks), _fakta(r["predikat"])])
-        atas = bawah
+            bagian = ((bawah.text, kb), (" s.d. < ", ""), (atas.text, ka))
+            mentah = f"[{bawah.value}, {atas.value})"
+        teks = "".join(t for t, _ in bagian)
+        baris.append([_Sel(mentah, teks, bagian), _fakta(r["predikat"])])
+        atas, ka = bawah, kb
     return _susun(
         "tbl-skala-predikat",
         "Skala Nilai Predikat Capaian Kinerja",
@@ -317,11 +348,16 @@ def tabel_capaian_kinerja(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan
                 ]
             )
             tingkat.append("")
-    label = f"Rata-rata capaian {angka['kinerja.jumlah_indikator'].text} indikator"
+    jumlah = angka["kinerja.jumlah_indikator_dirata"].text
+    akhir = (
+        " indikator numerik" if angka.nilai("kinerja.jumlah_indikator_kategori") else " indikator"
+    )
+    bagian = (("Rata-rata capaian ", ""), (jumlah, "kinerja.jumlah_indikator_dirata"), (akhir, ""))
+    label = "".join(t for t, _ in bagian)
     baris.append(
         [
             _KOSONG,
-            _fakta(label),
+            _Sel(label, label, bagian),
             _KOSONG,
             _KOSONG,
             _KOSONG,
@@ -348,14 +384,22 @@ def tabel_capaian_kinerja(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan
             "Predikat",
         ],
         baris,
-        catatan=" ".join(
-            [
-                "Capaian = realisasi ÷ target × 100 (polaritas positif); predikat menurut "
-                "skala predikat."
-            ]
-            + catatan
-        ),
+        catatan=" ".join([catatan_rumus(data), *catatan]),
         tingkat=tingkat,
+    )
+
+
+def catatan_rumus(data: DataTahun, tabel: str = "indikator") -> str:
+    """The capaian formulas of the polaritas present in ``tabel`` (``indikator``/``keluaran``)."""
+    ada = {p or "positif" for p in data[tabel]["polaritas"]}
+    bagian = [f"polaritas {p}: capaian = {RUMUS_CAPAIAN[p]}" for p in POLARITAS if p in ada]
+    if "kategori" in ada:
+        bagian.append(
+            f"{RUMUS_KATEGORI}; indikator kategori tidak dirata-rata dan tidak diberi predikat"
+        )
+    teks = "; ".join(bagian)
+    return (teks[0].upper() + teks[1:] + ". " if teks else "") + (
+        "Predikat menurut skala predikat." if tabel == "indikator" else ""
     )
 
 
@@ -405,8 +449,8 @@ def tabel_sasaran(data: DataTahun, angka: KumpulanAngka) -> list[TabelLaporan]:
                 kolom,
                 baris,
                 catatan=(
-                    "Capaian terhadap target RPJMD = realisasi tahun "
-                    f"{tahun_laporan} ÷ target RPJMD × 100."
+                    f"Capaian terhadap target RPJMD: rumus capaian dengan realisasi tahun "
+                    f"{tahun_laporan} dan target RPJMD sebagai target. {catatan_rumus(data)}"
                 ),
             )
         )
@@ -416,8 +460,9 @@ def tabel_sasaran(data: DataTahun, angka: KumpulanAngka) -> list[TabelLaporan]:
 def tabel_keluaran(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     """``tbl-keluaran``: output indicators of the report year, by sub kegiatan.
 
-    Outputs funded outside this office's budget (no sub kegiatan) show "APBD
-    Provinsi". The sub kegiatan is shown once for consecutive outputs.
+    Outputs funded outside this office's budget (no sub kegiatan) show their
+    ``sumber_dana`` (``keluaran.csv``). The sub kegiatan is shown once for
+    consecutive outputs.
     """
     nama_sub = dict(zip(data["sub_kegiatan"]["kode"], data["sub_kegiatan"]["nama"], strict=True))
     kel = data["keluaran"]
@@ -426,7 +471,9 @@ def tabel_keluaran(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     sebelumnya: str | None = None
     for r in kel.to_dict("records"):
         sub = r["kode_sub_kegiatan"] or ""
-        teks_sub = f"{sub} {nama_sub[sub]}" if sub else "APBD Provinsi"
+        teks_sub = (
+            f"{sub} {nama_sub[sub]}" if sub else (r["sumber_dana"] or "Di luar anggaran instansi")
+        )
         base = f"keluaran.{r['kode']}"
         baris.append(
             [
@@ -444,7 +491,8 @@ def tabel_keluaran(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
         f"Target dan Realisasi Keluaran Sub Kegiatan Tahun {_tahun(angka)}",
         ["Sub Kegiatan", "Keluaran", "Satuan", "Target", "Realisasi", "% Capaian"],
         baris,
-        catatan='Tanda "-" berarti sumber tidak mencantumkan target atau realisasinya, sehingga '
+        catatan=catatan_rumus(data, "keluaran")
+        + 'Tanda "-" berarti data tidak mencantumkan target atau realisasinya, sehingga '
         "capaian tidak dihitung.",
     )
 
@@ -571,11 +619,10 @@ def tabel_bobot_fisik(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
 
     Bobot (pagu ÷ total pagu; a fraction in the CSV) and Bobot × Fisik are the keys
     ``anggaran.<sub kegiatan>.bobot_total`` and ``.bobot_x_fisik`` of
-    :mod:`lakip_calc.hitung`. The total row's Bobot is 100% by definition and
-    its Bobot × Fisik is the total % fisik (``anggaran.total.persen_fisik``).
+    :mod:`lakip_calc.hitung`. The total row's Bobot (100%) is
+    ``anggaran.total.bobot_total`` and its Bobot × Fisik is the total % fisik (``anggaran.total.persen_fisik``).
     """
     rekap = _pohon(data)
-    total = rekap[rekap["tingkat"] == "total"].iloc[0]
     baris, tingkat = [], []
     for r in bobot_fisik(rekap, "").to_dict("records"):
         b = f"anggaran.{r['kode']}"
@@ -595,7 +642,7 @@ def tabel_bobot_fisik(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
             _KOSONG,
             _fakta("Jumlah"),
             _angka(angka, "anggaran.total.pagu"),
-            _Sel(_mentah(total["bobot"]), format_persen(total["bobot"] * _HUNDRED, 2)),
+            _angka(angka, "anggaran.total.bobot_total"),
             _KOSONG,
             _angka(angka, "anggaran.total.persen_fisik"),
         ]
@@ -713,6 +760,10 @@ def semua_tabel(data: DataTahun, angka: KumpulanAngka, rekon: pd.DataFrame) -> l
         *([tabel_realisasi_anggaran(data, angka, rinci=True)] if ringkas_per_program(data) else []),
         tabel_efisiensi(data, angka),
         tabel_bobot_fisik(data, angka),
+        tabel_perjanjian_kinerja(
+            data, angka, "tbl-pk-sasaran", "Lampiran Perjanjian Kinerja: Sasaran dan Target Tahun"
+        ),
+        tabel_pk_program(data, angka),
         tabel_rekonsiliasi_ringkas(data, angka, rekon),
         tabel_rekonsiliasi(data, angka, rekon),
     ]

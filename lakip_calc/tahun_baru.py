@@ -18,7 +18,7 @@ new year blank, so that the analyst fills in only what happened that year:
 - ``anggaran_riwayat.csv`` and ``angka_terbit.csv``: header only (a new year has
   no hand-made source that quotes earlier budgets or prints figures to
   reconcile; earlier budgets stay in their own year folder);
-- ``teks/analisis/<sasaran>.md``: the previous text describes last year's
+- ``teks/analisis/<sasaran>.md`` and ``teks/evaluasi/<sasaran>.yaml``: the previous text describes last year's
   facts, so it is replaced by a stub paragraph marked
   :data:`~lakip_calc.loader.BELUM_DITULIS` (a final report refuses it);
 - ``teks/profil.yaml``: the signing year (``penandatanganan.tahun``) becomes the
@@ -42,14 +42,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lakip_calc.errors import ConfigError
-from lakip_calc.loader import BELUM_DITULIS, Kosong, cek_kelengkapan, muat_tahun
+from lakip_calc.loader import (
+    BELUM_DITULIS,
+    KUNCI_EVALUASI,
+    Kosong,
+    cek_kelengkapan,
+    muat_tahun,
+)
 from lakip_calc.paths import DATA, tampil
 from lakip_calc.schema import TABEL
 
 __all__ = ["buat_tahun_baru", "HasilTahunBaru", "tahun_sumber"]
 
 #: Files carried byte for byte.
-_SALIN = ("program", "kegiatan", "sasaran", "indikator", "dukungan", "skala_predikat")
+_SALIN = (
+    "program",
+    "kegiatan",
+    "sasaran",
+    "indikator",
+    "dukungan",
+    "skala_predikat",
+    "skala_kategori",
+)
 #: Files written with their header only.
 _HANYA_HEADER = ("anggaran_riwayat", "angka_terbit")
 
@@ -125,6 +139,18 @@ def _stub_analisis(kode: str, sumber: int) -> str:
         f"Contohnya uraian tahun {sumber} di data/{sumber}/teks/analisis/{kode}.md. "
         f"Hapus tanda {BELUM_DITULIS} setelah uraian selesai.\n"
     )
+
+
+def _stub_evaluasi(kode: str, sumber: int) -> str:
+    """A new year's per-sasaran analysis: every part to be written again."""
+    baris = [
+        f"# Analisis Bab III sasaran {kode}: penyebab keberhasilan atau kegagalan, alternatif",
+        f"# solusi dan efisiensi sumber daya tahun ini. Contohnya data/{sumber}/teks/evaluasi/{kode}.yaml.",
+        "# Ganti setiap bagian yang bertanda belum ditulis dengan teks tahun ini.",
+    ]
+    for kunci in KUNCI_EVALUASI:
+        baris.append(f'{kunci}: "{BELUM_DITULIS} Bagian ini belum ditulis."')
+    return "\n".join(baris) + "\n"
 
 
 def _ganti_tahun_ttd(teks: str, tahun_ttd: int) -> str:
@@ -229,10 +255,96 @@ memeriksa isinya dan menulis CSV-nya (semua atau tidak sama sekali).
 4. **Tanpa dokumen sumber.** `angka_terbit.csv` dan `anggaran_riwayat.csv` hanya berisi
    header: laporan ini dibuat dari data, tidak disalin dari dokumen buatan tangan yang
    perlu direkonsiliasi, dan anggaran tahun lalu tetap berada di `data/{sumber}/`.
-5. **Uraian per sasaran ditulis ulang.** `teks/analisis/*.md` tahun {sumber} menceritakan
-   fakta tahun {sumber}; di sini diganti paragraf bertanda `{BELUM_DITULIS}` yang tampil di
-   laporan DRAFT dan menghentikan laporan final sampai tanda itu dihapus.
+5. **Uraian dan analisis per sasaran ditulis ulang.** `teks/analisis/*.md` dan
+   `teks/evaluasi/*.yaml` tahun {sumber} menceritakan fakta tahun {sumber}; di sini diganti
+   teks bertanda `{BELUM_DITULIS}` yang tampil di laporan DRAFT dan menghentikan laporan
+   final sampai tanda itu dihapus.
 """
+
+
+def _kosongkan(asal: Path, baru: Path, nama: str, kolom: tuple[str, ...]) -> None:
+    """Copy a table with the facts of ``kolom`` blanked (an absent optional file stays absent)."""
+    berkas = TABEL[nama].berkas
+    if not (asal / berkas).is_file():
+        return
+    h, rows = _baca(asal / berkas)
+    recs = _sebagai_dict(h, rows)
+    for r in recs:
+        r.update(dict.fromkeys(kolom, ""))
+    _tulis(baru / berkas, h, _susun(h, recs))
+
+
+def _target_awal(asal: Path, baru: Path, tahun: int) -> int:
+    """``indikator_tahunan.csv`` of the new year: targets proposed from the RPJMD column
+    (to be checked against the new Perjanjian Kinerja); returns how many were proposed."""
+    h_ind, rows = _baca(asal / TABEL["indikator"].berkas)
+    tahunan, n_target = [], 0
+    for r in _sebagai_dict(h_ind, rows):
+        target = (r.get("target_rpjmd") or "").strip()
+        n_target += bool(target)
+        sumber = (
+            f"target: {r.get('label_target_rpjmd') or 'target RPJMD'} (indikator.csv), "
+            f"usulan awal make new-year; periksa dengan Perjanjian Kinerja {tahun}"
+        )
+        tahunan.append(
+            {
+                "kode_indikator": r["kode"],
+                "tahun": str(tahun),
+                "target": target,
+                "realisasi": "",
+                "sumber": sumber if target else "",
+            }
+        )
+    h = TABEL["indikator_tahunan"].kolom_nama
+    _tulis(baru / TABEL["indikator_tahunan"].berkas, h, _susun(h, tahunan))
+    return n_target
+
+
+def _keluaran_baru(asal: Path, baru: Path, tahun: int, sumber: int) -> None:
+    """The outputs of the latest year, for the new year, with their figures blank."""
+    berkas = TABEL["keluaran"].berkas
+    if not (asal / berkas).is_file():
+        return
+    h, rows = _baca(asal / berkas)
+    kosong = {"tahun": str(tahun), "target": "", "realisasi": "", "sumber": ""}
+    keluaran = [
+        {**r, **kosong} for r in _sebagai_dict(h, rows) if r["tahun"].strip() == str(sumber)
+    ]
+    _tulis(baru / berkas, h, _susun(h, keluaran))
+
+
+def _salin_tabel(asal: Path, baru: Path, tahun: int, sumber: int) -> int:
+    """Every CSV file of the new year; returns the number of proposed targets."""
+    for nama in _SALIN:
+        if (asal / TABEL[nama].berkas).is_file():
+            shutil.copyfile(asal / TABEL[nama].berkas, baru / TABEL[nama].berkas)
+    for nama in _HANYA_HEADER:
+        _tulis(baru / TABEL[nama].berkas, TABEL[nama].kolom_nama, [])
+    _kosongkan(asal, baru, "sub_kegiatan", ("pagu", "realisasi", "fisik"))
+    _kosongkan(asal, baru, "psks", ("jumlah",))
+    _keluaran_baru(asal, baru, tahun, sumber)
+    return _target_awal(asal, baru, tahun)
+
+
+def _tulis_stub(folder: Path, pola: str, stub) -> None:
+    for p in sorted(folder.glob(pola)):
+        p.write_text(stub(p.stem), encoding="utf-8", newline="\n")
+
+
+def _salin_teks(asal: Path, baru: Path, tahun: int, sumber: int) -> None:
+    """``teks/`` of the new year: year-specific texts become stubs, the signing year moves."""
+    if not (asal / "teks").is_dir():
+        return
+    teks = baru / "teks"
+    shutil.copytree(asal / "teks", teks)
+    _tulis_stub(teks / "analisis", "*.md", lambda kode: _stub_analisis(kode, sumber))
+    _tulis_stub(teks / "evaluasi", "*.yaml", lambda kode: _stub_evaluasi(kode, sumber))
+    profil = teks / "profil.yaml"
+    if profil.is_file():
+        isi = profil.read_text(encoding="utf-8")
+        profil.write_text(_ganti_tahun_ttd(isi, tahun + 1), encoding="utf-8", newline="\n")
+    if (teks / "CATATAN.md").is_file():
+        (teks / "CATATAN.md").write_text(_catatan(tahun, sumber), encoding="utf-8", newline="\n")
 
 
 def buat_tahun_baru(tahun: int, data_dir: Path | None = None) -> HasilTahunBaru:
@@ -261,74 +373,12 @@ def buat_tahun_baru(tahun: int, data_dir: Path | None = None) -> HasilTahunBaru:
     baru = staging / str(tahun)
     try:
         baru.mkdir(parents=True)
-        for nama in _SALIN:
-            shutil.copyfile(asal / TABEL[nama].berkas, baru / TABEL[nama].berkas)
-        for nama in _HANYA_HEADER:
-            _tulis(baru / TABEL[nama].berkas, TABEL[nama].kolom_nama, [])
-
-        h, rows = _baca(asal / TABEL["sub_kegiatan"].berkas)
-        recs = _sebagai_dict(h, rows)
-        for r in recs:
-            r.update(pagu="", realisasi="", fisik="")
-        _tulis(baru / TABEL["sub_kegiatan"].berkas, h, _susun(h, recs))
-
-        h, rows = _baca(asal / TABEL["psks"].berkas)
-        recs = _sebagai_dict(h, rows)
-        for r in recs:
-            r["jumlah"] = ""
-        _tulis(baru / TABEL["psks"].berkas, h, _susun(h, recs))
-
-        _, rows = _baca(asal / TABEL["indikator"].berkas)
-        h_ind = [x.strip() for x in _baca(asal / TABEL["indikator"].berkas)[0]]
-        tahunan, n_target = [], 0
-        for r in _sebagai_dict(h_ind, rows):
-            target = (r.get("target_rpjmd") or "").strip()
-            n_target += bool(target)
-            tahunan.append(
-                {
-                    "kode_indikator": r["kode"],
-                    "tahun": str(tahun),
-                    "target": target,
-                    "realisasi": "",
-                    "sumber": (
-                        f"target: {r.get('label_target_rpjmd') or 'target RPJMD'} (indikator.csv), "
-                        f"usulan awal make new-year; periksa dengan Perjanjian Kinerja {tahun}"
-                        if target
-                        else ""
-                    ),
-                }
-            )
-        h = TABEL["indikator_tahunan"].kolom_nama
-        _tulis(baru / TABEL["indikator_tahunan"].berkas, h, _susun(h, tahunan))
-
-        h, rows = _baca(asal / TABEL["keluaran"].berkas)
-        keluaran = []
-        for r in _sebagai_dict(h, rows):
-            if r["tahun"].strip() == str(sumber):
-                keluaran.append(
-                    {**r, "tahun": str(tahun), "target": "", "realisasi": "", "sumber": ""}
-                )
-        _tulis(baru / TABEL["keluaran"].berkas, h, _susun(h, keluaran))
-
-        if (asal / "teks").is_dir():
-            shutil.copytree(asal / "teks", baru / "teks")
-            for p in sorted((baru / "teks" / "analisis").glob("*.md")):
-                p.write_text(_stub_analisis(p.stem, sumber), encoding="utf-8", newline="\n")
-            profil = baru / "teks" / "profil.yaml"
-            if profil.is_file():
-                teks = profil.read_text(encoding="utf-8")
-                profil.write_text(_ganti_tahun_ttd(teks, tahun + 1), encoding="utf-8", newline="\n")
-            if (baru / "teks" / "CATATAN.md").is_file():
-                (baru / "teks" / "CATATAN.md").write_text(
-                    _catatan(tahun, sumber), encoding="utf-8", newline="\n"
-                )
-
+        n_target = _salin_tabel(asal, baru, tahun, sumber)
+        _salin_teks(asal, baru, tahun, sumber)
         data_baru = muat_tahun(tahun, staging)  # the new folder must load as it is
         kosong = cek_kelengkapan(data_baru)
         prof = data_baru.teks.get("profil") or {}
-        nama_instansi = ", ".join(
-            str(x) for x in (prof.get("instansi"), prof.get("kabupaten")) if x
-        )
+        nama_instansi = ", ".join(str(x) for x in (prof.get("instansi"), prof.get("daerah")) if x)
         judul = f", {nama_instansi}" if nama_instansi else ""
         (baru / "README.md").write_text(
             _readme(tahun, sumber, judul, kosong, n_target), encoding="utf-8", newline="\n"

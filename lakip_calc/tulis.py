@@ -49,6 +49,9 @@ __all__ = [
     "escape_markdown",
     "netralkan_rumus",
     "sel_teks",
+    "csv_terbuka",
+    "satu_baris",
+    "teks_html",
 ]
 
 _DPI_PNG = 200
@@ -57,9 +60,10 @@ _DPI_PNG = 200
 _TEKS_ANGKA = re.compile(r"[-+]?(Rp)?\d{1,3}(\.\d{3})*(,\d+)?%?")
 _KOSONG = {"", "-"}
 
-#: Characters that Pandoc Markdown could read as markup inside a table cell. Every one
-#: is ASCII punctuation, which Pandoc accepts backslash-escaped.
-_MD_KHUSUS = re.compile(r"([\\|*_<>$#@\[\]`~^{}])")
+#: Characters that Pandoc Markdown could read as markup inside a table cell, or as
+#: typography (``--``, ``...``, quotes): all ASCII punctuation, which Pandoc accepts
+#: backslash-escaped and then reads as itself.
+_MD_KHUSUS = re.compile(r"([!-/:-@\[-`{-~])")
 
 #: A cell's placeholder in the great-tables HTML (:func:`tabel_html`).
 _TEMPAT_SEL = re.compile(r"QZSEL\d{6}ZQ")
@@ -138,14 +142,59 @@ def sel_teks(sel: object) -> object:
     return sel
 
 
+def _baris_baru_lf(nilai: object) -> object:
+    # A lone CR would be written unquoted (the CSV writer quotes LF only) and read as a row end.
+    if isinstance(nilai, str) and "\r" in nilai:
+        return nilai.replace("\r\n", "\n").replace("\r", "\n")
+    return nilai
+
+
+def csv_terbuka(df: pd.DataFrame) -> str:
+    """A frame as open-data CSV text (``\\n``, no index): no cell or header starts a formula."""
+    aman = df.map(lambda v: _baris_baru_lf(netralkan_rumus(v)))
+    aman.columns = [netralkan_rumus(str(k)) for k in df.columns]
+    return aman.to_csv(index=False, lineterminator="\n")
+
+
 def tabel_csv(t: TabelLaporan) -> bytes:
     """The tidy ``data`` layer as CSV bytes (UTF-8, ``\\n``, no index); no cell starts a formula."""
-    aman = t.data.map(netralkan_rumus)
-    return aman.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return csv_terbuka(t.data).encode("utf-8")
+
+
+#: After HTML escaping, the characters of a Markdown fence (backticks), of a
+#: shortcode or attribute block (braces, ``=``) and of a cross-reference (``@``)
+#: as entities: inert wherever the text lands, also for the built-in renderer's
+#: scan of the source for references and ``when-format`` conditions.
+_ENTITAS = str.maketrans({c: f"&#{ord(c)};" for c in "`{}@="})
+
+
+def satu_baris(teks: object) -> str:
+    """The text with every run of whitespace (line breaks too) as one space, ends trimmed.
+
+    Data text placed in a raw HTML block must never start a line of it: a line of
+    backticks or ``:::`` would close the block and turn the rest into Markdown.
+    """
+    return " ".join(str(teks).split())
+
+
+def teks_html(teks: object) -> str:
+    """Data text as HTML text for a raw HTML block: one line, escaped, no Markdown character.
+
+    >>> teks_html("a\\n```{=html}\\n<b>")
+    'a &#96;&#96;&#96;&#123;&#61;html&#125; &lt;b&gt;'
+    """
+    return html.escape(satu_baris(teks), quote=True).translate(_ENTITAS)
 
 
 def _sel_html(teks: object, kunci: object) -> str:
-    isi = html.escape(str(teks), quote=True)
+    """A cell: escaped text, each number in ``<span class="angka" data-key=...>``.
+
+    ``kunci`` is a key, ``""`` (a raw fact) or a tuple of ``(text, key)`` parts
+    for a cell showing several numbers (:mod:`lakip_calc.tabel`).
+    """
+    if isinstance(kunci, tuple):
+        return "".join(_sel_html(t, k) for t, k in kunci)
+    isi = teks_html(teks)
     k = str(kunci)
     if not k:
         return isi
@@ -169,7 +218,7 @@ def _indentasi(t: TabelLaporan, isi: dict[str, str], sel: pd.DataFrame) -> None:
     tingkat = t.tingkat or []
     if "program" not in tingkat or len(t.tampil.columns) < 2:
         return
-    for token, lv in zip(sel[t.tampil.columns[1]], tingkat, strict=True):
+    for token, lv in zip(sel[sel.columns[1]], tingkat, strict=True):
         if lv in ("kegiatan", "sub_kegiatan"):
             isi[token] = f'<span class="lakip-{lv}">{isi[token]}</span>'
 
@@ -209,12 +258,14 @@ def tabel_html(t: TabelLaporan) -> str:
         isi[token] = _sel_html(teks, kunci)
         return token
 
+    # Column labels, title and note (great-tables escapes them) on one line each, as cells.
+    label = {k: satu_baris(k) for k in t.tampil.columns}
     sel = pd.DataFrame(
         {
-            k: [tempat(v, c) for v, c in zip(t.tampil[k], t.kunci[k], strict=True)]
+            label[k]: [tempat(v, c) for v, c in zip(t.tampil[k], t.kunci[k], strict=True)]
             for k in t.tampil.columns
         },
-        columns=list(t.tampil.columns),
+        columns=list(label.values()),
         dtype=object,
     )
     _indentasi(t, isi, sel)
@@ -225,6 +276,14 @@ def tabel_html(t: TabelLaporan) -> str:
     if sisa:
         akhir = teks.rindex("</tbody>")
         teks = teks[:akhir] + "".join(sisa) + teks[akhir:]
+    # The wrapper scrolls sideways on a narrow screen: a named region that the keyboard
+    # can reach and scroll (its first column stays in view: lakip.css).
+    teks = teks.replace(
+        f'<div id="gt-{t.id}"',
+        f'<div id="gt-{t.id}" class="tabel-gulir" tabindex="0" role="region" '
+        f'aria-label="{teks_html(t.judul)}"',
+        1,
+    )
     teks = _TEMPAT_SEL.sub(lambda m: isi[m.group(0)], teks)
     return teks if teks.endswith("\n") else teks + "\n"
 
@@ -241,13 +300,14 @@ def _gt_html(t: TabelLaporan, sel: pd.DataFrame, dari: int, sampai: int) -> str:
 
     blok = sel.iloc[dari:sampai].reset_index(drop=True)
     tingkat = (t.tingkat or [])[dari:sampai]
-    kanan = kolom_angka(t)
-    kiri = [k for k in t.tampil.columns if k not in kanan]
+    label = {k: satu_baris(k) for k in t.tampil.columns}
+    kanan = [label[k] for k in kolom_angka(t)]
+    kiri = [k for k in sel.columns if k not in kanan]
     gt = (
         # The report wraps the fragment in a figure that carries the table id;
         # the fragment gets its own, so no id appears twice in one page.
         GT(blok, id=f"gt-{t.id}", locale="id")
-        .tab_header(title=t.judul)
+        .tab_header(title=satu_baris(t.judul))
         .tab_options(
             table_font_names=["DejaVu Sans", "Segoe UI", "Helvetica", "Arial", "sans-serif"],
             table_font_size="13px",
@@ -277,7 +337,7 @@ def _gt_html(t: TabelLaporan, sel: pd.DataFrame, dari: int, sampai: int) -> str:
     if total:
         gt = gt.tab_style(style.fill(color="#F2F4F6"), loc.body(rows=total))
     if t.catatan:
-        gt = gt.tab_source_note(t.catatan)
+        gt = gt.tab_source_note(satu_baris(t.catatan))
     return _IMPORT_CSS.sub("", gt.as_raw_html())
 
 
@@ -339,7 +399,12 @@ def tulis_tabel(t: TabelLaporan, folder: Path) -> dict[str, Path]:
 
 
 def tulis_grafik(id: str, fig: Figure, folder: Path) -> dict[str, Path]:
-    """Write ``<id>.svg`` and ``<id>.png`` (200 dpi) with deterministic bytes; close ``fig``.
+    """Write ``<id>.svg``, ``<id>.png`` (200 dpi) and ``<id>.json``; close ``fig``.
+
+    The sidecar ``<id>.json`` lists every label of the chart that shows a
+    number, with the ``numbers.json`` keys of those numbers in the order they
+    appear (:func:`lakip_calc.grafik.catat_label`): the chart's figures have
+    the same trail as the report's text. Axis ticks are a scale, not figures.
 
     SVG carries no date or creator and its internal ids are salted with the
     chart id (``svg.hashsalt``). The PNG is the SVG rasterised by Typst, the
@@ -350,11 +415,14 @@ def tulis_grafik(id: str, fig: Figure, folder: Path) -> dict[str, Path]:
     Returns
     -------
     dict[str, Path]
-        ``{"svg": ..., "png": ...}``.
+        ``{"svg": ..., "png": ..., "json": ...}``.
     """
+    import json
+
     import matplotlib
     import matplotlib.pyplot as plt
 
+    from lakip_calc.grafik import label_kunci
     from lakip_calc.render import svg_png
 
     folder = Path(folder)
@@ -363,7 +431,10 @@ def tulis_grafik(id: str, fig: Figure, folder: Path) -> dict[str, Path]:
             svg = io.BytesIO()
             fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         berkas_svg = _tulis_atomik(folder / f"{id}.svg", svg.getvalue())
+        jejak = {"grafik": id, "label": label_kunci(fig)}
+        teks = json.dumps(jejak, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         return {
+            "json": _tulis_atomik(folder / f"{id}.json", teks.encode("utf-8")),
             "svg": berkas_svg,
             "png": _tulis_atomik(
                 folder / f"{id}.png", svg_png(berkas_svg, root=folder, ppi=_DPI_PNG)

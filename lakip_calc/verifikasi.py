@@ -1,23 +1,26 @@
-"""Auditor verification: rebuild every number from ``data/`` and compare with a build.
+"""Auditor verification: rebuild a year from ``data/`` and compare with what was delivered.
 
-Orchestration. :func:`verifikasi` re-executes every notebook in a temporary
-folder (``pipeline.bangun(..., build_dir=tmp)``, without rendering) from the
-data and the code as they are now, and compares the result with what was
-published:
+Orchestration. :func:`verifikasi` re-executes every notebook and renders the
+report again (with the renderer the build recorded) in a temporary folder
+(``pipeline.bangun(..., build_dir=tmp)``), from the data and the code as they
+are now, and compares the result with what was published:
 
-- with a build folder (``build/<YEAR>``): its ``manifest.json``, its
-  ``numbers.json`` and its table CSVs (``tables/*.csv`` and
-  ``reconciliation.csv``);
-- with a published HTML file (``--html``): the manifest and the numbers
-  embedded in it (``<script id="manifest-lakip">`` and ``<script
-  id="angka-lakip">``), so that an auditor holding only the HTML can check it.
+- with a build folder (``build/<YEAR>``): every delivered file, byte for
+  byte (``numbers.json``, tables, charts and their sidecars, executed
+  notebooks, the staged project, ``lakip-<YEAR>.html|pdf|docx``, the companion
+  ``jejak-angka-<YEAR>.html|pdf``, the manifest), plus the numbers by key and
+  the table CSVs cell by cell;
+- with a published HTML file (``--html``): that file and the files published
+  beside it (the site's ``lakip-<YEAR>.pdf|docx``, the companion, the
+  manifest, ``notebooks/*.ipynb``), and the manifest and numbers embedded in
+  the HTML (``<script id="manifest-lakip">``, ``<script id="angka-lakip">``).
 
-Checked: the SHA-256 of every input file (and, through the row hashes of the
-manifest, which rows changed), every number of ``numbers.json`` by key (value
-and display text; with a build folder also formula, unit, inputs, code), and
-every table CSV. Each difference names the key, the expected and the computed
-value, and the data file, row and column it comes from (from the ``inputs`` of
-the number).
+Builds are byte-identical (same code, data and build folder; the rebuild
+records the folder name the delivered notebooks record), so a differing file
+is a finding. :mod:`lakip_calc.banding` names it and where it differs: for
+HTML and PDF the first differing figure (key, expected, found), for a notebook
+the first differing cell. Each differing number names the key, the expected
+and the computed value, and the data file, row and column it comes from.
 """
 
 from __future__ import annotations
@@ -29,12 +32,13 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lakip_calc.banding import beda_berkas
 from lakip_calc.errors import LakipError
 from lakip_calc.manifest import (
     baca_html,
@@ -42,9 +46,10 @@ from lakip_calc.manifest import (
     baris_berkas,
     hash_kode,
     info_git,
+    kunci_masukan,
     sha256_berkas,
 )
-from lakip_calc.paths import BUILD, folder_data, tampil
+from lakip_calc.paths import BUILD, DATA, tampil
 
 __all__ = ["HasilVerifikasi", "verifikasi", "berkas_tabel"]
 
@@ -127,23 +132,24 @@ _JENIS = {"berubah": "baris {} berubah", "baru": "baris {} baru", "hapus": "bari
 
 
 def _periksa_masukan(
-    manifest: dict[str, Any], folder: Path, tahun: int, baru: dict[str, str] | None
+    manifest: dict[str, Any], akar: Path, baru: dict[str, str] | None
 ) -> tuple[list[str], dict[str, set[int] | None]]:
-    """Compare the input files with the manifest.
+    """Compare the input files (under the data folder ``akar``) with the manifest.
 
-    Returns the report lines and, per changed file (``data/<YEAR>/x``), the
-    rows that changed (None when unknown: the file is new or missing).
+    Returns the report lines and, per changed file (its path as shown,
+    ``data/<YEAR>/x``), the rows that changed (None when unknown: the file is new
+    or missing).
     """
-    awal = f"data/{tahun}/"
     baris: list[str] = []
     berubah: dict[str, set[int] | None] = {}
     diharap: dict[str, str] = manifest.get("inputs") or {}
     rows: dict[str, str] = manifest.get("input_rows") or {}
     for kunci, h in sorted(diharap.items()):
-        p = folder / kunci[len(awal) :] if kunci.startswith(awal) else None
-        if p is None or not p.is_file():
-            baris.append(f"  - {kunci}: berkas tidak ada (diharapkan sha256 {h[:12]}…)")
-            berubah[kunci] = None
+        p = akar / _relatif(kunci)
+        nama = _nama(akar, _relatif(kunci))
+        if not p.is_file():
+            baris.append(f"  - {nama}: berkas tidak ada (diharapkan sha256 {h[:12]}…)")
+            berubah[nama] = None
             continue
         dapat = sha256_berkas(p)
         if dapat == h:
@@ -153,12 +159,23 @@ def _periksa_masukan(
         rinci = f": {', '.join(desk[:_MAKS_SEL])}" if desk else ""
         if len(desk) > _MAKS_SEL:
             rinci += f" dan {len(desk) - _MAKS_SEL} baris lain"
-        baris.append(f"  - {kunci}{rinci} (sha256 diharapkan {h[:12]}…, didapat {dapat[:12]}…)")
-        berubah[kunci] = {r for j, r in beda if j != "hapus"} or None
+        baris.append(f"  - {nama}{rinci} (sha256 diharapkan {h[:12]}…, didapat {dapat[:12]}…)")
+        berubah[nama] = {r for j, r in beda if j != "hapus"} or None
     for kunci in sorted(set(baru or {}) - set(diharap)):
-        baris.append(f"  - {kunci}: berkas baru, tidak tercatat di manifest")
-        berubah[kunci] = None
+        nama = _nama(akar, _relatif(kunci))
+        baris.append(f"  - {nama}: berkas baru, tidak tercatat di manifest")
+        berubah[nama] = None
     return baris, berubah
+
+
+def _relatif(kunci: str) -> str:
+    """A manifest input key relative to the data folder (``data/`` of older manifests dropped)."""
+    return kunci.removeprefix("data/")
+
+
+def _nama(akar: Path, kunci: str) -> str:
+    """An input file as messages name it: ``data/2023/x.csv`` (the data folder and the key)."""
+    return f"{tampil(akar)}/{kunci}"
 
 
 def _teks_nilai(d: dict[str, Any] | None) -> str:
@@ -197,7 +214,9 @@ def _sel(daftar: list[tuple[str, int, str]]) -> str:
 
 
 def _sumber(
-    rekaman: list[dict[str, Any] | None], tahun: int, berubah: dict[str, set[int] | None]
+    rekaman: list[dict[str, Any] | None],
+    nama: Callable[[str], str],
+    berubah: dict[str, set[int] | None],
 ) -> str:
     """Where a number comes from, narrowed to the cells in changed files when possible."""
     semua: list[tuple[str, int, str]] = []
@@ -205,7 +224,7 @@ def _sumber(
         for s in (r or {}).get("inputs") or []:
             akhir = int(s.get("sampai") or s["row"])
             for baris in range(int(s["row"]), akhir + 1):
-                semua.append((f"data/{tahun}/{s['file']}", baris, str(s["column"])))
+                semua.append((nama(s["file"]), baris, str(s["column"])))
     semua = sorted(set(semua))
     if not semua:
         return "asal: parameter laporan (tanpa sel data)"
@@ -220,7 +239,7 @@ def _periksa_angka(
     harap: dict[str, dict[str, Any]],
     dapat: dict[str, dict[str, Any]],
     harap_penuh: dict[str, dict[str, Any]] | None,
-    tahun: int,
+    nama: Callable[[str], str],
     berubah: dict[str, set[int] | None],
 ) -> list[str]:
     baris = []
@@ -233,13 +252,13 @@ def _periksa_angka(
         if g is None:
             baris.append(
                 f"  - {k}: tidak dihasilkan lagi; diharapkan {_teks_nilai(e)}; "
-                f"{_sumber(rekaman, tahun, berubah)}"
+                f"{_sumber(rekaman, nama, berubah)}"
             )
             continue
         if e.get("value") != g.get("value") or e.get("text") != g.get("text"):
             baris.append(
                 f"  - {k}: diharapkan {_teks_nilai(e)}, didapat {_teks_nilai(g)}; "
-                f"{_sumber(rekaman, tahun, berubah)}"
+                f"{_sumber(rekaman, nama, berubah)}"
             )
             continue
         if harap_penuh is not None:
@@ -295,15 +314,35 @@ def _beda_tabel(nama: str, lama: bytes, baru: bytes) -> list[str]:
     return out or [f"  - {nama}: isi berbeda (sha256)"]
 
 
-def _bangun_ulang(tahun: int, data_dir: Path | None, tmp: Path) -> tuple[Path, str]:
+def _bangun_ulang(
+    tahun: int, data_dir: Path | None, tmp: Path, tercatat: str, renderer: str | None
+) -> tuple[Path, str]:
+    """Rebuild the year into ``tmp`` (notebooks and, with ``renderer``, the report).
+
+    The executed notebooks record ``tercatat`` as their folder, the name of the
+    build being checked, so that an unchanged build is byte-identical.
+    """
+    from lakip_calc.laporan import render_laporan
+    from lakip_calc.loader import cek_kelengkapan
     from lakip_calc.pipeline import bangun
+
+    def render(data, staging, tunggu_gambar):
+        # a year with blanks can only have been built as a DRAFT
+        draft = bool(cek_kelengkapan(data))
+        render_laporan(data, staging, mode=renderer, draft=draft, tunggu_gambar=tunggu_gambar)
 
     log = tmp / "stderr.txt"
     with _stderr_ke(log):
         try:
             # draft=True: recompute whatever the build computed, a DRAFT's blanks included
             h = bangun(
-                tahun, data_dir=data_dir, build_dir=tmp / "build", lapor=lambda _s: None, draft=True
+                tahun,
+                data_dir=data_dir,
+                build_dir=tmp / "build",
+                lapor=lambda _s: None,
+                draft=True,
+                setelah_notebook=render if renderer else None,
+                folder_tercatat=tercatat,
             )
             galat = ""
         except LakipError as e:
@@ -312,6 +351,233 @@ def _bangun_ulang(tahun: int, data_dir: Path | None, tmp: Path) -> tuple[Path, s
     if h is None:
         return tmp / "build" / str(tahun), galat
     return h.folder, ""
+
+
+#: Files of a build that are not delivered: timings and the cache's own keys.
+_BUKAN_KELUARAN = frozenset({"build.log", "cache.json"})
+
+
+def _berkas_build(folder: Path) -> dict[str, Path]:
+    """Every delivered file of a build folder, keyed by its path inside it."""
+    return {
+        p.relative_to(folder).as_posix(): p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).as_posix() not in _BUKAN_KELUARAN
+    }
+
+
+def _berkas_terbit(html: Path, tahun: int) -> dict[str, Path]:
+    """A published HTML and the files published beside it (the site's layout), by build path."""
+    folder = html.parent
+    hasil = {f"lakip-{tahun}.html": html}
+    nama = [f"lakip-{tahun}.{x}" for x in ("pdf", "docx")]
+    nama += [f"jejak-angka-{tahun}.{x}" for x in ("html", "pdf")] + ["manifest.json"]
+    for n in nama:
+        if (folder / n).is_file():
+            hasil[n] = folder / n
+    for nb in sorted((folder / "notebooks").glob("*.ipynb")):
+        hasil[f"notebooks/{nb.name}"] = nb
+    return hasil
+
+
+def _folder_tercatat(dikirim: dict[str, Path], bawaan: str) -> str:
+    """The build folder the delivered notebooks record as ``out_dir`` (else ``bawaan``)."""
+    for nama, p in sorted(dikirim.items()):
+        if nama.startswith("notebooks/") and nama.endswith(".ipynb"):
+            try:
+                meta = json.loads(p.read_text(encoding="utf-8"))["metadata"]
+                out = meta["papermill"]["parameters"]["out_dir"]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if isinstance(out, str) and out:
+                return out
+    return bawaan
+
+
+def _kunci_per_teks(numbers: list[dict[str, Any]]) -> dict[str, list[str]]:
+    hasil: dict[str, list[str]] = {}
+    for d in numbers:
+        hasil.setdefault(str(d.get("text")), []).append(d["key"])
+    return hasil
+
+
+def _periksa_keluaran(
+    dikirim: dict[str, Path], hasil_dir: Path, semua: bool, kunci_teks: dict[str, list[str]]
+) -> list[str]:
+    """Compare delivered files with the rebuilt ones, byte for byte; name each that differs.
+
+    ``semua``: the delivered set is a whole build, so a rebuilt file missing
+    from it is reported too.
+    """
+    baru = _berkas_build(hasil_dir)
+    baris: list[str] = []
+    nama_semua = set(dikirim) | (set(baru) if semua else set())
+    for nama in sorted(nama_semua):
+        if nama not in baru:
+            baris.append(f"  - {nama}: tidak dihasilkan oleh pembangunan ulang")
+        elif nama not in dikirim:
+            baris.append(f"  - {nama}: dihasilkan ulang, tetapi tidak ada di build")
+        else:
+            baris += beda_berkas(
+                nama, dikirim[nama].read_bytes(), baru[nama].read_bytes(), kunci_teks
+            )
+    return baris
+
+
+@dataclass
+class _Acuan:
+    """What is checked: a build folder or a published HTML, as read before the rebuild."""
+
+    nama: str
+    manifest: dict[str, Any]
+    harap: dict[str, dict[str, Any]]
+    dikirim: dict[str, Path]
+    tercatat: str
+    harap_penuh: dict[str, dict[str, Any]] | None = None
+    isi_tabel: dict[str, bytes] = field(default_factory=dict)
+    integritas: list[str] = field(default_factory=list)
+
+
+def _acuan_html(html: Path, tahun: int) -> _Acuan:
+    manifest, harap = baca_html(html)
+    dikirim = _berkas_terbit(html, tahun)
+    tercatat = _folder_tercatat(dikirim, tampil(BUILD / str(tahun)))
+    return _Acuan(tampil(html), manifest, harap, dikirim, tercatat)
+
+
+def _acuan_build(folder: Path) -> _Acuan:
+    """A build folder: its manifest, numbers and table CSVs, checked against the manifest."""
+    manifest = baca_manifest(folder / "manifest.json")
+    try:
+        numbers = json.loads((folder / "numbers.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise LakipError(f"numbers.json build tidak dapat dibaca: {e}") from None
+    penuh = {d["key"]: d for d in numbers}
+    dikirim = _berkas_build(folder)
+    a = _Acuan(
+        tampil(folder / "manifest.json"),
+        manifest,
+        {k: {"value": d["value"], "text": d["text"]} for k, d in penuh.items()},
+        dikirim,
+        _folder_tercatat(dikirim, tampil(folder)),
+        harap_penuh=penuh,
+    )
+    keluaran = manifest.get("outputs") or {}
+    for nama in ["numbers.json", *berkas_tabel(set(keluaran))]:
+        p = folder / nama
+        if not p.is_file():
+            a.integritas.append(f"  - {tampil(p)}: tidak ada, padahal tercatat di manifest")
+            continue
+        if nama != "numbers.json":
+            a.isi_tabel[nama] = p.read_bytes()
+        if nama in keluaran and sha256_berkas(p) != keluaran[nama]:
+            a.integritas.append(
+                f"  - {tampil(p)}: tidak sama dengan sidik jari di manifest (diubah setelah build?)"
+            )
+    return a
+
+
+def _periksa_tabel(
+    a: _Acuan, hasil_dir: Path, baru_manifest: dict[str, Any]
+) -> tuple[list[str], set[str], int]:
+    """Table CSVs of the reference against the rebuilt ones: lines, differing tables, count."""
+    keluaran_h = a.manifest.get("outputs") or {}
+    tabel_harap = berkas_tabel(set(keluaran_h))
+    tabel_dapat = berkas_tabel(set(baru_manifest.get("outputs") or {}))
+    baris: list[str] = []
+    beda: set[str] = set()
+    for nama in sorted(set(tabel_harap) | set(tabel_dapat)):
+        p = hasil_dir / nama
+        n_sebelum = len(baris)
+        if nama not in tabel_dapat:
+            baris.append(f"  - {nama}: tidak dihasilkan lagi")
+        elif nama not in tabel_harap:
+            baris.append(f"  - {nama}: tabel baru, tidak ada di laporan")
+        elif sha256_berkas(p) != keluaran_h.get(nama):
+            if nama in a.isi_tabel:
+                baris += _beda_tabel(nama, a.isi_tabel[nama], p.read_bytes())
+            else:
+                baris.append(f"  - {nama}: isi berbeda dari sidik jari di manifest")
+        if len(baris) > n_sebelum:
+            beda.add(nama)
+    return baris, beda, len(set(tabel_harap) | set(tabel_dapat))
+
+
+def _catatan_kode(manifest: dict[str, Any]) -> str:
+    """Whether the code that verifies is the code that built."""
+    git_h, git_s = manifest.get("git") or {}, info_git()
+    kode_h = manifest.get("code_sha256")
+    if kode_h and kode_h == hash_kode():
+        return "Kode pipeline sama dengan saat laporan dibangun (code_sha256 sama)."
+    return (
+        f"Catatan: kode pipeline berbeda dari saat laporan dibangun (commit "
+        f"{git_h.get('commit') or 'tidak tercatat'}{_KOTOR if git_h.get('dirty') else ''}; "
+        f"sekarang {git_s.get('commit') or 'tidak tercatat'}"
+        f"{_KOTOR if git_s.get('dirty') else ''}). "
+        "Perbedaan yang tidak berasal dari data bisa berasal dari kode."
+    )
+
+
+@dataclass
+class _Temuan:
+    """The differences found, by kind (report lines)."""
+
+    galat: str = ""
+    masukan: list[str] = field(default_factory=list)
+    angka: list[str] = field(default_factory=list)
+    tabel: list[str] = field(default_factory=list)
+    tabel_beda: set[str] = field(default_factory=set)
+    berkas: list[str] = field(default_factory=list)
+
+
+def _bandingkan(a: _Acuan, tahun: int, data_dir: Path | None) -> tuple[_Temuan, int]:
+    """Rebuild into a temporary folder and compare; return the findings and the table count."""
+    t = _Temuan()
+    jumlah_tabel = len(berkas_tabel(set(a.manifest.get("outputs") or {})))
+    with tempfile.TemporaryDirectory(prefix="lakip-verifikasi-") as tmp:
+        renderer = ((a.manifest.get("parameters") or {}).get("renderer") or {}).get("nama")
+        hasil_dir, t.galat = _bangun_ulang(tahun, data_dir, Path(tmp), a.tercatat, renderer)
+        baru: dict[str, Any] = {}
+        if not t.galat:
+            baru = json.loads((hasil_dir / "manifest.json").read_text(encoding="utf-8"))
+        akar_data = data_dir or DATA
+        t.masukan, berubah = _periksa_masukan(a.manifest, akar_data, baru.get("inputs"))
+        if t.galat:
+            return t, jumlah_tabel
+        numbers_baru = json.loads((hasil_dir / "numbers.json").read_text(encoding="utf-8"))
+        dapat = {d["key"]: d for d in numbers_baru}
+
+        def nama(berkas: str) -> str:  # a file of a number's inputs, relative to the year
+            return _nama(akar_data, kunci_masukan(tahun, berkas))
+
+        t.angka = _periksa_angka(a.harap, dapat, a.harap_penuh, nama, berubah)
+        t.berkas = _periksa_keluaran(
+            a.dikirim, hasil_dir, a.harap_penuh is not None, _kunci_per_teks(numbers_baru)
+        )
+        t.tabel, t.tabel_beda, jumlah_tabel = _periksa_tabel(a, hasil_dir, baru)
+    return t, jumlah_tabel
+
+
+def _laporan_beda(a: _Acuan, t: _Temuan) -> list[str]:
+    if t.galat:
+        ringkas = "pembangunan ulang gagal, angka dan tabel tidak dapat dibandingkan"
+    else:
+        ringkas = (
+            f"{len(t.angka)} angka berbeda, {len(t.tabel_beda)} tabel berbeda, "
+            f"{len(t.berkas)} berkas keluaran berbeda"
+        )
+    lap = [f"TIDAK COCOK dengan {a.nama}: {len(t.masukan)} berkas data berubah; {ringkas}."]
+    for judul, isi in (
+        ("Pembangunan ulang dari data gagal:", [f"  {t.galat}"] if t.galat else []),
+        ("Berkas build tidak sesuai manifestnya:", a.integritas),
+        ("Berkas data yang berubah:", t.masukan),
+        ("Angka yang berbeda (kunci: diharapkan, didapat; asal data):", t.angka),
+        ("Tabel yang berbeda:", t.tabel),
+        ("Berkas keluaran yang berbeda dari pembangunan ulang:", t.berkas),
+    ):
+        if isi:
+            lap += [judul, *isi]
+    return [*lap, _catatan_kode(a.manifest)]
 
 
 def verifikasi(
@@ -332,115 +598,25 @@ def verifikasi(
     html
         A published HTML report to verify instead of the build folder.
     """
-    harap_penuh: dict[str, dict[str, Any]] | None = None
-    isi_tabel: dict[str, bytes] = {}
-    integritas: list[str] = []
     if html is not None:
-        manifest, harap = baca_html(Path(html))
-        acuan = tampil(Path(html))
+        a = _acuan_html(Path(html), tahun)
     else:
-        folder = (build_dir or BUILD) / str(tahun)
-        manifest = baca_manifest(folder / "manifest.json")
-        acuan = tampil(folder / "manifest.json")
-        try:
-            numbers = json.loads((folder / "numbers.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise LakipError(f"numbers.json build tidak dapat dibaca: {e}") from None
-        harap_penuh = {d["key"]: d for d in numbers}
-        harap = {k: {"value": d["value"], "text": d["text"]} for k, d in harap_penuh.items()}
-        keluaran = manifest.get("outputs") or {}
-        for nama in ["numbers.json", *berkas_tabel(set(keluaran))]:
-            p = folder / nama
-            if not p.is_file():
-                integritas.append(f"  - {tampil(p)}: tidak ada, padahal tercatat di manifest")
-                continue
-            if nama != "numbers.json":
-                isi_tabel[nama] = p.read_bytes()
-            if nama in keluaran and sha256_berkas(p) != keluaran[nama]:
-                integritas.append(
-                    f"  - {tampil(p)}: tidak sama dengan sidik jari di manifest "
-                    "(diubah setelah build?)"
-                )
-    tahun_m = (manifest.get("parameters") or {}).get("year")
+        a = _acuan_build((build_dir or BUILD) / str(tahun))
+    tahun_m = (a.manifest.get("parameters") or {}).get("year")
     if tahun_m is not None and int(tahun_m) != tahun:
-        raise LakipError(f"{acuan} adalah laporan tahun {tahun_m}, bukan {tahun}.")
-
-    folder_data_ = folder_data(tahun, data_dir)
-    tabel_harap = berkas_tabel(set(manifest.get("outputs") or {}))
-    with tempfile.TemporaryDirectory(prefix="lakip-verifikasi-") as t:
-        hasil_dir, galat = _bangun_ulang(tahun, data_dir, Path(t))
-        baru_manifest: dict[str, Any] | None = None
-        if not galat:
-            baru_manifest = json.loads((hasil_dir / "manifest.json").read_text(encoding="utf-8"))
-        b_masukan, berubah = _periksa_masukan(
-            manifest, folder_data_, tahun, (baru_manifest or {}).get("inputs")
-        )
-        b_angka: list[str] = []
-        b_tabel: list[str] = []
-        tabel_beda: set[str] = set()
-        jumlah_tabel = len(tabel_harap)
-        if not galat:
-            numbers_baru = json.loads((hasil_dir / "numbers.json").read_text(encoding="utf-8"))
-            dapat = {d["key"]: d for d in numbers_baru}
-            b_angka = _periksa_angka(harap, dapat, harap_penuh, tahun, berubah)
-            tabel_dapat = berkas_tabel(set((baru_manifest or {}).get("outputs") or {}))
-            jumlah_tabel = len(set(tabel_harap) | set(tabel_dapat))
-            keluaran_h = manifest.get("outputs") or {}
-            for nama in sorted(set(tabel_harap) | set(tabel_dapat)):
-                p = hasil_dir / nama
-                n_sebelum = len(b_tabel)
-                if nama not in tabel_dapat:
-                    b_tabel.append(f"  - {nama}: tidak dihasilkan lagi")
-                elif nama not in tabel_harap:
-                    b_tabel.append(f"  - {nama}: tabel baru, tidak ada di laporan")
-                elif sha256_berkas(p) != keluaran_h.get(nama):
-                    if nama in isi_tabel:
-                        b_tabel += _beda_tabel(nama, isi_tabel[nama], p.read_bytes())
-                    else:
-                        b_tabel.append(f"  - {nama}: isi berbeda dari sidik jari di manifest")
-                if len(b_tabel) > n_sebelum:
-                    tabel_beda.add(nama)
-
-    jumlah_berkas = len(manifest.get("inputs") or {})
+        raise LakipError(f"{a.nama} adalah laporan tahun {tahun_m}, bukan {tahun}.")
+    t, jumlah_tabel = _bandingkan(a, tahun, data_dir)
     hasil = HasilVerifikasi(
-        cocok=not (galat or integritas or b_masukan or b_angka or b_tabel),
-        jumlah_angka=len(harap),
+        cocok=not (t.galat or a.integritas or t.masukan or t.angka or t.tabel or t.berkas),
+        jumlah_angka=len(a.harap),
         jumlah_tabel=jumlah_tabel,
-        jumlah_berkas=jumlah_berkas,
+        jumlah_berkas=len(a.manifest.get("inputs") or {}),
     )
     if hasil.cocok:
         hasil.laporan = [
             f"cocok: {hasil.jumlah_angka} angka, {hasil.jumlah_tabel} tabel, "
-            f"{hasil.jumlah_berkas} berkas data"
+            f"{hasil.jumlah_berkas} berkas data, {len(a.dikirim)} berkas keluaran sama byte demi byte"
         ]
-        return hasil
-    if galat:
-        ringkas = "pembangunan ulang gagal, angka dan tabel tidak dapat dibandingkan"
     else:
-        ringkas = f"{len(b_angka)} angka berbeda, {len(tabel_beda)} tabel berbeda"
-    lap = [f"TIDAK COCOK dengan {acuan}: {len(b_masukan)} berkas data berubah; {ringkas}."]
-    if galat:
-        lap += ["Pembangunan ulang dari data gagal:", f"  {galat}"]
-    if integritas:
-        lap += ["Berkas build tidak sesuai manifestnya:", *integritas]
-    if b_masukan:
-        lap += ["Berkas data yang berubah:", *b_masukan]
-    if b_angka:
-        lap += ["Angka yang berbeda (kunci: diharapkan, didapat; asal data):", *b_angka]
-    if b_tabel:
-        lap += ["Tabel yang berbeda:", *b_tabel]
-    git_h = manifest.get("git") or {}
-    git_s = info_git()
-    kode_h, kode_s = manifest.get("code_sha256"), hash_kode()
-    if kode_h and kode_h == kode_s:
-        lap.append("Kode pipeline sama dengan saat laporan dibangun (code_sha256 sama).")
-    else:
-        lap.append(
-            f"Catatan: kode pipeline berbeda dari saat laporan dibangun (commit "
-            f"{git_h.get('commit') or 'tidak tercatat'}{_KOTOR if git_h.get('dirty') else ''}; "
-            f"sekarang {git_s.get('commit') or 'tidak tercatat'}"
-            f"{_KOTOR if git_s.get('dirty') else ''}). "
-            "Perbedaan yang tidak berasal dari data bisa berasal dari kode."
-        )
-    hasil.laporan = lap
+        hasil.laporan = _laporan_beda(a, t)
     return hasil

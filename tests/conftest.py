@@ -137,7 +137,7 @@ def make_siap(tmp_path: Path) -> None:
     """Skip unless make exists and .venv is set up (else make would install packages)."""
     if _MAKE is None:
         pytest.skip("make tidak terpasang")
-    env = {k: v for k, v in os.environ.items() if k not in ("YEAR", "DATA", "DRAFT", "XLSX")}
+    env = {k: v for k, v in os.environ.items() if k not in ("YEAR", "DATA", "OPD", "DRAFT", "XLSX")}
     siap = subprocess.run(
         [_MAKE, "-C", str(ROOT), "-q", ".venv/.installed"],
         cwd=tmp_path,

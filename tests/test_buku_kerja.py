@@ -88,7 +88,7 @@ def test_buku_kerja_validasi_data(buku: Path) -> None:
     assert dv["B"].type == "list" and "'Kegiatan'!$A$2" in dv["B"].formula1
     assert all(d.allow_blank and d.showErrorMessage for d in dv.values())
     dv = _dv(wb["Indikator"])
-    assert dv["E"].type == "list" and dv["E"].formula1 == '"positif,negatif"'
+    assert dv["E"].type == "list" and dv["E"].formula1 == '"positif,negatif,kategori"'
     assert dv["D"].type == "list" and dv["D"].formula1 == '"nilai,persen"'  # units in the data
     assert dv["D"].errorStyle == "warning"  # a new unit is allowed after a warning
     dv = _dv(wb["Target Realisasi IKU"])
@@ -162,9 +162,9 @@ def test_impor_menulis_csv_dan_melaporkan_perubahan(buku: Path, data_2024: Path,
     assert "Tidak berubah: program.csv" in teks and "Masih belum diisi" in teks
     baris = (folder / "sub_kegiatan.csv").read_text(encoding="utf-8").splitlines()
     assert baris[4] == (
-        "1.2.2,1.2,Penyediaan Administrasi Pelaksanaan Tugas ASN,2509526735,92092800,99.54"
+        "1.2.2,1.2,Penyediaan Administrasi Pelaksanaan Tugas ASN,2509526735,92092800,99.54,"
     )
-    assert baris[30] == "1.2.3,1.2,Sub kegiatan baru,10,0,0"
+    assert baris[30] == "1.2.3,1.2,Sub kegiatan baru,10,0,0,"
     assert (folder / "program.csv").read_bytes() == program  # untouched file, same bytes
     data = muat_tahun(2024, data_2024)
     r = data["sub_kegiatan"][data["sub_kegiatan"]["kode"] == "1.2.2"].iloc[0]

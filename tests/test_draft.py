@@ -107,11 +107,15 @@ def tahun(tmp_path_factory) -> dict[str, Path]:
                 f"pendukung {{{{< var kinerja.{ss}.pagu_pendukung >}}}}.\n",
                 encoding="utf-8",
             )
+            (data / "2024" / "teks" / "evaluasi" / f"{ss}.yaml").write_text(
+                f'penyebab: "Penyebab {ss}."\nsolusi: "Solusi {ss}."\nefisiensi: "Efisiensi {ss}."\n',
+                encoding="utf-8",
+            )
         final = _bangun(data, akar / "build-final", draft=False)
     finally:
         out, err = proses.communicate(timeout=600)
     assert proses.returncode == 0, err
-    assert "DRAFT               : 113 isian belum diisi" in out, out
+    assert "DRAFT               : 116 isian belum diisi" in out, out
     return {"draft": akar / "build-draft" / "2024", "final": final, "impor": impor.teks()}
 
 
@@ -152,7 +156,7 @@ def test_draft_proyek_memakai_opsi_draft_renderer(tahun) -> None:
     assert meta["lakip-draft"] is True and meta["title"].startswith("DRAFT — Laporan Kinerja")
     # The fragment only says how many inputs are blank: the mark is the renderer's.
     fragmen = (proyek / "report" / "_hasil" / "teks" / "draft.md").read_text(encoding="utf-8")
-    assert fragmen.startswith("**DRAFT — bukan laporan final: 113 isian data tahun 2024")
+    assert fragmen.startswith("**DRAFT — bukan laporan final: 116 isian data tahun 2024")
     for mentah in ("```{=", "#set page", "draft-banner", "content-visible"):
         assert mentah not in fragmen, mentah
     # Included at the top of the rendered file, after its front matter.
@@ -168,7 +172,7 @@ def test_draft_html_spanduk_dan_belum_diisi(tahun) -> None:
         r'<main class="isi">\s*<div class="spanduk-draft" role="note">\s*DRAFT\s*</div>', html
     )
     assert re.search(r"\.spanduk-draft \{[^}]*position: sticky", html)
-    assert "DRAFT — bukan laporan final: 113 isian data tahun 2024 belum diisi" in html
+    assert "DRAFT — bukan laporan final: 116 isian data tahun 2024 belum diisi" in html
     assert "<title>DRAFT — Laporan Kinerja" in html
     sel = re.findall(r'data-key="anggaran\.total\.pagu"[^>]*>([^<]*)<', html)
     assert sel and set(sel) == {"belum diisi"}, sel
@@ -185,7 +189,7 @@ def test_draft_pdf_bertanda_di_setiap_halaman(tahun) -> None:
         # the watermark, rotated, comes out letter by letter before the page's text:
         # on every page, the cover included
         assert teks.lstrip().startswith("D\nR\nA\nF\nT\n"), (i, teks[:80])
-    assert "DRAFT — bukan laporan final: 113 isian" in halaman[1]
+    assert "DRAFT — bukan laporan final: 116 isian" in halaman[1]
     semua = "\n".join(halaman)
     assert "belum diisi" in semua
 
@@ -208,7 +212,8 @@ def test_impor_melaporkan_isian(tahun) -> None:
     teks = tahun["impor"]
     assert "sub_kegiatan.csv baris 2 pagu: (kosong) -> 2000000" in teks
     assert "indikator_tahunan.csv baris 4 realisasi: (kosong) -> 70.15" in teks
-    assert "Masih belum diisi: 3 isian" in teks  # the three analisis texts, written next
+    # the texts written next: analisis and evaluasi of three sasaran
+    assert "Masih belum diisi: 6 isian" in teks
 
 
 def test_final_tanpa_tanda_draft(tahun) -> None:

@@ -117,7 +117,7 @@ def test_tulis_deterministik(tmp_path, bahan):
     kedua = {gid: tulis_grafik(gid, fig, tmp_path / "b") for gid, _, fig in semua_grafik(*bahan)}
     assert list(pertama) == ID_TETAP
     for gid, berkas in pertama.items():
-        assert set(berkas) == {"svg", "png"}
+        assert set(berkas) == {"svg", "png", "json"}
         for jenis, p in berkas.items():
             assert p.name == f"{gid}.{jenis}"
             assert p.read_bytes() == kedua[gid][jenis].read_bytes(), p.name
@@ -133,3 +133,29 @@ def test_png_200_dpi(tmp_path, bahan):
     # PNG header: width and height (big endian) at bytes 16-24.
     lebar = int.from_bytes(png[16:20], "big")
     assert abs(lebar - 16 / 2.54 * 200) < 1
+
+
+def test_setiap_label_angka_punya_kunci(tmp_path, bahan):
+    """Every label that shows a figure is in the chart's sidecar with keys whose texts it shows."""
+    import json
+
+    from lakip_calc.banding import ANGKA_LAPORAN
+
+    _, angka = bahan
+    for gid, _judul, fig in semua_grafik(*bahan):
+        tampak = [t.get_text().replace("\\$", "$") for ax in fig.axes for t in ax.texts]
+        tampak += [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+        berkas = tulis_grafik(gid, fig, tmp_path)
+        sidecar = json.loads(berkas["json"].read_text(encoding="utf-8"))
+        assert sidecar["grafik"] == gid
+        tercatat = {lab["teks"] for lab in sidecar["label"]}
+        for teks in tampak:
+            if ANGKA_LAPORAN.search(teks):
+                assert teks in tercatat, (gid, teks)
+        for lab in sidecar["label"]:
+            assert lab["kunci"], (gid, lab)
+            sisa = lab["teks"]
+            for k in lab["kunci"]:  # each key's text, in order, within the label
+                i = sisa.find(angka[k].text)
+                assert i >= 0, (gid, lab, k)
+                sisa = sisa[i + len(angka[k].text) :]

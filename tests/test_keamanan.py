@@ -50,6 +50,16 @@ TEKS = (
 VISI = (
     "VISI <script>alert(3)</script> #set text(red) $x^2$ [tautan](http://contoh.invalid) <b>x</b>"
 )
+#: The payloads of issue 21 on one line (a line break in a cell is refused by the loader).
+SASARAN = (
+    'SAS ``` {=html} <a href="javascript:alert(5)">x</a> <div onmouseover="alert(6)"> '
+    '#show "2023": "X" ::: {.content-visible} {{< var laporan.tahun >}} $x$ <script>'
+)
+#: A YAML paragraph with line breaks: fences, a raw block, a div and a Typst rule.
+PENUTUP = (
+    'PENUTUP awal\n```{=html}\n<a href="javascript:alert(7)">x</a>\n```\n'
+    ':::: {onmouseover="alert(8)"}\n#show "2023": "Y"\n::::\nakhir'
+)
 
 
 def _baris(path: Path, **sel: str) -> int:
@@ -88,6 +98,11 @@ def bangun_bersama(tmp_path_factory: pytest.TempPathFactory) -> dict:
     renstra = yaml.safe_load(rp.read_text(encoding="utf-8"))
     renstra["visi"] = VISI
     rp.write_text(yaml.safe_dump(renstra, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    pp = d / "teks" / "penutup.yaml"
+    penutup = yaml.safe_load(pp.read_text(encoding="utf-8"))
+    penutup["penutup"] = PENUTUP
+    pp.write_text(yaml.safe_dump(penutup, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _ubah_sel(d / "sasaran.csv", 2, "nama", SASARAN)
     baris_ik2 = _baris(d / "indikator_tahunan.csv", kode_indikator="IK2", tahun="2023")
     _ubah_sel(d / "indikator_tahunan.csv", baris_ik2, "target", "0")
     with (d / "sub_kegiatan.csv").open(encoding="utf-8", newline="") as f:
@@ -187,6 +202,16 @@ def test_html_memuat_muatan_sebagai_teks_yang_di_escape(html_laporan):
     assert html.escape(INDIKATOR, quote=False) in html_laporan
 
 
+def test_html_muatan_isu_21_tanpa_skrip_atau_atribut(html_laporan, terlihat):
+    """No javascript: link, no event handler, no Typst rule: the issue's payloads are text."""
+    assert not [h for h in terlihat.href if "javascript:" in h.lower()]
+    assert not re.search(r"<[a-z][^>]*\son[a-z]+\s*=", html_laporan, re.IGNORECASE)
+    teks = _rata(" ".join(terlihat.teks))
+    assert SASARAN in teks
+    assert _rata(PENUTUP) in teks
+    assert '<meta http-equiv="Content-Security-Policy"' in html_laporan
+
+
 def test_html_tanpa_elemen_dari_data(html_laporan, terlihat):
     assert "<script>alert(" not in html_laporan
     assert "<b>x</b>" not in html_laporan and "b" not in terlihat.tag
@@ -238,6 +263,9 @@ def test_pdf_muatan_literal(kasus):
     ):
         assert potongan in teks, potongan
     assert "@tbl-psks 2023" not in teks
+    # The Typst rules from the data are text, not rules (they would rewrite every 2023).
+    assert '#show "2023": "X"' in teks and '#show "2023": "Y"' in teks
+    assert teks.count("2023") > 10
 
 
 def _teks_docx(docx: Path) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import inspect
 import json
 import re
 import shutil
@@ -112,8 +113,15 @@ def test_provenance_of_every_number_resolves(build, numbers):
             header, nrows = cache[s["file"]]
             assert s["column"] in header, (key, s)
             assert 2 <= s["row"] <= nrows, (key, s)
-        mod, func = d["code"].split(":")
-        assert callable(getattr(importlib.import_module(mod), func)), key
+        # module:function@lakip_calc/file.py:line, the line inside that function
+        fungsi, letak = d["code"].split("@")
+        mod, func = fungsi.split(":")
+        obj = getattr(importlib.import_module(mod), func)
+        assert callable(obj), key
+        berkas, baris = letak.rsplit(":", 1)
+        assert Path(inspect.getsourcefile(obj)).as_posix().endswith("/" + berkas), key
+        sumber, awal = inspect.getsourcelines(obj)
+        assert awal <= int(baris) < awal + len(sumber), key
         nb_path, cell = d["notebook"].split("#")
         nb = nbformat.read(build / Path(nb_path).relative_to("build/2023"), as_version=4)
         assert cell in {c.get("id") for c in nb.cells}, key
@@ -247,6 +255,9 @@ def test_signed_report_holds_no_build_material(build):
         ["pdftotext", str(build / "lakip-2023.pdf"), "-"], capture_output=True, text=True
     ).stdout
     assert "lakip_calc" not in laporan and ".ipynb" not in laporan
+    rata = " ".join(laporan.split())
+    for catatan in ("sumber mencetak", "Lampiran Rekonsiliasi", "penyusun data", "tercetak"):
+        assert catatan not in rata, catatan  # data-maintenance notes stay in the data
     assert "Jejak angka: setiap angka laporan" not in laporan  # the companion's table
     sidik = hashlib.sha256((build / "jejak-angka-2023.pdf").read_bytes()).hexdigest()
     assert sidik in " ".join(laporan.split())
@@ -298,3 +309,51 @@ def test_docx_fills_its_contents_on_open_and_has_an_unnumbered_cover(build):
     tabel = gaya[gaya.index('w:styleId="Table"') :]
     assert re.search(r"<w:cantSplit\s*/>", tabel[: tabel.index("</w:style>")])
     assert dokumen.count("<w:tblHeader") >= 10
+
+
+def test_every_text_fragment_is_in_every_format(build):
+    """Every paragraph, list item and YAML text of data/2023/teks reaches HTML, PDF and DOCX."""
+    from _teks import teks_dokumen, teks_hilang
+
+    assert teks_hilang(DATA / "2023" / "teks", teks_dokumen(build, "lakip-2023")) == []
+
+
+def test_pdf_text_has_no_invisible_characters(build):
+    """Searching or copying from the PDF finds the text as printed: no zero-width spaces,
+    word joiners, soft hyphens or other format characters."""
+    import unicodedata
+
+    pdf = subprocess.run(
+        ["pdftotext", str(build / "lakip-2023.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert [f"U+{ord(c):04X}" for c in set(pdf) if unicodedata.category(c) == "Cf"] == []
+    assert "\u00ad" not in pdf
+
+
+def test_links_to_notebook_cells_resolve_inside_the_build(build):
+    """The companion's links to notebook cells land on a page and a cell in build/<YEAR>/."""
+    pendamping = (build / "jejak-angka-2023.html").read_text(encoding="utf-8")
+    tautan = set(re.findall(r'href="(notebooks/[^"#]+\.html)#([^"]+)"', pendamping))
+    assert tautan
+    for berkas, sel in tautan:
+        halaman = build / berkas
+        assert halaman.is_file(), berkas
+        assert f'id="{sel}"' in halaman.read_text(encoding="utf-8"), (berkas, sel)
+
+
+def test_captions_are_the_same_in_every_format(build):
+    """Every numbered table and figure has one caption, printed the same in HTML, PDF, DOCX."""
+    import html as html_
+
+    from _teks import rata, teks_dokumen
+
+    isi = (build / "lakip-2023.html").read_text(encoding="utf-8")
+    judul = [
+        " ".join(html_.unescape(re.sub(r"<[^>]+>", "", c)).split())
+        for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", isi, re.S)
+    ]
+    assert len(judul) > 15 and all(re.match(r"(Tabel|Gambar) \d+: ", j) for j in judul)
+    dokumen = teks_dokumen(build, "lakip-2023")
+    for fmt in ("pdf", "docx"):
+        hilang = [j for j in judul if rata(j) not in dokumen[fmt]]
+        assert hilang == [], fmt

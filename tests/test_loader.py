@@ -566,17 +566,21 @@ def test_baris_adalah_nomor_baris_spreadsheet(data_asli) -> None:
     assert list(data_asli["sub_kegiatan"][BARIS]) == list(range(2, 31))
 
 
-def test_baris_kosong_dan_sel_multibaris_ikut_dihitung(
+def test_baris_kosong_ikut_dihitung_dan_sel_multibaris_ditolak(
     salin_data: Path, sunting: SimpleNamespace
 ) -> None:
+    """A line break inside a cell is refused (data/2023/README.md), naming the right row."""
     p = salin_data / "2023" / SUB
-    sunting.ubah_sel(p, 3, "nama", "Evaluasi Kinerja\nPerangkat Daerah")
     baris = _teks(p).split("\n")
     baris.insert(1, "")  # a blank row 2: data now starts at row 3
     sunting.ganti_isi(p, "\n".join(baris))
     sub = muat_tahun(TAHUN, data_dir=salin_data)["sub_kegiatan"]
     assert list(sub[BARIS]) == list(range(3, 32))
-    assert sub.iloc[1]["nama"] == "Evaluasi Kinerja\nPerangkat Daerah"
+    sunting.ubah_sel(p, 4, "nama", "Evaluasi Kinerja\nPerangkat Daerah")
+    with pytest.raises(DataError) as e:
+        muat_tahun(TAHUN, data_dir=salin_data)
+    assert (e.value.row, e.value.column) == (4, "nama")
+    assert e.value.file.endswith(SUB) and "pindah baris" in e.value.pesan
 
 
 def test_hash_berkas_mencakup_semua_berkas_masukan(data_asli) -> None:
@@ -630,7 +634,7 @@ def test_memuat_salinan_tidak_menulis_apa_pun(salin_data: Path, potret) -> None:
 
 def test_teks_dimuat(data_asli) -> None:
     assert isinstance(data_asli.teks["profil"], dict)
-    assert data_asli.teks["profil"]["kabupaten"] == "Tanjung Jabung Barat"
+    assert data_asli.teks["profil"]["daerah"] == "Kabupaten Tanjung Jabung Barat"
     assert isinstance(data_asli.teks["CATATAN"], str)
 
 
@@ -658,8 +662,8 @@ def test_akhir_baris_crlf_diterima(salin_data: Path, sunting: SimpleNamespace) -
         pd.testing.assert_frame_equal(crlf[nama], biasa[nama])
 
 
-def test_uang_sangat_besar_tetap_tepat(salin_data: Path, sunting: SimpleNamespace) -> None:
-    nilai = "9" * 40 + ".50"
+def test_uang_terbesar_yang_sah_tetap_tepat(salin_data: Path, sunting: SimpleNamespace) -> None:
+    nilai = "9" * 15 + ".50"  # just below MAKS_UANG (10^15): still exact, not a float
     sunting.ubah_sel(salin_data / "2023" / SUB, 2, "pagu", nilai)
     sub = muat_tahun(TAHUN, data_dir=salin_data)["sub_kegiatan"]
     assert sub.iloc[0]["pagu"] == Decimal(nilai)

@@ -308,3 +308,39 @@ def test_normalise_pdf_makes_two_typst_pdfs_of_different_times_identical(tmp_pat
     assert b"D:20240101000000Z" in pdf[0].read_bytes()
     info = subprocess.run(["pdfinfo", str(pdf[0])], capture_output=True, text=True)
     assert info.returncode == 0 and "2024" in info.stdout
+
+
+def test_quarto_follows_when_meta_from_metadata_files_as_the_builtin_renderer(
+    quarto_path, tmp_path
+) -> None:
+    """The optional sections of an office: Quarto reads `lakip-ada.*` from a file of
+    `metadata-files` (a missing one skipped) and shows or hides as the built-in renderer
+    does (tests/test_render.py has the same project)."""
+    root = tmp_path / "proj"
+    (root / "meta").mkdir(parents=True)
+    shutil.copytree(ROOT / "_extensions", root / "_extensions")
+    (root / "meta" / "bagian.yml").write_text("lakip-ada:\n  psks: true\n  akip: false\n")
+    (root / "_variables.yml").write_text('tahun: "2023"\n')
+    (root / "_quarto.yml").write_text(
+        "project:\n  render: [index.qmd]\ntitle: Uji\n"
+        "metadata-files:\n  - meta/bagian.yml\n  - meta/tidak-ada.yml\n"
+        "format:\n  lakip-html: {}\n"
+    )
+    (root / "index.qmd").write_text(
+        "# Bab\n\n"
+        '::: {.content-visible when-meta="lakip-ada.psks"}\n## Bagian PSKS\n\nIsi psks.\n:::\n\n'
+        '::: {.content-visible when-meta="lakip-ada.akip"}\n## Bagian AKIP\n\nIsi akip.\n:::\n\n'
+        '::: {.content-visible unless-meta="lakip-ada.akip"}\nTanpa akip.\n:::\n'
+    )
+    proc = subprocess.run(
+        ["quarto", "render"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": quarto_path},
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    html = (root / "index.html").read_text(encoding="utf-8")
+    assert "Bagian PSKS" in html and "Tanpa akip." in html
+    assert "Bagian AKIP" not in html and "Isi akip." not in html

@@ -563,3 +563,25 @@ def test_choose_renderer_errors(tmp_path, monkeypatch, mode, version, message):
         choose_renderer(mode)
     if mode == "quarto":  # the way out, in the message
         assert "RENDERER=builtin" in str(info.value)
+
+
+@slow
+def test_sections_follow_when_meta_from_metadata_files(tmp_path):
+    """Sections wrapped in `when-meta` / `unless-meta` follow a boolean of a file listed
+    in `metadata-files` (as the build's report/_hasil/bagian.yml), in every format; a
+    metadata file that does not exist is skipped, as in Quarto."""
+    qmd = (
+        "# Bab\n\n"
+        '::: {.content-visible when-meta="lakip-ada.psks"}\n## Bagian PSKS\n\nIsi psks.\n:::\n\n'
+        '::: {.content-visible when-meta="lakip-ada.akip"}\n## Bagian AKIP\n\nIsi akip.\n:::\n\n'
+        '::: {.content-visible unless-meta="lakip-ada.akip"}\nTanpa akip.\n:::\n'
+    )
+    root = _project(tmp_path / "proj", {"index.qmd": qmd, "meta/bagian.yml": ""})
+    (root / "meta" / "bagian.yml").write_text("lakip-ada:\n  psks: true\n  akip: false\n")
+    with (root / "_quarto.yml").open("a", encoding="utf-8") as config:
+        config.write("metadata-files:\n  - meta/bagian.yml\n  - meta/tidak-ada.yml\n")
+    out = _read(render_project(root, tmp_path / "keluaran"))
+    for fmt, teks in out.text.items():
+        assert "Bagian PSKS" in teks and "Isi psks." in teks, fmt
+        assert "Bagian AKIP" not in teks and "Isi akip." not in teks, fmt
+        assert "Tanpa akip." in teks, fmt

@@ -117,7 +117,7 @@ def test_tahun_baru_tanpa_tahun_sebelumnya(tmp_path: Path) -> None:
 def test_tahun_baru_lewat_cli(salin_data: Path, capsys) -> None:
     assert main(["tahun-baru", "--tahun", "2024", "--data", str(salin_data)]) == 0
     out = capsys.readouterr().out
-    assert "dibuat dari data 2023" in out and "113" in out
+    assert "dibuat dari data 2023" in out and "116" in out
     assert (salin_data / "2024" / "README.md").is_file()
 
 
@@ -137,7 +137,9 @@ def test_kelengkapan_menyebut_berkas_baris_kolom(data_2024: Path) -> None:
     assert "keluaran.csv, baris 12, kolom 'target atau realisasi' (belum diisi)" in teks
     assert "psks.csv, baris 8, kolom 'jumlah' (belum diisi)" in teks
     assert "teks/analisis/SS2.md, baris 1 (teks belum ditulis)" in teks
-    assert len(kosong) == 29 * 3 + 5 + 11 + 7 + 3
+    assert "teks/evaluasi/SS2.yaml, baris 4 (teks belum ditulis)" in teks
+    # blank cells, then one per text still to be written (analisis and evaluasi per sasaran)
+    assert len(kosong) == 29 * 3 + 5 + 11 + 7 + 3 + 3
     # targets prefilled from RPJMD are not missing; earlier years never are
     assert not any(k.berkas.startswith("..") or k.kolom == "target" for k in kosong)
 
@@ -156,7 +158,7 @@ def test_laporan_final_berhenti_dan_mendaftar_yang_kosong(
     kode = main(["laporan", "--tahun", "2024", "--data", str(data_2024), "--build", str(build)])
     assert kode == 1
     err = capsys.readouterr().err
-    assert err.startswith("GALAT: data 2024 belum lengkap: 113 isian belum diisi")
+    assert err.startswith("GALAT: data 2024 belum lengkap: 116 isian belum diisi")
     assert "notebook tidak dijalankan" in err
     assert "2024/sub_kegiatan.csv, baris 14, kolom 'realisasi' (belum diisi)" in err
     assert "2024/teks/analisis/SS1.md, baris 1 (teks belum ditulis)" in err

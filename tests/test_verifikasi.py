@@ -222,8 +222,14 @@ def test_manifest_isi(bangunan: SimpleNamespace) -> None:
         "pandoc",
     ):
         assert m["packages"].get(p), p
-    assert "data/2023/sub_kegiatan.csv" in m["inputs"]
-    assert any(k.startswith("data/2023/teks/") for k in m["inputs"])
+    # keyed relative to the data folder that was read (a copy here), not "data/2023/..."
+    assert "2023/sub_kegiatan.csv" in m["inputs"]
+    assert any(k.startswith("2023/teks/") for k in m["inputs"])
+    assert all(k.startswith("2023/") for k in m["inputs"]), list(m["inputs"])
+    assert m["instansi"] == {
+        "nama": "Dinas Sosial",
+        "pemerintah": "Pemerintah Kabupaten Tanjung Jabung Barat",
+    }
     for k in (
         "numbers.json",
         "reconciliation.csv",
@@ -245,7 +251,7 @@ def test_manifest_isi(bangunan: SimpleNamespace) -> None:
     # colophon page
     html = (bangunan.folder / "lakip-2023.html").read_text(encoding="utf-8")
     assert 'id="kolofon"' in html
-    assert m["inputs"]["data/2023/sub_kegiatan.csv"][:16] in html
+    assert m["inputs"]["2023/sub_kegiatan.csv"][:16] in html
 
 
 @pytest.mark.slow
@@ -288,12 +294,18 @@ def test_verifikasi_cocok(bangunan: SimpleNamespace) -> None:
     assert p.returncode == 0, p.stdout + p.stderr
     baris = p.stdout.strip().splitlines()
     assert len(baris) == 1, p.stdout
-    m = re.fullmatch(r"cocok: (\d+) angka, (\d+) tabel, (\d+) berkas data", baris[0])
+    m = re.fullmatch(
+        r"cocok: (\d+) angka, (\d+) tabel, (\d+) berkas data, "
+        r"(\d+) berkas keluaran sama byte demi byte",
+        baris[0],
+    )
     assert m, baris[0]
     numbers = json.loads((bangunan.folder / "numbers.json").read_text(encoding="utf-8"))
     assert int(m.group(1)) == len(numbers)
     manifest = json.loads((bangunan.folder / "manifest.json").read_text(encoding="utf-8"))
     assert int(m.group(3)) == len(manifest["inputs"])
+    # every delivered file but the timings and the cache keys was compared
+    assert int(m.group(4)) == len(manifest["outputs"]) + 1  # + manifest.json itself
 
 
 @pytest.mark.slow
@@ -304,7 +316,7 @@ def test_verifikasi_html_cocok(
     import lakip_calc.verifikasi as v
     from lakip_calc.cli import main
 
-    monkeypatch.setattr(v, "_bangun_ulang", lambda tahun, data_dir, tmp: (bangunan.folder, ""))
+    monkeypatch.setattr(v, "_bangun_ulang", lambda *_a: (bangunan.folder, ""))
     rc = main(
         [
             "verifikasi",
@@ -318,7 +330,11 @@ def test_verifikasi_html_cocok(
     )
     out = capsys.readouterr().out
     assert rc == 0, out
-    assert re.fullmatch(r"cocok: \d+ angka, \d+ tabel, \d+ berkas data\n", out), out
+    assert re.fullmatch(
+        # the HTML and the files published beside it (here: the build's report files and notebooks)
+        r"cocok: \d+ angka, \d+ tabel, \d+ berkas data, 12 berkas keluaran sama byte demi byte\n",
+        out,
+    ), out
 
 
 @pytest.mark.slow
@@ -341,10 +357,11 @@ def test_verifikasi_satu_digit_sub_kegiatan(bangunan: SimpleNamespace, tmp_path:
     assert p.returncode != 0, p.stdout
     out = p.stdout
     assert "TIDAK COCOK" in out
-    assert f"data/2023/sub_kegiatan.csv: baris {sel['row']} berubah" in out, out
+    # the files are named in the data folder that was read
+    assert f"{data}/2023/sub_kegiatan.csv: baris {sel['row']} berubah" in out, out
     baris_kunci = next(b for b in out.splitlines() if b.startswith(f"  - {d['key']}:"))
     assert f"diharapkan {lama}" in baris_kunci and f"didapat {baru}" in baris_kunci, baris_kunci
-    assert f"data/2023/sub_kegiatan.csv baris {sel['row']} kolom {sel['column']}" in baris_kunci
+    assert f"{data}/2023/sub_kegiatan.csv baris {sel['row']} kolom {sel['column']}" in baris_kunci
     assert "Traceback" not in p.stderr
 
 
@@ -364,9 +381,77 @@ def test_verifikasi_satu_digit_tiga_berkas(bangunan: SimpleNamespace, tmp_path: 
     p = _lakip("verifikasi", "--tahun", "2023", "--data", str(data), "--build", str(bangunan.build))
     assert p.returncode != 0, p.stdout
     out = p.stdout
-    assert f"data/2023/{teks}: baris {baris_teks} berubah" in out, out
+    assert f"{data}/2023/{teks}: baris {baris_teks} berubah" in out, out
     for berkas, key, sel, lama, baru in harapan:
-        assert f"data/2023/{berkas}: baris {sel['row']} berubah" in out, out
+        assert f"{data}/2023/{berkas}: baris {sel['row']} berubah" in out, out
         b = next(x for x in out.splitlines() if x.startswith(f"  - {key}:"))
         assert f"diharapkan {lama}" in b and f"didapat {baru}" in b, b
-        assert f"data/2023/{berkas} baris {sel['row']} kolom {sel['column']}" in b, b
+        assert f"{data}/2023/{berkas} baris {sel['row']} kolom {sel['column']}" in b, b
+
+
+def _ubah_angka_tampak(html: Path) -> tuple[str, str, str]:
+    """Change the last digit of the first visible keyed figure that has one; (key, old, new)."""
+    teks = html.read_text(encoding="utf-8")
+    for m in re.finditer(r'data-key="([^"]+)"[^>]*>([^<]*[0-9][^<]*)<', teks):
+        if m.group(1) != "laporan.tahun":
+            lama = m.group(2)
+            j = max(i for i, c in enumerate(lama) if c.isdigit())
+            baru = lama[:j] + str((int(lama[j]) + 1) % 10) + lama[j + 1 :]
+            html.write_text(teks[: m.start(2)] + baru + teks[m.end(2) :], encoding="utf-8")
+            return m.group(1), lama, baru
+    raise AssertionError("tidak ada angka berkunci di HTML")
+
+
+def _ubah_keluaran_notebook(ipynb: Path) -> str:
+    """Change a printed digit in the first stream output of an executed notebook; the cell id."""
+    nb = json.loads(ipynb.read_text(encoding="utf-8"))
+    for c in nb["cells"]:
+        for o in c.get("outputs", []):
+            teks = "".join(o.get("text", []))
+            if o.get("output_type") == "stream" and re.search(r"[0-9]", teks):
+                o["text"] = [
+                    re.sub(r"[0-9]", lambda d: str((int(d.group(0)) + 1) % 10), teks, count=1)
+                ]
+                ipynb.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
+                return c["id"]
+    raise AssertionError(f"{ipynb.name} tidak mencetak angka")
+
+
+@pytest.mark.slow
+def test_verifikasi_menyebut_berkas_yang_diubah(bangunan: SimpleNamespace) -> None:
+    """A visible HTML figure, one PDF byte and a notebook output: each file is named.
+
+    The build is changed in place (verify rebuilds under the folder name its
+    notebooks record) and restored afterwards.
+    """
+    folder = bangunan.folder
+    simpan = {n: (folder / n).read_bytes() for n in ("lakip-2023.html", "lakip-2023.pdf")}
+    nb = folder / "notebooks" / "03_keluaran.ipynb"
+    simpan[str(nb.relative_to(folder))] = nb.read_bytes()
+    try:
+        kunci, lama, baru = _ubah_angka_tampak(folder / "lakip-2023.html")
+        pdf = bytearray(simpan["lakip-2023.pdf"])
+        pdf[len(pdf) // 2] ^= 0x01
+        (folder / "lakip-2023.pdf").write_bytes(bytes(pdf))
+        sel = _ubah_keluaran_notebook(nb)
+        p = _lakip(
+            "verifikasi",
+            "--tahun",
+            "2023",
+            "--data",
+            str(bangunan.data),
+            "--build",
+            str(bangunan.build),
+        )
+    finally:
+        for n, isi in simpan.items():
+            (folder / n).write_bytes(isi)
+    assert p.returncode == 1, p.stdout + p.stderr
+    out = p.stdout
+    assert "0 angka berbeda, 0 tabel berbeda, 3 berkas keluaran berbeda" in out, out
+    baris_html = next(b for b in out.splitlines() if b.startswith("  - lakip-2023.html:"))
+    assert f"kunci {kunci}, diharapkan {baru!r}, didapat {lama!r}" in baris_html, baris_html
+    # a flipped byte may break a compressed page (then the text layer differs) or not
+    assert any(b.startswith("  - lakip-2023.pdf: ") for b in out.splitlines()), out
+    assert f"  - notebooks/03_keluaran.ipynb: sel {sel}, keluaran berbeda" in out, out
+    assert "Traceback" not in p.stderr

@@ -14,7 +14,8 @@ are resolved.
 - Placeholders of the daftar-* shortcodes: filled with the headings, tables or
   figures of the document, numbered as Quarto numbered them.
 - A draft (`lakip-draft: true`): a banner (HTML), a first paragraph (DOCX).
-- PDF: a page break before every chapter. DOCX: the cover on a page of its own,
+- PDF: a page break before every chapter; `...` and `-?` in text stay as typed
+  (not Typst's ellipsis and soft hyphen). DOCX: the cover on a page of its own,
   charts as the PNG beside the SVG.
 
 The built-in renderer of lakip_calc runs this file too (pandoc --lua-filter);
@@ -182,6 +183,7 @@ end
 local TYPST_BLOK = {
   { "tanda-tangan", "lakip-tanda-tangan" },
   { "tabel-kecil", "lakip-tabel-kecil" },
+  { "judul-dokumen", "lakip-judul-dokumen" },
 }
 
 --- DOCX: the paragraph style of the reference document for a block class.
@@ -210,6 +212,25 @@ local function blok_typst(div)
     end
   end
   return nil
+end
+
+--- PDF: `::: {.tanda-tangan-ganda}` holding two `.tanda-tangan` blocks (the two
+--- parties of the Perjanjian Kinerja) side by side, each centred in its half.
+--- Runs before blok_typst, so the inner blocks are still Divs here.
+local function tanda_tangan_ganda(div)
+  if not (format_is("typst") and div.classes:includes("tanda-tangan-ganda")) then
+    return nil
+  end
+  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#lakip-tanda-tangan-ganda(") })
+  for _, anak in ipairs(div.content) do
+    if anak.t == "Div" then
+      blocks:insert(pandoc.RawBlock("typst", "["))
+      blocks:extend(anak.content)
+      blocks:insert(pandoc.RawBlock("typst", "],"))
+    end
+  end
+  blocks:insert(pandoc.RawBlock("typst", ")"))
+  return blocks
 end
 
 local JUDUL_CROSSREF = { tbl = { "tbl-title", "Tabel" }, fig = { "fig-title", "Gambar" } }
@@ -343,6 +364,46 @@ local function bab_halaman_baru(doc)
   return doc
 end
 
+--- PDF: pandoc's Typst writer leaves `...` and `-?` as they are, and Typst reads
+--- them as an ellipsis and a soft hyphen (invisible). Text keeps them as typed: each
+--- becomes a Typst string literal, a constant ended by `;` so that no character
+--- after it can continue the expression.
+local SINGKATAN_TYPST = { "...", "-?" }
+
+local function singkatan_di(teks, i)
+  for _, s in ipairs(SINGKATAN_TYPST) do
+    if teks:sub(i, i + #s - 1) == s then
+      return s
+    end
+  end
+  return nil
+end
+
+local function teks_typst(str)
+  local teks = str.text
+  if not format_is("typst") or not (teks:find("...", 1, true) or teks:find("-?", 1, true)) then
+    return nil
+  end
+  local out, awal, i = pandoc.Inlines({}), 1, 1
+  while i <= #teks do
+    local s = singkatan_di(teks, i)
+    if s then
+      if i > awal then
+        out:insert(pandoc.Str(teks:sub(awal, i - 1)))
+      end
+      out:insert(pandoc.RawInline("typst", '#"' .. s .. '";'))
+      i = i + #s
+      awal = i
+    else
+      i = i + 1
+    end
+  end
+  if awal <= #teks then
+    out:insert(pandoc.Str(teks:sub(awal)))
+  end
+  return out
+end
+
 return {
   { Pandoc = bab_halaman_baru },
   { Meta = function(meta)
@@ -352,6 +413,8 @@ return {
   { Header = judul_bernomor, FloatRefTarget = catat_terapung, Figure = catat_figure },
   { Pandoc = sampul_docx },
   { Pandoc = tanda_draft },
+  { Div = tanda_tangan_ganda },
   { Span = angka, Div = blok_typst, Image = docx_png },
   { Div = isi_daftar },
+  { Str = teks_typst },
 }

@@ -134,6 +134,21 @@ def _extension_parts(root: Path, name: str, quarto_format: str) -> FormatParts:
     )
 
 
+def _metadata_files(root: Path, names: Any) -> dict[str, Any]:
+    """Merge ``metadata-files`` (relative to the project, in order) as Quarto does;
+    a file that does not exist is skipped, as in Quarto."""
+    merged: dict[str, Any] = {}
+    for name in _as_list(names):
+        path = root / str(name)
+        if not path.is_file():
+            continue
+        data = _read_yaml(path, display_path(path, root.parent)) or {}
+        if not isinstance(data, Mapping):
+            raise RenderError(f"isi {display_path(path, root.parent)} harus berupa pemetaan")
+        merged.update(data)
+    return merged
+
+
 def load_project(project_dir: Path) -> Project:
     """Read ``project_dir/_quarto.yml`` and the extension of each format."""
     root = Path(project_dir).resolve()
@@ -162,7 +177,8 @@ def load_project(project_dir: Path) -> Project:
         fmt: _extension_parts(root, ext, OUTPUT_FORMATS[fmt]) if ext else FormatParts()
         for fmt, (ext, _) in sections.items()
     }
-    metadata = {k: v for k, v in raw.items() if k not in {"project", "format"}}
+    metadata = {k: v for k, v in raw.items() if k not in {"project", "format", "metadata-files"}}
+    metadata = {**metadata, **_metadata_files(root, raw.get("metadata-files"))}
     return Project(
         root=root,
         config_file=config_file,

@@ -30,7 +30,8 @@ __all__ = ["Source", "assemble_source"]
 
 _SHORTCODE_RE = re.compile(r"\{\{\{<\s*(.*?)\s*>\}\}\}|\{\{<\s*(.*?)\s*>\}\}")
 _INCLUDE_LINE_RE = re.compile(r"^\s*\{\{<\s*include\s+(.*?)\s*>\}\}\s*$")
-_REF_RE = re.compile(r"(?<![\w@])-?@((?:tbl|fig)-[\w\-:.]*\w)")
+#: A cross-reference (``@tbl-x``, ``-@fig-y``); an escaped ``\@`` is text, not a reference.
+_REF_RE = re.compile(r"(?<![\w@\\])-?@((?:tbl|fig)-[\w\-:.]*\w)")
 _DEF_RE = re.compile(r"\{[^}]*?#((?:tbl|fig)-[\w\-:.]*\w)")
 _COND_RE = re.compile(r"\b(when|unless)-format\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+?))[\s}]")
 #: Format names accepted in ``when-format``/``unless-format``.

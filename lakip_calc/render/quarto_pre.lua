@@ -2,7 +2,8 @@
 run by pandoc before the extension's own filters (quarto_post.lua after them).
 
 - conditional content: `.content-visible` / `.content-hidden` with
-  `when-format` / `unless-format`;
+  `when-format` / `unless-format` and `when-meta` / `unless-meta` (a dotted
+  metadata key whose value is the boolean true, as in Quarto);
 - shortcodes that stand on their own line (the Python driver turns each into
   `::: {.builtin-shortcode name="..."}`): `pagebreak`, and every shortcode of
   the extension's shortcode files (metadata `builtin-shortcodes`), called as
@@ -53,20 +54,53 @@ local function listed(value)
   return false
 end
 
-local function visible(el)
-  local when, unless = listed(el.attributes["when-format"]), listed(el.attributes["unless-format"])
-  local matches
-  if when ~= nil then
-    matches = when
-  elseif unless ~= nil then
-    matches = not unless
-  else
-    matches = true
+local document_meta = {}
+
+-- Quarto's when-meta: the dotted key's value must be the boolean true.
+local function meta_true(key)
+  local value = document_meta
+  for part in key:gmatch("[^.]+") do
+    if type(value) ~= "table" then
+      return false
+    end
+    value = value[part]
   end
+  return value == true
+end
+
+local function any_meta(value)
+  if value == nil then
+    return nil
+  end
+  for key in value:gmatch("[^%s,]+") do
+    if meta_true(key) then
+      return true
+    end
+  end
+  return false
+end
+
+-- Every condition present must hold (Quarto ANDs them).
+local function matches(el)
+  local result = true
+  for _, test in ipairs({
+    { listed(el.attributes["when-format"]), false },
+    { listed(el.attributes["unless-format"]), true },
+    { any_meta(el.attributes["when-meta"]), false },
+    { any_meta(el.attributes["unless-meta"]), true },
+  }) do
+    if test[1] ~= nil then
+      result = result and (test[1] ~= test[2])
+    end
+  end
+  return result
+end
+
+local function visible(el)
   if el.classes:includes("content-visible") then
-    return matches
+    return matches(el)
   elseif el.classes:includes("content-hidden") then
-    return not matches
+    return not matches(el)
   end
   return nil
 end
@@ -216,6 +250,7 @@ end
 
 return {
   { Meta = function(meta)
+    document_meta = meta
     load_shortcodes(meta)
     read_titles(meta)
   end },

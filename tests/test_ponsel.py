@@ -1,0 +1,103 @@
+"""Every published page in a real browser at desktop and phone width: axe finds no
+accessibility violation, and on a phone wide tables and charts scroll with a cue.
+
+Uses Debian's ``/usr/bin/chromium`` through Playwright (never a downloaded
+browser) and the axe-core that the pinned ``axe-playwright-python`` carries.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_browser import ARGS, CHROMIUM
+from test_publikasi import situs_bersama
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="/usr/bin/chromium tidak ada: pasang dengan 'make deps-apt' sebagai root",
+    ),
+]
+
+LEBAR = {"desktop": 1280, "ponsel": 375}
+
+
+@pytest.fixture(scope="module")
+def peramban():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def situs(tmp_path_factory) -> Path:
+    return situs_bersama(tmp_path_factory).situs
+
+
+def _halaman(peramban, path: Path, lebar: int):
+    page = peramban.new_page(viewport={"width": lebar, "height": 800})
+    page.goto(path.as_uri())
+    return page
+
+
+@pytest.mark.parametrize("lebar", LEBAR.values(), ids=LEBAR.keys())
+def test_axe_finds_nothing_on_any_published_page(peramban, situs, lebar):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    temuan = {}
+    halaman = sorted(situs.rglob("*.html"))
+    assert len(halaman) >= 9  # index, report, companion, six notebooks
+    for path in halaman:
+        page = _halaman(peramban, path, lebar)
+        try:
+            hasil = axe.run(page).response["violations"]
+        finally:
+            page.close()
+        if hasil:
+            temuan[str(path.relative_to(situs))] = [
+                (v["id"], v["nodes"][0]["target"]) for v in hasil
+            ]
+    assert temuan == {}
+
+
+def test_wide_table_on_a_phone_scrolls_with_a_cue_and_a_fixed_first_column(peramban, situs):
+    page = _halaman(peramban, situs / "2023" / "lakip-2023.html", LEBAR["ponsel"])
+    try:
+        tabel = page.locator("#gt-tbl-capaian-kinerja")
+        assert tabel.evaluate("e => e.scrollWidth > e.clientWidth")  # wider than the screen
+        assert tabel.get_attribute("tabindex") == "0"
+        cue = tabel.locator("xpath=preceding-sibling::*[1]")
+        assert "geser ke samping" in cue.inner_text()
+        pertama = tabel.locator("tbody td:first-child").first
+        assert pertama.evaluate("e => getComputedStyle(e).position") == "sticky"
+        x0 = pertama.bounding_box()["x"]
+        tabel.evaluate("e => { e.scrollLeft = 200; }")
+        assert abs(pertama.bounding_box()["x"] - x0) < 1  # it stays where it was
+        # A table that fits needs no cue.
+        sempit = page.locator("#gt-tbl-skala-predikat")
+        assert not sempit.evaluate("e => e.scrollWidth > e.clientWidth")
+        assert not sempit.evaluate(
+            "e => !!(e.previousElementSibling && "
+            "e.previousElementSibling.classList.contains('petunjuk-gulir'))"
+        )
+    finally:
+        page.close()
+
+
+def test_charts_keep_a_readable_size_on_a_phone(peramban, situs):
+    page = _halaman(peramban, situs / "2023" / "lakip-2023.html", LEBAR["ponsel"])
+    try:
+        gambar = page.locator("#fig-target-realisasi img")
+        # At least 36rem wide: its 8 pt labels stay about 8 px tall instead of 3.
+        assert gambar.evaluate("e => e.getBoundingClientRect().width") >= 36 * 16 - 1
+        figure = page.locator("#fig-target-realisasi")
+        assert figure.get_attribute("tabindex") == "0"
+        assert "geser ke samping" in figure.locator("xpath=preceding-sibling::*[1]").inner_text()
+    finally:
+        page.close()
