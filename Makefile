@@ -16,6 +16,10 @@ export XLSX
 # `make bench BENCH_ULANG=1` measures each figure once (the CI smoke run).
 BENCH_ULANG ?=
 export BENCH_ULANG
+# `make bench BENCH_SKALA=1,10,100` chooses the scale series (default 1,10,100; 1,10 with
+# BENCH_ULANG=1; 0 for none).
+BENCH_SKALA ?=
+export BENCH_SKALA
 # `RENDERER=quarto|builtin` forces a renderer (default: Quarto when `quarto` 1.7+ is on PATH).
 RENDERER ?=
 export RENDERER

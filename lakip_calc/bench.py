@@ -11,7 +11,10 @@ for a year of one office (a copy of its year folder):
 and beside them the floor measured in the same run: one kernel start running
 an empty notebook through the same executor, and an empty document through the
 same renderer (HTML and PDF). It prints medians over the runs, ratios to the
-floor and the peak memory of each command. The builds use the built-in
+floor and the peak memory of each command. Last comes the scale series
+(:mod:`lakip_calc.bench_skala`): cold builds of 1x, 10x and 100x copies of the
+data with wall time, peak PSS of all the build's processes and the growth
+exponent (``--skala`` / ``BENCH_SKALA``; ``1,10`` by default with ``--ulang 1``). The builds use the built-in
 renderer; the staged report of the cold build is then rendered once more by
 the built-in renderer and, when installed, by Quarto, side by side. Figures
 only: nothing here asserts a speed.
@@ -30,6 +33,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+from lakip_calc.bench_skala import cetak_skala, pilih_skala, ukur_skala
 from lakip_calc.errors import LakipError
 from lakip_calc.paths import DATA
 from lakip_calc.regensi import kenali
@@ -235,8 +239,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ulang", type=int, default=3, help="jumlah pengulangan per ukuran")
     ap.add_argument("--data", type=Path, default=None, help="folder data (bawaan: data/)")
     ap.add_argument("--opd", default=None, help="instansi di folder data beberapa instansi")
+    ap.add_argument(
+        "--skala",
+        default=os.environ.get("BENCH_SKALA"),
+        help="seri skala, mis. 1,10,100 (bawaan: 1,10,100; 1,10 bila --ulang 1; 0: tanpa seri)",
+    )
     args = ap.parse_args(argv)
     n = max(1, args.ulang)
+    skala = pilih_skala(args.skala, n)
     try:
         sumber = kenali(args.data or DATA).folder_opd(args.opd) / args.tahun
     except LakipError as e:
@@ -250,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         hasil = _ukur_pipeline(args.tahun, data, build, n)
         _cetak(args.tahun, n, lantai, hasil)
         print("\n".join(_render_sama(build / args.tahun / "proyek", kerja, n)))
+        print("\n".join(cetak_skala(ukur_skala(args.tahun, sumber.parent, kerja / "skala", skala))))
         return 0
     finally:
         shutil.rmtree(kerja, ignore_errors=True)

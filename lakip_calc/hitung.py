@@ -67,11 +67,16 @@ def _runtun(baris: list[int]) -> list[tuple[int, int | None]]:
     return runs
 
 
-def _sel(data: DataTahun, tabel: str, rows: pd.DataFrame | dict, *kolom: str) -> list[Sumber]:
-    """The cells ``kolom`` of these rows, as runs of rows per file."""
+def _sel(
+    data: DataTahun, tabel: str, rows: pd.DataFrame | dict | list[dict], *kolom: str
+) -> list[Sumber]:
+    """The cells ``kolom`` of these rows (a frame, one record or a list of records),
+    as runs of rows per file."""
     berkas = data.berkas_tabel(tabel)
     if isinstance(rows, dict):
-        nama, baris = [rows.get(BERKAS)], [rows[BARIS]]
+        rows = [rows]
+    if isinstance(rows, list):
+        nama, baris = [r.get(BERKAS) for r in rows], [r[BARIS] for r in rows]
     else:
         nama = rows[BERKAS].tolist() if BERKAS in rows.columns else [None] * len(rows)
         baris = rows[BARIS].tolist()
@@ -87,8 +92,10 @@ def _sel(data: DataTahun, tabel: str, rows: pd.DataFrame | dict, *kolom: str) ->
     ]
 
 
-def _ada_kosong(rows: pd.DataFrame, *kolom: str) -> bool:
+def _ada_kosong(rows: pd.DataFrame | list[dict], *kolom: str) -> bool:
     """Whether any of these cells is blank ("belum diisi")."""
+    if isinstance(rows, list):
+        return any(r[k] is None for k in kolom for r in rows)
     return any(v is None for k in kolom for v in rows[k])
 
 
@@ -130,11 +137,13 @@ def angka_anggaran(data: DataTahun) -> KumpulanAngka:
     sub = data["sub_kegiatan"]
     rekap = rekap_anggaran(data["program"], data["kegiatan"], sub)
     posisi = _posisi_di_bawah(sub)
+    # Plain records: a node's leaves are picked by position, not by a frame lookup per node.
+    rekaman = sub.to_dict("records")
     for r in rekap.to_dict("records"):
         tingkat = r["tingkat"]
         kode = r["kode"] or None
         base = f"anggaran.{kode or 'total'}"
-        daun = sub if kode is None else sub.iloc[posisi.get(kode, [])]
+        daun = rekaman if kode is None else [rekaman[i] for i in posisi.get(kode, [])]
         n = len(daun)
         if tingkat == "sub_kegiatan":
             asal = f"sub kegiatan {kode} (data)"
@@ -202,7 +211,7 @@ def angka_anggaran(data: DataTahun) -> KumpulanAngka:
     sel_pagu_semua = _sel(data, "sub_kegiatan", sub, "pagu")
     kosong_total = _ada_kosong(sub, "pagu")
     for r in bobot_fisik(rekap, "").to_dict("records"):
-        baris = sub.iloc[posisi[r["kode"]][:1]]
+        baris = [rekaman[posisi[r["kode"]][0]]]
         bobot = r["bobot"]
         k.tambah(
             f"anggaran.{r['kode']}.bobot_total",
@@ -292,10 +301,12 @@ def angka_keluaran(data: DataTahun) -> KumpulanAngka:
     """Output indicators of sub kegiatan and PSKS counts."""
     code = f"{_M}:angka_keluaran"
     k = KumpulanAngka()
-    kel = data["keluaran"]
-    for kode, grup in kel.groupby("kode", sort=True):
-        grup = grup.sort_values("tahun")
-        for r in grup.to_dict("records"):
+    per_kode: dict[str, list[dict]] = {}
+    for r in data["keluaran"].to_dict("records"):  # one pass, not a frame per output
+        per_kode.setdefault(r["kode"], []).append(r)
+    for kode in sorted(per_kode):
+        grup = sorted(per_kode[kode], key=lambda r: r["tahun"])
+        for r in grup:
             unit = "rupiah" if r["satuan"] == "rupiah" else r["satuan"]
             base = (
                 f"keluaran.{kode}"
@@ -326,11 +337,11 @@ def angka_keluaran(data: DataTahun) -> KumpulanAngka:
                         code,
                         belum_diisi=True,
                     )
-        ini = grup[grup["tahun"] == data.tahun]
-        lalu = grup[grup["tahun"] == data.tahun - 1]
-        if not len(ini):
+        ini = [r for r in grup if r["tahun"] == data.tahun]
+        lalu = [r for r in grup if r["tahun"] == data.tahun - 1]
+        if not ini:
             continue
-        r = ini.iloc[0].to_dict()
+        r = ini[0]
         if r["target"] is not None and r["realisasi"] is not None:
             pol = r["polaritas"] or "positif"
             c = hitung_capaian(r["target"], r["realisasi"], pol)
@@ -343,8 +354,8 @@ def angka_keluaran(data: DataTahun) -> KumpulanAngka:
                 code,
                 catatan=c.catatan,
             )
-        if len(lalu) and r["realisasi"] is not None and lalu.iloc[0]["realisasi"] is not None:
-            rl = lalu.iloc[0].to_dict()
+        if lalu and r["realisasi"] is not None and lalu[0]["realisasi"] is not None:
+            rl = lalu[0]
             sel = _sel(data, "keluaran", r, "realisasi") + _sel(data, "keluaran", rl, "realisasi")
             naik = r["realisasi"] - rl["realisasi"]
             k.tambah(

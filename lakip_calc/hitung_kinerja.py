@@ -17,7 +17,12 @@ from decimal import Decimal
 
 from lakip_calc.anggaran import persen_keuangan
 from lakip_calc.angka import KumpulanAngka, Sumber, digit_perlu
-from lakip_calc.hitung import _ada_kosong, _sel, skala_dari_data, sub_kegiatan_di_bawah
+from lakip_calc.hitung import (
+    _ada_kosong,
+    _posisi_di_bawah,
+    _sel,
+    skala_dari_data,
+)
 from lakip_calc.kinerja import (
     RUMUS_KATEGORI,
     SkalaPredikat,
@@ -274,10 +279,13 @@ def _pendukung(kx: _Konteks, ss: str, rata: Decimal | None, isi: list[_Capaian])
     links = dukungan[dukungan["kode_sasaran"] == ss]
     if not len(links):
         return
-    kode_daun: set[str] = set()
+    # Positions under each code from one pass over the codes: no scan of every
+    # sub kegiatan per link (that grew with links x sub kegiatan).
+    posisi = _posisi_di_bawah(sub)
+    pilih: set[int] = set()
     for kode in links["kode_anggaran"]:
-        kode_daun |= set(sub_kegiatan_di_bawah(sub, kode)["kode"])
-    daun = sub[sub["kode"].isin(kode_daun)]
+        pilih.update(posisi.get(kode, []))
+    daun = sub.iloc[sorted(pilih)]
     s_link = _sel(data, "dukungan", links, "kode_sasaran", "kode_anggaran")
     kosong_p, kosong_r = _ada_kosong(daun, "pagu"), _ada_kosong(daun, "realisasi")
     pagu = None if kosong_p else sum(daun["pagu"], Decimal(0))

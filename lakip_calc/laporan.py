@@ -169,8 +169,11 @@ def siapkan_proyek(
     (proyek / "report").mkdir(parents=True)
     shutil.copy2(ROOT / "_quarto.yml", proyek / "_quarto.yml")
     shutil.copytree(ROOT / "_extensions", proyek / "_extensions")
-    for p in sorted(sumber_report.glob("*.qmd")):
-        tulis_teks(proyek / "report" / p.name, quarto_var_keys(p.read_text(encoding="utf-8")))
+    sumber_qmd = {
+        p.name: p.read_text(encoding="utf-8") for p in sorted(sumber_report.glob("*.qmd"))
+    }
+    for nama, isi in sumber_qmd.items():
+        tulis_teks(proyek / "report" / nama, quarto_var_keys(isi))
     angka = KumpulanAngka.from_json((staging / "numbers.json").read_text(encoding="utf-8"))
     hasil = proyek / "report" / HASIL
     shutil.copytree(staging / "tables", hasil / "tables")
@@ -195,6 +198,7 @@ def siapkan_proyek(
         teks[f"blok_{tid}"] = blok_tabel(tid, judul_md)
     for nama in _fragmen_dirujuk(proyek / "report") - set(teks):
         teks[nama] = ""  # text an office does not have: its include stays valid, empty
+    teks["lampiran_anggaran"] = _lampiran_anggaran(teks)
     for nama, md in teks.items():
         tulis_teks(hasil / "teks" / f"{nama}.md", quarto_var_keys(md))
     tulis_teks(
@@ -203,10 +207,14 @@ def siapkan_proyek(
     )
     nilai = variabel(angka, data)
     _cek_var_teks(data, teks.values(), set(nilai))
+    # Only the keys the documents cite: every number stays in numbers.json, and the
+    # renderer parses a few hundred values instead of one per number of the budget.
+    konfig = (proyek / "_quarto.yml").read_text(encoding="utf-8")
+    dipakai = _kunci_var([konfig, *sumber_qmd.values(), *teks.values()])
     tulis_teks(
         proyek / "_variables.yml",
         yaml.dump(
-            nested_variables(nilai),
+            nested_variables({k: v for k, v in nilai.items() if k in dipakai}),
             Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),  # libyaml: same text, faster
             allow_unicode=True,
             sort_keys=True,
@@ -220,6 +228,16 @@ def siapkan_proyek(
     if draft:
         tandai_draft(data, proyek)
     return proyek
+
+
+def _lampiran_anggaran(teks: dict[str, str]) -> str:
+    """The appendix with the full budget tree when the chapters summarise it per program."""
+    from lakip_calc.tabel import ID_RINCIAN
+
+    blok = teks.get(f"blok_{ID_RINCIAN}")
+    if blok is None:
+        return ""
+    return f"## Lampiran 3. Realisasi Anggaran per Sub Kegiatan {{.unnumbered}}\n\n{blok}"
 
 
 _INCLUDE_TEKS = re.compile(r"\{\{<\s*include\s+" + HASIL + r"/teks/([A-Za-z0-9_\-]+)\.md\s*>\}\}")
@@ -302,13 +320,18 @@ def tandai_draft(data: DataTahun, proyek: Path) -> None:
 _VAR_KUNCI = re.compile(r"\{\{<\s*var\s+([A-Za-z0-9_.\-]+)\s*>\}\}")
 
 
+def _kunci_var(fragmen) -> set[str]:
+    """The ``{{< var >}}`` keys these texts cite."""
+    return {k for md in fragmen for k in _VAR_KUNCI.findall(md)}
+
+
 def _cek_var_teks(data: DataTahun, fragmen, dikenal: set[str]) -> None:
     """An unknown ``{{< var >}}`` key in ``teks/`` prose: DataError naming the data file and line.
 
     Without this check the renderer would name only the generated fragment under
     ``proyek/report/_hasil/``, which the user does not edit.
     """
-    asing = {k for md in fragmen for k in _VAR_KUNCI.findall(md)} - dikenal
+    asing = _kunci_var(fragmen) - dikenal
     base = data.folder / "teks"
     if not asing or not base.is_dir():
         return

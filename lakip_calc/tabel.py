@@ -47,6 +47,8 @@ __all__ = [
     "tabel_keluaran",
     "tabel_psks",
     "tabel_realisasi_anggaran",
+    "ringkas_per_program",
+    "ID_RINCIAN",
     "tabel_efisiensi",
     "tabel_bobot_fisik",
     "tabel_pk_program",
@@ -237,6 +239,29 @@ def _pohon(data: DataTahun) -> pd.DataFrame:
     return rekap_anggaran(data["program"], data["kegiatan"], data["sub_kegiatan"])
 
 
+#: Above this many sub kegiatan the chapters show the budget per program and the
+#: full tree goes to the appendix (``tbl-realisasi-anggaran-rinci``).
+BATAS_RINCIAN_BAB = 60
+ID_RINCIAN = "tbl-realisasi-anggaran-rinci"
+
+
+def ringkas_per_program(data: DataTahun) -> bool:
+    """Whether the chapters summarise the budget per program (a large budget tree)."""
+    return len(data["sub_kegiatan"]) > BATAS_RINCIAN_BAB
+
+
+def _pohon_bab(data: DataTahun) -> tuple[pd.DataFrame, str]:
+    """The rows a chapter table shows and a note saying where the rest is."""
+    pohon = _pohon(data)
+    if not ringkas_per_program(data):
+        return pohon, ""
+    catatan = (
+        f"Ringkasan per program ({len(data['sub_kegiatan'])} sub kegiatan); rincian setiap "
+        "kegiatan dan sub kegiatan tercantum pada Lampiran (Realisasi Anggaran per Sub Kegiatan)."
+    )
+    return pohon[pohon["tingkat"].isin(["program", "total"])], catatan
+
+
 def _basis(r: dict) -> str:
     return f"anggaran.{r['kode'] or 'total'}"
 
@@ -244,15 +269,17 @@ def _basis(r: dict) -> str:
 def tabel_alokasi_anggaran(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     """``tbl-alokasi-anggaran``: pagu of every program, kegiatan and sub kegiatan, and the total."""
     baris, tingkat = [], []
-    for r in _pohon(data).to_dict("records"):
+    pohon, ringkas = _pohon_bab(data)
+    for r in pohon.to_dict("records"):
         baris.append([_fakta(r["kode"]), _fakta(r["nama"]), _angka(angka, f"{_basis(r)}.pagu")])
         tingkat.append(r["tingkat"])
+    catatan = "Pagu program, kegiatan dan jumlah = penjumlahan pagu sub kegiatan di bawahnya."
     return _susun(
         "tbl-alokasi-anggaran",
         f"Program, Kegiatan dan Sub Kegiatan serta Alokasi Anggaran Tahun {_tahun(angka)}",
         ["Kode", "Program/Kegiatan/Sub Kegiatan", "Pagu (Rp)"],
         baris,
-        catatan="Pagu program, kegiatan dan jumlah = penjumlahan pagu sub kegiatan di bawahnya.",
+        catatan=f"{catatan} {ringkas}".strip(),
         tingkat=tingkat,
     )
 
@@ -489,10 +516,18 @@ def tabel_psks(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     )
 
 
-def tabel_realisasi_anggaran(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
-    """``tbl-realisasi-anggaran``: pagu, realisasi, sisa, % keuangan and % fisik of every node."""
+def tabel_realisasi_anggaran(
+    data: DataTahun, angka: KumpulanAngka, rinci: bool = False
+) -> TabelLaporan:
+    """``tbl-realisasi-anggaran``: pagu, realisasi, sisa, % keuangan and % fisik of every node.
+
+    For a large budget (:func:`ringkas_per_program`) the chapter's table holds the
+    programs and the total, and ``rinci=True`` gives the appendix's full tree
+    (``tbl-realisasi-anggaran-rinci``).
+    """
     baris, tingkat = [], []
-    for r in _pohon(data).to_dict("records"):
+    pohon, ringkas = (_pohon(data), "") if rinci else _pohon_bab(data)
+    for r in pohon.to_dict("records"):
         b = _basis(r)
         baris.append(
             [
@@ -506,10 +541,12 @@ def tabel_realisasi_anggaran(data: DataTahun, angka: KumpulanAngka) -> TabelLapo
             ]
         )
         tingkat.append(r["tingkat"])
+    judul = "Realisasi Anggaran dan Fisik " + (
+        "per Sub Kegiatan" if rinci else "Program, Kegiatan dan Sub Kegiatan"
+    )
     return _susun(
-        "tbl-realisasi-anggaran",
-        f"Realisasi Anggaran dan Fisik Program, Kegiatan dan Sub Kegiatan Tahun Anggaran "
-        f"{_tahun(angka)}",
+        ID_RINCIAN if rinci else "tbl-realisasi-anggaran",
+        f"{judul} Tahun Anggaran {_tahun(angka)}",
         [
             "Kode",
             "Program/Kegiatan/Sub Kegiatan",
@@ -522,8 +559,9 @@ def tabel_realisasi_anggaran(data: DataTahun, angka: KumpulanAngka) -> TabelLapo
         baris,
         catatan=(
             "Keuangan (%) = jumlah realisasi ÷ jumlah pagu × 100 pada setiap tingkat. Fisik (%) "
-            "program, kegiatan dan jumlah = rata-rata % fisik sub kegiatan tertimbang pagu."
-        ),
+            "program, kegiatan dan jumlah = rata-rata % fisik sub kegiatan tertimbang pagu. "
+            + ringkas
+        ).strip(),
         tingkat=tingkat,
     )
 
@@ -719,6 +757,7 @@ def semua_tabel(data: DataTahun, angka: KumpulanAngka, rekon: pd.DataFrame) -> l
         tabel_keluaran(data, angka),
         tabel_psks(data, angka),
         tabel_realisasi_anggaran(data, angka),
+        *([tabel_realisasi_anggaran(data, angka, rinci=True)] if ringkas_per_program(data) else []),
         tabel_efisiensi(data, angka),
         tabel_bobot_fisik(data, angka),
         tabel_perjanjian_kinerja(

@@ -205,6 +205,31 @@ def _baris(t: TabelLaporan, *tingkat: str) -> list[int]:
     return [i for i, v in enumerate(t.tingkat or []) if v in tingkat]
 
 
+_CSS_BADAN = """
+#ID .gt_row { vertical-align: top; }
+#ID .gt_row.gt_right { white-space: nowrap; }
+#ID .lakip-kegiatan { display: inline-block; padding-left: 1.2em; }
+#ID .lakip-sub_kegiatan { display: inline-block; padding-left: 2.4em; }
+"""
+
+
+def _indentasi(t: TabelLaporan, isi: dict[str, str], sel: pd.DataFrame) -> None:
+    """Indent the names of kegiatan and sub kegiatan rows of a budget tree (in ``isi``)."""
+    tingkat = t.tingkat or []
+    if "program" not in tingkat or len(t.tampil.columns) < 2:
+        return
+    for token, lv in zip(sel[sel.columns[1]], tingkat, strict=True):
+        if lv in ("kegiatan", "sub_kegiatan"):
+            isi[token] = f'<span class="lakip-{lv}">{isi[token]}</span>'
+
+
+#: Rows great-tables lays out at a time: it checks every cell against every cell style
+#: and writes cells into a pyarrow/pandas string frame one by one, so its time grows
+#: with the square of the rows; a long table is laid out in blocks of this many rows
+#: whose body rows are joined into the first block's table.
+BARIS_PER_BLOK = 200
+
+
 def tabel_html(t: TabelLaporan) -> str:
     """The great-tables HTML fragment of a table.
 
@@ -214,10 +239,10 @@ def tabel_html(t: TabelLaporan) -> str:
     The title, column labels and note are escaped by great-tables. CSS stays in
     the fragment's ``<style>`` block scoped by the table id (``inline_css``
     would need the optional ``css-inline`` package); any ``@import`` is removed
-    so the fragment loads nothing from outside.
+    so the fragment loads nothing from outside. A table longer than
+    :data:`BARIS_PER_BLOK` rows is laid out in blocks (same id, so the same
+    styles) and their body rows joined, in order, into one table.
     """
-    from great_tables import GT, loc, style
-
     # Each cell goes in as a placeholder word that great-tables prints as it is;
     # the finished cells replace them in its HTML. (Passing the cells through a
     # formatter, fmt_passthrough(escape=False), writes every cell back into the
@@ -243,12 +268,45 @@ def tabel_html(t: TabelLaporan) -> str:
         columns=list(label.values()),
         dtype=object,
     )
+    _indentasi(t, isi, sel)
+    n = len(sel)
+    awal = list(range(0, n, BARIS_PER_BLOK)) or [0]
+    teks = _gt_html(t, sel, 0, BARIS_PER_BLOK)
+    sisa = [_badan_html(_gt_html(t, sel, i, i + BARIS_PER_BLOK)) for i in awal[1:]]
+    if sisa:
+        akhir = teks.rindex("</tbody>")
+        teks = teks[:akhir] + "".join(sisa) + teks[akhir:]
+    # The wrapper scrolls sideways on a narrow screen: a named region that the keyboard
+    # can reach and scroll (its first column stays in view: lakip.css).
+    teks = teks.replace(
+        f'<div id="gt-{t.id}"',
+        f'<div id="gt-{t.id}" class="tabel-gulir" tabindex="0" role="region" '
+        f'aria-label="{teks_html(t.judul)}"',
+        1,
+    )
+    teks = _TEMPAT_SEL.sub(lambda m: isi[m.group(0)], teks)
+    return teks if teks.endswith("\n") else teks + "\n"
+
+
+def _badan_html(teks: str) -> str:
+    """The body rows of a great-tables fragment (between its ``<tbody>`` tags)."""
+    mulai = teks.index(">", teks.index("<tbody")) + 1
+    return teks[mulai : teks.rindex("</tbody>")]
+
+
+def _gt_html(t: TabelLaporan, sel: pd.DataFrame, dari: int, sampai: int) -> str:
+    """great-tables HTML of rows ``dari``..``sampai`` (exclusive) of the placeholder frame."""
+    from great_tables import GT, loc, style
+
+    blok = sel.iloc[dari:sampai].reset_index(drop=True)
+    tingkat = (t.tingkat or [])[dari:sampai]
+    label = {k: satu_baris(k) for k in t.tampil.columns}
     kanan = [label[k] for k in kolom_angka(t)]
     kiri = [k for k in sel.columns if k not in kanan]
     gt = (
         # The report wraps the fragment in a figure that carries the table id;
         # the fragment gets its own, so no id appears twice in one page.
-        GT(sel, id=f"gt-{t.id}", locale="id")
+        GT(blok, id=f"gt-{t.id}", locale="id")
         .tab_header(title=satu_baris(t.judul))
         .tab_options(
             table_font_names=["DejaVu Sans", "Segoe UI", "Helvetica", "Arial", "sans-serif"],
@@ -263,41 +321,24 @@ def tabel_html(t: TabelLaporan) -> str:
             source_notes_font_size="11px",
         )
     )
-    # Multi-line names: keep every cell of a row on its first line.
-    gt = gt.tab_style(style.text(v_align="top"), loc.body())
+    # Rules that hold for every body cell are CSS scoped by the table id, not a
+    # style per cell (great-tables matches each cell against every cell style).
+    # Multi-line names keep every cell of a row on its first line; numbers do not
+    # wrap; names are indented by level.
+    gt = gt.opt_css(_CSS_BADAN.replace("#ID", f"#gt-{t.id}"))
     if kanan:
         gt = gt.cols_align("right", columns=kanan)
-        gt = gt.tab_style(style.css("white-space: nowrap;"), loc.body(columns=kanan))
     if kiri:
         gt = gt.cols_align("left", columns=kiri)
-    tebal = _baris(t, "program", "total")
+    tebal = [i for i, v in enumerate(tingkat) if v in ("program", "total")]
     if tebal:
         gt = gt.tab_style(style.text(weight="bold"), loc.body(rows=tebal))
-    total = _baris(t, "total")
+    total = [i for i, v in enumerate(tingkat) if v == "total"]
     if total:
         gt = gt.tab_style(style.fill(color="#F2F4F6"), loc.body(rows=total))
-    tingkat = set(t.tingkat or [])
-    if "program" in tingkat and len(sel.columns) > 1:
-        nama = sel.columns[1]
-        for lv, em in (("kegiatan", "1.2em"), ("sub_kegiatan", "2.4em")):
-            rows = _baris(t, lv)
-            if rows:
-                gt = gt.tab_style(
-                    style.css(f"padding-left: {em};"), loc.body(columns=nama, rows=rows)
-                )
     if t.catatan:
         gt = gt.tab_source_note(satu_baris(t.catatan))
-    teks = _IMPORT_CSS.sub("", gt.as_raw_html())
-    # The wrapper scrolls sideways on a narrow screen: a named region that the keyboard
-    # can reach and scroll (its first column stays in view: lakip.css).
-    teks = teks.replace(
-        f'<div id="gt-{t.id}"',
-        f'<div id="gt-{t.id}" class="tabel-gulir" tabindex="0" role="region" '
-        f'aria-label="{teks_html(t.judul)}"',
-        1,
-    )
-    teks = _TEMPAT_SEL.sub(lambda m: isi[m.group(0)], teks)
-    return teks if teks.endswith("\n") else teks + "\n"
+    return _IMPORT_CSS.sub("", gt.as_raw_html())
 
 
 def escape_markdown(teks: object) -> str:

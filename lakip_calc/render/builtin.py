@@ -121,13 +121,23 @@ class _Job:
         filters = [_resource("quarto_pre.lua"), *parts.filters, _resource("quarto_post.lua")]
         return [
             str(source),
-            "--from=markdown",
+            "--from=json",
             "--standalone",
             "--wrap=none",
             f"--metadata-file={meta_file}",
             f"--resource-path={self.source_dir}",
             *(f"--lua-filter={f}" for f in filters),
         ]
+
+    def parse(self, source: Path) -> Path:
+        """Read the Markdown once into pandoc's JSON AST, which every format then writes.
+
+        Parsing is most of pandoc's time for long tables; each format used to repeat it.
+        """
+        ast = self.work / "laporan.json"
+        args = [str(source), "--from=markdown", "--to=json", f"--output={ast}"]
+        _tools.pandoc(args, cwd=self.source_dir, epoch=self.epoch)
+        return ast
 
     def html(self, source: Path, out: Path) -> None:
         parts = self.project.parts["html"]
@@ -245,9 +255,10 @@ def render_project(
         source = work / "laporan.md"
         source.write_text(source_text, encoding="utf-8")
         job = _Job(project, work, values, _source_date_epoch())
+        ast = job.parse(source)
         made = {fmt: work / f"{name}.{fmt}" for fmt in chosen}
         with ThreadPoolExecutor(max_workers=len(chosen)) as pool:
-            for future in [pool.submit(getattr(job, fmt), source, made[fmt]) for fmt in chosen]:
+            for future in [pool.submit(getattr(job, fmt), ast, made[fmt]) for fmt in chosen]:
                 future.result()
         result = {}
         for fmt, path in made.items():
