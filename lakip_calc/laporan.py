@@ -163,20 +163,47 @@ def siapkan_proyek(
     project holds no draft markup at all. ``grafik=False`` leaves the charts
     out (:func:`salin_grafik` adds them once the charts notebook has ended).
     """
-    sumber_report = sumber or REPORT
     proyek = staging / "proyek"
-    shutil.rmtree(proyek, ignore_errors=True)
-    (proyek / "report").mkdir(parents=True)
-    shutil.copy2(ROOT / "_quarto.yml", proyek / "_quarto.yml")
-    shutil.copytree(ROOT / "_extensions", proyek / "_extensions")
-    for p in sorted(sumber_report.glob("*.qmd")):
-        tulis_teks(proyek / "report" / p.name, quarto_var_keys(p.read_text(encoding="utf-8")))
+    _salin_sumber(proyek, sumber or REPORT)
     angka = KumpulanAngka.from_json((staging / "numbers.json").read_text(encoding="utf-8"))
     hasil = proyek / "report" / HASIL
     shutil.copytree(staging / "tables", hasil / "tables")
     beri_sumber_tabel(hasil / "tables", angka)
     if grafik:
         salin_grafik(staging, proyek)
+    teks = _fragmen_laporan(data, angka, proyek, renderer)
+    for nama, md in teks.items():
+        tulis_teks(hasil / "teks" / f"{nama}.md", quarto_var_keys(md))
+    tulis_teks(
+        hasil / "bagian.yml",
+        yaml.safe_dump({"lakip-ada": bagian_ada(data)}, sort_keys=True),
+    )
+    _tulis_variabel(proyek, angka, data, teks)
+    _atur_konfig(proyek, {"lakip-jejak-berkas": f"{PENDAMPING}-{data.tahun}.html"})
+    # Written again with the companion's SHA-256 once it is rendered (tulis_pendamping);
+    # Quarto reads the includes of every document of the project meanwhile.
+    tulis_teks(hasil / "teks" / "pendamping.md", "Dokumen pendamping sedang disusun.\n")
+    if draft:
+        tandai_draft(data, proyek)
+    return proyek
+
+
+def _salin_sumber(proyek: Path, sumber_report: Path) -> None:
+    """A fresh project folder with the Quarto configuration, the extension and the .qmd files."""
+    shutil.rmtree(proyek, ignore_errors=True)
+    (proyek / "report").mkdir(parents=True)
+    shutil.copy2(ROOT / "_quarto.yml", proyek / "_quarto.yml")
+    shutil.copytree(ROOT / "_extensions", proyek / "_extensions")
+    for p in sorted(sumber_report.glob("*.qmd")):
+        tulis_teks(proyek / "report" / p.name, quarto_var_keys(p.read_text(encoding="utf-8")))
+
+
+def _fragmen_laporan(
+    data: DataTahun, angka: KumpulanAngka, proyek: Path, renderer: dict[str, str] | None
+) -> dict[str, str]:
+    """Every Markdown fragment the report includes, by name (tables already copied);
+    a fragment the sources include but this office does not have is empty."""
+    hasil = proyek / "report" / HASIL
     teks = fragmen_teks(data)
     teks["metode_hitung"] = _blok_hitungan(data)
     teks["tanda_tangan_pk"] = tanda_tangan_pk(
@@ -195,12 +222,14 @@ def siapkan_proyek(
         teks[f"blok_{tid}"] = blok_tabel(tid, judul_md)
     for nama in _fragmen_dirujuk(proyek / "report") - set(teks):
         teks[nama] = ""  # text an office does not have: its include stays valid, empty
-    for nama, md in teks.items():
-        tulis_teks(hasil / "teks" / f"{nama}.md", quarto_var_keys(md))
-    tulis_teks(
-        hasil / "bagian.yml",
-        yaml.safe_dump({"lakip-ada": bagian_ada(data)}, sort_keys=True),
-    )
+    return teks
+
+
+def _tulis_variabel(
+    proyek: Path, angka: KumpulanAngka, data: DataTahun, teks: dict[str, str]
+) -> None:
+    """``_variables.yml``: every number the sources may print, once each text is checked
+    to use only known keys."""
     nilai = variabel(angka, data)
     _cek_var_teks(data, teks.values(), set(nilai))
     tulis_teks(
@@ -213,13 +242,6 @@ def siapkan_proyek(
             width=1000,
         ),
     )
-    _atur_konfig(proyek, {"lakip-jejak-berkas": f"{PENDAMPING}-{data.tahun}.html"})
-    # Written again with the companion's SHA-256 once it is rendered (tulis_pendamping);
-    # Quarto reads the includes of every document of the project meanwhile.
-    tulis_teks(hasil / "teks" / "pendamping.md", "Dokumen pendamping sedang disusun.\n")
-    if draft:
-        tandai_draft(data, proyek)
-    return proyek
 
 
 _INCLUDE_TEKS = re.compile(r"\{\{<\s*include\s+" + HASIL + r"/teks/([A-Za-z0-9_\-]+)\.md\s*>\}\}")
