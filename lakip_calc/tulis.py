@@ -205,23 +205,14 @@ def _baris(t: TabelLaporan, *tingkat: str) -> list[int]:
     return [i for i, v in enumerate(t.tingkat or []) if v in tingkat]
 
 
-def tabel_html(t: TabelLaporan) -> str:
-    """The great-tables HTML fragment of a table.
+def _sel_tempat(t: TabelLaporan) -> tuple[pd.DataFrame, dict[str, str]]:
+    """(the table with a placeholder word in each cell, the finished cell HTML by placeholder).
 
-    Cells are escaped here and wrapped as
-    ``<span class="angka" data-key="KEY">TEXT</span>`` when they carry a key;
-    great-tables lays out placeholders that are then replaced by them.
-    The title, column labels and note are escaped by great-tables. CSS stays in
-    the fragment's ``<style>`` block scoped by the table id (``inline_css``
-    would need the optional ``css-inline`` package); any ``@import`` is removed
-    so the fragment loads nothing from outside.
+    Each cell goes in as a placeholder word that great-tables prints as it is;
+    the finished cells replace them in its HTML. (Passing the cells through a
+    formatter, fmt_passthrough(escape=False), writes every cell back into the
+    frame one by one: half of the table notebook's time.)
     """
-    from great_tables import GT, loc, style
-
-    # Each cell goes in as a placeholder word that great-tables prints as it is;
-    # the finished cells replace them in its HTML. (Passing the cells through a
-    # formatter, fmt_passthrough(escape=False), writes every cell back into the
-    # frame one by one: half of the table notebook's time.)
     isi: dict[str, str] = {}
     semua_teks = [t.judul, t.catatan or "", *map(str, t.tampil.columns)]
     semua_teks += [str(v) for k in t.tampil.columns for v in t.tampil[k]]
@@ -243,9 +234,14 @@ def tabel_html(t: TabelLaporan) -> str:
         columns=list(label.values()),
         dtype=object,
     )
-    kanan = [label[k] for k in kolom_angka(t)]
-    kiri = [k for k in sel.columns if k not in kanan]
-    gt = (
+    return sel, isi
+
+
+def _gt_dasar(sel: pd.DataFrame, t: TabelLaporan):
+    """The great-tables table with its title and the report's fonts, sizes and colours."""
+    from great_tables import GT
+
+    return (
         # The report wraps the fragment in a figure that carries the table id;
         # the fragment gets its own, so no id appears twice in one page.
         GT(sel, id=f"gt-{t.id}", locale="id")
@@ -263,6 +259,14 @@ def tabel_html(t: TabelLaporan) -> str:
             source_notes_font_size="11px",
         )
     )
+
+
+def _gaya_sel(gt, sel: pd.DataFrame, t: TabelLaporan):
+    """Alignment (numbers right), bold program and total rows, indented budget levels."""
+    from great_tables import loc, style
+
+    kanan = [satu_baris(k) for k in kolom_angka(t)]
+    kiri = [k for k in sel.columns if k not in kanan]
     # Multi-line names: keep every cell of a row on its first line.
     gt = gt.tab_style(style.text(v_align="top"), loc.body())
     if kanan:
@@ -285,6 +289,22 @@ def tabel_html(t: TabelLaporan) -> str:
                 gt = gt.tab_style(
                     style.css(f"padding-left: {em};"), loc.body(columns=nama, rows=rows)
                 )
+    return gt
+
+
+def tabel_html(t: TabelLaporan) -> str:
+    """The great-tables HTML fragment of a table.
+
+    Cells are escaped here and wrapped as
+    ``<span class="angka" data-key="KEY">TEXT</span>`` when they carry a key;
+    great-tables lays out placeholders that are then replaced by them.
+    The title, column labels and note are escaped by great-tables. CSS stays in
+    the fragment's ``<style>`` block scoped by the table id (``inline_css``
+    would need the optional ``css-inline`` package); any ``@import`` is removed
+    so the fragment loads nothing from outside.
+    """
+    sel, isi = _sel_tempat(t)
+    gt = _gaya_sel(_gt_dasar(sel, t), sel, t)
     if t.catatan:
         gt = gt.tab_source_note(satu_baris(t.catatan))
     teks = _IMPORT_CSS.sub("", gt.as_raw_html())
