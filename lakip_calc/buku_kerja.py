@@ -232,13 +232,9 @@ def _komentar(k: Kolom) -> str:
     return f"Kolom CSV: {k.nama}\n{_ATURAN[k.tipe]}{pilihan}\n{wajib}"
 
 
-def _lembar_petunjuk(wb, tahun: int, folder: Path) -> None:
-    from openpyxl.styles import Alignment, Font, Protection
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.active
-    ws.title = LEMBAR_PETUNJUK
-    teks = [
+def _teks_petunjuk(tahun: int, folder: Path) -> list[tuple[str, bool]]:
+    """The instructions sheet's paragraphs: (text, bold)."""
+    return [
         (f"Buku kerja isian LAKIP {tahun}", True),
         ("", False),
         (
@@ -283,12 +279,13 @@ def _lembar_petunjuk(wb, tahun: int, folder: Path) -> None:
         ("", False),
         ("Daftar lembar dan kolom", True),
     ]
-    for i, (isi, tebal) in enumerate(teks, start=1):
-        c = ws.cell(row=i, column=1, value=isi or None)
-        c.font = Font(bold=tebal, size=13 if i == 1 else 11)
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 100
-    mulai = len(teks) + 1
+
+
+def _daftar_kolom_petunjuk(ws, mulai: int) -> None:
+    """The table of every sheet column with its CSV column, from row ``mulai``."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     kepala = ["Lembar", "Kolom", "Judul", "Kolom CSV", "Berkas CSV", "Aturan", "Wajib"]
     for j, h in enumerate(kepala, start=1):
         c = ws.cell(row=mulai, column=j, value=h)
@@ -311,6 +308,21 @@ def _lembar_petunjuk(wb, tahun: int, folder: Path) -> None:
             r += 1
     for j, lebar in zip(range(2, 8), (7, 26, 20, 24, 60, 18), strict=True):
         ws.column_dimensions[get_column_letter(j)].width = lebar
+
+
+def _lembar_petunjuk(wb, tahun: int, folder: Path) -> None:
+    """The first sheet, "Petunjuk": instructions and the list of sheet columns (locked)."""
+    from openpyxl.styles import Alignment, Font, Protection
+
+    ws = wb.active
+    ws.title = LEMBAR_PETUNJUK
+    teks = _teks_petunjuk(tahun, folder)
+    for i, (isi, tebal) in enumerate(teks, start=1):
+        c = ws.cell(row=i, column=1, value=isi or None)
+        c.font = Font(bold=tebal, size=13 if i == 1 else 11)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 100
+    _daftar_kolom_petunjuk(ws, len(teks) + 1)
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     for row in ws.iter_rows():
@@ -318,55 +330,67 @@ def _lembar_petunjuk(wb, tahun: int, folder: Path) -> None:
             c.protection = Protection(locked=True)
 
 
-def tulis_buku_kerja(tahun: int, data_dir: Path | None = None, keluar: Path | None = None) -> Path:
-    """Write the workbook of ``data/<tahun>`` (default ``data/<tahun>/isian-<tahun>.xlsx``)."""
-    from openpyxl import Workbook
+def _kepala_kolom(ws, j: int, k: Kolom) -> None:
+    """Column ``j``'s locked header cell (label, comment) and its width and cell format."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
+
+    c = ws.cell(row=1, column=j, value=k.label)
+    c.font = Font(bold=True)
+    c.fill = PatternFill("solid", fgColor="D9D9D9")
+    c.alignment = Alignment(wrap_text=True, vertical="top")
+    c.protection = Protection(locked=True)
+    c.comment = Comment(_komentar(k), "lakip", width=260, height=110)
+    kolom = ws.column_dimensions[get_column_letter(j)]
+    kolom.width = (
+        60
+        if k.tipe == "teks" and k.nama in ("nama", "uraian")
+        else max(14, min(40, len(k.label) + 4))
+    )
+    kolom.protection = Protection(locked=False)
+    if k.tipe in ("kode", "teks", "pilihan"):
+        kolom.number_format = "@"
+
+
+def _lembar_tabel(wb, t: Tabel, folder: Path) -> None:
+    """One input table's sheet: headers, validations and the folder's own rows (unlocked)."""
+    from openpyxl.styles import Protection
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(_lembar(t))
+    # The folder's own rows only (not the earlier years the loader adds).
+    p = folder / t.berkas
+    sendiri = baca_csv(p.read_bytes(), t, t.berkas).to_dict("records") if p.is_file() else []
+    sampai = max(_BARIS_MIN, len(sendiri) + 200)
+    for j, k in enumerate(t.kolom, start=1):
+        _kepala_kolom(ws, j, k)
+        satuan = (
+            sorted({str(r[k.nama]) for r in sendiri if r[k.nama]}) if k.nama == "satuan" else []
+        )
+        _validasi(ws, k, t, get_column_letter(j), sampai, satuan)
+        for i, r in enumerate(sendiri, start=2):
+            sel = sel_teks(ws.cell(row=i, column=j, value=_nilai_sel(r[k.nama], k)))
+            sel.protection = Protection(locked=False)
+            if k.tipe in ("kode", "teks", "pilihan"):
+                sel.number_format = "@"
+    ws.freeze_panes = "A2"
+    ws.protection.sheet = True
+    for izin in ("formatColumns", "formatRows", "insertRows", "deleteRows", "autoFilter"):
+        setattr(ws.protection, izin, False)
+
+
+def tulis_buku_kerja(tahun: int, data_dir: Path | None = None, keluar: Path | None = None) -> Path:
+    """Write the workbook of ``data/<tahun>`` (default ``data/<tahun>/isian-<tahun>.xlsx``)."""
+    from openpyxl import Workbook
 
     data = muat_tahun(tahun, data_dir)  # only a valid year is written out
     folder = data.folder
     tujuan = keluar or folder / nama_buku(tahun)
     wb = Workbook()
     _lembar_petunjuk(wb, tahun, folder)
-    kepala_isi = PatternFill("solid", fgColor="D9D9D9")
     for t in TABEL.values():
-        ws = wb.create_sheet(_lembar(t))
-        # The folder's own rows only (not the earlier years the loader adds).
-        p = folder / t.berkas
-        sendiri = baca_csv(p.read_bytes(), t, t.berkas).to_dict("records") if p.is_file() else []
-        sampai = max(_BARIS_MIN, len(sendiri) + 200)
-        for j, k in enumerate(t.kolom, start=1):
-            huruf = get_column_letter(j)
-            c = ws.cell(row=1, column=j, value=k.label)
-            c.font = Font(bold=True)
-            c.fill = kepala_isi
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-            c.protection = Protection(locked=True)
-            c.comment = Comment(_komentar(k), "lakip", width=260, height=110)
-            kolom = ws.column_dimensions[huruf]
-            kolom.width = (
-                60
-                if k.tipe == "teks" and k.nama in ("nama", "uraian")
-                else max(14, min(40, len(k.label) + 4))
-            )
-            kolom.protection = Protection(locked=False)
-            if k.tipe in ("kode", "teks", "pilihan"):
-                kolom.number_format = "@"
-            satuan = (
-                sorted({str(r[k.nama]) for r in sendiri if r[k.nama]}) if k.nama == "satuan" else []
-            )
-            _validasi(ws, k, t, huruf, sampai, satuan)
-            for i, r in enumerate(sendiri, start=2):
-                sel = sel_teks(ws.cell(row=i, column=j, value=_nilai_sel(r[k.nama], k)))
-                sel.protection = Protection(locked=False)
-                if k.tipe in ("kode", "teks", "pilihan"):
-                    sel.number_format = "@"
-        ws.freeze_panes = "A2"
-        ws.protection.sheet = True
-        for izin in ("formatColumns", "formatRows", "insertRows", "deleteRows", "autoFilter"):
-            setattr(ws.protection, izin, False)
+        _lembar_tabel(wb, t, folder)
     wb.properties.creator = "lakip_calc"
     wb.properties.title = f"Isian LAKIP {tahun}"
     waktu = _epoch_tetap(tahun)
@@ -491,6 +515,42 @@ def _galat_sel(xlsx: str, lembar: str, huruf: str, baris: int, kolom: str, pesan
     return f"{xlsx}, sel {_sel_ref(lembar, huruf, baris)} (kolom '{kolom}'): {pesan}"
 
 
+def _galat_bentuk_lembar(ws, t: Tabel, lembar: str, xlsx: str) -> str | None:
+    """The first error in a sheet's shape: a changed header, or a value right of the table."""
+    from openpyxl.utils import get_column_letter
+
+    lebar = len(t.kolom)
+    for j, k in enumerate(t.kolom, start=1):
+        judul = ws.cell(row=1, column=j).value
+        judul = "" if judul is None else str(judul).strip()
+        if judul not in (k.label, k.nama):
+            return (
+                f"{xlsx}, sel {_sel_ref(lembar, get_column_letter(j), 1)}: judul kolom "
+                f"{kutip(judul)} tidak sesuai; seharusnya {k.label!r} (kolom CSV '{k.nama}'). "
+                "Jangan mengubah, menyisipkan atau memindah kolom."
+            )
+    for j in range(lebar + 1, ws.max_column + 1):
+        for i in range(1, ws.max_row + 1):
+            if ws.cell(row=i, column=j).value not in (None, ""):
+                return (
+                    f"{xlsx}, sel {_sel_ref(lembar, get_column_letter(j), i)}: sel di luar "
+                    f"kolom tabel ({lebar} kolom) berisi nilai; kosongkan sel itu."
+                )
+    return None
+
+
+def _teks_sel(v: Any, rumus: Any, k: Kolom, lembar: str, baris: int) -> str:
+    """A cell's CSV text, checked by the loader's rule; raise ValueError with the reason."""
+    if v is None and isinstance(rumus, str) and rumus.startswith("="):
+        raise ValueError("rumus tanpa nilai tersimpan; buka dan simpan ulang di Excel")
+    s = _ke_teks(v, k)
+    try:
+        parse_nilai(s, k, file=lembar, row=baris)
+    except DataError as e:
+        raise ValueError(e.pesan) from None
+    return s
+
+
 def _baca_lembar(wb, wb_rumus, t: Tabel, xlsx: str, galat: list[str]):
     """(rows as CSV text lists in schema order, their sheet rows) of one sheet."""
     from openpyxl.utils import get_column_letter
@@ -503,25 +563,11 @@ def _baca_lembar(wb, wb_rumus, t: Tabel, xlsx: str, galat: list[str]):
         )
         return [], []
     ws, wr = wb[lembar], wb_rumus[lembar]
+    salah_bentuk = _galat_bentuk_lembar(ws, t, lembar, xlsx)
+    if salah_bentuk is not None:
+        galat.append(salah_bentuk)
+        return [], []
     lebar = len(t.kolom)
-    for j, k in enumerate(t.kolom, start=1):
-        judul = ws.cell(row=1, column=j).value
-        judul = "" if judul is None else str(judul).strip()
-        if judul not in (k.label, k.nama):
-            galat.append(
-                f"{xlsx}, sel {_sel_ref(lembar, get_column_letter(j), 1)}: judul kolom "
-                f"{kutip(judul)} tidak sesuai; seharusnya {k.label!r} (kolom CSV '{k.nama}'). "
-                "Jangan mengubah, menyisipkan atau memindah kolom."
-            )
-            return [], []
-    for j in range(lebar + 1, ws.max_column + 1):
-        for i in range(1, ws.max_row + 1):
-            if ws.cell(row=i, column=j).value not in (None, ""):
-                galat.append(
-                    f"{xlsx}, sel {_sel_ref(lembar, get_column_letter(j), i)}: sel di luar "
-                    f"kolom tabel ({lebar} kolom) berisi nilai; kosongkan sel itu."
-                )
-                return [], []
     baris, nomor = [], []
     for i in range(2, ws.max_row + 1):
         nilai = [ws.cell(row=i, column=j).value for j in range(1, lebar + 1)]
@@ -529,31 +575,11 @@ def _baca_lembar(wb, wb_rumus, t: Tabel, xlsx: str, galat: list[str]):
             continue
         teks = []
         for j, (k, v) in enumerate(zip(t.kolom, nilai, strict=True), start=1):
-            huruf = get_column_letter(j)
-            rumus = wr.cell(row=i, column=j).value
-            if v is None and isinstance(rumus, str) and rumus.startswith("="):
-                galat.append(
-                    _galat_sel(
-                        xlsx,
-                        lembar,
-                        huruf,
-                        i,
-                        k.nama,
-                        "rumus tanpa nilai tersimpan; buka dan simpan ulang di Excel",
-                    )
-                )
-                teks.append("")
-                continue
             try:
-                s = _ke_teks(v, k)
-                parse_nilai(s, k, file=lembar, row=i)
+                teks.append(_teks_sel(v, wr.cell(row=i, column=j).value, k, lembar, i))
             except ValueError as e:
-                galat.append(_galat_sel(xlsx, lembar, huruf, i, k.nama, str(e)))
-                s = ""
-            except DataError as e:
-                galat.append(_galat_sel(xlsx, lembar, huruf, i, k.nama, e.pesan))
-                s = ""
-            teks.append(s)
+                galat.append(_galat_sel(xlsx, lembar, get_column_letter(j), i, k.nama, str(e)))
+                teks.append("")
         baris.append(teks)
         nomor.append(i)
     return baris, nomor
@@ -577,40 +603,23 @@ def _sama(a: str, b: str, k: Kolom) -> bool:
         return False
 
 
-def impor_buku_kerja(
-    tahun: int, xlsx: Path, data_dir: Path | None = None, *, coba: bool = False
-) -> HasilImpor:
-    """Validate a filled-in workbook and write the CSV files of ``data/<tahun>`` that changed.
-
-    All or nothing: every sheet and cell is checked first (all errors are
-    reported at once, naming sheet and cell); files are written only when the
-    whole workbook is valid. ``coba=True`` checks and reports without writing.
-
-    Raises
-    ------
-    DataError
-        Any invalid cell, sheet or table (the message lists each, up to 40).
-    ConfigError
-        The workbook or the year's folder cannot be read.
-    """
+def _buka_buku(tahun: int, xlsx: Path, folder: Path):
+    """The workbook twice: (cached values, formulas); ConfigError when it cannot be read."""
     from openpyxl import load_workbook
 
-    folder = folder_data(tahun, data_dir)
     if not folder.is_dir():
         raise ConfigError(
             f"folder data tahun {tahun} tidak ada ({tampil(folder)}). "
             f"Buat dengan 'make new-year YEAR={tahun}'."
         )
-    nama_x = xlsx.name
     if not xlsx.is_file():
         raise ConfigError(
             f"buku kerja tidak ditemukan: {tampil(xlsx)}. Tulis dengan "
             f"'make workbook YEAR={tahun}' atau periksa XLSX."
         )
-    periksa_xlsx(xlsx, nama_x)
+    periksa_xlsx(xlsx, xlsx.name)
     try:
-        wb = load_workbook(xlsx, data_only=True)
-        wb_rumus = load_workbook(xlsx, data_only=False)
+        return load_workbook(xlsx, data_only=True), load_workbook(xlsx, data_only=False)
     except FileNotFoundError:
         raise ConfigError(f"buku kerja tidak ditemukan: {tampil(xlsx)}") from None
     except Exception as e:  # noqa: BLE001 - any unreadable file: one clear message
@@ -619,6 +628,12 @@ def impor_buku_kerja(
             "Simpan sebagai 'Excel Workbook (.xlsx)'."
         ) from None
 
+
+def _isi_sah(
+    wb, wb_rumus, folder: Path, nama_x: str
+) -> dict[str, tuple[list[list[str]], list[int]]]:
+    """Every sheet's rows and sheet row numbers, checked cell by cell, per table and across
+    tables with the loader's own rules; DataError listing every error otherwise."""
     galat: list[str] = []
     isi: dict[str, tuple[list[list[str]], list[int]]] = {}
     for t in TABEL.values():
@@ -640,47 +655,97 @@ def impor_buku_kerja(
         t = next((x for x in TABEL.values() if e.file and e.file.endswith("/" + x.berkas)), None)
         galat.append(_terjemah(e, t, isi[t.nama][1], nama_x) if t else f"{nama_x}: {e}")
     _lapor(galat, nama_x)
+    return isi
+
+
+def _baris_csv(header: list[str], nilai: list[str]) -> str:
+    """One CSV record's text (with its line end) as the CSV writer writes it."""
+    return _csv_bytes(header, [nilai]).decode("utf-8").split("\n", 1)[1]
+
+
+def _bandingkan(folder: Path, t: Tabel, rows: list[list[str]]) -> tuple[PerubahanBerkas, str]:
+    """(the changes, the new file text) of one table: rows matched by key with the file as
+    it is; unchanged rows keep their exact text, the file's column order is kept."""
+    header, lama, raw_header = _baca_berkas(folder, t)
+    if sorted(header) != sorted(t.kolom_nama):
+        header, lama, raw_header = list(t.kolom_nama), [], ""
+    idx = [t.kolom_nama.index(h) for h in header]
+    kol = {k.nama: k for k in t.kolom}
+    lama_per_kunci: dict[tuple, tuple[int, list[str], str]] = {}
+    for n, (r, raw) in enumerate(lama, start=2):
+        rec = dict(zip(header, r, strict=False))
+        kunci = tuple(rec.get(k, "").strip() for k in t.kunci)
+        lama_per_kunci.setdefault(kunci, (n, r, raw))
+    p = PerubahanBerkas(t.berkas)
+    keluar = [raw_header or _csv_bytes(header, []).decode("utf-8")]
+    dipakai: set[tuple] = set()
+    for n, row in enumerate(rows, start=2):
+        baru = [row[i] for i in idx]
+        rec_baru = dict(zip(header, baru, strict=True))
+        kunci = tuple(rec_baru[k].strip() for k in t.kunci)
+        cocok = lama_per_kunci.get(kunci) if kunci not in dipakai else None
+        if cocok is None:
+            p.ditambah.append(n)
+            keluar.append(_baris_csv(header, baru))
+            continue
+        dipakai.add(kunci)
+        _, r_lama, raw = cocok
+        rec_lama = dict(zip(header, r_lama, strict=False))
+        beda = [h for h in header if not _sama(rec_lama.get(h, ""), rec_baru[h], kol[h])]
+        for h in beda:
+            p.sel.append((n, h, rec_lama.get(h, "").strip(), rec_baru[h]))
+        if beda:
+            keluar.append(
+                _baris_csv(
+                    header, [rec_baru[h] if h in beda else rec_lama.get(h, "") for h in header]
+                )
+            )
+        else:
+            keluar.append(raw if raw.endswith(("\n", "\r")) else raw + "\n")
+    p.dihapus = sorted(n for kunci, (n, _, _) in lama_per_kunci.items() if kunci not in dipakai)
+    return p, "".join(keluar)
+
+
+def _tulis_semua(tulis: dict[Path, bytes]) -> None:
+    """Write every file through a temporary file, then rename them all; no temp file is left."""
+    sementara = {p: p.with_name(f".{p.name}.impor-{os.getpid()}") for p in tulis}
+    try:
+        for p, b in tulis.items():
+            sementara[p].write_bytes(b)
+        for p in tulis:
+            os.replace(sementara[p], p)
+    finally:
+        for s in sementara.values():
+            s.unlink(missing_ok=True)
+
+
+def impor_buku_kerja(
+    tahun: int, xlsx: Path, data_dir: Path | None = None, *, coba: bool = False
+) -> HasilImpor:
+    """Validate a filled-in workbook and write the CSV files of ``data/<tahun>`` that changed.
+
+    All or nothing: every sheet and cell is checked first (all errors are
+    reported at once, naming sheet and cell); files are written only when the
+    whole workbook is valid. ``coba=True`` checks and reports without writing.
+
+    Raises
+    ------
+    DataError
+        Any invalid cell, sheet or table (the message lists each, up to 40).
+    ConfigError
+        The workbook or the year's folder cannot be read.
+    """
+    folder = folder_data(tahun, data_dir)
+    wb, wb_rumus = _buka_buku(tahun, xlsx, folder)
+    isi = _isi_sah(wb, wb_rumus, folder, xlsx.name)
 
     # Compare with the files as they are, keep unchanged rows' bytes, write what changed.
     perubahan: list[PerubahanBerkas] = []
     tulis: dict[Path, bytes] = {}
     for t in TABEL.values():
         rows, _ = isi[t.nama]
-        header, lama, raw_header = _baca_berkas(folder, t)
-        if sorted(header) != sorted(t.kolom_nama):
-            header, lama, raw_header = list(t.kolom_nama), [], ""
-        idx = [t.kolom_nama.index(h) for h in header]
-        kol = {k.nama: k for k in t.kolom}
-        lama_per_kunci: dict[tuple, tuple[int, list[str], str]] = {}
-        for n, (r, raw) in enumerate(lama, start=2):
-            rec = dict(zip(header, r, strict=False))
-            kunci = tuple(rec.get(k, "").strip() for k in t.kunci)
-            lama_per_kunci.setdefault(kunci, (n, r, raw))
-        p = PerubahanBerkas(t.berkas)
-        keluar = [raw_header or _csv_bytes(header, []).decode("utf-8")]
-        dipakai: set[tuple] = set()
-        for n, row in enumerate(rows, start=2):
-            baru = [row[i] for i in idx]
-            rec_baru = dict(zip(header, baru, strict=True))
-            kunci = tuple(rec_baru[k].strip() for k in t.kunci)
-            cocok = lama_per_kunci.get(kunci) if kunci not in dipakai else None
-            if cocok is None:
-                p.ditambah.append(n)
-                keluar.append(_csv_bytes(header, [baru]).decode("utf-8").split("\n", 1)[1])
-                continue
-            dipakai.add(kunci)
-            _, r_lama, raw = cocok
-            rec_lama = dict(zip(header, r_lama, strict=False))
-            beda = [h for h in header if not _sama(rec_lama.get(h, ""), rec_baru[h], kol[h])]
-            for h in beda:
-                p.sel.append((n, h, rec_lama.get(h, "").strip(), rec_baru[h]))
-            if beda:
-                gabung = [rec_baru[h] if h in beda else rec_lama.get(h, "") for h in header]
-                keluar.append(_csv_bytes(header, [gabung]).decode("utf-8").split("\n", 1)[1])
-            else:
-                keluar.append(raw if raw.endswith(("\n", "\r")) else raw + "\n")
-        p.dihapus = sorted(n for kunci, (n, _, _) in lama_per_kunci.items() if kunci not in dipakai)
-        baru_bytes = "".join(keluar).encode("utf-8")
+        p, teks_baru = _bandingkan(folder, t, rows)
+        baru_bytes = teks_baru.encode("utf-8")
         path = folder / t.berkas
         opsional_kosong = not t.wajib and not rows and not path.is_file()
         if (p.ada or not path.is_file()) and not opsional_kosong:
@@ -689,15 +754,7 @@ def impor_buku_kerja(
         perubahan.append(p)
 
     if not coba and tulis:
-        sementara = {p: p.with_name(f".{p.name}.impor-{os.getpid()}") for p in tulis}
-        try:
-            for p, b in tulis.items():
-                sementara[p].write_bytes(b)
-            for p in tulis:
-                os.replace(sementara[p], p)
-        finally:
-            for s in sementara.values():
-                s.unlink(missing_ok=True)
+        _tulis_semua(tulis)
     belum = 0
     if not coba:
         belum = len(cek_kelengkapan(muat_tahun(tahun, data_dir)))

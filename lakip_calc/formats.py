@@ -15,7 +15,17 @@ Two parsers are offered:
   :func:`format_rupiah` and :func:`format_persen`.
 - :func:`parse_angka_tercetak` is tolerant: it reads figures as a hand-made
   report printed them (``Rp. 3.698.220.902``, ``49,422,100``, ``98.42``) and is
-  used by the reconciliation of stated against computed values.
+  used by the reconciliation of stated against computed values. It tolerates
+  these decorations:
+
+  - a leading ``Rp`` in any case, with or without a full stop and spaces
+    (``Rp. 3.698.220.902``, ``Rp.2.503.195.548``, ``RP 1.000``);
+  - a trailing "no cents" marker ``,-`` / ``.-`` / ``-`` and trailing sentence
+    punctuation ``.`` or ``,`` (``Rp.92.092.800.``, ``Rp. 58.289.900,``);
+  - a trailing ``%``, with or without a space before it;
+  - a minus sign before or after ``Rp``; surrounding whitespace.
+
+  Its reading of the ``.`` and ``,`` separators is described at ``_pisah_inti``.
 
 Examples
 --------
@@ -291,6 +301,8 @@ def parse_angka(teks: str) -> Decimal:
 
 # Tolerant reading of printed figures -------------------------------------------------
 
+#: A printed figure: optional sign, ``Rp``, digits with separators, ``%`` (see the
+#: decorations listed in the module docstring).
 _TERCETAK = re.compile(
     r"""
     (?P<tanda1>[-\u2212])?\s*
@@ -313,6 +325,23 @@ def _pisah_inti(inti: str) -> tuple[str, str] | None:
     """Split the digits-and-separators core into (integer digits, decimal digits).
 
     Returns None when the separators cannot be read consistently.
+
+    Separators are disambiguated as follows:
+
+    1. Only digits: an integer.
+    2. Both ``.`` and ``,``: the one that comes last is the decimal separator
+       and must appear once; the other must group the thousands by threes
+       (``1.234,5`` and ``1,234.5`` both read 1234.5).
+    3. One kind of separator appearing more than once: thousands separators,
+       which must group by threes (``5.164.657.747``, ``49,422,100``).
+    4. One separator appearing once: it is a thousands separator when exactly
+       three digits follow it and the part before it is 1-3 digits not
+       starting with ``0`` (``9,741`` reads 9741, ``1.500`` and ``1.000%``
+       read 1500 and 1000). Otherwise it is the decimal separator: ``98.42``,
+       ``97,1``, ``0,125`` and ``96.5349`` are decimals. This relies on
+       hand-made reports printing at most two decimals; a figure printed with
+       exactly three decimals and no thousands (``99,125%``) is misread as
+       99125, so the reconciliation will flag it rather than pass it.
     """
     jumlah_titik, jumlah_koma = inti.count("."), inti.count(",")
     if jumlah_titik == 0 and jumlah_koma == 0:
@@ -339,37 +368,23 @@ def _pisah_inti(inti: str) -> tuple[str, str] | None:
     return bulat, pecahan
 
 
+def _bagian_tercetak(cocok: re.Match[str] | None) -> tuple[str, str] | None:
+    """(integer digits, decimal digits) of a figure matched by ``_TERCETAK``; None when
+    it is not one number (no match, two minus signs, both ``Rp`` and ``%``, bad separators)."""
+    if cocok is None or (cocok.group("tanda1") and cocok.group("tanda2")):
+        return None
+    if cocok.group("rp") and cocok.group("persen"):
+        return None
+    return _pisah_inti(cocok.group("inti"))
+
+
 def parse_angka_tercetak(teks: str) -> tuple[Decimal, int]:
     """Read a figure as a hand-made report printed it, and how many decimals it showed.
 
     Used by the reconciliation of stated against computed values, where the
-    printed precision matters (``97,1`` is compared at one decimal).
-
-    Tolerated decorations:
-
-    - a leading ``Rp`` in any case, with or without a full stop and spaces
-      (``Rp. 3.698.220.902``, ``Rp.2.503.195.548``, ``RP 1.000``);
-    - a trailing "no cents" marker ``,-`` / ``.-`` / ``-`` and trailing sentence
-      punctuation ``.`` or ``,`` (``Rp.92.092.800.``, ``Rp. 58.289.900,``);
-    - a trailing ``%``, with or without a space before it;
-    - a minus sign before or after ``Rp``; surrounding whitespace.
-
-    Separators are disambiguated as follows:
-
-    1. Only digits: an integer.
-    2. Both ``.`` and ``,``: the one that comes last is the decimal separator
-       and must appear once; the other must group the thousands by threes
-       (``1.234,5`` and ``1,234.5`` both read 1234.5).
-    3. One kind of separator appearing more than once: thousands separators,
-       which must group by threes (``5.164.657.747``, ``49,422,100``).
-    4. One separator appearing once: it is a thousands separator when exactly
-       three digits follow it and the part before it is 1-3 digits not
-       starting with ``0`` (``9,741`` reads 9741, ``1.500`` and ``1.000%``
-       read 1500 and 1000). Otherwise it is the decimal separator: ``98.42``,
-       ``97,1``, ``0,125`` and ``96.5349`` are decimals. This relies on
-       hand-made reports printing at most two decimals; a figure printed with
-       exactly three decimals and no thousands (``99,125%``) is misread as
-       99125, so the reconciliation will flag it rather than pass it.
+    printed precision matters (``97,1`` is compared at one decimal). The
+    decorations it tolerates are listed in the module docstring; how it reads the
+    ``.`` and ``,`` separators (``9,741`` is 9741, ``97,1`` is 97.1) at ``_pisah_inti``.
 
     Parameters
     ----------
@@ -409,11 +424,8 @@ def parse_angka_tercetak(teks: str) -> tuple[Decimal, int]:
     # "no cents" marker and sentence punctuation after the figure.
     bersih = re.sub(r"(?<=[\d%])\s*(?:[.,]?-|[.,])$", "", bersih)
     cocok = _TERCETAK.fullmatch(bersih)
-    bagian = None
-    if cocok and not (cocok.group("tanda1") and cocok.group("tanda2")):
-        if not (cocok.group("rp") and cocok.group("persen")):
-            bagian = _pisah_inti(cocok.group("inti"))
-    if cocok is None or bagian is None:
+    bagian = _bagian_tercetak(cocok)
+    if bagian is None:
         raise DataError(
             f"Angka tercetak '{teks}' tidak dapat dibaca: diharapkan satu angka, boleh diawali "
             "'Rp'/'Rp.' dan diakhiri '%' atau ',-', dengan pemisah ribuan yang teratur "

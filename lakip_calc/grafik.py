@@ -255,6 +255,57 @@ def _tanpa_batang(c, rincian: str) -> str:
     return f"capaian {'belum diisi' if belum else 'tidak dapat dihitung'} ({rincian})"
 
 
+def _batang_capaian(
+    ax: Axes, angka: KumpulanAngka, i: dict, yi: int, v: float | None, batas: float
+) -> None:
+    """One indicator's capaian bar at height ``yi`` with its labels (or a note, no bar)."""
+    ik = f"kinerja.{i['kode']}"
+    t = angka.get(f"{ik}.target")
+    r = angka.get(f"{ik}.realisasi")
+    rincian = f"Target {t.text if t else '-'} · Realisasi {r.text if r else '-'}"
+    k_rincian = [f"{ik}.{k}" for k, a in (("target", t), ("realisasi", r)) if a]
+    if v is None:
+        c = angka.get(f"{ik}.capaian")
+        kunci = k_rincian + ([c.key] if c is not None and isinstance(c.value, str) else [])
+        _teks(ax, batas * 0.01, yi, _tanpa_batang(c, rincian), kunci,
+              va="center", style="italic")  # fmt: skip
+        return
+    ax.barh(yi, v, height=0.58, color=_WARNA["realisasi"], zorder=2)
+    capaian = angka[f"{ik}.capaian"].text
+    pred = angka.get(f"{ik}.predikat")
+    if v >= batas * 0.55:
+        _teks(ax, batas * 0.012, yi, rincian, k_rincian, va="center", color="white")
+        _teks(
+            ax,
+            v - batas * 0.012,
+            yi,
+            capaian,
+            [f"{ik}.capaian"],
+            va="center",
+            ha="right",
+            color="white",
+            fontweight="bold",
+        )
+        kanan = pred.text if pred else ""
+        k_kanan = [f"{ik}.predikat"] if pred else []
+    else:
+        kanan = f"{capaian} ({pred.text})" if pred else capaian
+        k_kanan = [f"{ik}.capaian"] + ([f"{ik}.predikat"] if pred else [])
+        _teks(ax, v + batas * 0.012, yi - 0.36, rincian, k_rincian, va="center", fontsize=6)
+    # A white box keeps the label readable where it crosses the 100% line.
+    _teks(
+        ax,
+        v + batas * 0.012,
+        yi,
+        kanan,
+        k_kanan,
+        va="center",
+        fontweight="bold",
+        zorder=4,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+    )
+
+
 def grafik_target_realisasi(data: DataTahun, angka: KumpulanAngka) -> tuple[str, str, Figure]:
     """``fig-target-realisasi``: capaian of every indicator, with its target and realisasi.
 
@@ -277,51 +328,7 @@ def grafik_target_realisasi(data: DataTahun, angka: KumpulanAngka) -> tuple[str,
     batas = max(maks, 100.0) * 1.3
     y = list(range(len(ind)))[::-1]
     for yi, i, v in zip(y, ind, nilai, strict=True):
-        ik = f"kinerja.{i['kode']}"
-        t = angka.get(f"{ik}.target")
-        r = angka.get(f"{ik}.realisasi")
-        rincian = f"Target {t.text if t else '-'} · Realisasi {r.text if r else '-'}"
-        k_rincian = [f"{ik}.{k}" for k, a in (("target", t), ("realisasi", r)) if a]
-        if v is None:
-            c = angka.get(f"{ik}.capaian")
-            kunci = k_rincian + ([c.key] if c is not None and isinstance(c.value, str) else [])
-            _teks(ax, batas * 0.01, yi, _tanpa_batang(c, rincian), kunci,
-                  va="center", style="italic")  # fmt: skip
-            continue
-        ax.barh(yi, v, height=0.58, color=_WARNA["realisasi"], zorder=2)
-        capaian = angka[f"{ik}.capaian"].text
-        pred = angka.get(f"{ik}.predikat")
-        if v >= batas * 0.55:
-            _teks(ax, batas * 0.012, yi, rincian, k_rincian, va="center", color="white")
-            _teks(
-                ax,
-                v - batas * 0.012,
-                yi,
-                capaian,
-                [f"{ik}.capaian"],
-                va="center",
-                ha="right",
-                color="white",
-                fontweight="bold",
-            )
-            kanan = pred.text if pred else ""
-            k_kanan = [f"{ik}.predikat"] if pred else []
-        else:
-            kanan = f"{capaian} ({pred.text})" if pred else capaian
-            k_kanan = [f"{ik}.capaian"] + ([f"{ik}.predikat"] if pred else [])
-            _teks(ax, v + batas * 0.012, yi - 0.36, rincian, k_rincian, va="center", fontsize=6)
-        # A white box keeps the label readable where it crosses the 100% line.
-        _teks(
-            ax,
-            v + batas * 0.012,
-            yi,
-            kanan,
-            k_kanan,
-            va="center",
-            fontweight="bold",
-            zorder=4,
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
-        )
+        _batang_capaian(ax, angka, i, yi, v, batas)
     ax.axvline(100, color=_WARNA["acuan"], linewidth=0.8, linestyle=(0, (4, 3)), zorder=3)
     ax.set_yticks(y, labels=[_polos(f"{i['kode']}  " + _bungkus(i["nama"], 32)) for i in ind])
     ax.set_xlim(0, batas)
@@ -334,28 +341,26 @@ def grafik_target_realisasi(data: DataTahun, angka: KumpulanAngka) -> tuple[str,
     return "fig-target-realisasi", judul, fig
 
 
-def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str, Figure]:
-    ik = i["kode"]
-    th = data["indikator_tahunan"]
-    semua_tahun = sorted(int(t) for t in th[th["kode_indikator"] == ik]["tahun"])
-    basis = {
-        t: f"kinerja.{ik}" if t == data.tahun else f"kinerja.{ik}.riwayat.{t}" for t in semua_tahun
-    }
-    persen = i["satuan"].strip().lower() in ("persen", "%")
-    fig = _figur(9.0)
-    ax = fig.add_subplot()
-    _gaya(ax, "y")
-    semua: list[float] = []
-    handles = []
-    gaya_garis = (
-        ("target", "Target", _WARNA["target"], (0, (4, 2)), "s"),
-        ("realisasi", "Realisasi", _WARNA["realisasi"], "-", "o"),
-    )
-    titik: dict[str, list[tuple[int, float, str, str]]] = {}
+#: The two lines of a trend chart: (column, legend name, colour, line style, marker).
+_GARIS_TREN = (
+    ("target", "Target", _WARNA["target"], (0, (4, 2)), "s"),
+    ("realisasi", "Realisasi", _WARNA["realisasi"], "-", "o"),
+)
+
+#: A trend point: (year, value, printed text, number key).
+_Titik = tuple[int, float, str, str]
+
+
+def _garis_tren(
+    ax: Axes, angka: KumpulanAngka, basis: dict[int, str]
+) -> tuple[dict[str, list[_Titik]], list[str], list]:
+    """Draw the target and realisasi lines: (points per column, blank points, legend handles)."""
+    titik: dict[str, list[_Titik]] = {}
     belum: list[str] = []  # points not drawn because their cell is still blank
-    for kol, nama, warna, garis, penanda in gaya_garis:
+    handles = []
+    for kol, nama, warna, garis, penanda in _GARIS_TREN:
         pts = []
-        for t in semua_tahun:
+        for t in basis:
             key = f"{basis[t]}.{kol}"
             v = _nilai(angka, key)
             if v is not None:
@@ -363,7 +368,6 @@ def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str
             elif key in angka and angka[key].text == BELUM_DIISI:
                 belum.append(f"{nama.lower()} {t}")
         titik[kol] = pts
-        semua += [p[1] for p in pts]
         if pts:
             ax.plot(
                 [p[0] for p in pts],
@@ -387,32 +391,38 @@ def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str
                 label=nama,
             )
         )
+    return titik, belum, handles
+
+
+def _garis_rpjmd(
+    fig: Figure, ax: Axes, angka: KumpulanAngka, i: dict
+) -> tuple[float, Line2D] | None:
+    """Draw the RPJMD target as a dashed horizontal line: (its value, its legend handle)."""
+    ik = i["kode"]
     rpjmd = angka.get(f"kinerja.{ik}.target_rpjmd")
-    if rpjmd is not None and rpjmd.value is not None:
-        v = float(rpjmd.value)
-        semua.append(v)
-        ax.axhline(v, color=_WARNA["rpjmd"], linewidth=1.0, linestyle=(0, (2, 2)), zorder=2)
-        label = i["label_target_rpjmd"] or "Target RPJMD"
-        catat_label(fig, f"{label} ({rpjmd.text})", [f"kinerja.{ik}.target_rpjmd"])
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=_WARNA["rpjmd"],
-                linestyle=(0, (2, 2)),
-                linewidth=1.0,
-                label=_polos(f"{label} ({rpjmd.text})"),
-            )
-        )
-    lo, hi = (min(semua), max(semua)) if semua else (0.0, 1.0)
-    rentang = max(hi - lo, abs(hi) * 0.08, 1.0)
-    bawah, atas = max(0.0, lo - 0.55 * rentang), hi + 0.55 * rentang
-    ax.set_ylim(bawah, atas)
-    geser = (atas - bawah) * 0.045
-    # In each year the higher of target and realisasi is labelled above its point and
-    # the lower below, so the two labels never overlap (equal: realisasi above).
+    if rpjmd is None or rpjmd.value is None:
+        return None
+    v = float(rpjmd.value)
+    ax.axhline(v, color=_WARNA["rpjmd"], linewidth=1.0, linestyle=(0, (2, 2)), zorder=2)
+    label = i["label_target_rpjmd"] or "Target RPJMD"
+    catat_label(fig, f"{label} ({rpjmd.text})", [f"kinerja.{ik}.target_rpjmd"])
+    handle = Line2D(
+        [],
+        [],
+        color=_WARNA["rpjmd"],
+        linestyle=(0, (2, 2)),
+        linewidth=1.0,
+        label=_polos(f"{label} ({rpjmd.text})"),
+    )
+    return v, handle
+
+
+def _label_titik(ax: Axes, titik: dict[str, list[_Titik]], geser: float) -> None:
+    """Each point's value: in each year the higher of target and realisasi is labelled
+    above its point and the lower below, so the two labels never overlap (equal:
+    realisasi above)."""
     per_tahun = {kol: {p[0]: p[1] for p in pts} for kol, pts in titik.items()}
-    for kol, _nama, warna, _garis, _penanda in gaya_garis:
+    for kol, _nama, warna, _garis, _penanda in _GARIS_TREN:
         lain = per_tahun["target" if kol == "realisasi" else "realisasi"]
         for t, v, teks, key in titik[kol]:
             w = lain.get(t)
@@ -431,6 +441,31 @@ def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str
                 color=warna,
                 fontweight="bold" if kol == "realisasi" else "normal",
             )
+
+
+def _tren_satu(data: DataTahun, angka: KumpulanAngka, i: dict) -> tuple[str, str, Figure]:
+    """One indicator's trend chart (see :func:`grafik_tren`)."""
+    ik = i["kode"]
+    th = data["indikator_tahunan"]
+    semua_tahun = sorted(int(t) for t in th[th["kode_indikator"] == ik]["tahun"])
+    basis = {
+        t: f"kinerja.{ik}" if t == data.tahun else f"kinerja.{ik}.riwayat.{t}" for t in semua_tahun
+    }
+    persen = i["satuan"].strip().lower() in ("persen", "%")
+    fig = _figur(9.0)
+    ax = fig.add_subplot()
+    _gaya(ax, "y")
+    titik, belum, handles = _garis_tren(ax, angka, basis)
+    semua = [p[1] for kol, *_ in _GARIS_TREN for p in titik[kol]]
+    rpjmd = _garis_rpjmd(fig, ax, angka, i)
+    if rpjmd is not None:
+        semua.append(rpjmd[0])
+        handles.append(rpjmd[1])
+    lo, hi = (min(semua), max(semua)) if semua else (0.0, 1.0)
+    rentang = max(hi - lo, abs(hi) * 0.08, 1.0)
+    bawah, atas = max(0.0, lo - 0.55 * rentang), hi + 0.55 * rentang
+    ax.set_ylim(bawah, atas)
+    _label_titik(ax, titik, (atas - bawah) * 0.045)
     ax.set_xticks(semua_tahun, labels=[str(t) for t in semua_tahun])
     if semua_tahun:
         ax.set_xlim(semua_tahun[0] - 0.4, semua_tahun[-1] + 0.4)

@@ -163,30 +163,29 @@ def hitung_capaian(target: Decimal | None, realisasi: Decimal | None, polaritas:
         return Capaian(None, f"{kosong} tidak tersedia: capaian tidak dapat dihitung")
     target = _ke_decimal(target, "target")
     realisasi = _ke_decimal(realisasi, "realisasi")
+    if target <= 0:
+        return _capaian_target_bukan_positif(arah, target, realisasi)
+    return Capaian(_nilai_capaian(arah, target, realisasi))
 
+
+def _capaian_target_bukan_positif(arah: str, target: Decimal, realisasi: Decimal) -> Capaian:
+    """A target of 0 or below: no formula applies, except negatif with realisasi 0 (100)."""
     if target < 0:
         return Capaian(
             None,
             f"target negatif ({target}): rumus capaian tidak berlaku, perlu diperiksa",
             ditandai=True,
         )
-    if target == 0:
-        if arah == "positif":
-            return Capaian(None, "target 0: capaian tidak dapat dihitung")
-        if realisasi == 0:
-            return Capaian(_SERATUS)
-        return Capaian(
-            None,
-            f"target 0 dengan polaritas negatif dan realisasi {realisasi}: "
-            "capaian tidak dapat dihitung, perlu diperiksa",
-            ditandai=True,
-        )
-
-    with localcontext(_KONTEKS):
-        if arah == "positif":
-            return Capaian(realisasi / target * _SERATUS)
-        nilai = (2 * target - realisasi) / target * _SERATUS
-        return Capaian(max(nilai, Decimal(0)))
+    if arah == "positif":
+        return Capaian(None, "target 0: capaian tidak dapat dihitung")
+    if realisasi == 0:
+        return Capaian(_SERATUS)
+    return Capaian(
+        None,
+        f"target 0 dengan polaritas negatif dan realisasi {realisasi}: "
+        "capaian tidak dapat dihitung, perlu diperiksa",
+        ditandai=True,
+    )
 
 
 #: The printed formula of each polaritas, next to the code that computes it.
@@ -194,6 +193,15 @@ RUMUS_CAPAIAN = {
     "positif": "realisasi ÷ target × 100",
     "negatif": "(2 × target − realisasi) ÷ target × 100, paling kecil 0 (polaritas negatif)",
 }
+
+
+def _nilai_capaian(arah: str, target: Decimal, realisasi: Decimal) -> Decimal:
+    """The formula ``RUMUS_CAPAIAN[arah]`` for a target above 0, unrounded."""
+    with localcontext(_KONTEKS):
+        if arah == "positif":
+            return realisasi / target * _SERATUS
+        nilai = (2 * target - realisasi) / target * _SERATUS
+        return max(nilai, Decimal(0))
 
 
 def rumus_capaian(polaritas: str | None) -> str:

@@ -163,8 +163,34 @@ def siapkan_proyek(
     project holds no draft markup at all. ``grafik=False`` leaves the charts
     out (:func:`salin_grafik` adds them once the charts notebook has ended).
     """
-    sumber_report = sumber or REPORT
     proyek = staging / "proyek"
+    sumber_qmd = _salin_sumber(proyek, sumber or REPORT)
+    angka = KumpulanAngka.from_json((staging / "numbers.json").read_text(encoding="utf-8"))
+    hasil = proyek / "report" / HASIL
+    shutil.copytree(staging / "tables", hasil / "tables")
+    beri_sumber_tabel(hasil / "tables", angka)
+    if grafik:
+        salin_grafik(staging, proyek)
+    teks = _fragmen_laporan(data, angka, proyek, renderer)
+    for nama, md in teks.items():
+        tulis_teks(hasil / "teks" / f"{nama}.md", quarto_var_keys(md))
+    tulis_teks(
+        hasil / "bagian.yml",
+        yaml.safe_dump({"lakip-ada": bagian_ada(data)}, sort_keys=True),
+    )
+    _tulis_variabel(proyek, angka, data, teks, sumber_qmd)
+    _atur_konfig(proyek, {"lakip-jejak-berkas": f"{PENDAMPING}-{data.tahun}.html"})
+    # Written again with the companion's SHA-256 once it is rendered (tulis_pendamping);
+    # Quarto reads the includes of every document of the project meanwhile.
+    tulis_teks(hasil / "teks" / "pendamping.md", "Dokumen pendamping sedang disusun.\n")
+    if draft:
+        tandai_draft(data, proyek)
+    return proyek
+
+
+def _salin_sumber(proyek: Path, sumber_report: Path) -> dict[str, str]:
+    """A fresh project folder with the Quarto configuration, the extension and the .qmd files;
+    returns the sources' text by file name."""
     shutil.rmtree(proyek, ignore_errors=True)
     (proyek / "report").mkdir(parents=True)
     shutil.copy2(ROOT / "_quarto.yml", proyek / "_quarto.yml")
@@ -174,12 +200,15 @@ def siapkan_proyek(
     }
     for nama, isi in sumber_qmd.items():
         tulis_teks(proyek / "report" / nama, quarto_var_keys(isi))
-    angka = KumpulanAngka.from_json((staging / "numbers.json").read_text(encoding="utf-8"))
+    return sumber_qmd
+
+
+def _fragmen_laporan(
+    data: DataTahun, angka: KumpulanAngka, proyek: Path, renderer: dict[str, str] | None
+) -> dict[str, str]:
+    """Every Markdown fragment the report includes, by name (tables already copied);
+    a fragment the sources include but this office does not have is empty."""
     hasil = proyek / "report" / HASIL
-    shutil.copytree(staging / "tables", hasil / "tables")
-    beri_sumber_tabel(hasil / "tables", angka)
-    if grafik:
-        salin_grafik(staging, proyek)
     teks = fragmen_teks(data)
     teks["metode_hitung"] = _blok_hitungan(data)
     teks["tanda_tangan_pk"] = tanda_tangan_pk(
@@ -199,12 +228,18 @@ def siapkan_proyek(
     for nama in _fragmen_dirujuk(proyek / "report") - set(teks):
         teks[nama] = ""  # text an office does not have: its include stays valid, empty
     teks["lampiran_anggaran"] = _lampiran_anggaran(teks)
-    for nama, md in teks.items():
-        tulis_teks(hasil / "teks" / f"{nama}.md", quarto_var_keys(md))
-    tulis_teks(
-        hasil / "bagian.yml",
-        yaml.safe_dump({"lakip-ada": bagian_ada(data)}, sort_keys=True),
-    )
+    return teks
+
+
+def _tulis_variabel(
+    proyek: Path,
+    angka: KumpulanAngka,
+    data: DataTahun,
+    teks: dict[str, str],
+    sumber_qmd: dict[str, str],
+) -> None:
+    """``_variables.yml``: the numbers the sources and fragments cite, once each text is
+    checked to use only known keys."""
     nilai = variabel(angka, data)
     _cek_var_teks(data, teks.values(), set(nilai))
     # Only the keys the documents cite: every number stays in numbers.json, and the
@@ -221,13 +256,6 @@ def siapkan_proyek(
             width=1000,
         ),
     )
-    _atur_konfig(proyek, {"lakip-jejak-berkas": f"{PENDAMPING}-{data.tahun}.html"})
-    # Written again with the companion's SHA-256 once it is rendered (tulis_pendamping);
-    # Quarto reads the includes of every document of the project meanwhile.
-    tulis_teks(hasil / "teks" / "pendamping.md", "Dokumen pendamping sedang disusun.\n")
-    if draft:
-        tandai_draft(data, proyek)
-    return proyek
 
 
 def _lampiran_anggaran(teks: dict[str, str]) -> str:

@@ -156,72 +156,62 @@ def _kutip(s: str, maks: int = 40) -> str:
     return repr(s if len(s) <= maks else s[:maks] + "…")
 
 
-def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
-    """Parse one cell according to its column type; raise DataError when invalid."""
-    s = teks.strip()
-    if s == "":
-        if kolom.wajib:
-            raise DataError(
-                "sel kosong; kolom ini wajib diisi.", file=file, row=row, column=kolom.nama
-            )
-        return None
+def _parse_teks(s: str, kolom: Kolom, file: str, row: int) -> str:
+    return s
+
+
+def _parse_kode(s: str, kolom: Kolom, file: str, row: int) -> str:
+    if not _KODE.fullmatch(s):
+        raise DataError(
+            f"kode {s!r} tidak sah; gunakan huruf, angka, titik atau garis bawah (misalnya 1.2.1).",
+            file=file,
+            row=row,
+            column=kolom.nama,
+        )
+    return s
+
+
+def _parse_pilihan(s: str, kolom: Kolom, file: str, row: int) -> str:
+    if s not in kolom.pilihan:
+        pilihan = ", ".join(f"'{p}'" for p in kolom.pilihan)
+        raise DataError(
+            f"nilai {s!r} tidak dikenal; harus salah satu dari {pilihan}.",
+            file=file,
+            row=row,
+            column=kolom.nama,
+        )
+    return s
+
+
+def _parse_tahun(s: str, kolom: Kolom, file: str, row: int) -> int:
+    if not re.fullmatch(r"[0-9]{4}", s):
+        raise DataError(
+            f"{s!r} bukan tahun; tulis empat angka, misalnya 2023.",
+            file=file,
+            row=row,
+            column=kolom.nama,
+        )
+    return int(s)
+
+
+def _parse_nilai(s: str, kolom: Kolom, file: str, row: int) -> Decimal | str:
+    """A plain number, or the grade of a categorical indicator (BB, WTP)."""
+    if _ANGKA_POLOS.fullmatch(s):
+        return _parse_angka(s, kolom, file, row)
+    if not _NILAI_KATEGORI.fullmatch(s):
+        raise DataError(
+            f"{_kutip(s)} bukan angka polos maupun nilai kategori (misalnya 96.53, BB, WTP).",
+            file=file,
+            row=row,
+            column=kolom.nama,
+        )
+    return s
+
+
+def _periksa_rentang(d: Decimal, s: str, kolom: Kolom, file: str, row: int) -> None:
+    """The range of a numeric type: money >= 0 with at most 2 decimals, percent 0-100,
+    whole numbers >= 0."""
     t = kolom.tipe
-    periksa_sel(s, t, file=file, row=row, column=kolom.nama)
-    if t == "teks":
-        return s
-    if t == "kode":
-        if not _KODE.fullmatch(s):
-            raise DataError(
-                f"kode {s!r} tidak sah; gunakan huruf, angka, titik atau garis bawah "
-                "(misalnya 1.2.1).",
-                file=file,
-                row=row,
-                column=kolom.nama,
-            )
-        return s
-    if t == "pilihan":
-        if s not in kolom.pilihan:
-            pilihan = ", ".join(f"'{p}'" for p in kolom.pilihan)
-            raise DataError(
-                f"nilai {s!r} tidak dikenal; harus salah satu dari {pilihan}.",
-                file=file,
-                row=row,
-                column=kolom.nama,
-            )
-        return s
-    if t == "tahun":
-        if not re.fullmatch(r"[0-9]{4}", s):
-            raise DataError(
-                f"{s!r} bukan tahun; tulis empat angka, misalnya 2023.",
-                file=file,
-                row=row,
-                column=kolom.nama,
-            )
-        return int(s)
-    if t == "nilai" and not _ANGKA_POLOS.fullmatch(s):
-        if not _NILAI_KATEGORI.fullmatch(s):
-            raise DataError(
-                f"{_kutip(s)} bukan angka polos maupun nilai kategori (misalnya 96.53, BB, WTP).",
-                file=file,
-                row=row,
-                column=kolom.nama,
-            )
-        return s
-    # numeric types
-    if not _ANGKA_POLOS.fullmatch(s):
-        if _ANGKA_BERPEMISAH.fullmatch(s):
-            pesan = (
-                f"angka {s!r} ditulis dengan pemisah ribuan, 'Rp' atau '%'. "
-                "Tulis angka polos tanpa pemisah ribuan dengan titik sebagai desimal, "
-                "misalnya 1234567 atau 96.53."
-            )
-        else:
-            pesan = f"{s!r} bukan angka. Tulis angka polos, misalnya 1234567 atau 96.53."
-        raise DataError(pesan, file=file, row=row, column=kolom.nama)
-    try:
-        d = Decimal(s)
-    except InvalidOperation:  # pragma: no cover - the regex already guarantees a number
-        raise DataError(f"{s!r} bukan angka.", file=file, row=row, column=kolom.nama) from None
     if t == "uang":
         if d < 0:
             raise DataError(f"nilai uang {s} negatif.", file=file, row=row, column=kolom.nama)
@@ -244,8 +234,109 @@ def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
             raise DataError(
                 f"{s!r} harus bilangan bulat tidak negatif.", file=file, row=row, column=kolom.nama
             )
-    periksa_angka(s, t, file=file, row=row, column=kolom.nama)
-    return int(d) if t == "bulat" else d
+
+
+def _parse_angka(s: str, kolom: Kolom, file: str, row: int) -> Decimal | int:
+    """A plain number (no thousands separators, ``.`` as the decimal point) of a numeric type."""
+    if not _ANGKA_POLOS.fullmatch(s):
+        if _ANGKA_BERPEMISAH.fullmatch(s):
+            pesan = (
+                f"angka {s!r} ditulis dengan pemisah ribuan, 'Rp' atau '%'. "
+                "Tulis angka polos tanpa pemisah ribuan dengan titik sebagai desimal, "
+                "misalnya 1234567 atau 96.53."
+            )
+        else:
+            pesan = f"{s!r} bukan angka. Tulis angka polos, misalnya 1234567 atau 96.53."
+        raise DataError(pesan, file=file, row=row, column=kolom.nama)
+    try:
+        d = Decimal(s)
+    except InvalidOperation:  # pragma: no cover - the regex already guarantees a number
+        raise DataError(f"{s!r} bukan angka.", file=file, row=row, column=kolom.nama) from None
+    _periksa_rentang(d, s, kolom, file, row)
+    periksa_angka(s, kolom.tipe, file=file, row=row, column=kolom.nama)
+    return int(d) if kolom.tipe == "bulat" else d
+
+
+#: One parser per column type: (stripped text, column, file, row) -> typed value.
+_PARSER = {
+    "teks": _parse_teks,
+    "kode": _parse_kode,
+    "pilihan": _parse_pilihan,
+    "tahun": _parse_tahun,
+    "nilai": _parse_nilai,
+    "uang": _parse_angka,
+    "persen": _parse_angka,
+    "angka": _parse_angka,
+    "bulat": _parse_angka,
+}
+
+
+def parse_nilai(teks: str, kolom: Kolom, *, file: str, row: int) -> Any:
+    """Parse one cell according to its column type; raise DataError when invalid."""
+    s = teks.strip()
+    if s == "":
+        if kolom.wajib:
+            raise DataError(
+                "sel kosong; kolom ini wajib diisi.", file=file, row=row, column=kolom.nama
+            )
+        return None
+    periksa_sel(s, kolom.tipe, file=file, row=row, column=kolom.nama)
+    return _PARSER[kolom.tipe](s, kolom, file, row)
+
+
+def _periksa_header(header: list[str], tabel: Tabel, nama_berkas: str) -> None:
+    """Row 1 names each schema column once: no unknown, missing or repeated column."""
+    harap = tabel.kolom_nama
+    for h in header:
+        if h not in harap:
+            mirip = difflib.get_close_matches(h, harap, n=1)
+            saran = f" Mungkin maksudnya '{mirip[0]}'?" if mirip else ""
+            raise DataError(
+                f"kolom '{pendek(h)}' tidak dikenal.{saran} Kolom yang diharapkan: {', '.join(harap)}.",
+                file=nama_berkas,
+                row=1,
+                column=pendek(h),
+            )
+    for h in harap:
+        if h not in header and not tabel.kolom_boleh_absen(h):
+            raise DataError(
+                f"kolom '{h}' tidak ada. Kolom yang diharapkan: {', '.join(harap)}.",
+                file=nama_berkas,
+                row=1,
+                column=h,
+            )
+    dup = [h for h in header if header.count(h) > 1]
+    if dup:
+        raise DataError(
+            f"kolom '{dup[0]}' muncul dua kali.", file=nama_berkas, row=1, column=dup[0]
+        )
+
+
+def _rekaman(
+    rows: list[list[str]], header: list[str], tabel: Tabel, nama_berkas: str
+) -> list[dict[str, Any]]:
+    """The typed records of the data rows (blank lines skipped), each with its row number."""
+    harap = tabel.kolom_nama
+    idx = {h: header.index(h) for h in harap if h in header}
+    records = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue  # blank line
+        if len(row) != len(header):
+            raise DataError(
+                f"baris memiliki {len(row)} sel, padahal header memiliki {len(header)} kolom.",
+                file=nama_berkas,
+                row=n,
+            )
+        rec = {
+            k.nama: parse_nilai(row[idx[k.nama]], k, file=nama_berkas, row=n)
+            if k.nama in idx
+            else None
+            for k in tabel.kolom
+        }
+        rec[BARIS] = n
+        records.append(rec)
+    return records
 
 
 def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
@@ -273,50 +364,9 @@ def baca_csv(raw: bytes, tabel: Tabel, nama_berkas: str) -> pd.DataFrame:
     except csv.Error as e:
         raise DataError(f"format CSV rusak: {e}.", file=nama_berkas) from None
     header = [h.strip() for h in rows[0]]
-    harap = tabel.kolom_nama
-    for h in header:
-        if h not in harap:
-            mirip = difflib.get_close_matches(h, harap, n=1)
-            saran = f" Mungkin maksudnya '{mirip[0]}'?" if mirip else ""
-            raise DataError(
-                f"kolom '{pendek(h)}' tidak dikenal.{saran} Kolom yang diharapkan: {', '.join(harap)}.",
-                file=nama_berkas,
-                row=1,
-                column=pendek(h),
-            )
-    for h in harap:
-        if h not in header and not tabel.kolom_boleh_absen(h):
-            raise DataError(
-                f"kolom '{h}' tidak ada. Kolom yang diharapkan: {', '.join(harap)}.",
-                file=nama_berkas,
-                row=1,
-                column=h,
-            )
-    dup = [h for h in header if header.count(h) > 1]
-    if dup:
-        raise DataError(
-            f"kolom '{dup[0]}' muncul dua kali.", file=nama_berkas, row=1, column=dup[0]
-        )
-    idx = {h: header.index(h) for h in harap if h in header}
-    records = []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue  # blank line
-        if len(row) != len(header):
-            raise DataError(
-                f"baris memiliki {len(row)} sel, padahal header memiliki {len(header)} kolom.",
-                file=nama_berkas,
-                row=n,
-            )
-        rec = {
-            k.nama: parse_nilai(row[idx[k.nama]], k, file=nama_berkas, row=n)
-            if k.nama in idx
-            else None
-            for k in tabel.kolom
-        }
-        rec[BARIS] = n
-        records.append(rec)
-    kolom = [*harap, BARIS]
+    _periksa_header(header, tabel, nama_berkas)
+    records = _rekaman(rows, header, tabel, nama_berkas)
+    kolom = [*tabel.kolom_nama, BARIS]
     df = pd.DataFrame(
         {k: pd.Series([r[k] for r in records], dtype=object) for k in kolom}, columns=kolom
     )
@@ -643,6 +693,39 @@ def _muat_teks(folder: Path, folder_tampil: str) -> dict[str, Any]:
     return teks
 
 
+def _muat_tabel(
+    nama: str, tahun: int, folder: Path, folder_tampil: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """(one table of the year, the files it was read from relative to ``folder``).
+
+    A yearly table also gets its rows for earlier years from earlier year folders.
+    """
+    skema = TABEL[nama]
+    p = folder / skema.berkas
+    tampil_p = f"{folder_tampil}/{skema.berkas}"
+    if not p.is_file() and not skema.wajib:
+        # An optional file that is absent: no rows, and the report leaves out what it adds.
+        return baca_csv(",".join(skema.kolom_nama).encode(), skema, tampil_p), []
+    if not p.is_file():
+        raise DataError(f"berkas wajib tidak ada: {skema.keterangan}", file=tampil_p)
+    df = baca_csv(_baca_berkas(p, tampil_p), skema, tampil_p)
+    if nama not in TABEL_TAHUNAN:
+        return df, [skema.berkas]
+    df, lalu = _gabung_tahun_lalu(df, skema, tahun, folder.parent)
+    return df, [skema.berkas, *lalu]
+
+
+def _berkas_teks(folder: Path) -> list[str]:
+    """Every file under ``teks/``, relative to ``folder``."""
+    if not (folder / "teks").is_dir():
+        return []
+    return [
+        p.relative_to(folder).as_posix()
+        for p in sorted((folder / "teks").rglob("*"))
+        if p.is_file()
+    ]
+
+
 def muat_tahun(
     tahun: int, data_dir: Path | None = None, tabel: Iterable[str] | None = None
 ) -> DataTahun:
@@ -673,34 +756,14 @@ def muat_tahun(
     hasil: dict[str, pd.DataFrame] = {}
     berkas: list[str] = []
     for nama in nama_tabel:
-        skema = TABEL[nama]
-        p = folder / skema.berkas
-        tampil_p = f"{folder_tampil}/{skema.berkas}"
-        if not p.is_file() and not skema.wajib:
-            # An optional file that is absent: no rows, and the report leaves out what it adds.
-            hasil[nama] = baca_csv(",".join(skema.kolom_nama).encode(), skema, tampil_p)
-            continue
-        if not p.is_file():
-            raise DataError(f"berkas wajib tidak ada: {skema.keterangan}", file=tampil_p)
-        hasil[nama] = baca_csv(_baca_berkas(p, tampil_p), skema, tampil_p)
-        berkas.append(skema.berkas)
-        if nama in TABEL_TAHUNAN:
-            hasil[nama], lalu = _gabung_tahun_lalu(hasil[nama], skema, tahun, folder.parent)
-            berkas += lalu
+        hasil[nama], dibaca = _muat_tabel(nama, tahun, folder, folder_tampil)
+        berkas += dibaca
     if tabel is None:
         periksa_antar_tabel(hasil, folder_tampil)
     teks = _muat_teks(folder, folder_tampil)
     if tabel is None:
         baca_profil(teks, folder_tampil)  # the office's identity is complete
-    berkas += (
-        [
-            p.relative_to(folder).as_posix()
-            for p in sorted((folder / "teks").rglob("*"))
-            if p.is_file()
-        ]
-        if (folder / "teks").is_dir()
-        else []
-    )
+    berkas += _berkas_teks(folder)
     return DataTahun(
         tahun=tahun, folder=folder, tabel=hasil, teks=teks, berkas=tuple(sorted(berkas))
     )
