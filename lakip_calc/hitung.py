@@ -400,9 +400,10 @@ def angka_keluaran(data: DataTahun) -> KumpulanAngka:
 
 def hitung_semua(data: DataTahun) -> KumpulanAngka:
     """All numbers of the report (used by tests and the reconciliation)."""
-    from lakip_calc.hitung_kinerja import angka_kinerja  # it builds on this module
+    from lakip_calc.hitung_kinerja import angka_kinerja  # they build on this module
+    from lakip_calc.sumber_dana import angka_sumber_dana
 
     k = KumpulanAngka()
-    for f in (angka_laporan, angka_anggaran, angka_kinerja, angka_keluaran):
+    for f in (angka_laporan, angka_anggaran, angka_sumber_dana, angka_kinerja, angka_keluaran):
         k.gabung(f(data))
     return k

@@ -36,6 +36,7 @@ from lakip_calc.formats import bulatkan, format_angka
 from lakip_calc.kinerja import POLARITAS, RUMUS_CAPAIAN, RUMUS_KATEGORI
 from lakip_calc.loader import DataTahun
 from lakip_calc.rekonsiliasi import CEK, ringkasan
+from lakip_calc.sumber_dana import kunci_sumber, sumber_dana
 
 __all__ = [
     "TabelLaporan",
@@ -47,6 +48,7 @@ __all__ = [
     "tabel_keluaran",
     "tabel_psks",
     "tabel_realisasi_anggaran",
+    "tabel_sumber_dana",
     "ringkas_per_program",
     "ID_RINCIAN",
     "tabel_efisiensi",
@@ -516,6 +518,40 @@ def tabel_psks(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
     )
 
 
+def tabel_sumber_dana(data: DataTahun, angka: KumpulanAngka) -> TabelLaporan:
+    """``tbl-sumber-dana``: pagu, realisasi and % keuangan per funding source, and the total
+    (made only when the office names its sources; otherwise the report leaves it out)."""
+    baris, tingkat = [], []
+    for nama in sumber_dana(data):
+        b = f"anggaran.sumber_dana.{kunci_sumber(nama)}"
+        baris.append(
+            [
+                _fakta(nama),
+                _angka(angka, f"{b}.pagu"),
+                _angka(angka, f"{b}.realisasi"),
+                _angka(angka, f"{b}.persen_keuangan"),
+            ]
+        )
+        tingkat.append("")
+    if baris:
+        baris.append(
+            [
+                _fakta("Jumlah"),
+                _angka(angka, "anggaran.total.pagu"),
+                _angka(angka, "anggaran.total.realisasi"),
+                _angka(angka, "anggaran.total.persen_keuangan"),
+            ]
+        )
+        tingkat.append("total")
+    return _susun(
+        "tbl-sumber-dana",
+        f"Pagu dan Realisasi Anggaran per Sumber Dana Tahun {_tahun(angka)}",
+        ["Sumber Dana", "Pagu (Rp)", "Realisasi (Rp)", "% Keuangan"],
+        baris,
+        tingkat=tingkat,
+    )
+
+
 def tabel_realisasi_anggaran(
     data: DataTahun, angka: KumpulanAngka, rinci: bool = False
 ) -> TabelLaporan:
@@ -757,6 +793,7 @@ def semua_tabel(data: DataTahun, angka: KumpulanAngka, rekon: pd.DataFrame) -> l
         tabel_keluaran(data, angka),
         tabel_psks(data, angka),
         tabel_realisasi_anggaran(data, angka),
+        *([tabel_sumber_dana(data, angka)] if sumber_dana(data) else []),
         *([tabel_realisasi_anggaran(data, angka, rinci=True)] if ringkas_per_program(data) else []),
         tabel_efisiensi(data, angka),
         tabel_bobot_fisik(data, angka),

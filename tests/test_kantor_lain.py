@@ -236,3 +236,27 @@ def test_per_sasaran_analysis_has_a_declared_shape(tmp_path):
     p.write_text('penyebab: "x"\nsolusi: "x"\nefisiensi: "y"\npenyebap: "z"\n', encoding="utf-8")
     with pytest.raises(DataError, match="penyebap"):
         muat_tahun(TAHUN, tmp_path / "data")
+
+
+def test_funding_sources_come_from_the_data(build, numbers, teks):
+    """Pagu and realisasi per source as the office labels them (APBD, DAK, APBN), in the
+    report's own section; the first office, which names none, has no such section."""
+    assert Decimal(numbers["anggaran.sumber_dana.dak.pagu"]["value"]) == Decimal(3200000000)
+    assert Decimal(numbers["anggaran.sumber_dana.apbd.pagu"]["value"]) == Decimal(46650000000)
+    assert "sub_kegiatan.csv" in {
+        s["file"] for s in numbers["anggaran.sumber_dana.apbn.pagu"]["inputs"]
+    }
+    for fmt in ("html", "pdf", "docx"):
+        assert "Pagu dan Realisasi Anggaran per Sumber Dana" in teks[fmt], fmt
+
+
+def test_two_spellings_of_one_funding_source_are_refused(tmp_path):
+    import shutil
+
+    shutil.copytree(FIXTURE, tmp_path / "data")
+    p = tmp_path / "data" / str(TAHUN) / "sub_kegiatan.csv"
+    p.write_text(p.read_text().replace("97,APBD", "97,apbd"), encoding="utf-8")
+    from lakip_calc.sumber_dana import sumber_dana
+
+    with pytest.raises(DataError, match=r"sub_kegiatan\.csv, baris 5, kolom 'sumber_dana'"):
+        sumber_dana(muat_tahun(TAHUN, tmp_path / "data"))
