@@ -11,7 +11,6 @@ a section whose data is absent.
 from __future__ import annotations
 
 from lakip_calc.loader import DataTahun
-from lakip_calc.sumber_dana import sumber_dana
 
 __all__ = ["BAGIAN", "bagian_ada"]
 
@@ -27,7 +26,6 @@ BAGIAN = {
     "psks": lambda d: len(d["psks"]) > 0,
     "efisiensi": lambda d: len(d["dukungan"]) > 0,
     "akip": lambda d: _ada_teks(d, "akip"),
-    "sumber_dana": lambda d: bool(sumber_dana(d)),
 }
 
 

@@ -228,6 +228,7 @@ def _fragmen_laporan(
     for nama in _fragmen_dirujuk(proyek / "report") - set(teks):
         teks[nama] = ""  # text an office does not have: its include stays valid, empty
     teks["lampiran_anggaran"] = _lampiran_anggaran(teks)
+    teks["sumber_dana"] = _bagian_sumber_dana(teks)
     return teks
 
 
@@ -256,6 +257,15 @@ def _tulis_variabel(
             width=1000,
         ),
     )
+
+
+def _bagian_sumber_dana(teks: dict[str, str]) -> str:
+    """Bab III's funding-source table with its sentence, when the office names its sources
+    (the table exists only then, so its reference is made only then)."""
+    blok = teks.get("blok_tbl-sumber-dana")
+    if blok is None:
+        return ""
+    return f"Pagu dan realisasi menurut sumber dana tercantum pada @tbl-sumber-dana.\n\n{blok}"
 
 
 def _lampiran_anggaran(teks: dict[str, str]) -> str:
@@ -538,7 +548,6 @@ def render_laporan(
             hasil = _render_bawaan(
                 proyek, staging, nama, sumber or REPORT, sebelum_gambar if nanti else None
             )
-        tulis_notebook_html(staging, nama)
         return _sematkan(data, staging, versi, hasil)
     finally:
         if lama is None:

@@ -724,6 +724,11 @@ def _jalankan_dan_render(
     log.append(_entri("gabung numbers.json", [f"{BAGIAN_ANGKA}/*.json"], "numbers.json", t0))
     _ringkas_rekonsiliasi(r.staging, hasil)
     log.append(_render(r, hasil, tunggu_gambar, lapor, setelah_notebook))
+    if setelah_notebook is not None:
+        from lakip_calc.laporan import tulis_notebook_html
+
+        # every executed notebook, run now or reused, as a page the companion links to
+        tulis_notebook_html(r.staging, f"lakip-{r.tahun}")
     log[posisi_log:posisi_log] = [
         _entri(
             f"notebook {s.notebook}",

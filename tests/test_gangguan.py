@@ -227,6 +227,8 @@ def _publikasi(k: dict) -> subprocess.CompletedProcess:
             "publikasi",
             "--tahun",
             "2023",
+            "--data",
+            str(k["data"]),
             "--build",
             str(k["build"]),
             "--situs",
