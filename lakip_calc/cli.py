@@ -16,7 +16,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lakip_calc.errors import LakipError
 from lakip_calc.paths import cek_tahun, folder_data, tampil
@@ -202,10 +202,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"GALAT: {terjemahan}\n")
 
 
-_BUILD = (("--build",), {"type": Path, "default": None, "help": "folder build (bawaan: build/)"})
+def _jalur(flag: str, bantuan: str) -> tuple[str, dict[str, Any]]:
+    """An option that names a file or folder (``None`` when not given)."""
+    return flag, {"type": Path, "default": None, "help": bantuan}
+
+
+def _tanda(flag: str, bantuan: str) -> tuple[str, dict[str, Any]]:
+    """An on/off option."""
+    return flag, {"action": "store_true", "help": bantuan}
+
+
+_BUILD = _jalur("--build", "folder build (bawaan: build/)")
 
 #: The subcommands in help order: name, description, handler and the options they add to
-#: the shared ``--tahun``, ``--data`` and ``--opd`` (flags, ``add_argument`` keywords).
+#: the shared ``--tahun``, ``--data`` and ``--opd``.
 _PERINTAH: tuple[tuple[str, str, Callable[[argparse.Namespace], int], tuple], ...] = (
     ("validasi", "Muat dan periksa data satu tahun, lalu cetak ringkasannya.", _cmd_validasi, ()),
     (
@@ -213,16 +223,10 @@ _PERINTAH: tuple[tuple[str, str, Callable[[argparse.Namespace], int], tuple], ..
         "Bangun laporan satu tahun.",
         _cmd_laporan,
         (
-            (
-                ("--build",),
-                {"type": Path, "default": None, "help": "folder keluaran (bawaan: build/)"},
-            ),
-            (
-                ("--draft",),
-                {
-                    "action": "store_true",
-                    "help": "buat laporan walau masih ada isian kosong: 'belum diisi' dan tanda DRAFT",
-                },
+            _jalur("--build", "folder keluaran (bawaan: build/)"),
+            _tanda(
+                "--draft",
+                "buat laporan walau masih ada isian kosong: 'belum diisi' dan tanda DRAFT",
             ),
         ),
     ),
@@ -237,13 +241,8 @@ _PERINTAH: tuple[tuple[str, str, Callable[[argparse.Namespace], int], tuple], ..
         "Tulis buku kerja Excel untuk mengisi data satu tahun.",
         _cmd_buku_kerja,
         (
-            (
-                ("--keluar",),
-                {
-                    "type": Path,
-                    "default": None,
-                    "help": "berkas .xlsx yang ditulis (bawaan: data/<TAHUN>/isian-<TAHUN>.xlsx)",
-                },
+            _jalur(
+                "--keluar", "berkas .xlsx yang ditulis (bawaan: data/<TAHUN>/isian-<TAHUN>.xlsx)"
             ),
         ),
     ),
@@ -253,22 +252,11 @@ _PERINTAH: tuple[tuple[str, str, Callable[[argparse.Namespace], int], tuple], ..
         "sekali).",
         _cmd_impor,
         (
-            (
-                ("--xlsx",),
-                {
-                    "type": Path,
-                    "default": None,
-                    "help": "buku kerja yang sudah diisi "
-                    "(bawaan: <folder data>/<TAHUN>/isian-<TAHUN>.xlsx)",
-                },
+            _jalur(
+                "--xlsx",
+                "buku kerja yang sudah diisi (bawaan: <folder data>/<TAHUN>/isian-<TAHUN>.xlsx)",
             ),
-            (
-                ("--coba",),
-                {
-                    "action": "store_true",
-                    "help": "periksa dan tampilkan perubahan tanpa menulis CSV",
-                },
-            ),
+            _tanda("--coba", "periksa dan tampilkan perubahan tanpa menulis CSV"),
         ),
     ),
     (
@@ -278,14 +266,9 @@ _PERINTAH: tuple[tuple[str, str, Callable[[argparse.Namespace], int], tuple], ..
         _cmd_verifikasi,
         (
             _BUILD,
-            (
-                ("--html",),
-                {
-                    "type": Path,
-                    "default": None,
-                    "help": "periksa berkas HTML terbitan ini (manifest dan angka tertanam) "
-                    "alih-alih build/",
-                },
+            _jalur(
+                "--html",
+                "periksa berkas HTML terbitan ini (manifest dan angka tertanam) alih-alih build/",
             ),
         ),
     ),
@@ -293,13 +276,7 @@ _PERINTAH: tuple[tuple[str, str, Callable[[argparse.Namespace], int], tuple], ..
         "publikasi",
         "Isi folder situs statis (_site/) dari build yang sudah ada.",
         _cmd_publikasi,
-        (
-            _BUILD,
-            (
-                ("--situs",),
-                {"type": Path, "default": None, "help": "folder situs (bawaan: _site/)"},
-            ),
-        ),
+        (_BUILD, _jalur("--situs", "folder situs (bawaan: _site/)")),
     ),
 )
 
@@ -319,7 +296,7 @@ def _parser() -> argparse.ArgumentParser:
             "tanpa --opd perintah dijalankan untuk setiap instansi",
         )
         for flag, kw in opsi:
-            sp.add_argument(*flag, **kw)
+            sp.add_argument(flag, **kw)
         sp.set_defaults(fungsi=fungsi)
     return p
 
