@@ -44,7 +44,27 @@ __all__ = [
     "bobot_fisik",
 ]
 
-#: Columns of the frame returned by :func:`rekap_anggaran`, in order.
+#: Columns of the frame returned by :func:`rekap_anggaran`, in order:
+#:
+#: - ``tingkat``: ``"program"``, ``"kegiatan"``, ``"sub_kegiatan"`` or ``"total"``;
+#: - ``kode`` (``""`` for the total), ``kode_induk`` (``""`` for programs and the
+#:   total), ``nama`` (``"Jumlah"`` for the total);
+#: - ``pagu``, ``realisasi``, ``sisa`` (pagu - realisasi; negative when overspent),
+#:   summed from the sub kegiatan; ``None`` ("belum diisi") when a sub kegiatan
+#:   under the node has that value ``None`` (a blank cell of an incomplete year),
+#:   and so are the percentages that need it;
+#: - ``persen_keuangan``: sum of realisasi / sum of pagu x 100, ``None`` when the
+#:   pagu is 0;
+#: - ``persen_fisik``: a sub kegiatan's own fisik; above it the pagu-weighted mean
+#:   of its sub kegiatan, ``None`` when the pagu is 0;
+#: - ``bobot``: share of the parent's pagu as a fraction (sub kegiatan in its
+#:   kegiatan, kegiatan in its program, program in the total; the total is 1);
+#:   ``None`` when the parent's pagu is 0;
+#: - ``jumlah_sub_kegiatan``: number of sub kegiatan under the node (1 for a sub
+#:   kegiatan row).
+#:
+#: Decimal columns hold exact, unrounded Decimals (object dtype). A kegiatan or
+#: program without sub kegiatan has pagu 0 and no percents.
 KOLOM_REKAP: tuple[str, ...] = (
     "tingkat",
     "kode",
@@ -447,38 +467,16 @@ def rekap_anggaran(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`KOLOM_REKAP`:
-
-        - ``tingkat``: ``"program"``, ``"kegiatan"``, ``"sub_kegiatan"`` or
-          ``"total"``;
-        - ``kode`` (``""`` for the total), ``kode_induk`` (``""`` for programs
-          and the total), ``nama`` (``"Jumlah"`` for the total);
-        - ``pagu``, ``realisasi``, ``sisa`` (pagu - realisasi; negative when
-          overspent), summed from the sub kegiatan; ``None`` ("belum diisi")
-          when a sub kegiatan under the node has that value ``None`` (a blank
-          cell of an incomplete year), and so are the percentages that need it;
-        - ``persen_keuangan``: sum of realisasi / sum of pagu x 100, ``None``
-          when the pagu is 0;
-        - ``persen_fisik``: a sub kegiatan's own fisik; above it the
-          pagu-weighted mean of its sub kegiatan, ``None`` when the pagu is 0;
-        - ``bobot``: share of the parent's pagu as a fraction (sub kegiatan in
-          its kegiatan, kegiatan in its program, program in the total; the
-          total is 1); ``None`` when the parent's pagu is 0;
-        - ``jumlah_sub_kegiatan``: number of sub kegiatan under the node (1
-          for a sub kegiatan row).
-
-        Decimal columns hold exact, unrounded Decimals (object dtype). A
-        kegiatan or program without sub kegiatan has pagu 0 and no percents.
+        Columns :data:`KOLOM_REKAP` (their meaning is documented there).
 
     Raises
     ------
     DataError
-        Missing columns, blank or duplicate codes (a code names one node
-        across all levels), a parent that does not exist, a sub kegiatan whose
-        ``kode_program`` differs from its kegiatan's, negative pagu or
-        realisasi, fisik outside 0..100, or a value that is not a Decimal or int.
-        The error names the table (``file``) and, when the frame has the
-        loader's ``_baris`` column, the spreadsheet row.
+        Missing columns, blank or duplicate codes (one code per node across all
+        levels), a missing parent, a ``kode_program`` that differs from the
+        kegiatan's, negative pagu or realisasi, fisik outside 0..100, or a value
+        that is not a Decimal or int; it names the table (``file``) and, when the
+        frame has the loader's ``_baris`` column, the spreadsheet row.
 
     Examples
     --------
@@ -505,7 +503,24 @@ def rekap_anggaran(
     daftar_program = _baca_program(program)
     daftar_kegiatan = _baca_kegiatan(kegiatan, daftar_program)
     daftar_sub = _baca_sub_kegiatan(sub_kegiatan, daftar_kegiatan, daftar_program)
+    return _frame_rekap(_simpul_pohon(daftar_program, daftar_kegiatan, daftar_sub))
 
+
+def _frame_rekap(baris: list[dict[str, object]]) -> pd.DataFrame:
+    """The rekap rows as a frame: exact Decimals in object columns, counts as int64."""
+    rekap = pd.DataFrame(baris, columns=list(KOLOM_REKAP))
+    for kolom in _KOLOM_DECIMAL:
+        rekap[kolom] = rekap[kolom].astype(object)
+    rekap["jumlah_sub_kegiatan"] = rekap["jumlah_sub_kegiatan"].astype("int64")
+    return rekap
+
+
+def _simpul_pohon(
+    daftar_program: dict[str, str],
+    daftar_kegiatan: dict[str, tuple[str, str]],
+    daftar_sub: list[dict[str, object]],
+) -> list[dict[str, object]]:
+    """The rekap rows of the whole tree in tree order, with their bobot, then the total."""
     sub_per_kegiatan: dict[str, list[dict[str, object]]] = {k: [] for k in daftar_kegiatan}
     for sub in daftar_sub:
         sub_per_kegiatan[sub["kode_induk"]].append(sub)
@@ -540,12 +555,7 @@ def rekap_anggaran(
     for simpul_program in semua_program:
         simpul_program["bobot"] = _bagi(simpul_program["pagu"], total["pagu"])
     baris.append(total)
-
-    rekap = pd.DataFrame(baris, columns=list(KOLOM_REKAP))
-    for kolom in _KOLOM_DECIMAL:
-        rekap[kolom] = rekap[kolom].astype(object)
-    rekap["jumlah_sub_kegiatan"] = rekap["jumlah_sub_kegiatan"].astype("int64")
-    return rekap
+    return baris
 
 
 def bobot_fisik(rekap: pd.DataFrame, kode: str) -> pd.DataFrame:
@@ -593,39 +603,41 @@ def bobot_fisik(rekap: pd.DataFrame, kode: str) -> pd.DataFrame:
     if len(cocok) != 1:
         raise DataError(f"kode {kode!r} tidak ada dalam rekap anggaran", column="kode")
     simpul = cocok.iloc[0]
-    sub = rekap[rekap["tingkat"] == "sub_kegiatan"]
-    tingkat = simpul["tingkat"]
-    if tingkat == "sub_kegiatan":
-        daun = sub[sub["kode"] == kode]
-    elif tingkat == "kegiatan":
-        daun = sub[sub["kode_induk"] == kode]
-    elif tingkat == "program":
-        anak = rekap[(rekap["tingkat"] == "kegiatan") & (rekap["kode_induk"] == kode)]["kode"]
-        daun = sub[sub["kode_induk"].isin(list(anak))]
-    else:
-        daun = sub
-
-    pagu_simpul = simpul["pagu"]
-    hasil = []
-    for _, baris in daun.iterrows():
-        bobot = _bagi(baris["pagu"], pagu_simpul)
-        if bobot is None or baris["persen_fisik"] is None:
-            kali = None
-        else:
-            with localcontext(_KONTEKS):
-                kali = bobot * baris["persen_fisik"]
-        hasil.append(
-            {
-                "kode": baris["kode"],
-                "kode_induk": baris["kode_induk"],
-                "nama": baris["nama"],
-                "pagu": baris["pagu"],
-                "bobot": bobot,
-                "fisik": baris["persen_fisik"],
-                "bobot_x_fisik": kali,
-            }
-        )
+    daun = _daun_rekap(rekap, simpul["tingkat"], kode)
+    hasil = [_baris_bobot(baris, simpul["pagu"]) for _, baris in daun.iterrows()]
     frame = pd.DataFrame(hasil, columns=list(KOLOM_BOBOT_FISIK))
     for kolom in ("pagu", "bobot", "fisik", "bobot_x_fisik"):
         frame[kolom] = frame[kolom].astype(object)
     return frame.reset_index(drop=True)
+
+
+def _daun_rekap(rekap: pd.DataFrame, tingkat: str, kode: str) -> pd.DataFrame:
+    """The sub kegiatan rows of the rekap under the node ``kode`` of level ``tingkat``."""
+    sub = rekap[rekap["tingkat"] == "sub_kegiatan"]
+    if tingkat == "sub_kegiatan":
+        return sub[sub["kode"] == kode]
+    if tingkat == "kegiatan":
+        return sub[sub["kode_induk"] == kode]
+    if tingkat == "program":
+        anak = rekap[(rekap["tingkat"] == "kegiatan") & (rekap["kode_induk"] == kode)]["kode"]
+        return sub[sub["kode_induk"].isin(list(anak))]
+    return sub
+
+
+def _baris_bobot(baris: pd.Series, pagu_simpul: Decimal) -> dict[str, object]:
+    """A sub kegiatan's bobot in its node (pagu / node pagu) and bobot x % fisik."""
+    bobot = _bagi(baris["pagu"], pagu_simpul)
+    if bobot is None or baris["persen_fisik"] is None:
+        kali = None
+    else:
+        with localcontext(_KONTEKS):
+            kali = bobot * baris["persen_fisik"]
+    return {
+        "kode": baris["kode"],
+        "kode_induk": baris["kode_induk"],
+        "nama": baris["nama"],
+        "pagu": baris["pagu"],
+        "bobot": bobot,
+        "fisik": baris["persen_fisik"],
+        "bobot_x_fisik": kali,
+    }

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from lakip_calc.batas import periksa_xlsx
+from lakip_calc.berkas import tulis_atomik, tulis_semua_atomik
 from lakip_calc.errors import ConfigError, DataError
 from lakip_calc.loader import (
     baca_csv,
@@ -398,11 +399,7 @@ def tulis_buku_kerja(tahun: int, data_dir: Path | None = None, keluar: Path | No
     buf = io.BytesIO()
     wb.save(buf)
     isi = _deterministik(buf.getvalue(), waktu)
-    tujuan.parent.mkdir(parents=True, exist_ok=True)
-    sementara = tujuan.with_name(f".{tujuan.name}.tmp")
-    sementara.write_bytes(isi)
-    os.replace(sementara, tujuan)
-    return tujuan
+    return tulis_atomik(tujuan, isi)
 
 
 # --------------------------------------------------------------------------- reading
@@ -706,19 +703,6 @@ def _bandingkan(folder: Path, t: Tabel, rows: list[list[str]]) -> tuple[Perubaha
     return p, "".join(keluar)
 
 
-def _tulis_semua(tulis: dict[Path, bytes]) -> None:
-    """Write every file through a temporary file, then rename them all; no temp file is left."""
-    sementara = {p: p.with_name(f".{p.name}.impor-{os.getpid()}") for p in tulis}
-    try:
-        for p, b in tulis.items():
-            sementara[p].write_bytes(b)
-        for p in tulis:
-            os.replace(sementara[p], p)
-    finally:
-        for s in sementara.values():
-            s.unlink(missing_ok=True)
-
-
 def impor_buku_kerja(
     tahun: int, xlsx: Path, data_dir: Path | None = None, *, coba: bool = False
 ) -> HasilImpor:
@@ -754,7 +738,7 @@ def impor_buku_kerja(
         perubahan.append(p)
 
     if not coba and tulis:
-        _tulis_semua(tulis)
+        tulis_semua_atomik(tulis)
     belum = 0
     if not coba:
         belum = len(cek_kelengkapan(muat_tahun(tahun, data_dir)))

@@ -18,6 +18,7 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from lakip_calc.berkas import sha256_berkas
 from lakip_calc.paths import ROOT
 
 __all__ = [
@@ -48,7 +49,7 @@ def hash_berkas(paths: Iterable[Path], dasar: Path) -> str:
     for p in sorted(set(semua)):
         rel = p.relative_to(dasar).as_posix() if p.is_relative_to(dasar) else p.as_posix()
         h.update(rel.encode() + b"\0")
-        h.update(hashlib.sha256(p.read_bytes()).digest())
+        h.update(bytes.fromhex(sha256_berkas(p)))
     return h.hexdigest()
 
 

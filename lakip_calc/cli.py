@@ -14,9 +14,9 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lakip_calc.errors import LakipError
 from lakip_calc.paths import cek_tahun, folder_data, tampil
@@ -202,11 +202,89 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"GALAT: {terjemahan}\n")
 
 
+def _jalur(flag: str, bantuan: str) -> tuple[str, dict[str, Any]]:
+    """An option that names a file or folder (``None`` when not given)."""
+    return flag, {"type": Path, "default": None, "help": bantuan}
+
+
+def _tanda(flag: str, bantuan: str) -> tuple[str, dict[str, Any]]:
+    """An on/off option."""
+    return flag, {"action": "store_true", "help": bantuan}
+
+
+_BUILD = _jalur("--build", "folder build (bawaan: build/)")
+
+#: The subcommands in help order: name, description, handler and the options they add to
+#: the shared ``--tahun``, ``--data`` and ``--opd``.
+_PERINTAH: tuple[tuple[str, str, Callable[[argparse.Namespace], int], tuple], ...] = (
+    ("validasi", "Muat dan periksa data satu tahun, lalu cetak ringkasannya.", _cmd_validasi, ()),
+    (
+        "laporan",
+        "Bangun laporan satu tahun.",
+        _cmd_laporan,
+        (
+            _jalur("--build", "folder keluaran (bawaan: build/)"),
+            _tanda(
+                "--draft",
+                "buat laporan walau masih ada isian kosong: 'belum diisi' dan tanda DRAFT",
+            ),
+        ),
+    ),
+    (
+        "tahun-baru",
+        "Buat folder data tahun baru dari tahun terakhir yang ada (struktur dibawa, fakta kosong).",
+        _cmd_tahun_baru,
+        (),
+    ),
+    (
+        "buku-kerja",
+        "Tulis buku kerja Excel untuk mengisi data satu tahun.",
+        _cmd_buku_kerja,
+        (
+            _jalur(
+                "--keluar", "berkas .xlsx yang ditulis (bawaan: data/<TAHUN>/isian-<TAHUN>.xlsx)"
+            ),
+        ),
+    ),
+    (
+        "impor",
+        "Periksa buku kerja Excel yang sudah diisi, lalu tulis CSV-nya (semua atau tidak sama "
+        "sekali).",
+        _cmd_impor,
+        (
+            _jalur(
+                "--xlsx",
+                "buku kerja yang sudah diisi (bawaan: <folder data>/<TAHUN>/isian-<TAHUN>.xlsx)",
+            ),
+            _tanda("--coba", "periksa dan tampilkan perubahan tanpa menulis CSV"),
+        ),
+    ),
+    (
+        "verifikasi",
+        "Jalankan ulang semua notebook dari data dan bandingkan dengan manifest build "
+        "(atau dengan HTML terbitan).",
+        _cmd_verifikasi,
+        (
+            _BUILD,
+            _jalur(
+                "--html",
+                "periksa berkas HTML terbitan ini (manifest dan angka tertanam) alih-alih build/",
+            ),
+        ),
+    ),
+    (
+        "publikasi",
+        "Isi folder situs statis (_site/) dari build yang sudah ada.",
+        _cmd_publikasi,
+        (_BUILD, _jalur("--situs", "folder situs (bawaan: _site/)")),
+    ),
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="lakip", description="Pipeline LAKIP: data -> angka -> laporan.")
     sub = p.add_subparsers(dest="perintah", required=True)
-
-    def tambah(nama: str, bantuan: str, fungsi) -> argparse.ArgumentParser:
+    for nama, bantuan, fungsi, opsi in _PERINTAH:
         sp = sub.add_parser(nama, help=bantuan, description=bantuan)
         sp.error = p.error  # type: ignore[method-assign]
         sp.add_argument("--tahun", required=True, help="tahun laporan, empat angka (2023)")
@@ -217,64 +295,9 @@ def _parser() -> argparse.ArgumentParser:
             help="instansi di folder data yang berisi beberapa instansi (<DATA>/<OPD>/<TAHUN>/); "
             "tanpa --opd perintah dijalankan untuk setiap instansi",
         )
+        for flag, kw in opsi:
+            sp.add_argument(flag, **kw)
         sp.set_defaults(fungsi=fungsi)
-        return sp
-
-    tambah("validasi", "Muat dan periksa data satu tahun, lalu cetak ringkasannya.", _cmd_validasi)
-    lap = tambah("laporan", "Bangun laporan satu tahun.", _cmd_laporan)
-    lap.add_argument("--build", type=Path, default=None, help="folder keluaran (bawaan: build/)")
-    lap.add_argument(
-        "--draft",
-        action="store_true",
-        help="buat laporan walau masih ada isian kosong: 'belum diisi' dan tanda DRAFT",
-    )
-    tambah(
-        "tahun-baru",
-        "Buat folder data tahun baru dari tahun terakhir yang ada (struktur dibawa, fakta kosong).",
-        _cmd_tahun_baru,
-    )
-    bk = tambah(
-        "buku-kerja", "Tulis buku kerja Excel untuk mengisi data satu tahun.", _cmd_buku_kerja
-    )
-    bk.add_argument(
-        "--keluar",
-        type=Path,
-        default=None,
-        help="berkas .xlsx yang ditulis (bawaan: data/<TAHUN>/isian-<TAHUN>.xlsx)",
-    )
-    im = tambah(
-        "impor",
-        "Periksa buku kerja Excel yang sudah diisi, lalu tulis CSV-nya (semua atau tidak sama "
-        "sekali).",
-        _cmd_impor,
-    )
-    im.add_argument(
-        "--xlsx",
-        type=Path,
-        default=None,
-        help="buku kerja yang sudah diisi (bawaan: <folder data>/<TAHUN>/isian-<TAHUN>.xlsx)",
-    )
-    im.add_argument(
-        "--coba", action="store_true", help="periksa dan tampilkan perubahan tanpa menulis CSV"
-    )
-    ver = tambah(
-        "verifikasi",
-        "Jalankan ulang semua notebook dari data dan bandingkan dengan manifest build "
-        "(atau dengan HTML terbitan).",
-        _cmd_verifikasi,
-    )
-    ver.add_argument("--build", type=Path, default=None, help="folder build (bawaan: build/)")
-    ver.add_argument(
-        "--html",
-        type=Path,
-        default=None,
-        help="periksa berkas HTML terbitan ini (manifest dan angka tertanam) alih-alih build/",
-    )
-    pub = tambah(
-        "publikasi", "Isi folder situs statis (_site/) dari build yang sudah ada.", _cmd_publikasi
-    )
-    pub.add_argument("--build", type=Path, default=None, help="folder build (bawaan: build/)")
-    pub.add_argument("--situs", type=Path, default=None, help="folder situs (bawaan: _site/)")
     return p
 
 

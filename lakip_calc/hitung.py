@@ -130,88 +130,90 @@ def _posisi_di_bawah(sub: pd.DataFrame) -> dict[str, list[int]]:
     return posisi
 
 
-def angka_anggaran(data: DataTahun) -> KumpulanAngka:
-    """Budget figures at every level, computed from the sub kegiatan rows."""
-    code = f"{_M}:angka_anggaran"
-    k = KumpulanAngka()
+def _rumus_jumlah(tingkat: str, kode: str | None, n: int) -> tuple[str, str, str]:
+    """Formula texts of pagu, realisasi and % fisik of one level of the budget tree."""
+    if tingkat == "sub_kegiatan":
+        asal = f"sub kegiatan {kode} (data)"
+        return f"pagu {asal}", f"realisasi {asal}", f"% fisik {asal}"
+    lingkup = "semua sub kegiatan" if tingkat == "total" else f"{tingkat} {kode}"
+    return (
+        f"jumlah pagu {n} sub kegiatan ({lingkup})",
+        f"jumlah realisasi {n} sub kegiatan ({lingkup})",
+        f"rata-rata % fisik tertimbang pagu atas {n} sub kegiatan ({lingkup}): "
+        "Σ(pagu × % fisik) ÷ Σ pagu",
+    )
+
+
+def _anggaran_tingkat(data: DataTahun, k: KumpulanAngka, r: dict, daun: pd.DataFrame) -> None:
+    """Pagu, realisasi, sisa and both percentages of one row of the budget roll-up."""
+    code = f"{_M}:_anggaran_tingkat"
+    kode = r["kode"] or None
+    base = f"anggaran.{kode or 'total'}"
+    n = len(daun)
+    f_pagu, f_real, f_fisik = _rumus_jumlah(r["tingkat"], kode, n)
+    # A blank leaf (incomplete year) makes the value missing: "belum diisi".
+    kosong_pagu, kosong_real = _ada_kosong(daun, "pagu"), _ada_kosong(daun, "realisasi")
+    kosong_fisik = _ada_kosong(daun, "fisik") or (n > 1 and kosong_pagu)
+    sel_pagu_real = _sel(data, "sub_kegiatan", daun, "pagu", "realisasi")
+    k.tambah(
+        f"{base}.pagu",
+        r["pagu"],
+        "rupiah",
+        f_pagu,
+        _sel(data, "sub_kegiatan", daun, "pagu"),
+        code,
+        belum_diisi=kosong_pagu,
+    )
+    k.tambah(
+        f"{base}.realisasi",
+        r["realisasi"],
+        "rupiah",
+        f_real,
+        _sel(data, "sub_kegiatan", daun, "realisasi"),
+        code,
+        belum_diisi=kosong_real,
+    )
+    k.tambah(
+        f"{base}.sisa",
+        r["sisa"],
+        "rupiah",
+        "pagu − realisasi",
+        sel_pagu_real,
+        code,
+        belum_diisi=kosong_pagu or kosong_real,
+    )
+    k.tambah(
+        f"{base}.persen_keuangan",
+        r["persen_keuangan"],
+        "persen",
+        "Σ realisasi ÷ Σ pagu × 100" + ("" if n == 1 else f" atas {n} sub kegiatan"),
+        sel_pagu_real,
+        code,
+        belum_diisi=kosong_pagu or kosong_real,
+    )
+    k.tambah(
+        f"{base}.persen_fisik",
+        r["persen_fisik"],
+        "persen",
+        f_fisik,
+        _sel(data, "sub_kegiatan", daun, "pagu", "fisik")
+        if n > 1
+        else _sel(data, "sub_kegiatan", daun, "fisik"),
+        code,
+        belum_diisi=kosong_fisik,
+    )
+
+
+def _bobot_fisik(
+    data: DataTahun, k: KumpulanAngka, rekap: pd.DataFrame, posisi: dict[str, list[int]]
+) -> None:
+    """The weights behind the total % fisik (shown in the Bobot Fisik appendix)."""
+    code = f"{_M}:_bobot_fisik"
     sub = data["sub_kegiatan"]
-    rekap = rekap_anggaran(data["program"], data["kegiatan"], sub)
-    posisi = _posisi_di_bawah(sub)
-    # Plain records: a node's leaves are picked by position, not by a frame lookup per node.
-    rekaman = sub.to_dict("records")
-    for r in rekap.to_dict("records"):
-        tingkat = r["tingkat"]
-        kode = r["kode"] or None
-        base = f"anggaran.{kode or 'total'}"
-        daun = rekaman if kode is None else [rekaman[i] for i in posisi.get(kode, [])]
-        n = len(daun)
-        if tingkat == "sub_kegiatan":
-            asal = f"sub kegiatan {kode} (data)"
-            f_pagu, f_real = f"pagu {asal}", f"realisasi {asal}"
-            f_fisik = f"% fisik {asal}"
-        else:
-            lingkup = "semua sub kegiatan" if tingkat == "total" else f"{tingkat} {kode}"
-            f_pagu = f"jumlah pagu {n} sub kegiatan ({lingkup})"
-            f_real = f"jumlah realisasi {n} sub kegiatan ({lingkup})"
-            f_fisik = (
-                f"rata-rata % fisik tertimbang pagu atas {n} sub kegiatan ({lingkup}): "
-                "Σ(pagu × % fisik) ÷ Σ pagu"
-            )
-        # A blank leaf (incomplete year) makes the value missing: "belum diisi".
-        kosong_pagu, kosong_real = _ada_kosong(daun, "pagu"), _ada_kosong(daun, "realisasi")
-        kosong_fisik = _ada_kosong(daun, "fisik") or (n > 1 and kosong_pagu)
-        k.tambah(
-            f"{base}.pagu",
-            r["pagu"],
-            "rupiah",
-            f_pagu,
-            _sel(data, "sub_kegiatan", daun, "pagu"),
-            code,
-            belum_diisi=kosong_pagu,
-        )
-        k.tambah(
-            f"{base}.realisasi",
-            r["realisasi"],
-            "rupiah",
-            f_real,
-            _sel(data, "sub_kegiatan", daun, "realisasi"),
-            code,
-            belum_diisi=kosong_real,
-        )
-        k.tambah(
-            f"{base}.sisa",
-            r["sisa"],
-            "rupiah",
-            "pagu − realisasi",
-            _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"),
-            code,
-            belum_diisi=kosong_pagu or kosong_real,
-        )
-        k.tambah(
-            f"{base}.persen_keuangan",
-            r["persen_keuangan"],
-            "persen",
-            "Σ realisasi ÷ Σ pagu × 100" + ("" if n == 1 else f" atas {n} sub kegiatan"),
-            _sel(data, "sub_kegiatan", daun, "pagu", "realisasi"),
-            code,
-            belum_diisi=kosong_pagu or kosong_real,
-        )
-        k.tambah(
-            f"{base}.persen_fisik",
-            r["persen_fisik"],
-            "persen",
-            f_fisik,
-            _sel(data, "sub_kegiatan", daun, "pagu", "fisik")
-            if n > 1
-            else _sel(data, "sub_kegiatan", daun, "fisik"),
-            code,
-            belum_diisi=kosong_fisik,
-        )
-    # The weights behind the total % fisik (shown in the Bobot Fisik appendix).
     sel_pagu_semua = _sel(data, "sub_kegiatan", sub, "pagu")
     kosong_total = _ada_kosong(sub, "pagu")
     for r in bobot_fisik(rekap, "").to_dict("records"):
-        baris = [rekaman[posisi[r["kode"]][0]]]
+        baris = sub.iloc[posisi[r["kode"]][:1]]
         bobot = r["bobot"]
         k.tambah(
             f"anggaran.{r['kode']}.bobot_total",
@@ -242,6 +244,11 @@ def angka_anggaran(data: DataTahun) -> KumpulanAngka:
         code,
         belum_diisi=total_bobot is None and kosong_total,
     )
+
+
+def _jumlah_baris(data: DataTahun, k: KumpulanAngka) -> None:
+    """How many programs, kegiatan and sub kegiatan the budget has."""
+    code = f"{_M}:_jumlah_baris"
     for nama in ("program", "kegiatan", "sub_kegiatan"):
         df = data[nama]
         k.tambah(
@@ -252,6 +259,11 @@ def angka_anggaran(data: DataTahun) -> KumpulanAngka:
             _sel(data, nama, df, "kode"),
             code,
         )
+
+
+def _anggaran_riwayat(data: DataTahun, k: KumpulanAngka) -> None:
+    """Budget figures of earlier years (``anggaran_riwayat.csv``)."""
+    code = f"{_M}:_anggaran_riwayat"
     for r in data["anggaran_riwayat"].to_dict("records"):
         base = f"anggaran.riwayat.{r['tahun']}.{r['kode']}"
         sel = _sel(data, "anggaran_riwayat", r, "pagu", "realisasi")
@@ -288,6 +300,20 @@ def angka_anggaran(data: DataTahun) -> KumpulanAngka:
                 _sel(data, "anggaran_riwayat", r, "fisik"),
                 code,
             )
+
+
+def angka_anggaran(data: DataTahun) -> KumpulanAngka:
+    """Budget figures at every level, computed from the sub kegiatan rows."""
+    k = KumpulanAngka()
+    sub = data["sub_kegiatan"]
+    rekap = rekap_anggaran(data["program"], data["kegiatan"], sub)
+    posisi = _posisi_di_bawah(sub)
+    for r in rekap.to_dict("records"):
+        kode = r["kode"] or None
+        _anggaran_tingkat(data, k, r, sub if kode is None else sub.iloc[posisi.get(kode, [])])
+    _bobot_fisik(data, k, rekap, posisi)
+    _jumlah_baris(data, k)
+    _anggaran_riwayat(data, k)
     return k
 
 
@@ -297,85 +323,84 @@ def skala_dari_data(data: DataTahun) -> SkalaPredikat:
     return SkalaPredikat.dari_baris(zip(df["batas_bawah"], df["predikat"], strict=True))
 
 
-def angka_keluaran(data: DataTahun) -> KumpulanAngka:
-    """Output indicators of sub kegiatan and PSKS counts."""
-    code = f"{_M}:angka_keluaran"
-    k = KumpulanAngka()
-    per_kode: dict[str, list[dict]] = {}
-    for r in data["keluaran"].to_dict("records"):  # one pass, not a frame per output
-        per_kode.setdefault(r["kode"], []).append(r)
-    for kode in sorted(per_kode):
-        grup = sorted(per_kode[kode], key=lambda r: r["tahun"])
-        for r in grup:
-            unit = "rupiah" if r["satuan"] == "rupiah" else r["satuan"]
-            base = (
-                f"keluaran.{kode}"
-                if r["tahun"] == data.tahun
-                else f"keluaran.{kode}.riwayat.{r['tahun']}"
-            )
-            # A report-year row with neither target nor realisasi is still to be filled in;
-            # otherwise a blank cell means the source gives no such figure (no key, "-").
-            belum = r["tahun"] == data.tahun and r["target"] is None and r["realisasi"] is None
-            for kol in ("target", "realisasi"):
-                if r[kol] is not None:
-                    k.tambah(
-                        f"{base}.{kol}",
-                        r[kol],
-                        unit,
-                        f"{kol} keluaran {kode} tahun {r['tahun']} (data)",
-                        _sel(data, "keluaran", r, kol),
-                        code,
-                        digit=digit_perlu(r[kol]),
-                    )
-                elif belum:
-                    k.tambah(
-                        f"{base}.{kol}",
-                        None,
-                        unit,
-                        f"{kol} keluaran {kode} tahun {r['tahun']} (data)",
-                        _sel(data, "keluaran", r, kol),
-                        code,
-                        belum_diisi=True,
-                    )
-        ini = [r for r in grup if r["tahun"] == data.tahun]
-        lalu = [r for r in grup if r["tahun"] == data.tahun - 1]
-        if not ini:
-            continue
-        r = ini[0]
-        if r["target"] is not None and r["realisasi"] is not None:
-            pol = r["polaritas"] or "positif"
-            c = hitung_capaian(r["target"], r["realisasi"], pol)
+def _keluaran_baris(data: DataTahun, k: KumpulanAngka, kode: str, r: dict) -> None:
+    """Target and realisasi of one year's row of an output indicator."""
+    code = f"{_M}:_keluaran_baris"
+    unit = "rupiah" if r["satuan"] == "rupiah" else r["satuan"]
+    base = (
+        f"keluaran.{kode}" if r["tahun"] == data.tahun else f"keluaran.{kode}.riwayat.{r['tahun']}"
+    )
+    # A report-year row with neither target nor realisasi is still to be filled in;
+    # otherwise a blank cell means the source gives no such figure (no key, "-").
+    belum = r["tahun"] == data.tahun and r["target"] is None and r["realisasi"] is None
+    for kol in ("target", "realisasi"):
+        if r[kol] is not None:
             k.tambah(
-                f"keluaran.{kode}.capaian",
-                c.nilai,
-                "persen",
-                rumus_capaian(pol),
-                _sel(data, "keluaran", r, "target", "realisasi"),
+                f"{base}.{kol}",
+                r[kol],
+                unit,
+                f"{kol} keluaran {kode} tahun {r['tahun']} (data)",
+                _sel(data, "keluaran", r, kol),
                 code,
-                catatan=c.catatan,
+                digit=digit_perlu(r[kol]),
             )
-        if lalu and r["realisasi"] is not None and lalu[0]["realisasi"] is not None:
-            rl = lalu[0]
-            sel = _sel(data, "keluaran", r, "realisasi") + _sel(data, "keluaran", rl, "realisasi")
-            naik = r["realisasi"] - rl["realisasi"]
+        elif belum:
             k.tambah(
-                f"keluaran.{kode}.kenaikan",
-                naik,
-                r["satuan"],
-                f"realisasi {data.tahun} − realisasi {data.tahun - 1}",
-                sel,
+                f"{base}.{kol}",
+                None,
+                unit,
+                f"{kol} keluaran {kode} tahun {r['tahun']} (data)",
+                _sel(data, "keluaran", r, kol),
                 code,
-                digit=digit_perlu(naik),
+                belum_diisi=True,
             )
-            pn = None if rl["realisasi"] == 0 else naik / rl["realisasi"] * _HUNDRED
-            k.tambah(
-                f"keluaran.{kode}.kenaikan_persen",
-                pn,
-                "persen",
-                f"(realisasi {data.tahun} − realisasi {data.tahun - 1}) ÷ realisasi {data.tahun - 1} × 100",
-                sel,
-                code,
-            )
+
+
+def _keluaran_capaian(data: DataTahun, k: KumpulanAngka, kode: str, r: dict) -> None:
+    """The report year's capaian of an output indicator (target and realisasi both given)."""
+    if r["target"] is None or r["realisasi"] is None:
+        return
+    pol = r["polaritas"] or "positif"
+    c = hitung_capaian(r["target"], r["realisasi"], pol)
+    k.tambah(
+        f"keluaran.{kode}.capaian",
+        c.nilai,
+        "persen",
+        rumus_capaian(pol),
+        _sel(data, "keluaran", r, "target", "realisasi"),
+        f"{_M}:_keluaran_capaian",
+        catatan=c.catatan,
+    )
+
+
+def _keluaran_kenaikan(data: DataTahun, k: KumpulanAngka, kode: str, r: dict, rl: dict) -> None:
+    """The rise of an output's realisasi over the year before (``rl``), absolute and in %."""
+    code = f"{_M}:_keluaran_kenaikan"
+    sel = _sel(data, "keluaran", r, "realisasi") + _sel(data, "keluaran", rl, "realisasi")
+    naik = r["realisasi"] - rl["realisasi"]
+    k.tambah(
+        f"keluaran.{kode}.kenaikan",
+        naik,
+        r["satuan"],
+        f"realisasi {data.tahun} − realisasi {data.tahun - 1}",
+        sel,
+        code,
+        digit=digit_perlu(naik),
+    )
+    pn = None if rl["realisasi"] == 0 else naik / rl["realisasi"] * _HUNDRED
+    k.tambah(
+        f"keluaran.{kode}.kenaikan_persen",
+        pn,
+        "persen",
+        f"(realisasi {data.tahun} − realisasi {data.tahun - 1}) ÷ realisasi {data.tahun - 1} × 100",
+        sel,
+        code,
+    )
+
+
+def _psks(data: DataTahun, k: KumpulanAngka) -> None:
+    """PSKS counts per kind and the number of kinds."""
+    code = f"{_M}:_psks"
     psks = data["psks"]
     for r in psks.to_dict("records"):
         k.tambah(
@@ -395,6 +420,25 @@ def angka_keluaran(data: DataTahun) -> KumpulanAngka:
         _sel(data, "psks", psks, "kode"),
         code,
     )
+
+
+def angka_keluaran(data: DataTahun) -> KumpulanAngka:
+    """Output indicators of sub kegiatan and PSKS counts."""
+    k = KumpulanAngka()
+    kel = data["keluaran"]
+    for kode, grup in kel.groupby("kode", sort=True):
+        grup = grup.sort_values("tahun")
+        for r in grup.to_dict("records"):
+            _keluaran_baris(data, k, kode, r)
+        ini = grup[grup["tahun"] == data.tahun]
+        lalu = grup[grup["tahun"] == data.tahun - 1]
+        if not len(ini):
+            continue
+        r = ini.iloc[0].to_dict()
+        _keluaran_capaian(data, k, kode, r)
+        if len(lalu) and r["realisasi"] is not None and lalu.iloc[0]["realisasi"] is not None:
+            _keluaran_kenaikan(data, k, kode, r, lalu.iloc[0].to_dict())
+    _psks(data, k)
     return k
 
 

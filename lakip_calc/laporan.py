@@ -23,6 +23,7 @@ import yaml
 
 from lakip_calc.angka import Angka, KumpulanAngka
 from lakip_calc.bagian import bagian_ada
+from lakip_calc.berkas import tautan_atomik
 from lakip_calc.errors import DataError, RenderError
 from lakip_calc.loader import DataTahun
 from lakip_calc.narasi import (
@@ -567,10 +568,7 @@ def tulis_notebook_html(staging: Path, laporan: str) -> None:
 
 def _tautan(nama: Path, tujuan: Path) -> None:
     """Point the symbolic link ``nama`` at ``tujuan`` (relative), replacing it atomically."""
-    sementara = nama.with_name(f".{nama.name}.{os.getpid()}.tmp")
-    sementara.unlink(missing_ok=True)
-    sementara.symlink_to(os.path.relpath(tujuan, nama.parent))
-    os.replace(sementara, nama)
+    tautan_atomik(nama, os.path.relpath(tujuan, nama.parent))
 
 
 def tautkan_proyek(folder: Path, akar: Path = ROOT) -> bool:

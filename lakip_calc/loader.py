@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import hashlib
 import io
 import re
 from collections.abc import Iterable
@@ -26,6 +25,7 @@ import pandas as pd
 import yaml
 
 from lakip_calc.batas import MAKS_BERKAS_CSV, periksa_angka, periksa_sel
+from lakip_calc.berkas import sha256_berkas
 from lakip_calc.errors import DataError
 from lakip_calc.kinerja import SKALA_KATEGORI
 from lakip_calc.paths import folder_data, tampil
@@ -102,7 +102,7 @@ class DataTahun:
 
     def hash_berkas(self) -> dict[str, str]:
         """SHA-256 of every input file, keyed by its path relative to ``folder``."""
-        return {b: hashlib.sha256((self.folder / b).read_bytes()).hexdigest() for b in self.berkas}
+        return {b: sha256_berkas(self.folder / b) for b in self.berkas}
 
 
 def _baca_berkas(p: Path, nama: str, maks: int = MAKS_BERKAS_CSV) -> bytes:

@@ -65,6 +65,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lakip_calc.berkas import sha256_berkas, tulis_atomik
 from lakip_calc.errors import LakipError
 from lakip_calc.paths import ROOT, tampil
 from lakip_calc.profil import baca_profil
@@ -121,15 +122,6 @@ ID_MANIFEST = "manifest-lakip"
 ID_ANGKA = "angka-lakip"
 
 _PANJANG_BARIS = 8
-
-
-def sha256_berkas(path: Path) -> str:
-    """SHA-256 (hex) of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for blok in iter(lambda: f.read(1 << 20), b""):
-            h.update(blok)
-    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------- environment
@@ -404,9 +396,7 @@ def tulis_manifest(data: DataTahun, folder: Path) -> dict[str, Any]:
         m["excluded"] = sorted(DIKECUALIKAN)
     else:
         m = buat_manifest(data, folder)
-    tmp = Path(folder) / f".{NAMA}.tmp"
-    tmp.write_text(ke_json(m), encoding="utf-8", newline="\n")
-    os.replace(tmp, Path(folder) / NAMA)
+    tulis_atomik(Path(folder) / NAMA, ke_json(m).encode("utf-8"))
     return m
 
 
@@ -453,9 +443,7 @@ def sematkan_html(html: Path, manifest: Mapping[str, Any], numbers: list[dict[st
     if akhir < 0:
         raise LakipError(f"{Path(html).name}: tag </body> tidak ditemukan")
     sisip = _elemen(ID_MANIFEST, manifest) + _elemen(ID_ANGKA, angka_ringkas(numbers))
-    tmp = Path(html).with_name(f".{Path(html).name}.tmp")
-    tmp.write_text(teks[:akhir] + sisip + teks[akhir:], encoding="utf-8", newline="")
-    os.replace(tmp, html)
+    tulis_atomik(html, (teks[:akhir] + sisip + teks[akhir:]).encode("utf-8"))
 
 
 def _ambil(teks: str, id_: str, nama: str) -> Any:

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 
 from lakip_calc.angka import KumpulanAngka
+from lakip_calc.berkas import tulis_atomik
 from lakip_calc.errors import LakipError
 from lakip_calc.loader import DataTahun, muat_tahun
 from lakip_calc.paths import cek_tahun
@@ -111,11 +111,7 @@ def muat(tahun: int | str, data_dir: str | Path, tabel: list[str] | None = None)
 
 def tulis_teks(path: Path, isi: str) -> Path:
     """Write text atomically (temp file + rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(isi, encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
-    return path
+    return tulis_atomik(path, isi.encode("utf-8"))
 
 
 def simpan_angka(angka: KumpulanAngka, out_dir: str | Path, bagian: str, *, sel: str) -> Path:

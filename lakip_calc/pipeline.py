@@ -421,18 +421,17 @@ def bangun(
     lapor
         Where progress lines go (``print``; a no-op when quiet).
     setelah_notebook
-        A hook run on the staging folder after the numbers are merged (the
-        report renderer plugs in here): ``(data, staging, tunggu_gambar)``.
-        Picture-only notebooks (``Langkah.gambar``) may still run when it
-        starts; it calls ``tunggu_gambar()`` before it reads their files.
+        A hook ``(data, staging, tunggu_gambar)`` run on the staging folder after the
+        numbers are merged (the report renderer plugs in here). Picture-only notebooks
+        (``Langkah.gambar``) may still run: it calls ``tunggu_gambar()`` before reading them.
     draft
         Build even when inputs are still blank (:func:`loader.cek_kelengkapan`);
         without it such a year stops here, before any kernel starts, with
         :class:`loader.DataBelumLengkap` listing every missing cell.
     folder_tercatat
-        The build folder the executed notebooks record as their ``out_dir``
-        (default: the folder built into). ``make verify`` rebuilds elsewhere
-        under the name of the build it checks, so that equal means byte-equal.
+        The build folder the executed notebooks record as their ``out_dir`` (default: the
+        folder built into): ``make verify`` rebuilds elsewhere under the name of the build
+        it checks, so that equal means byte-equal.
     """
     r = _Rencana(
         tahun=tahun,
@@ -445,26 +444,28 @@ def bangun(
         folder_tercatat=folder_tercatat,
     )
     if r.tanpa_perubahan():
-        lapor(f"Tidak ada perubahan sejak pembangunan terakhir: {tampil(r.akhir)} sudah mutakhir.")
-        hasil = HasilBangun(tahun=tahun, folder=r.akhir, tanpa_perubahan=True)
-        hasil.dipakai_ulang = [s.notebook for s in langkah]
-        hasil.render_dipakai_ulang = r.kunci_r is not None
-        hasil.detik = time.monotonic() - r.mulai
-        return hasil
+        return _hasil_tanpa_perubahan(r, lapor)
     data, kosong = _validasi(tahun, r.data_root, draft)  # before anything is written
-    r.build_root.mkdir(parents=True, exist_ok=True)
-    with kunci_tahun(r.build_root, tahun):  # one build of a year at a time
-        r.baca_lama()  # as it is now that no other build can replace it
-        hasil = HasilBangun(tahun=tahun, folder=r.akhir, belum_diisi=len(kosong), data=data)
-        _bangun(
-            r,
-            hasil,
-            paralel=paralel or paralel_bawaan(),
-            lapor=lapor,
-            progress=progress,
-            setelah_notebook=setelah_notebook,
-        )
-        return hasil
+    hasil = HasilBangun(tahun=tahun, folder=r.akhir, belum_diisi=len(kosong), data=data)
+    _bangun(
+        r,
+        hasil,
+        paralel=paralel or paralel_bawaan(),
+        lapor=lapor,
+        progress=progress,
+        setelah_notebook=setelah_notebook,
+    )
+    return hasil
+
+
+def _hasil_tanpa_perubahan(r: _Rencana, lapor: Callable[[str], None]) -> HasilBangun:
+    """The result of a build that finds nothing changed since the last one: all reused."""
+    lapor(f"Tidak ada perubahan sejak pembangunan terakhir: {tampil(r.akhir)} sudah mutakhir.")
+    hasil = HasilBangun(tahun=r.tahun, folder=r.akhir, tanpa_perubahan=True)
+    hasil.dipakai_ulang = [s.notebook for s in r.langkah]
+    hasil.render_dipakai_ulang = r.kunci_r is not None
+    hasil.detik = time.monotonic() - r.mulai
+    return hasil
 
 
 @dataclass
@@ -546,7 +547,22 @@ def _bangun(
     progress: bool,
     setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
 ) -> None:
-    """:func:`bangun` under the year's lock, the data validated: staging, run, replace."""
+    """:func:`bangun` once the data is validated: the year's lock, then staging, run, replace."""
+    r.build_root.mkdir(parents=True, exist_ok=True)
+    with kunci_tahun(r.build_root, r.tahun):  # one build of a year at a time
+        r.baca_lama()  # as it is now that no other build can replace it
+        _bangun_terkunci(r, hasil, paralel, lapor, progress, setelah_notebook)
+
+
+def _bangun_terkunci(
+    r: _Rencana,
+    hasil: HasilBangun,
+    paralel: int,
+    lapor: Callable[[str], None],
+    progress: bool,
+    setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
+) -> None:
+    """:func:`bangun` under the year's lock: staging, run, replace."""
     if r.rusak:
         lapor(
             f"{tampil(r.akhir)} tidak sama dengan manifest.json-nya ({_daftar(r.rusak)}): "

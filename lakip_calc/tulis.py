@@ -1,7 +1,7 @@
 """Write report tables and charts to files: the only module of tables/charts that does I/O.
 
 Every file is written whole to a temporary file in the target folder and then
-moved into place with :func:`os.replace`, so a reader never sees half a file.
+moved into place (:func:`lakip_calc.berkas.tulis_atomik`), so a reader never sees half a file.
 Outputs are deterministic: the same table or chart gives the same bytes.
 
 Per table (:class:`~lakip_calc.tabel.TabelLaporan`):
@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import html
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from lakip_calc.berkas import tulis_atomik
 from lakip_calc.errors import LakipError
 from lakip_calc.tabel import TabelLaporan
 
@@ -69,29 +68,6 @@ _MD_KHUSUS = re.compile(r"([!-/:-@\[-`{-~])")
 _TEMPAT_SEL = re.compile(r"QZSEL\d{6}ZQ")
 _IMPORT_CSS = re.compile(r"@import\s+url\([^)]*\)\s*;?\s*")
 _URL_LUAR = re.compile(r"https?://", re.IGNORECASE)
-
-
-# --------------------------------------------------------------------------- atomic write
-
-
-def _tulis_atomik(path: Path, isi: bytes) -> Path:
-    """Write ``isi`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(isi)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
 
 
 # --------------------------------------------------------------------------- tables
@@ -389,9 +365,9 @@ def tulis_tabel(t: TabelLaporan, folder: Path) -> dict[str, Path]:
     """
     folder = Path(folder)
     return {
-        "csv": _tulis_atomik(folder / f"{t.id}.csv", tabel_csv(t)),
-        "html": _tulis_atomik(folder / f"{t.id}.html", tabel_html(t).encode("utf-8")),
-        "md": _tulis_atomik(folder / f"{t.id}.md", tabel_markdown(t).encode("utf-8")),
+        "csv": tulis_atomik(folder / f"{t.id}.csv", tabel_csv(t)),
+        "html": tulis_atomik(folder / f"{t.id}.html", tabel_html(t).encode("utf-8")),
+        "md": tulis_atomik(folder / f"{t.id}.md", tabel_markdown(t).encode("utf-8")),
     }
 
 
@@ -430,13 +406,13 @@ def tulis_grafik(id: str, fig: Figure, folder: Path) -> dict[str, Path]:
         with matplotlib.rc_context({"svg.hashsalt": id, "svg.fonttype": "path"}):
             svg = io.BytesIO()
             fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-        berkas_svg = _tulis_atomik(folder / f"{id}.svg", svg.getvalue())
+        berkas_svg = tulis_atomik(folder / f"{id}.svg", svg.getvalue())
         jejak = {"grafik": id, "label": label_kunci(fig)}
         teks = json.dumps(jejak, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         return {
-            "json": _tulis_atomik(folder / f"{id}.json", teks.encode("utf-8")),
+            "json": tulis_atomik(folder / f"{id}.json", teks.encode("utf-8")),
             "svg": berkas_svg,
-            "png": _tulis_atomik(
+            "png": tulis_atomik(
                 folder / f"{id}.png", svg_png(berkas_svg, root=folder, ppi=_DPI_PNG)
             ),
         }

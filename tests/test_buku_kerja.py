@@ -173,7 +173,7 @@ def test_impor_menulis_csv_dan_melaporkan_perubahan(buku: Path, data_2024: Path,
         Decimal("92092800"),
         Decimal("99.54"),
     )
-    assert not list(folder.glob(".*impor*"))
+    assert not list(folder.glob(".*.tmp"))
     # the same workbook again changes nothing
     h2 = impor_buku_kerja(2024, folder.parent / "isi.xlsx", data_2024)
     assert not any(x.ada for x in h2.perubahan)

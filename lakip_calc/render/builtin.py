@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from lakip_calc.berkas import pindahkan
 from lakip_calc.errors import RenderError
 from lakip_calc.render import _tools
 from lakip_calc.render._project import (
@@ -254,14 +255,18 @@ def render_project(
         work = Path(tmp)
         source = work / "laporan.md"
         source.write_text(source_text, encoding="utf-8")
-        job = _Job(project, work, values, _source_date_epoch())
-        ast = job.parse(source)
         made = {fmt: work / f"{name}.{fmt}" for fmt in chosen}
-        with ThreadPoolExecutor(max_workers=len(chosen)) as pool:
-            for future in [pool.submit(getattr(job, fmt), ast, made[fmt]) for fmt in chosen]:
-                future.result()
+        _render_formats(_Job(project, work, values, _source_date_epoch()), source, made)
         result = {}
         for fmt, path in made.items():
             result[fmt] = output_dir / path.name
-            os.replace(path, result[fmt])
+            pindahkan(path, result[fmt])
     return result
+
+
+def _render_formats(job: _Job, source: Path, made: dict[str, Path]) -> None:
+    """Parse the source once, then write every format of ``made`` at once (a thread each)."""
+    ast = job.parse(source)
+    with ThreadPoolExecutor(max_workers=len(made)) as pool:
+        for future in [pool.submit(getattr(job, fmt), ast, path) for fmt, path in made.items()]:
+            future.result()
