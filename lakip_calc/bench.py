@@ -35,8 +35,8 @@ from pathlib import Path
 
 from lakip_calc.bench_skala import cetak_skala, pilih_skala, ukur_skala
 from lakip_calc.errors import LakipError
+from lakip_calc.masukan.regensi import kenali
 from lakip_calc.paths import DATA
-from lakip_calc.regensi import kenali
 
 __all__ = ["main"]
 
@@ -77,7 +77,7 @@ _LANTAI_NB = textwrap.dedent(
     import sys, time
     from pathlib import Path
     import nbformat
-    from lakip_calc.runner import jalankan_notebook
+    from lakip_calc.bangun.runner import jalankan_notebook
     d = Path(sys.argv[1])
     nb = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell(
@@ -110,7 +110,7 @@ _RENDER_BAWAAN = textwrap.dedent(
     import sys
     from pathlib import Path
     from lakip_calc.render import render_project
-    from lakip_calc.laporan import FORMAT, FORMAT_PENDAMPING, LAPORAN, PENDAMPING
+    from lakip_calc.bangun.laporan import FORMAT, FORMAT_PENDAMPING, LAPORAN, PENDAMPING
     for dokumen, formats in ((PENDAMPING, FORMAT_PENDAMPING), (LAPORAN, FORMAT)):
         render_project(Path(sys.argv[1]), Path(sys.argv[2]), formats, document=dokumen)
     """
@@ -208,7 +208,7 @@ def _ukur_pipeline(tahun: str, data: Path, build: Path, n: int) -> dict:
 
 
 def _cetak(tahun: str, n: int, lantai: tuple[list, list, list], hasil: dict) -> None:
-    from lakip_calc.pipeline import LANGKAH, gelombang
+    from lakip_calc.bangun.pipeline import LANGKAH, gelombang
 
     lantai_nb, lantai_html, lantai_pdf = lantai
     waves = len(gelombang(LANGKAH))

@@ -18,24 +18,24 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lakip_calc.bangun.proses import Dihentikan, pasang_sigterm
 from lakip_calc.errors import LakipError
 from lakip_calc.paths import cek_tahun, folder_data, tampil
-from lakip_calc.proses import Dihentikan, pasang_sigterm
 
 if TYPE_CHECKING:  # the loader imports pandas: only where a command needs it
-    from lakip_calc.loader import DataTahun
-    from lakip_calc.regensi import TataLetak
+    from lakip_calc.masukan.loader import DataTahun
+    from lakip_calc.masukan.regensi import TataLetak
 
 __all__ = ["main"]
 
 
 def _ringkasan_data(tahun: int, data_dir: Path | None, data: DataTahun | None = None) -> str:
     """The validation summary; ``data``: the year already loaded (read again when None)."""
-    from lakip_calc.anggaran import rekap_anggaran
-    from lakip_calc.angka import BELUM_DIISI
-    from lakip_calc.formats import format_persen as _persen
-    from lakip_calc.formats import format_rupiah as _rupiah
-    from lakip_calc.loader import cek_kelengkapan, muat_tahun
+    from lakip_calc.hitungan.anggaran import rekap_anggaran
+    from lakip_calc.hitungan.angka import BELUM_DIISI
+    from lakip_calc.hitungan.formats import format_persen as _persen
+    from lakip_calc.hitungan.formats import format_rupiah as _rupiah
+    from lakip_calc.masukan.loader import cek_kelengkapan, muat_tahun
 
     data = data if data is not None else muat_tahun(tahun, data_dir)
     rekap = rekap_anggaran(data["program"], data["kegiatan"], data["sub_kegiatan"])
@@ -73,14 +73,14 @@ def _cmd_validasi(args: argparse.Namespace) -> int:
 
 
 def _cmd_laporan(args: argparse.Namespace) -> int:
-    from lakip_calc.pipeline import bangun
+    from lakip_calc.bangun.pipeline import bangun
 
     tahun = cek_tahun(args.tahun)
     diam = bool(os.environ.get("CI"))
     lapor = (lambda _s: None) if diam else (lambda s: print(s, flush=True))
 
     def render(data, staging, tunggu_gambar):
-        from lakip_calc.laporan import render_laporan
+        from lakip_calc.bangun.laporan import render_laporan
 
         lapor("      render laporan (HTML, PDF, DOCX) ...")
         render_laporan(data, staging, draft=args.draft, tunggu_gambar=tunggu_gambar)
@@ -97,7 +97,7 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
         draft=args.draft,
     )
     if getattr(args, "tautkan", args.build is None):
-        from lakip_calc.laporan import tautkan_proyek
+        from lakip_calc.bangun.laporan import tautkan_proyek
 
         tautkan_proyek(h.folder)
     if h.tanpa_perubahan:
@@ -115,7 +115,7 @@ def _cmd_laporan(args: argparse.Namespace) -> int:
 
 
 def _cmd_tahun_baru(args: argparse.Namespace) -> int:
-    from lakip_calc.tahun_baru import buat_tahun_baru
+    from lakip_calc.tahunan.tahun_baru import buat_tahun_baru
 
     h = buat_tahun_baru(cek_tahun(args.tahun), args.data)
     print(h.ringkasan())
@@ -123,7 +123,7 @@ def _cmd_tahun_baru(args: argparse.Namespace) -> int:
 
 
 def _cmd_buku_kerja(args: argparse.Namespace) -> int:
-    from lakip_calc.buku_kerja import tulis_buku_kerja
+    from lakip_calc.tahunan.buku_kerja import tulis_buku_kerja
 
     p = tulis_buku_kerja(cek_tahun(args.tahun), args.data, args.keluar)
     print(f"Buku kerja ditulis: {tampil(p)}")
@@ -134,7 +134,7 @@ def _cmd_buku_kerja(args: argparse.Namespace) -> int:
 
 
 def _cmd_impor(args: argparse.Namespace) -> int:
-    from lakip_calc.buku_kerja import impor_buku_kerja
+    from lakip_calc.tahunan.buku_kerja import impor_buku_kerja
 
     tahun = cek_tahun(args.tahun)
     xlsx = args.xlsx or folder_data(tahun, args.data) / f"isian-{tahun}.xlsx"
@@ -144,7 +144,7 @@ def _cmd_impor(args: argparse.Namespace) -> int:
 
 
 def _cmd_verifikasi(args: argparse.Namespace) -> int:
-    from lakip_calc.verifikasi import verifikasi
+    from lakip_calc.audit.verifikasi import verifikasi
 
     tahun = cek_tahun(args.tahun)
     h = verifikasi(tahun, data_dir=args.data, build_dir=args.build, html=args.html)
@@ -153,7 +153,7 @@ def _cmd_verifikasi(args: argparse.Namespace) -> int:
 
 
 def _cmd_publikasi(args: argparse.Namespace) -> int:
-    from lakip_calc.publikasi import terbitkan
+    from lakip_calc.audit.publikasi import terbitkan
 
     tahun = cek_tahun(args.tahun)
     h = terbitkan(tahun, build_dir=args.build, situs=args.situs, data_dir=args.data)
@@ -305,11 +305,11 @@ def _jalankan(args: argparse.Namespace) -> int:
     """Run the command on the office the data folder and ``--opd`` select, or on every office.
 
     A folder of one office is used as it is (``--opd`` is refused). In a regency
-    folder (:mod:`lakip_calc.regensi`) ``--opd`` picks the office: its folder
+    folder (:mod:`lakip_calc.masukan.regensi`) ``--opd`` picks the office: its folder
     becomes the data folder and ``<build>/<office>`` the build folder; without
     ``--opd`` the command runs for every office (:func:`_semua_opd`).
     """
-    from lakip_calc.regensi import kenali
+    from lakip_calc.masukan.regensi import kenali
 
     tata = kenali(args.data)
     if tata.regensi and args.opd is None:
@@ -354,12 +354,12 @@ def _daftar_opd(args: argparse.Namespace, tata: TataLetak, tahun: int) -> tuple[
 
 def _semua_opd(args: argparse.Namespace, tata: TataLetak) -> int:
     """Run the command for every office of a regency folder; non-zero when any failed."""
+    from lakip_calc.bangun.serentak import jalankan_semua, ringkasan
     from lakip_calc.paths import BUILD
-    from lakip_calc.serentak import jalankan_semua, ringkasan
 
     tahun = cek_tahun(args.tahun)
     if args.perintah == "publikasi":
-        from lakip_calc.situs import terbitkan_regensi
+        from lakip_calc.audit.situs import terbitkan_regensi
 
         h = terbitkan_regensi(tahun, tata, build_dir=args.build, situs=args.situs)
         print(h.teks(), flush=True)

@@ -1,4 +1,4 @@
-"""Tests of lakip_calc.anggaran: the budget recap of the program tree."""
+"""Tests of lakip_calc.hitungan.anggaran: the budget recap of the program tree."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lakip_calc import anggaran
-from lakip_calc.anggaran import (
+from lakip_calc.errors import DataError
+from lakip_calc.hitungan import anggaran
+from lakip_calc.hitungan.anggaran import (
     KOLOM_BOBOT_FISIK,
     KOLOM_REKAP,
     bobot_fisik,
@@ -20,7 +21,6 @@ from lakip_calc.anggaran import (
     persen_keuangan,
     rekap_anggaran,
 )
-from lakip_calc.errors import DataError
 
 D = Decimal
 JUTA = D(1_000_000)
@@ -503,10 +503,10 @@ def test_sel_kosong_membuat_jumlah_hilang_bukan_sebagian() -> None:
 def test_provenance_names_runs_of_rows_not_every_cell() -> None:
     """A total, and each weight over the whole column, names its cells as runs of
     rows: the record grows linearly with the sub kegiatan, and still covers every cell."""
-    from lakip_calc.angka import Sumber
-    from lakip_calc.hitung import angka_anggaran
-    from lakip_calc.loader import muat_tahun
-    from lakip_calc.narasi import ringkas_masukan
+    from lakip_calc.hitungan.angka import Sumber
+    from lakip_calc.hitungan.hitung import angka_anggaran
+    from lakip_calc.isi.narasi import ringkas_masukan
+    from lakip_calc.masukan.loader import muat_tahun
 
     data = muat_tahun(2023)
     n = len(data["sub_kegiatan"])

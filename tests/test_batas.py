@@ -1,8 +1,8 @@
 """Hostile and oversize input is refused at validation, with a short message naming the place.
 
 One test per class of issue 21: text of the YAML files against their declared shape
-(``lakip_calc.skema_teks``), YAML alias bombs, oversize text, numbers the report
-cannot print, oversize workbook cells and parts (``lakip_calc.batas``), and
+(``lakip_calc.masukan.skema_teks``), YAML alias bombs, oversize text, numbers the report
+cannot print, oversize workbook cells and parts (``lakip_calc.masukan.batas``), and
 formula-like text through the workbook round trip and the open data.
 """
 
@@ -17,13 +17,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lakip_calc.batas import MAKS_SEL_TEKS, MAKS_XLSX_BAGIAN
-from lakip_calc.buku_kerja import impor_buku_kerja, tulis_buku_kerja
 from lakip_calc.cli import main
 from lakip_calc.errors import DataError
-from lakip_calc.loader import muat_tahun
-from lakip_calc.skema_teks import KUTIP, MAKS_PARAGRAF, MAKS_SIMPUL_YAML
-from lakip_calc.tulis import csv_terbuka
+from lakip_calc.isi.tulis import csv_terbuka
+from lakip_calc.masukan.batas import MAKS_SEL_TEKS, MAKS_XLSX_BAGIAN
+from lakip_calc.masukan.loader import muat_tahun
+from lakip_calc.masukan.skema_teks import KUTIP, MAKS_PARAGRAF, MAKS_SIMPUL_YAML
+from lakip_calc.tahunan.buku_kerja import impor_buku_kerja, tulis_buku_kerja
 
 TAHUN = 2023
 #: A message quotes at most KUTIP characters of a value: the whole message stays short.
@@ -232,7 +232,7 @@ def test_markdown_paragraf_terlalu_panjang_ditolak_dengan_barisnya(salin_data: P
 
 
 def test_xlsx_terbuka_judul_kolom_seperti_rumus_tetap_teks(tmp_path: Path) -> None:
-    from lakip_calc.publikasi import tulis_xlsx
+    from lakip_calc.audit.publikasi import tulis_xlsx
 
     (tmp_path / "a.csv").write_text("=Nama,+Nilai\n-x,1\n", encoding="utf-8")
     xlsx = tulis_xlsx({"tbl-a": tmp_path / "a.csv"}, tmp_path / "a.xlsx", 1704067200)

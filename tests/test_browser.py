@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_publikasi import situs_bersama
 
-from lakip_calc.narasi import slug
+from lakip_calc.isi.narasi import slug
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

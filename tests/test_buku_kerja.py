@@ -9,12 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lakip_calc.buku_kerja import LEMBAR_PETUNJUK, impor_buku_kerja, tulis_buku_kerja
 from lakip_calc.cli import main
 from lakip_calc.errors import DataError
-from lakip_calc.loader import muat_tahun
-from lakip_calc.schema import TABEL
-from lakip_calc.tahun_baru import buat_tahun_baru
+from lakip_calc.masukan.loader import muat_tahun
+from lakip_calc.masukan.schema import TABEL
+from lakip_calc.tahunan.buku_kerja import LEMBAR_PETUNJUK, impor_buku_kerja, tulis_buku_kerja
+from lakip_calc.tahunan.tahun_baru import buat_tahun_baru
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from lakip_calc.bundel import daftar_isi, tulis_bundel
-from lakip_calc.manifest import info_git
+from lakip_calc.audit.bundel import daftar_isi, tulis_bundel
+from lakip_calc.audit.manifest import info_git
 from lakip_calc.paths import ROOT
 
 TAHUN = 2023

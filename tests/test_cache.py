@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from lakip_calc import pipeline
-from lakip_calc.cache import baca_cache, berkas_data, hash_berkas
+from lakip_calc.bangun import pipeline
+from lakip_calc.bangun.cache import baca_cache, berkas_data, hash_berkas
+from lakip_calc.bangun.pipeline import LANGKAH, bangun, kunci_langkah
 from lakip_calc.paths import DATA, NOTEBOOKS
-from lakip_calc.pipeline import LANGKAH, bangun, kunci_langkah
 
 SEMUA = [s.notebook for s in LANGKAH]
 

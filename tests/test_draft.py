@@ -22,11 +22,11 @@ import openpyxl
 import pytest
 import yaml
 
-from lakip_calc.buku_kerja import impor_buku_kerja, tulis_buku_kerja
-from lakip_calc.laporan import render_laporan
+from lakip_calc.bangun.laporan import render_laporan
+from lakip_calc.bangun.pipeline import bangun
 from lakip_calc.paths import DATA
-from lakip_calc.pipeline import bangun
-from lakip_calc.tahun_baru import buat_tahun_baru
+from lakip_calc.tahunan.buku_kerja import impor_buku_kerja, tulis_buku_kerja
+from lakip_calc.tahunan.tahun_baru import buat_tahun_baru
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""Tests for lakip_calc.formats: PUEBI formatting, half-up rounding and parsing."""
+"""Tests for lakip_calc.hitungan.formats: PUEBI formatting, half-up rounding and parsing."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lakip_calc import formats as modul
 from lakip_calc.errors import DataError
-from lakip_calc.formats import (
+from lakip_calc.hitungan import formats as modul
+from lakip_calc.hitungan.formats import (
     bulatkan,
     format_angka,
     format_persen,

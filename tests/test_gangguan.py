@@ -24,10 +24,10 @@ import pytest
 from conftest import _potret
 from test_keamanan import bangun_bersama
 
+from lakip_calc.audit.manifest import info_git, keluaran_rusak
+from lakip_calc.bangun.proses import kunci_tahun, pemegang_kunci
 from lakip_calc.cli import main
-from lakip_calc.manifest import info_git, keluaran_rusak
 from lakip_calc.paths import ROOT
-from lakip_calc.proses import kunci_tahun, pemegang_kunci
 
 
 def _env(tmpdir: Path) -> dict[str, str]:
@@ -186,7 +186,7 @@ def test_lock_of_a_dead_build_is_taken_over(tmp_path: Path) -> None:
     """A build killed with SIGKILL leaves its lock file; the kernel dropped its lock."""
     mati = subprocess.run(
         [sys.executable, "-c",
-         "import sys; from pathlib import Path; from lakip_calc.proses import kunci_tahun\n"
+         "import sys; from pathlib import Path; from lakip_calc.bangun.proses import kunci_tahun\n"
          "with kunci_tahun(Path(sys.argv[1]), 2023): import os; os._exit(9)", str(tmp_path)],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         check=False,

@@ -1,4 +1,4 @@
-"""Report charts (lakip_calc.grafik) and their files (lakip_calc.tulis.tulis_grafik)."""
+"""Report charts (lakip_calc.isi.grafik) and their files (lakip_calc.isi.tulis.tulis_grafik)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ import re
 import matplotlib.pyplot as plt
 import pytest
 
-from lakip_calc.grafik import (
+from lakip_calc.hitungan.hitung import hitung_semua
+from lakip_calc.isi.grafik import (
     grafik_pagu_realisasi_program,
     pemformat_angka,
     pemformat_persen,
     pemformat_rupiah,
     semua_grafik,
 )
-from lakip_calc.hitung import hitung_semua
-from lakip_calc.loader import muat_tahun
-from lakip_calc.tulis import tulis_grafik
+from lakip_calc.isi.tulis import tulis_grafik
+from lakip_calc.masukan.loader import muat_tahun
 
 ID_TETAP = [
     "fig-target-realisasi",
@@ -139,7 +139,7 @@ def test_setiap_label_angka_punya_kunci(tmp_path, bahan):
     """Every label that shows a figure is in the chart's sidecar with keys whose texts it shows."""
     import json
 
-    from lakip_calc.banding import ANGKA_LAPORAN
+    from lakip_calc.audit.banding import ANGKA_LAPORAN
 
     _, angka = bahan
     for gid, _judul, fig in semua_grafik(*bahan):

@@ -3,7 +3,7 @@
 A first good build of a private data copy exists in a private build folder;
 then ``python -m lakip_calc laporan`` is started again and interrupted at a
 pause point the build offers to tests (``LAKIP_UJI_JEDA``,
-:func:`lakip_calc.proses.titik_jeda`): the build tells the test through a FIFO
+:func:`lakip_calc.bangun.proses.titik_jeda`): the build tells the test through a FIFO
 that it has reached the step and blocks until the test lets it go, so the
 signal arrives at a known step without racing the build.
 
@@ -34,7 +34,7 @@ import pytest
 from conftest import _potret, _ubah_sel
 from test_keamanan import bangun_bersama
 
-from lakip_calc import pipeline
+from lakip_calc.bangun import pipeline
 from lakip_calc.paths import ROOT
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 
 On the suite's shared build (:func:`test_verifikasi.dua_build`): no formatted
 figure of the signed HTML lies outside an element with ``data-key``
-(:func:`lakip_calc.banding.angka_tanpa_kunci`; what counts as a figure and what
+(:func:`lakip_calc.audit.banding.angka_tanpa_kunci`; what counts as a figure and what
 is left out, such as row numbers and codes, is documented there); every keyed
 element has hover provenance and shows its number's text; every chart has a
 sidecar naming the keys of its labels.
@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pytest
 from test_verifikasi import dua_build
 
-from lakip_calc.banding import ANGKA_LAPORAN, angka_tanpa_kunci
+from lakip_calc.audit.banding import ANGKA_LAPORAN, angka_tanpa_kunci
 
 TAHUN = 2023
 _SPAN = re.compile(r'<span class="angka" data-key="([^"]+)"( title="([^"]*)")?>(.*?)</span>', re.S)

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from lakip_calc.bangun.laporan import render_laporan
+from lakip_calc.bangun.pipeline import bangun
 from lakip_calc.errors import DataError
-from lakip_calc.laporan import render_laporan
-from lakip_calc.loader import muat_tahun
-from lakip_calc.pipeline import bangun
+from lakip_calc.masukan.loader import muat_tahun
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "kota_pendidikan"
@@ -125,8 +125,8 @@ def test_output_outside_budget_shows_its_funding_source(tmp_path):
     shutil.copytree(FIXTURE, salinan)
     p = salinan / str(TAHUN) / "keluaran.csv"
     p.write_text(p.read_text() + "O3,,2024,Beasiswa siswa miskin,orang,100,100,,,APBD Provinsi\n")
-    from lakip_calc.hitung import hitung_semua
-    from lakip_calc.tabel import tabel_keluaran
+    from lakip_calc.hitungan.hitung import hitung_semua
+    from lakip_calc.isi.tabel import tabel_keluaran
 
     data = muat_tahun(TAHUN, salinan)
     tabel = tabel_keluaran(data, hitung_semua(data))
@@ -196,7 +196,7 @@ def test_new_year_from_an_office_without_optional_files(tmp_path):
     """make new-year works for an office without psks.csv, and the new year loads."""
     import shutil
 
-    from lakip_calc.tahun_baru import buat_tahun_baru
+    from lakip_calc.tahunan.tahun_baru import buat_tahun_baru
 
     shutil.copytree(FIXTURE / str(TAHUN), tmp_path / str(TAHUN))
     hasil = buat_tahun_baru(TAHUN + 1, tmp_path)
@@ -215,7 +215,7 @@ def test_new_year_from_an_office_without_optional_files(tmp_path):
 def test_workbook_round_trip_keeps_grades_and_absent_files(tmp_path, potret):
     import shutil
 
-    from lakip_calc.buku_kerja import impor_buku_kerja, tulis_buku_kerja
+    from lakip_calc.tahunan.buku_kerja import impor_buku_kerja, tulis_buku_kerja
 
     shutil.copytree(FIXTURE / str(TAHUN), tmp_path / str(TAHUN))
     sebelum = potret(tmp_path / str(TAHUN))
@@ -256,7 +256,7 @@ def test_two_spellings_of_one_funding_source_are_refused(tmp_path):
     shutil.copytree(FIXTURE, tmp_path / "data")
     p = tmp_path / "data" / str(TAHUN) / "sub_kegiatan.csv"
     p.write_text(p.read_text().replace("97,APBD", "97,apbd"), encoding="utf-8")
-    from lakip_calc.sumber_dana import sumber_dana
+    from lakip_calc.hitungan.sumber_dana import sumber_dana
 
     with pytest.raises(DataError, match=r"sub_kegiatan\.csv, baris 5, kolom 'sumber_dana'"):
         sumber_dana(muat_tahun(TAHUN, tmp_path / "data"))

@@ -102,7 +102,7 @@ def test_variabel_tidak_dikenal_di_sumber_laporan(
     baris = bab.read_text(encoding="utf-8").splitlines()
     baris.insert(3, "Angka ini {{< var tidak.ada >}} tidak ada.")
     bab.write_text("\n".join(baris) + "\n", encoding="utf-8")
-    monkeypatch.setattr("lakip_calc.laporan.REPORT", report)
+    monkeypatch.setattr("lakip_calc.bangun.laporan.REPORT", report)
     lama, data_sebelum = _potret(build_lama / "2023"), _potret(salin_data)
 
     status, out, err = cli(
@@ -179,7 +179,7 @@ def test_parameter_notebook_tidak_dikenal(
             if "parameters" in c.get("metadata", {}).get("tags", []):
                 c.source = re.sub(r"^data_dir\b", "folder_data", c.source, flags=re.M)
         nbformat.write(nb, nbs / sumber.name)
-    monkeypatch.setattr("lakip_calc.pipeline.NOTEBOOKS", nbs)
+    monkeypatch.setattr("lakip_calc.bangun.pipeline.NOTEBOOKS", nbs)
     lama, data_sebelum = _potret(build_lama / "2023"), _potret(salin_data)
 
     status, out, err = cli(

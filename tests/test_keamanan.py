@@ -27,10 +27,10 @@ import pytest
 import yaml
 from conftest import _potret, _ubah_sel
 
-from lakip_calc.angka import KumpulanAngka
 from lakip_calc.cli import main
-from lakip_calc.grafik import semua_grafik
-from lakip_calc.loader import muat_tahun
+from lakip_calc.hitungan.angka import KumpulanAngka
+from lakip_calc.isi.grafik import semua_grafik
+from lakip_calc.masukan.loader import muat_tahun
 from lakip_calc.paths import DATA
 
 pytestmark = pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Tests of lakip_calc.kinerja: capaian, predikat scale, mean."""
+"""Tests of lakip_calc.hitungan.kinerja: capaian, predikat scale, mean."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lakip_calc import kinerja
 from lakip_calc.errors import DataError
-from lakip_calc.kinerja import (
+from lakip_calc.hitungan import kinerja
+from lakip_calc.hitungan.kinerja import (
     SKALA_PERMENDAGRI_86_2017,
     Capaian,
     SkalaPredikat,

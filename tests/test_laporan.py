@@ -16,9 +16,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lakip_calc.laporan import render_laporan
-from lakip_calc.loader import muat_tahun
-from lakip_calc.pipeline import LANGKAH, bangun
+from lakip_calc.bangun.laporan import render_laporan
+from lakip_calc.bangun.pipeline import LANGKAH, bangun
+from lakip_calc.masukan.loader import muat_tahun
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -235,7 +235,7 @@ def test_html_is_self_contained(build):
 
 def test_jejak_angka_anchor_for_every_number(build, numbers):
     """Every number has its row in the companion, and the signed report's links go there."""
-    from lakip_calc.narasi import slug
+    from lakip_calc.isi.narasi import slug
 
     pendamping = (build / "jejak-angka-2023.html").read_text(encoding="utf-8")
     ids = set(re.findall(r'id="(jejak-[^"]+)"', pendamping))

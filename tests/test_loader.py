@@ -1,4 +1,4 @@
-"""Tests of lakip_calc.loader: the real data loads, bad data is refused clearly.
+"""Tests of lakip_calc.masukan.loader: the real data loads, bad data is refused clearly.
 
 Every bad input must raise :class:`DataError` whose Indonesian message names the
 file, the row as a spreadsheet counts it (header = row 1) and the column. Broken
@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lakip_calc.errors import DataError
-from lakip_calc.loader import BARIS, baca_csv, muat_tahun
+from lakip_calc.masukan.loader import BARIS, baca_csv, muat_tahun
+from lakip_calc.masukan.schema import TABEL
 from lakip_calc.paths import DATA
-from lakip_calc.schema import TABEL
 
 TAHUN = 2023
 SUB = "sub_kegiatan.csv"

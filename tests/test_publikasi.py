@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import pytest
 from test_verifikasi import _lakip, dua_build
 
-from lakip_calc.publikasi import referensi_luar, terbitkan, tulis_xlsx
+from lakip_calc.audit.publikasi import referensi_luar, terbitkan, tulis_xlsx
 
 TAHUN = 2023
 _SITUS: dict[str, SimpleNamespace] = {}

@@ -195,7 +195,7 @@ def test_signed_report_numbers_and_chapters(dua_build) -> None:
 
 def test_quarto_render_in_the_project_root_after_a_build(dua_build, quarto_path, tmp_path) -> None:
     """What `make report` leaves lets `quarto render` in the project root make the report."""
-    from lakip_calc.laporan import tautkan_proyek
+    from lakip_calc.bangun.laporan import tautkan_proyek
 
     akar = tmp_path / "proyek"
     shutil.copytree(ROOT / "_extensions", akar / "_extensions")

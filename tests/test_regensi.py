@@ -22,13 +22,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from lakip_calc.audit.manifest import sha256_berkas
+from lakip_calc.audit.situs import Baris, halaman_indeks
+from lakip_calc.bangun.serentak import HasilOpd, ringkasan
 from lakip_calc.errors import ConfigError
-from lakip_calc.loader import muat_tahun
-from lakip_calc.manifest import sha256_berkas
+from lakip_calc.masukan.loader import muat_tahun
+from lakip_calc.masukan.regensi import kenali
 from lakip_calc.paths import DATA, ROOT
-from lakip_calc.regensi import kenali
-from lakip_calc.serentak import HasilOpd, ringkasan
-from lakip_calc.situs import Baris, halaman_indeks
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -550,8 +550,8 @@ def test_make_meneruskan_data_dan_opd(target: str, perintah: str, tmp_path: Path
 
 def test_cpu_dibagi_antar_instansi(monkeypatch: pytest.MonkeyPatch) -> None:
     """Offices built at once share the CPUs: each gets its part as LAKIP_PARALEL."""
-    from lakip_calc.pipeline import paralel_bawaan
-    from lakip_calc.serentak import _env_opd
+    from lakip_calc.bangun.pipeline import paralel_bawaan
+    from lakip_calc.bangun.serentak import _env_opd
 
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     assert _env_opd(2)["LAKIP_PARALEL"] == "4"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lakip_calc.hitung import hitung_semua
-from lakip_calc.loader import muat_tahun
-from lakip_calc.rekonsiliasi import CEK, KOLOM, cocok_presisi, rekonsiliasi, ringkasan
+from lakip_calc.hitungan.hitung import hitung_semua
+from lakip_calc.hitungan.rekonsiliasi import CEK, KOLOM, cocok_presisi, rekonsiliasi, ringkasan
+from lakip_calc.masukan.loader import muat_tahun
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -7,14 +7,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lakip_calc.errors import LakipError
-from lakip_calc.pipeline import LANGKAH, Langkah, bangun, gelombang
-from lakip_calc.runner import (
+from lakip_calc.bangun.pipeline import LANGKAH, Langkah, bangun, gelombang
+from lakip_calc.bangun.runner import (
     NotebookError,
     cek_parameter,
     jalankan_notebook,
     parameter_notebook,
 )
+from lakip_calc.errors import LakipError
 
 FX = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -185,8 +185,8 @@ def test_kernel_of_a_waiting_notebook_starts_before_its_inputs_end(tmp_path):
 def test_notebook_on_a_kernel_started_ahead_gives_the_same_bytes(tmp_path, monkeypatch):
     import tempfile
 
-    from lakip_calc.proses import folder_kernel
-    from lakip_calc.runner import matikan_kernel, nyalakan_kernel
+    from lakip_calc.bangun.proses import folder_kernel
+    from lakip_calc.bangun.runner import matikan_kernel, nyalakan_kernel
 
     pendek = Path(tempfile.mkdtemp(prefix="lk", dir="/tmp"))  # room for socket paths
     monkeypatch.setattr(tempfile, "tempdir", str(pendek))
@@ -296,7 +296,7 @@ def test_kernel_leaves_no_connection_file_or_socket_behind(tmp_path, monkeypatch
     """The connection file (HMAC key) and IPC sockets live in a private folder, removed after."""
     import tempfile
 
-    from lakip_calc.proses import folder_kernel
+    from lakip_calc.bangun.proses import folder_kernel
 
     pendek = Path(tempfile.mkdtemp(prefix="lk", dir="/tmp"))  # room for socket paths
     monkeypatch.setattr(tempfile, "tempdir", str(pendek))
@@ -315,7 +315,7 @@ def test_kernel_leaves_no_connection_file_or_socket_behind(tmp_path, monkeypatch
 
 def test_machine_state_messages_do_not_reach_the_executed_notebook(tmp_path):
     """matplotlib's first-run font cache message is the machine's, not the notebook's."""
-    from lakip_calc.runner import normalisasi
+    from lakip_calc.bangun.runner import normalisasi
 
     sel = nbformat.v4.new_code_cell("import matplotlib.pyplot")
     sel.outputs = [
@@ -343,8 +343,8 @@ def test_machine_state_messages_do_not_reach_the_executed_notebook(tmp_path):
 
 def test_notebook_reads_only_the_number_parts_it_names(tmp_path):
     """A notebook running beside others reads named parts; a missing one is an error."""
-    from lakip_calc.angka import KumpulanAngka
-    from lakip_calc.notebook import baca_angka, simpan_angka
+    from lakip_calc.bangun.notebook import baca_angka, simpan_angka
+    from lakip_calc.hitungan.angka import KumpulanAngka
 
     for bagian, kunci in (("anggaran", "anggaran.total.pagu"), ("kinerja", "kinerja.IK1.capaian")):
         k = KumpulanAngka()

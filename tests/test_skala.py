@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 
 from lakip_calc.bench_skala import cetak_skala, eksponen, pilih_skala, pss_pohon
-from lakip_calc.hitung import angka_anggaran, angka_keluaran, hitung_semua
-from lakip_calc.loader import muat_tahun
+from lakip_calc.hitungan.hitung import angka_anggaran, angka_keluaran, hitung_semua
+from lakip_calc.hitungan.rekonsiliasi import rekonsiliasi
+from lakip_calc.isi.tabel import ID_RINCIAN, TabelLaporan, semua_tabel
+from lakip_calc.isi.tulis import BARIS_PER_BLOK, tabel_html
+from lakip_calc.masukan.loader import muat_tahun
 from lakip_calc.paths import DATA
-from lakip_calc.rekonsiliasi import rekonsiliasi
 from lakip_calc.skala import main, salin_berlipat
-from lakip_calc.tabel import ID_RINCIAN, TabelLaporan, semua_tabel
-from lakip_calc.tulis import BARIS_PER_BLOK, tabel_html
 
 KALI = 3
 

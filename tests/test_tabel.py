@@ -1,4 +1,4 @@
-"""Report tables (lakip_calc.tabel) and their files (lakip_calc.tulis), on the real 2023 data."""
+"""Report tables (lakip_calc.isi.tabel) and their files (lakip_calc.isi.tulis), on the real 2023 data."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from lakip_calc.hitung import hitung_semua
-from lakip_calc.loader import muat_tahun
-from lakip_calc.rekonsiliasi import rekonsiliasi
-from lakip_calc.tabel import TabelLaporan, semua_tabel
-from lakip_calc.tulis import escape_markdown, tabel_html, tabel_markdown, tulis_tabel
+from lakip_calc.hitungan.hitung import hitung_semua
+from lakip_calc.hitungan.rekonsiliasi import rekonsiliasi
+from lakip_calc.isi.tabel import TabelLaporan, semua_tabel
+from lakip_calc.isi.tulis import escape_markdown, tabel_html, tabel_markdown, tulis_tabel
+from lakip_calc.masukan.loader import muat_tahun
 
 ID_TETAP = [
     "tbl-perjanjian-kinerja",

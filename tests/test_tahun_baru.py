@@ -14,19 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from lakip_calc.angka import BELUM_DIISI
 from lakip_calc.cli import main
 from lakip_calc.errors import ConfigError
-from lakip_calc.hitung import hitung_semua
-from lakip_calc.loader import (
+from lakip_calc.hitungan.angka import BELUM_DIISI
+from lakip_calc.hitungan.hitung import hitung_semua
+from lakip_calc.hitungan.rekonsiliasi import rekonsiliasi
+from lakip_calc.masukan.loader import (
     BELUM_DITULIS,
     BERKAS,
     cek_kelengkapan,
     muat_tahun,
 )
 from lakip_calc.paths import DATA
-from lakip_calc.rekonsiliasi import rekonsiliasi
-from lakip_calc.tahun_baru import buat_tahun_baru
+from lakip_calc.tahunan.tahun_baru import buat_tahun_baru
 
 ROOT = Path(__file__).resolve().parents[1]
 

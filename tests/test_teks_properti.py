@@ -6,11 +6,11 @@ go through the same steps as the office's data:
 
 - a *CSV name* (one line) is accepted by the loader's cell check, then shown as a
   table cell (the great-tables fragment in a raw HTML block, the pipe table
-  elsewhere: :func:`lakip_calc.narasi.blok_tabel`), in prose
-  (:func:`lakip_calc.narasi.md_nama`) and as a ``{{< var >}}`` value
+  elsewhere: :func:`lakip_calc.isi.narasi.blok_tabel`), in prose
+  (:func:`lakip_calc.isi.narasi.md_nama`) and as a ``{{< var >}}`` value
   (:func:`lakip_calc.render._variables.markdown_text`, as ``profil.*``);
 - a *YAML paragraph* (line breaks allowed) round-trips through the bounded YAML
-  loader and its declared shape, then becomes prose (:func:`lakip_calc.narasi.paragraf`).
+  loader and its declared shape, then becomes prose (:func:`lakip_calc.isi.narasi.paragraf`).
 
 Every example renders one small document holding a batch of strings with the
 built-in renderer (the report's own extension), HTML and PDF. The HTML must have
@@ -34,15 +34,15 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from lakip_calc.loader import parse_nilai
-from lakip_calc.narasi import blok_tabel, md_nama, paragraf
+from lakip_calc.isi.narasi import blok_tabel, md_nama, paragraf
+from lakip_calc.isi.tabel import TabelLaporan
+from lakip_calc.isi.tulis import tabel_html, tabel_markdown
+from lakip_calc.masukan.loader import parse_nilai
+from lakip_calc.masukan.schema import TABEL
+from lakip_calc.masukan.skema_teks import muat_yaml, periksa_teks
 from lakip_calc.paths import ROOT
 from lakip_calc.render import render_project
 from lakip_calc.render._variables import markdown_text
-from lakip_calc.schema import TABEL
-from lakip_calc.skema_teks import muat_yaml, periksa_teks
-from lakip_calc.tabel import TabelLaporan
-from lakip_calc.tulis import tabel_html, tabel_markdown
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Tests for lakip_calc.terbilang: a hand-checked table and round-trip properties."""
+"""Tests for lakip_calc.hitungan.terbilang: a hand-checked table and round-trip properties."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lakip_calc import terbilang as modul
-from lakip_calc.terbilang import (
+from lakip_calc.hitungan import terbilang as modul
+from lakip_calc.hitungan.terbilang import (
     baca_terbilang,
     kapital_awal,
     normalisasi_terbilang,
@@ -126,7 +126,7 @@ def test_terbilang_rupiah_referensi(nilai: object, kata: str) -> None:
 
 @pytest.mark.parametrize(("nilai", "kata"), REFERENSI_RUPIAH)
 def test_baca_terbilang_rupiah(nilai: object, kata: str) -> None:
-    from lakip_calc.formats import bulatkan
+    from lakip_calc.hitungan.formats import bulatkan
 
     assert baca_terbilang(kata) == bulatkan(nilai, 2)
 

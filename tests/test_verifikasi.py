@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from lakip_calc.manifest import (
+from lakip_calc.audit.manifest import (
     ID_ANGKA,
     ID_MANIFEST,
     baca_html,
@@ -29,8 +29,8 @@ from lakip_calc.manifest import (
     ke_json,
     sematkan_html,
 )
+from lakip_calc.audit.verifikasi import _baris_berubah, berkas_tabel
 from lakip_calc.paths import DATA, ROOT
-from lakip_calc.verifikasi import _baris_berubah, berkas_tabel
 
 TAHUN = 2023
 _BERSAMA: dict[str, SimpleNamespace] = {}
@@ -47,8 +47,8 @@ def dua_build(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     """
     if "dua" in _BERSAMA:
         return _BERSAMA["dua"]
-    from lakip_calc.laporan import render_laporan
-    from lakip_calc.pipeline import bangun
+    from lakip_calc.bangun.laporan import render_laporan
+    from lakip_calc.bangun.pipeline import bangun
 
     akar = tmp_path_factory.mktemp("lakip-bersama")
     data = akar / "data"
@@ -313,7 +313,7 @@ def test_verifikasi_html_cocok(
     bangunan: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     """HTML mode against an unchanged rebuild (the shared build stands in for the rebuild)."""
-    import lakip_calc.verifikasi as v
+    import lakip_calc.audit.verifikasi as v
     from lakip_calc.cli import main
 
     monkeypatch.setattr(v, "_bangun_ulang", lambda *_a: (bangunan.folder, ""))

@@ -142,7 +142,7 @@ local function catat_figure(f)
   return catat(f.identifier, f.caption.long)
 end
 
---- Anchor of a number's row in the Jejak Angka appendix (as lakip_calc.narasi.slug).
+--- Anchor of a number's row in the Jejak Angka appendix (as lakip_calc.isi.narasi.slug).
 local function jejak(kunci)
   return "jejak-" .. kunci:lower():gsub("[^a-z0-9]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
 end

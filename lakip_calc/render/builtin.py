@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from lakip_calc.berkas import pindahkan
+from lakip_calc.bangun.berkas import pindahkan
 from lakip_calc.errors import RenderError
 from lakip_calc.render import _tools
 from lakip_calc.render._project import (

@@ -1,0 +1,961 @@
+"""Build a year: validate, run the notebooks in waves, merge the numbers, publish atomically.
+
+The build happens in a staging folder next to ``build/<YEAR>``; only a build
+that finished replaces the previous one (a rename), so an interrupted or failed
+run leaves the last good ``build/<YEAR>`` untouched. A failed run keeps its
+staging folder as ``build/<YEAR>-gagal`` so the partial notebook can be read.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lakip_calc.audit.manifest import keluaran_rusak
+from lakip_calc.bangun.cache import (
+    BERKAS_CACHE,
+    baca_cache,
+    berkas_data,
+    hash_berkas,
+    keadaan_git,
+    kunci,
+    sidik_kode,
+)
+from lakip_calc.bangun.proses import (
+    Dihentikan,
+    buat_pool,
+    folder_kernel,
+    hentikan,
+    kunci_tahun,
+    serahkan,
+    titik_jeda,
+)
+from lakip_calc.bangun.runner import (
+    NotebookError,
+    id_sel,
+    jalankan_notebook,
+    matikan_kernel,
+    nyalakan_kernel,
+)
+from lakip_calc.errors import LakipError
+from lakip_calc.hitungan.angka import KumpulanAngka
+from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
+
+if TYPE_CHECKING:  # the loader imports pandas: not before the workers have forked
+    from lakip_calc.masukan.loader import DataTahun
+
+__all__ = [
+    "Langkah",
+    "LANGKAH",
+    "gelombang",
+    "urut_langkah",
+    "bangun",
+    "HasilBangun",
+    "kunci_langkah",
+    "kunci_render",
+]
+
+
+@dataclass(frozen=True)
+class Langkah:
+    """One notebook of the pipeline.
+
+    Attributes
+    ----------
+    notebook
+        File name under ``notebooks/``.
+    membaca
+        Data files (relative to ``data/<YEAR>``) it reads; ``*`` for all.
+    setelah
+        Notebooks whose outputs it reads.
+    menulis
+        What it writes under the build folder (besides its executed notebook):
+        reused as they are when the step's cache key has not changed.
+    gambar
+        It writes pictures only (no numbers, no tables): the renderer prepares
+        and parses the report while it still runs, and waits for it only before
+        it places the images.
+    """
+
+    notebook: str
+    membaca: tuple[str, ...]
+    setelah: tuple[str, ...] = ()
+    menulis: tuple[str, ...] = ()
+    gambar: bool = False
+
+
+LANGKAH: tuple[Langkah, ...] = (
+    Langkah(
+        "01_anggaran.ipynb",
+        ("program.csv", "kegiatan.csv", "sub_kegiatan.csv", "anggaran_riwayat.csv"),
+        menulis=("bagian/anggaran.json",),
+    ),
+    Langkah(
+        "02_kinerja.ipynb",
+        (
+            "sasaran.csv",
+            "indikator.csv",
+            "indikator_tahunan.csv",
+            "skala_predikat.csv",
+            "skala_kategori.csv",
+            "dukungan.csv",
+            "program.csv",
+            "kegiatan.csv",
+            "sub_kegiatan.csv",
+        ),
+        menulis=("bagian/kinerja.json",),
+    ),
+    Langkah("03_keluaran.ipynb", ("keluaran.csv", "psks.csv"), menulis=("bagian/keluaran.json",)),
+    Langkah(
+        "04_rekonsiliasi.ipynb",
+        (
+            "angka_terbit.csv",
+            "skala_predikat.csv",
+            "program.csv",
+            "kegiatan.csv",
+            "sub_kegiatan.csv",
+        ),
+        setelah=("01_anggaran.ipynb", "02_kinerja.ipynb", "03_keluaran.ipynb"),
+        menulis=("reconciliation.csv", "bagian/rekonsiliasi.json"),
+    ),
+    Langkah(
+        "05_grafik.ipynb",
+        ("indikator.csv", "indikator_tahunan.csv", "program.csv"),
+        setelah=("01_anggaran.ipynb", "02_kinerja.ipynb"),
+        menulis=("charts",),
+        gambar=True,
+    ),
+    Langkah(
+        "06_tabel.ipynb",
+        ("*",),
+        setelah=("04_rekonsiliasi.ipynb",),
+        menulis=("tables",),
+    ),
+)
+
+
+def _graf(langkah: tuple[Langkah, ...] | list[Langkah]) -> TopologicalSorter:
+    """The steps as a prepared graph (a step after the steps it reads, among ``langkah``)."""
+    nama = {s.notebook for s in langkah}
+    graf = TopologicalSorter({s.notebook: set(s.setelah) & nama for s in langkah})
+    try:
+        graf.prepare()
+    except CycleError as e:
+        raise LakipError("ketergantungan notebook melingkar: " + ", ".join(e.args[1])) from None
+    return graf
+
+
+def gelombang(langkah: tuple[Langkah, ...] = LANGKAH) -> list[list[Langkah]]:
+    """Group the steps into waves: each wave only needs earlier waves' outputs."""
+    per_nama = {s.notebook: s for s in langkah}
+    graf = _graf(langkah)
+    hasil: list[list[Langkah]] = []
+    while graf.is_active():
+        siap = sorted(graf.get_ready(), key=[s.notebook for s in langkah].index)
+        hasil.append([per_nama[n] for n in siap])
+        graf.done(*siap)
+    return hasil
+
+
+@dataclass
+class HasilBangun:
+    """Summary of a finished build."""
+
+    tahun: int
+    folder: Path
+    notebook: list[tuple[str, float]] = field(default_factory=list)
+    jumlah_angka: int = 0
+    cocok: int = 0
+    selisih: int = 0
+    terbesar: list[str] = field(default_factory=list)
+    detik: float = 0.0
+    #: Inputs still blank in a draft build (0 in a final report).
+    belum_diisi: int = 0
+    #: Notebooks whose outputs were reused from the previous build (cache key unchanged).
+    dipakai_ulang: list[str] = field(default_factory=list)
+    #: Nothing changed since the previous build: no kernel started, nothing rendered.
+    tanpa_perubahan: bool = False
+    #: The report files were reused from the previous build.
+    render_dipakai_ulang: bool = False
+    #: Files of the previous build that were missing or changed (made again).
+    dipulihkan: list[str] = field(default_factory=list)
+    #: What the analyst should know (no git commit recorded, ...).
+    peringatan: list[str] = field(default_factory=list)
+    #: The validated data the build read (``None`` when nothing changed).
+    data: DataTahun | None = field(default=None, repr=False)
+
+
+def urut_langkah(langkah: tuple[Langkah, ...] = LANGKAH) -> list[Langkah]:
+    """The steps wave by wave (an order in which every step follows what it reads)."""
+    return [s for wave in gelombang(langkah) for s in wave]
+
+
+class _Penjadwal:
+    """Run notebooks in worker processes (never in this process), at most ``n`` at once.
+
+    The order is :class:`graphlib.TopologicalSorter`'s: a notebook runs as
+    soon as the notebooks it reads (``setelah``) have finished, not when a
+    whole wave has. Steps outside ``jalan`` (reused from the cache) count as
+    finished. Each notebook runs in a worker of a
+    :class:`concurrent.futures.ProcessPoolExecutor`.
+
+    One worker more than ``n`` takes the next notebook whose inputs are all
+    being computed and starts its kernel ahead (jupyter_client's public
+    ``start_kernel``, :func:`lakip_calc.bangun.runner.nyalakan_kernel`); the notebook
+    runs on it once its inputs exist and fewer than ``n`` notebooks run. Each
+    notebook has a pipe its worker reads one byte from: ``b"1"`` run, ``b"0"``
+    stop the kernel and do not run. The kernels' connection files and sockets
+    live in ``folder`` (:func:`lakip_calc.bangun.proses.folder_kernel`).
+
+    On Ctrl-C nothing new starts and the notebooks already running are allowed
+    to end, so that their kernels shut down cleanly; a second Ctrl-C, or
+    SIGTERM, stops the workers at once (their kernels follow: ipykernel leaves
+    when its parent does, and :func:`~lakip_calc.bangun.proses.folder_kernel` kills
+    what is left). A failed notebook stops the build after the notebooks
+    running beside it have ended. A worker whose build process was killed
+    leaves by itself (:func:`lakip_calc.bangun.proses.awasi_induk`).
+    """
+
+    def __init__(self, jalan: list[Langkah], tugas: dict[str, tuple], n: int) -> None:
+        self.tugas = tugas
+        self.graf = _graf(jalan)
+        self.urutan = [s.notebook for s in jalan]
+        self.setelah = {s.notebook: set(s.setelah) & set(self.urutan) for s in jalan}
+        self.sisa = set(self.urutan)  # not finished
+        self.siap: set[str] = set()  # inputs all finished (from the graph)
+        self.diberi: set[str] = set()  # handed to a worker
+        self.berjalan: set[str] = set()  # told to run, not finished
+        self.n = max(1, min(n, len(jalan)))
+        # One pipe per notebook, inherited by the workers (forked after this).
+        pipa = {nm: os.pipe() for nm in self.urutan}
+        self.baca = {nm: r for nm, (r, _w) in pipa.items()}
+        self.tulis = {nm: w for nm, (_r, w) in pipa.items()}
+        self.ex: ProcessPoolExecutor | None = None
+        self.dikirim: dict[Future, str] = {}
+
+    def mulai(self) -> _Penjadwal:
+        """Create the pool (its workers fork at the first notebook handed out)."""
+        if self.sisa:
+            n_pekerja = min(self.n + 1, len(self.urutan))
+            self.ex = buat_pool(n_pekerja, multiprocessing.get_context("fork"))
+            self.n_pekerja = n_pekerja
+        return self
+
+    def _bagikan(self) -> None:
+        """Hand free workers the ready notebooks, then one whose inputs are being computed."""
+        assert self.ex is not None
+        self.siap |= set(self.graf.get_ready())
+        while len(self.dikirim) < self.n_pekerja:
+            belum = [nm for nm in self.urutan if nm not in self.diberi]
+            calon = [nm for nm in belum if nm in self.siap] or [
+                nm for nm in belum if self.setelah[nm] <= self.diberi
+            ]
+            if not calon:
+                return
+            self.diberi.add(calon[0])
+            tugas = (*self.tugas[calon[0]], self.baca[calon[0]])
+            (janji,) = serahkan(self.ex, _jalankan, [tugas])
+            self.dikirim[janji] = calon[0]
+
+    def _beri_jalan(self, mulai: Callable[[str], None]) -> None:
+        """Let run, in order, the handed-out notebooks whose inputs exist, while cores are free."""
+        for nama in self.urutan:
+            if len(self.berjalan) >= self.n:
+                return
+            if nama in self.siap and nama in self.diberi and nama in self.sisa:
+                if nama not in self.berjalan:
+                    self.berjalan.add(nama)
+                    mulai(nama)
+                    self._kirim(nama, b"1")
+
+    def _kirim(self, nama: str, isi: bytes) -> None:
+        if nama in self.tulis:
+            w = self.tulis.pop(nama)
+            os.write(w, isi)  # one byte: never half-written, whatever signal arrives
+            os.close(w)
+
+    def jalankan(
+        self,
+        mulai: Callable[[str], None],
+        selesai: Callable[[str, float], None],
+        kecuali: frozenset[str] = frozenset(),
+    ) -> dict[str, float]:
+        """Run the notebooks; the seconds each took, by name.
+
+        Returns when every notebook not in ``kecuali`` has finished; those may
+        still run (call again without ``kecuali`` to wait for them). The
+        workers are gone once every notebook has finished, and on any error.
+        """
+        detik: dict[str, float] = {}
+        if self.ex is None:
+            return detik
+        try:
+            self._bagikan()
+            self._beri_jalan(mulai)
+            while self.dikirim and not self.sisa <= kecuali:
+                beres, _ = wait(self.dikirim, return_when=FIRST_COMPLETED)
+                for janji in sorted(beres, key=lambda j: self.dikirim[j]):
+                    nama = self.dikirim.pop(janji)
+                    detik[nama] = janji.result()
+                    self.sisa.discard(nama)
+                    self.berjalan.discard(nama)
+                    self.graf.done(nama)
+                    selesai(nama, detik[nama])
+                self._bagikan()
+                self._beri_jalan(mulai)
+        except BaseException as e:
+            self.tutup(segera=isinstance(e, Dihentikan))
+            raise
+        if not self.dikirim:
+            self.tutup()
+        return detik
+
+    def tutup(self, segera: bool = False) -> None:
+        """Start nothing new, wait for running notebooks (``segera``: stop them), end the workers.
+
+        Kernels started ahead are told to stop. Safe to call more than once; a
+        Ctrl-C while waiting (or SIGTERM) stops the workers at once.
+        """
+        for nama in list(self.tulis):
+            self._kirim(nama, b"0")
+        if self.ex is not None:
+            ex, self.ex = self.ex, None
+            self._akhiri(ex, segera)
+        self._tutup_pipa()
+
+    def _akhiri(self, ex: ProcessPoolExecutor, segera: bool) -> None:
+        try:
+            if not segera:
+                if self.dikirim:
+                    titik_jeda("tutup")
+                ex.shutdown(wait=True, cancel_futures=True)
+                return
+        except KeyboardInterrupt:
+            hentikan(ex)
+            ex.shutdown(wait=True, cancel_futures=True)
+            raise
+        hentikan(ex)
+        ex.shutdown(wait=True, cancel_futures=True)
+
+    def _tutup_pipa(self) -> None:
+        for nama in list(self.tulis):
+            self._kirim(nama, b"0")
+        for r in self.baca.values():
+            os.close(r)
+        self.baca = {}
+
+
+def _jalankan(args: tuple[str, str, dict, str, bool, dict, str, int]) -> float:
+    """In a worker: start the kernel, wait for the go (:class:`_Penjadwal`), run; seconds."""
+    sumber, hasil, params, cwd, progress, ganti, folder, pipa = args
+    km = nyalakan_kernel(Path(cwd), Path(folder))
+    try:
+        if os.read(pipa, 1) != b"1":  # b"0" or the build is gone: do not run
+            return 0.0
+        h = jalankan_notebook(
+            Path(sumber),
+            Path(hasil),
+            params,
+            cwd=Path(cwd),
+            progress=progress,
+            ganti=ganti,
+            folder_kernel=Path(folder),
+            km=km,
+        )
+    finally:
+        matikan_kernel(km)
+    return h.detik
+
+
+def _gabung_angka(staging: Path, publik: str) -> KumpulanAngka:
+    """Merge the notebooks' parts, stamping each number with its notebook and cell."""
+    from lakip_calc.bangun.notebook import BAGIAN_ANGKA
+
+    peta_nb: dict[str, str] = {}
+    for nb in sorted((staging / "notebooks").glob("*.ipynb")):
+        for sid in id_sel(nb):
+            peta_nb.setdefault(sid, nb.name)
+    semua = KumpulanAngka()
+    for p in sorted((staging / BAGIAN_ANGKA).glob("*.json")):
+        isi = json.loads(p.read_text(encoding="utf-8"))
+        sel = isi["sel"]
+        if sel not in peta_nb:
+            raise LakipError(f"sel '{sel}' ({p.name}) tidak ditemukan di notebook mana pun")
+        k = KumpulanAngka.from_json(json.dumps(isi["angka"]))
+        k.tandai_notebook(f"{publik}/notebooks/{peta_nb[sel]}#{sel}")
+        semua.gabung(k)
+    return semua
+
+
+def bangun(
+    tahun: int,
+    *,
+    data_dir: Path | None = None,
+    build_dir: Path | None = None,
+    notebooks_dir: Path | None = None,
+    langkah: tuple[Langkah, ...] = LANGKAH,
+    paralel: int | None = None,
+    lapor: Callable[[str], None] = print,
+    progress: bool = False,
+    setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None = None,
+    draft: bool = False,
+    folder_tercatat: str | None = None,
+) -> HasilBangun:
+    """Build ``build/<tahun>`` from ``data/<tahun>``.
+
+    Parameters
+    ----------
+    tahun
+        The report year (already validated as four digits).
+    paralel
+        Maximum notebooks running at once (default: :func:`paralel_bawaan`).
+    lapor
+        Where progress lines go (``print``; a no-op when quiet).
+    setelah_notebook
+        A hook ``(data, staging, tunggu_gambar)`` run on the staging folder after the
+        numbers are merged (the report renderer plugs in here). Picture-only notebooks
+        (``Langkah.gambar``) may still run: it calls ``tunggu_gambar()`` before reading them.
+    draft
+        Build even when inputs are still blank (:func:`loader.cek_kelengkapan`);
+        without it such a year stops here, before any kernel starts, with
+        :class:`loader.DataBelumLengkap` listing every missing cell.
+    folder_tercatat
+        The build folder the executed notebooks record as their ``out_dir`` (default: the
+        folder built into): ``make verify`` rebuilds elsewhere under the name of the build
+        it checks, so that equal means byte-equal.
+    """
+    r = _Rencana(
+        tahun=tahun,
+        data_root=data_dir or (ROOT / "data"),
+        build_root=build_dir or BUILD,
+        nb_dir=notebooks_dir or NOTEBOOKS,
+        langkah=langkah,
+        draft=draft,
+        render=setelah_notebook is not None,
+        folder_tercatat=folder_tercatat,
+    )
+    if r.tanpa_perubahan():
+        return _hasil_tanpa_perubahan(r, lapor)
+    data, kosong = _validasi(tahun, r.data_root, draft)  # before anything is written
+    hasil = HasilBangun(tahun=tahun, folder=r.akhir, belum_diisi=len(kosong), data=data)
+    _bangun(
+        r,
+        hasil,
+        paralel=paralel or paralel_bawaan(),
+        lapor=lapor,
+        progress=progress,
+        setelah_notebook=setelah_notebook,
+    )
+    return hasil
+
+
+def _hasil_tanpa_perubahan(r: _Rencana, lapor: Callable[[str], None]) -> HasilBangun:
+    """The result of a build that finds nothing changed since the last one: all reused."""
+    lapor(f"Tidak ada perubahan sejak pembangunan terakhir: {tampil(r.akhir)} sudah mutakhir.")
+    hasil = HasilBangun(tahun=r.tahun, folder=r.akhir, tanpa_perubahan=True)
+    hasil.dipakai_ulang = [s.notebook for s in r.langkah]
+    hasil.render_dipakai_ulang = r.kunci_r is not None
+    hasil.detik = time.monotonic() - r.mulai
+    return hasil
+
+
+@dataclass
+class _Rencana:
+    """What a build is asked to do, and what the previous build offers for reuse."""
+
+    tahun: int
+    data_root: Path
+    build_root: Path
+    nb_dir: Path
+    langkah: tuple[Langkah, ...]
+    draft: bool
+    render: bool
+    #: The folder the executed notebooks record as their out_dir (verify: the checked build's).
+    folder_tercatat: str | None = None
+    mulai: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.akhir = self.build_root / str(self.tahun)
+        self.staging = self.build_root / f".staging-{self.tahun}-{os.getpid()}"
+        self.kunci_nb = kunci_langkah(
+            self.langkah, self.nb_dir, self.data_root, self.tahun, self.draft
+        )
+        self.kunci_r = (
+            kunci_render(self.data_root, self.tahun, self.kunci_nb, self.draft)
+            if self.render
+            else None
+        )
+        self.baca_lama()
+
+    def baca_lama(self) -> None:
+        """Read the previous build's cache keys and check its files against its manifest."""
+        self.cache_lama = baca_cache(self.akhir) if self.akhir.is_dir() else {}
+        # Files of the previous build that are missing or differ from its manifest:
+        # whatever holds them is made again, never reused.
+        self.rusak = keluaran_rusak(self.akhir) if self.akhir.is_dir() else None
+
+    def utuh(self, bagian: list[Path]) -> bool:
+        """Whether the previous build holds ``bagian`` (files or folders) as its manifest says."""
+        if self.rusak is None:
+            return False
+        awalan = tuple(b.as_posix() for b in bagian)
+        return all((self.akhir / b).exists() for b in bagian) and not any(
+            r == a or r.startswith(a + "/") for r in self.rusak for a in awalan
+        )
+
+    def tanpa_perubahan(self) -> bool:
+        return (
+            self.rusak == set()
+            and self.cache_lama.get("langkah") == self.kunci_nb
+            and self.cache_lama.get("render") == self.kunci_r
+            and _lengkap(self.akhir, self.langkah, self.tahun, self.render)
+        )
+
+    def dipakai(self) -> list[Langkah]:
+        """The steps whose outputs the previous build holds intact under the same key."""
+        lama = self.cache_lama.get("langkah", {})
+        return [
+            s
+            for s in urut_langkah(self.langkah)
+            if lama.get(s.notebook) == self.kunci_nb[s.notebook] and self.utuh(_keluaran(s))
+        ]
+
+    def laporan_lama(self) -> list[Path] | None:
+        """The previous build's report files when they can be reused as they are."""
+        ada = [b for b in _berkas_laporan(self.tahun) if (self.akhir / b).exists()]
+        perlu = {Path(f"lakip-{self.tahun}.{ext}") for ext in ("html", "pdf", "docx")}
+        if self.cache_lama.get("render") != self.kunci_r or not perlu <= set(ada):
+            return None
+        return ada if self.utuh(ada) else None
+
+
+def _bangun(
+    r: _Rencana,
+    hasil: HasilBangun,
+    *,
+    paralel: int,
+    lapor: Callable[[str], None],
+    progress: bool,
+    setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
+) -> None:
+    """:func:`bangun` once the data is validated: the year's lock, then staging, run, replace."""
+    r.build_root.mkdir(parents=True, exist_ok=True)
+    with kunci_tahun(r.build_root, r.tahun):  # one build of a year at a time
+        r.baca_lama()  # as it is now that no other build can replace it
+        _bangun_terkunci(r, hasil, paralel, lapor, progress, setelah_notebook)
+
+
+def _bangun_terkunci(
+    r: _Rencana,
+    hasil: HasilBangun,
+    paralel: int,
+    lapor: Callable[[str], None],
+    progress: bool,
+    setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
+) -> None:
+    """:func:`bangun` under the year's lock: staging, run, replace."""
+    if r.rusak:
+        lapor(
+            f"{tampil(r.akhir)} tidak sama dengan manifest.json-nya ({_daftar(r.rusak)}): "
+            "bagian itu dibangun ulang."
+        )
+    _bersihkan_sisa(r.build_root, r.tahun)
+    shutil.rmtree(r.staging, ignore_errors=True)
+    r.staging.mkdir(parents=True)
+    hasil.dipulihkan = sorted(r.rusak or ())
+    try:
+        with folder_kernel() as folder:
+            _isi_staging(r, hasil, folder, paralel, lapor, progress, setelah_notebook)
+        shutil.rmtree(r.build_root / f"{r.tahun}-gagal", ignore_errors=True)
+        _ganti_atomik(r.staging, r.akhir)
+    except BaseException as e:
+        _simpan_gagal(r, e)
+        raise
+
+
+def _daftar(rusak: set[str], n: int = 5) -> str:
+    nama = sorted(rusak)
+    return ", ".join(nama[:n]) + (f" dan {len(nama) - n} lainnya" if len(nama) > n else "")
+
+
+def _validasi(tahun: int, data_root: Path, draft: bool) -> tuple[DataTahun, list]:
+    """Load and validate the year before anything is written or started."""
+    from lakip_calc.masukan.loader import (
+        DataBelumLengkap,
+        cek_kelengkapan,
+        muat_tahun,
+        pesan_kelengkapan,
+    )
+
+    data = muat_tahun(tahun, data_root)  # full validation before any notebook runs
+    kosong = cek_kelengkapan(data)
+    if kosong and not draft:
+        raise DataBelumLengkap(pesan_kelengkapan(data, kosong), kosong)
+    return data, kosong
+
+
+def _simpan_gagal(r: _Rencana, e: BaseException) -> None:
+    """A failed build keeps its staging folder as ``<tahun>-gagal``; an interrupted one, none."""
+    gagal = r.build_root / f"{r.tahun}-gagal"
+    if isinstance(e, NotebookError | LakipError):
+        shutil.rmtree(gagal, ignore_errors=True)
+        if r.staging.exists():
+            r.staging.rename(gagal)
+        if isinstance(e, NotebookError):
+            # the partial notebook is now in <tahun>-gagal, not in the staging folder
+            pesan = str(e).replace(tampil(r.staging), tampil(gagal))
+            raise NotebookError(
+                f"{pesan} Keluaran sebelumnya di {tampil(r.akhir)} tidak diubah."
+            ) from None
+    else:
+        shutil.rmtree(r.staging, ignore_errors=True)
+
+
+def _isi_staging(
+    r: _Rencana,
+    hasil: HasilBangun,
+    folder: Path,
+    paralel: int,
+    lapor: Callable[[str], None],
+    progress: bool,
+    setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
+) -> None:
+    """Run the notebooks and the renderer into the staging folder; write its manifest."""
+    from lakip_calc.bangun.notebook import tulis_teks
+
+    dipakai = r.dipakai()
+    jalan = [s for s in urut_langkah(r.langkah) if s not in dipakai]
+    params = {"tahun": r.tahun, "data_dir": tampil(r.data_root), "out_dir": tampil(r.staging)}
+    ganti = {tampil(r.staging): r.folder_tercatat or tampil(r.akhir)}
+    tugas = {
+        s.notebook: (
+            str(r.nb_dir / s.notebook),
+            str(r.staging / "notebooks" / s.notebook),
+            params,
+            str(ROOT),
+            progress,
+            ganti,
+            str(folder),
+        )
+        for s in jalan
+    }
+    penjadwal = _Penjadwal(jalan, tugas, paralel).mulai()
+    try:
+        log = _pakai_ulang(r, dipakai, hasil, lapor)
+        _jalankan_dan_render(r, hasil, penjadwal, jalan, log, lapor, setelah_notebook)
+        t0 = time.monotonic()
+        from lakip_calc.audit.manifest import tulis_manifest
+
+        m = tulis_manifest(hasil.data, r.staging)  # hashes of inputs and outputs, before the swap
+        if (m.get("git") or {}).get("catatan"):
+            hasil.peringatan.append(m["git"]["catatan"])
+        log.append(
+            _entri(
+                "manifest", [f"{tampil(r.data_root)}/{r.tahun}/*", "keluaran"], "manifest.json", t0
+            )
+        )
+        tulis_teks(
+            r.staging / BERKAS_CACHE,
+            json.dumps({"langkah": r.kunci_nb, "render": r.kunci_r}, indent=1, sort_keys=True)
+            + "\n",
+        )
+        hasil.detik = time.monotonic() - r.mulai
+        tulis_teks(r.staging / "build.log", _teks_log(log, hasil))
+    except BaseException as e:
+        penjadwal.tutup(segera=isinstance(e, Dihentikan))
+        raise
+
+
+def _entri(langkah: str, masukan: list[str], keluaran: str, t0: float | None) -> dict:
+    """One line of build.log (``t0`` None: reused, 0 seconds)."""
+    detik = 0.0 if t0 is None else round(time.monotonic() - t0, 3)
+    return {"langkah": langkah, "masukan": masukan, "keluaran": keluaran, "detik": detik}
+
+
+def _pakai_ulang(
+    r: _Rencana, dipakai: list[Langkah], hasil: HasilBangun, lapor: Callable[[str], None]
+) -> list[dict]:
+    """Copy the outputs of the steps reused from the previous build; their log lines."""
+    log = []
+    for i, s in enumerate(dipakai, 1):
+        _salin_keluaran(r.akhir, r.staging, s)
+        lapor(f"[{i}/{len(r.langkah)}] {s.notebook}: tidak berubah, hasil lama dipakai")
+        hasil.dipakai_ulang.append(s.notebook)
+        log.append(
+            _entri(
+                f"notebook {s.notebook}",
+                ["kunci cache sama"],
+                f"notebooks/{s.notebook} (dipakai ulang)",
+                None,
+            )
+        )
+    return log
+
+
+def _jalankan_dan_render(
+    r: _Rencana,
+    hasil: HasilBangun,
+    penjadwal: _Penjadwal,
+    jalan: list[Langkah],
+    log: list[dict],
+    lapor: Callable[[str], None],
+    setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
+) -> None:
+    """Run the notebooks, merge their numbers, render (or reuse) the report."""
+    from lakip_calc.bangun.notebook import BAGIAN_ANGKA, tulis_teks
+
+    nomor = iter(range(len(hasil.dipakai_ulang) + 1, len(r.langkah) + 1))
+
+    def mulai_nb(nama: str) -> None:
+        lapor(f"[{next(nomor)}/{len(r.langkah)}] menjalankan {nama} ...")
+
+    def selesai_nb(nama: str, detik: float) -> None:
+        lapor(f"      {nama} selesai ({detik:.1f} dtk)")
+
+    # Picture-only notebooks (charts) may still run while the report is
+    # prepared and parsed; the renderer waits for them before the images.
+    tunda = frozenset(s.notebook for s in jalan if s.gambar and setelah_notebook)
+    selesai = penjadwal.jalankan(mulai_nb, selesai_nb, kecuali=tunda)
+    posisi_log = len(log)
+    bagian = sorted((r.staging / BAGIAN_ANGKA).glob("*.json"))
+
+    def tunggu_gambar() -> None:
+        """Wait for the notebooks still running (pictures only); they add no numbers."""
+        selesai.update(penjadwal.jalankan(mulai_nb, selesai_nb))
+        baru = sorted(set((r.staging / BAGIAN_ANGKA).glob("*.json")) - set(bagian))
+        if baru:
+            raise LakipError(
+                "notebook gambar menulis angka setelah numbers.json digabung: "
+                + ", ".join(p.name for p in baru)
+            )
+
+    t0 = time.monotonic()
+    angka = _gabung_angka(r.staging, _nama_publik(r.akhir, r.tahun))
+    tulis_teks(r.staging / "numbers.json", angka.to_json())
+    hasil.jumlah_angka = len(angka)
+    log.append(_entri("gabung numbers.json", [f"{BAGIAN_ANGKA}/*.json"], "numbers.json", t0))
+    _ringkas_rekonsiliasi(r.staging, hasil)
+    log.append(_render(r, hasil, tunggu_gambar, lapor, setelah_notebook))
+    if setelah_notebook is not None:
+        from lakip_calc.bangun.laporan import tulis_notebook_html
+
+        # every executed notebook, run now or reused, as a page the companion links to
+        tulis_notebook_html(r.staging, f"lakip-{r.tahun}")
+    log[posisi_log:posisi_log] = [
+        _entri(
+            f"notebook {s.notebook}",
+            [f"{tampil(r.data_root)}/{r.tahun}/{b}" for b in s.membaca] + list(s.setelah),
+            f"notebooks/{s.notebook}",
+            None,
+        )
+        | {"detik": round(selesai[s.notebook], 3)}
+        for s in jalan
+    ]
+    hasil.notebook += [(s.notebook, selesai[s.notebook]) for s in jalan]
+
+
+def _render(
+    r: _Rencana,
+    hasil: HasilBangun,
+    tunggu_gambar: Callable[[], None],
+    lapor: Callable[[str], None],
+    setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
+) -> dict:
+    """Render the report into the staging folder, or reuse the previous one; its log line."""
+    if setelah_notebook is None:
+        tunggu_gambar()
+        return _entri("render laporan", ["tidak diminta"], "-", None)
+    lama = r.laporan_lama()
+    if lama is not None:
+        for b in lama:
+            _salin(r.akhir / b, r.staging / b)
+        tunggu_gambar()
+        hasil.render_dipakai_ulang = True
+        lapor("      laporan tidak berubah: berkas HTML, PDF dan DOCX lama dipakai")
+        return _entri("render laporan", ["kunci cache sama"], "lakip-* (dipakai ulang)", None)
+    t0 = time.monotonic()
+    titik_jeda("render")
+    assert hasil.data is not None
+    setelah_notebook(hasil.data, r.staging, tunggu_gambar)
+    tunggu_gambar()  # a renderer that had no images to wait for
+    return _entri("render laporan", ["report/", "numbers.json"], "lakip-*", t0)
+
+
+def paralel_bawaan() -> int:
+    """Notebooks at once by default: the number of CPUs, or ``LAKIP_PARALEL`` when set
+    (a regency build running several offices at once shares the CPUs among them)."""
+    teks = os.environ.get("LAKIP_PARALEL", "")
+    return int(teks) if teks.isdigit() and int(teks) > 0 else os.cpu_count() or 1
+
+
+def _nama_publik(akhir: Path, tahun: int) -> str:
+    """How numbers.json names the build folder: its path in the project (``build/<YEAR>``,
+    ``build/<office>/<YEAR>``), or ``build/<YEAR>`` for a folder elsewhere (a test, a
+    verification), so that the bytes do not depend on a temporary path."""
+    try:
+        return akhir.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return f"build/{tahun}"
+
+
+def kunci_langkah(
+    langkah: tuple[Langkah, ...], nb_dir: Path, data_root: Path, tahun: int, draft: bool
+) -> dict[str, str]:
+    """The cache key of every step (see :mod:`lakip_calc.bangun.cache`), upstream keys included."""
+    kode = sidik_kode()
+    hasil: dict[str, str] = {}
+    for wave in gelombang(langkah):
+        for s in wave:
+            hasil[s.notebook] = kunci(
+                "notebook",
+                hash_berkas([nb_dir / s.notebook], nb_dir),
+                {"tahun": tahun, "data_dir": tampil(data_root), "draft": draft},
+                hash_berkas(berkas_data(data_root, tahun, s.membaca), data_root),
+                kode,
+                [hasil[h] for h in s.setelah],
+            )
+    return hasil
+
+
+def renderer_terpilih() -> str:
+    """The renderer ``RENDERER`` picks on this machine, with Quarto's path and version."""
+    from lakip_calc.render.quarto import choose_renderer, find_quarto
+
+    if choose_renderer(os.environ.get("RENDERER", "auto")) == "builtin":
+        return "builtin"
+    info = find_quarto()
+    return f"quarto {info.path} {info.version}" if info else "quarto"
+
+
+def kunci_render(data_root: Path, tahun: int, kunci_nb: dict[str, str], draft: bool) -> str:
+    """The cache key of the rendered report: sources, data text, numbers, code, git state."""
+    return kunci(
+        "render",
+        hash_berkas(
+            [
+                *sorted((ROOT / "report").glob("*.qmd")),
+                ROOT / "_quarto.yml",
+                ROOT / "_extensions",
+                ROOT / "pyproject.toml",
+            ],
+            ROOT,
+        ),
+        hash_berkas(berkas_data(data_root, tahun, ["*"]), data_root),
+        sorted(kunci_nb.items()),
+        sidik_kode(),
+        keadaan_git(),
+        renderer_terpilih(),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        draft,
+    )
+
+
+def _lengkap(akhir: Path, langkah: tuple[Langkah, ...], tahun: int, render: bool) -> bool:
+    """Whether a previous build folder holds every output (so it can stand as it is)."""
+    perlu = [akhir / "numbers.json", akhir / "manifest.json"]
+    for s in langkah:
+        perlu.append(akhir / "notebooks" / s.notebook)
+        perlu += [akhir / m for m in s.menulis]
+    if render:
+        perlu += [akhir / f"lakip-{tahun}.{ext}" for ext in ("html", "pdf", "docx")]
+    return all(p.exists() for p in perlu)
+
+
+def _salin(dari: Path, ke: Path) -> None:
+    ke.parent.mkdir(parents=True, exist_ok=True)
+    if dari.is_dir():
+        shutil.copytree(dari, ke)
+    else:
+        shutil.copy2(dari, ke)
+
+
+def _keluaran(s: Langkah) -> list[Path]:
+    return [Path("notebooks") / s.notebook, *(Path(m) for m in s.menulis)]
+
+
+def _salin_keluaran(akhir: Path, staging: Path, s: Langkah) -> None:
+    """Copy a step's outputs from the previous build (:meth:`_Rencana.utuh` said they are intact)."""
+    for b in _keluaran(s):
+        _salin(akhir / b, staging / b)
+
+
+def _berkas_laporan(tahun: int) -> list[Path]:
+    """The rendered report's files, its companion and its staged project, in a build folder."""
+    return [
+        *(Path(f"{nama}-{tahun}.{ext}") for nama in LAPORAN for ext in ("html", "pdf", "docx")),
+        Path("proyek"),
+    ]
+
+
+#: Names of the rendered documents (the report and its companion, :mod:`lakip_calc.bangun.laporan`).
+LAPORAN = ("lakip", "jejak-angka")
+
+
+def _ringkas_rekonsiliasi(staging: Path, hasil: HasilBangun) -> None:
+    import pandas as pd
+
+    from lakip_calc.hitungan.rekonsiliasi import ringkasan
+
+    p = staging / "reconciliation.csv"
+    if p.exists():
+        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+        hasil.cocok, hasil.selisih, hasil.terbesar = ringkasan(df)
+
+
+def _teks_log(log: list[dict], hasil: HasilBangun) -> str:
+    baris = [f"# build.log LAKIP {hasil.tahun}"]
+    for e in log:
+        baris.append(
+            f"{e['langkah']}: {e['detik']:.3f} dtk; masukan: {', '.join(e['masukan'])}; keluaran: {e['keluaran']}"
+        )
+    baris.append(f"total: {hasil.detik:.3f} dtk")
+    return "\n".join(baris) + "\n"
+
+
+def _bersihkan_sisa(build_root: Path, tahun: int) -> None:
+    """Remove staging folders left by builds that were killed (their process is gone).
+
+    A build killed between the two renames of :func:`_ganti_atomik` leaves the
+    previous build as ``.lama-<tahun>-<pid>`` and no ``<tahun>``: it is put back.
+    """
+    akhir = build_root / str(tahun)
+    for p in sorted(build_root.glob(f".lama-{tahun}-*")) + sorted(
+        build_root.glob(f".staging-{tahun}-*")
+    ):
+        try:
+            pid = int(p.name.rsplit("-", 1)[1])
+        except ValueError:
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            if p.name.startswith(".lama-") and not akhir.exists():
+                p.rename(akhir)
+            else:
+                shutil.rmtree(p, ignore_errors=True)
+        except PermissionError:
+            pass
+
+
+def _ganti_atomik(staging: Path, akhir: Path) -> None:
+    """Replace ``akhir`` by ``staging`` with renames only."""
+    lama = akhir.with_name(f".lama-{akhir.name}-{os.getpid()}")
+    try:
+        if akhir.exists():
+            akhir.rename(lama)
+        staging.rename(akhir)
+    except BaseException:
+        # interrupted (Ctrl-C) or failed between the renames: put the previous build back
+        if lama.exists() and not akhir.exists():
+            lama.rename(akhir)
+        raise
+    shutil.rmtree(lama, ignore_errors=True)

@@ -1,0 +1,390 @@
+"""Worker processes that behave under Ctrl-C and under a killed parent.
+
+The notebooks (:mod:`lakip_calc.bangun.pipeline`) and the report formats
+(:mod:`lakip_calc.render.builtin`) run in forked worker processes. Both need
+the same two guarantees:
+
+- Ctrl-C is handled by the parent alone. A worker interrupted itself would
+  print tracebacks and stop in the middle of its work; the parent decides what
+  to wait for and what to stop.
+- A worker never outlives its parent. A parent killed with SIGKILL cannot stop
+  its workers; without a watch they would wait for work forever and keep the
+  parent's output pipes open.
+
+It also holds what a build needs to behave as one process among others:
+SIGTERM handled like Ctrl-C (:func:`pasang_sigterm`), one build of a year at
+a time (:func:`kunci_tahun`), the private folder of the notebook kernels'
+connection files and sockets (:func:`folder_kernel`), and the pause point that
+tests use to interrupt a build at a known step (:func:`titik_jeda`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from lakip_calc.errors import LakipError
+
+__all__ = [
+    "Dihentikan",
+    "pasang_sigterm",
+    "kunci_tahun",
+    "pemegang_kunci",
+    "folder_kernel",
+    "bersihkan_kernel_sisa",
+    "titik_jeda",
+    "ENV_JEDA",
+    "awasi_induk",
+    "bekal",
+    "boleh_fork",
+    "buat_pool",
+    "pool_pekerja",
+    "serahkan",
+    "hentikan",
+    "tanpa_gc",
+]
+
+#: What the pool's creator handed its workers (:func:`pool_pekerja` ``bekal``).
+_BEKAL: Any = None
+
+
+def bekal() -> Any:
+    """In a worker: the ``bekal`` its pool was created with (``None`` if none)."""
+    return _BEKAL
+
+
+def awasi_induk(induk: int, titipan: Any = None) -> None:
+    """Worker initializer: ignore Ctrl-C and leave as soon as process ``induk`` is gone.
+
+    ``titipan`` becomes the worker's :func:`bekal`.
+    """
+    global _BEKAL
+    _BEKAL = titipan
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # terminate() stops a worker at once
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forking
+
+    def awasi() -> None:
+        while os.getppid() == induk:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=awasi, name="awasi-induk", daemon=True).start()
+
+
+def boleh_fork() -> bool:
+    """Whether this process may fork workers that run arbitrary code.
+
+    A forked child has only the thread that forked; a library whose threads
+    were started in the parent believes they still exist. Typst's Rust thread
+    pool, once used in the parent (a chart drawn, a PDF compiled), makes a
+    forked child's compile wait forever for threads that are not there. So a
+    fork is taken only from a process that runs a single OS thread (counted
+    in ``/proc/self/task``: Python's ``threading`` does not see native threads).
+    """
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # not Linux: no such count, no fork
+        return False
+
+
+def buat_pool(n: int, mp_context: Any = None, bekal: Any = None) -> ProcessPoolExecutor:
+    """A process pool whose workers run :func:`awasi_induk` (shut it down yourself)."""
+    return ProcessPoolExecutor(
+        max_workers=max(1, n),
+        mp_context=mp_context,
+        initializer=awasi_induk,
+        initargs=(os.getpid(), bekal),
+    )
+
+
+@contextmanager
+def pool_pekerja(n: int, mp_context: Any = None, bekal: Any = None):
+    """A process pool whose workers run :func:`awasi_induk`; shut down on leaving.
+
+    ``bekal`` is handed to every worker as it starts (read there with
+    :func:`bekal`): what may only be passed to a process when it is created,
+    not with each task, such as the file descriptors of inherited pipes.
+    """
+    ex = buat_pool(n, mp_context, bekal)
+    try:
+        yield ex
+    except Dihentikan:
+        hentikan(ex)  # SIGTERM: stop at once, do not wait for running work
+        raise
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
+def serahkan(
+    ex: ProcessPoolExecutor, fungsi: Callable[[Any], Any], tugas: Iterable[Any]
+) -> list[Future]:
+    """Submit ``fungsi(t)`` for every ``t`` with Ctrl-C held back while workers fork.
+
+    The workers are forked at the first submit: a Ctrl-C arriving during a fork
+    would be lost in the fork handlers, so it waits (blocked) until they exist.
+    """
+    lama = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return [ex.submit(fungsi, t) for t in tugas]
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, lama)
+
+
+def hentikan(ex: ProcessPoolExecutor) -> None:
+    """Stop every worker of ``ex`` now (their work is being thrown away).
+
+    Stopping workers under the executor breaks its management thread, which
+    would print a traceback while the program exits on purpose: that thread's
+    error is not reported.
+    """
+    threading.excepthook = lambda _args: None
+    for proses in list((getattr(ex, "_processes", None) or {}).values()):
+        proses.terminate()
+
+
+@contextmanager
+def tanpa_gc():
+    """Hold Python's cyclic garbage collector off for the block (restored after).
+
+    The renderer builds and rebuilds pandoc ASTs of some hundred thousand small
+    dicts and lists. Every few hundred new objects the collector runs, and the
+    older generations it scans hold the whole tree: for the 2023 report that
+    was about 40 % of the filter's time. The trees have no reference cycles
+    (plain JSON data), so reference counting frees them as before; workers
+    forked inside the block inherit the setting.
+    """
+    aktif = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if aktif:
+            gc.enable()
+
+
+# --------------------------------------------------------------------------- SIGTERM
+
+
+class Dihentikan(KeyboardInterrupt):
+    """SIGTERM arrived (a CI timeout, systemd, ``timeout``): handled like Ctrl-C.
+
+    Unlike a first Ctrl-C, running notebooks are not waited for: the workers
+    and kernels are stopped at once, the staging folder removed, and the
+    previous build stays as it was.
+    """
+
+
+def _sigterm(_signum: int, _frame: Any) -> None:
+    raise Dihentikan
+
+
+def pasang_sigterm() -> None:
+    """Turn SIGTERM into :class:`Dihentikan` in this (main) thread."""
+    signal.signal(signal.SIGTERM, _sigterm)
+
+
+# --------------------------------------------------------------------------- one build per year
+
+
+def _berkas_kunci(build_root: Path, tahun: int) -> Path:
+    return Path(build_root) / f".kunci-{tahun}"
+
+
+@contextmanager
+def kunci_tahun(build_root: Path, tahun: int) -> Iterator[None]:
+    """Hold the lock of ``build/<tahun>`` for the block; refuse when another build holds it.
+
+    The lock is an ``flock`` on ``build/.kunci-<tahun>``, which holds the pid
+    of its holder (for the message). The kernel drops the lock of a process
+    that died, so a lock left by a killed build is simply taken over.
+    """
+    p = _berkas_kunci(build_root, tahun)
+    fd = os.open(p, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        if not _ambil_kunci(fd):
+            pid = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise LakipError(
+                f"laporan {tahun} sedang dibangun oleh proses lain (pid {pid}, berkas kunci "
+                f"{p}). Tunggu sampai pembangunan itu selesai, lalu jalankan lagi."
+            )
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _ambil_kunci(fd: int) -> bool:
+    """Take the lock on ``fd``; False when a running build holds it.
+
+    The workers of a build killed with SIGKILL still hold its lock for the
+    half second they take to notice (:func:`awasi_induk`): when the recorded
+    holder is dead, wait (a few seconds at most) for them to leave.
+    """
+    batas = time.monotonic() + 5
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            isi = os.pread(fd, 32, 0).decode(errors="replace").strip()
+            if not isi.isdigit() or _pid_hidup(int(isi)) or time.monotonic() > batas:
+                return False
+            time.sleep(0.05)
+
+
+def pemegang_kunci(build_root: Path, tahun: int) -> int | None:
+    """The pid of the build holding ``build/<tahun>``'s lock, ``None`` when none does."""
+    p = _berkas_kunci(build_root, tahun)
+    try:
+        fd = os.open(p, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            isi = os.pread(fd, 32, 0).decode(errors="replace").strip()
+            return int(isi) if isi.isdigit() else -1
+        return None
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- kernel files
+
+_AWALAN_KERNEL = "lakip-kernel-"
+
+
+def _pid_hidup(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def folder_kernel() -> Iterator[Path]:
+    """A private folder for the kernels' connection files (HMAC keys) and IPC sockets.
+
+    ``$TMPDIR/lakip-kernel-<pid>-<random>``: a Unix socket path is limited to
+    about 100 bytes, too short for a path inside a deep build folder. On
+    leaving, every kernel still running from it is killed (each kernel's pid
+    is recorded next to its connection file) and the folder is removed; what a
+    killed build left is removed by the next build (:func:`bersihkan_kernel_sisa`).
+    """
+    bersihkan_kernel_sisa()
+    folder = Path(tempfile.mkdtemp(prefix=f"{_AWALAN_KERNEL}{os.getpid()}-", dir=_dasar_kernel()))
+    try:
+        yield folder
+    finally:
+        _hentikan_kernel(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _dasar_kernel() -> str:
+    """``$TMPDIR``, or ``/tmp`` when ``$TMPDIR`` is too long for the kernels' socket paths."""
+    dasar = tempfile.gettempdir()
+    return dasar if len(dasar) <= _PANJANG_DASAR else "/tmp"
+
+
+#: Longest temp folder that leaves room for ``/lakip-kernel-<pid>-<8>/k<8>-ipc-<port>``
+#: within a Unix socket path's 107 bytes.
+_PANJANG_DASAR = 60
+
+
+def _proses_dengan(teks: str) -> list[int]:
+    """Pids of the processes whose command line contains ``teks`` (from ``/proc``)."""
+    hasil = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if teks.encode() in (d / "cmdline").read_bytes():
+                    hasil.append(int(d.name))
+            except OSError:
+                continue  # gone meanwhile
+    return hasil
+
+
+def _hentikan_kernel(folder: Path) -> None:
+    """Kill the kernels started from ``folder`` that still run, and wait until they are gone.
+
+    A kernel's command line names its connection file in ``folder``; it leads a
+    session of its own (jupyter_client starts it so), killed as a group.
+    """
+    hidup = _proses_dengan(str(folder) + os.sep)
+    for pid in hidup:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    batas = time.monotonic() + 5
+    while hidup and time.monotonic() < batas:
+        hidup = [pid for pid in hidup if _masih_ada(pid)]
+        if hidup:
+            time.sleep(0.01)
+
+
+def _masih_ada(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie, killed and waiting for its parent, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def bersihkan_kernel_sisa() -> None:
+    """Remove the kernel folders of builds whose process is gone (killed with SIGKILL)."""
+    for p in Path(_dasar_kernel()).glob(f"{_AWALAN_KERNEL}*"):
+        pid = p.name[len(_AWALAN_KERNEL) :].split("-", 1)[0]
+        if pid.isdigit() and not _pid_hidup(int(pid)):
+            _hentikan_kernel(p)
+            shutil.rmtree(p, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- pause point
+
+#: Test-only: ``<titik>[,...]:<folder>`` makes the build pause at those steps:
+#: ``kernel-<notebook>`` (in the worker, that notebook's kernel started, before its
+#: first cell), ``tutup`` (after a first Ctrl-C, before waiting for running
+#: notebooks), ``render`` (before the report is rendered).
+ENV_JEDA = "LAKIP_UJI_JEDA"
+
+
+def titik_jeda(titik: str) -> None:
+    """A pause point for tests; does nothing unless ``LAKIP_UJI_JEDA`` names ``titik``.
+
+    Test-only (never set it in normal use). With ``LAKIP_UJI_JEDA=<titik>[,<titik>...]:<folder>``
+    and two FIFOs ``<folder>/siap`` and ``<folder>/lanjut`` made by the test, the
+    build writes ``<titik> <pid>`` into ``siap`` and then blocks until the test
+    opens ``lanjut`` for writing and closes it. A test thus interrupts the build
+    at a known step without racing it; a signal received while blocked is
+    handled as anywhere else (Ctrl-C, SIGTERM).
+    """
+    nilai = os.environ.get(ENV_JEDA, "")
+    nama, _, folder = nilai.partition(":")
+    if titik not in nama.split(",") or not folder:
+        return
+    with open(Path(folder) / "siap", "w", encoding="utf-8") as f:
+        f.write(f"{titik} {os.getpid()}\n")
+    with open(Path(folder) / "lanjut", encoding="utf-8") as f:
+        f.read()

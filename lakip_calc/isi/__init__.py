@@ -1,0 +1,1 @@
+"""Report content: tables, charts, narrative fragments, optional sections and the writers of tables and open data."""

@@ -1,0 +1,518 @@
+"""Markdown fragments of the report, built from a year's text and numbers.
+
+Pure: every function returns Markdown text. Text from ``data/`` is untrusted:
+it is escaped so that it can never become Markdown, HTML, Typst or pandoc
+markup, and only two things survive from it: ``{{< var key >}}`` shortcodes
+(resolved later by the renderer into escaped values) and ``**bold**`` /
+``*italic*`` emphasis. Numbers never appear here as digits: they are
+``{{< var >}}`` references to ``numbers.json`` keys.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+from typing import Any
+
+from lakip_calc.hitungan.angka import Angka, KumpulanAngka
+from lakip_calc.masukan.loader import DataTahun
+
+__all__ = [
+    "md_aman",
+    "md_nama",
+    "var",
+    "slug",
+    "paragraf",
+    "daftar",
+    "fragmen_teks",
+    "fragmen_jejak",
+    "judul_tabel",
+    "blok_tabel",
+    "blok_gambar",
+    "ringkas_masukan",
+]
+
+_VAR = re.compile(r"\{\{<\s*var\s+[A-Za-z0-9_.\-]+\s*>\}\}")
+_PUNCT = set(string.punctuation)
+
+
+def _escape_polos(teks: str) -> str:
+    return "".join("\\" + c if c in _PUNCT else c for c in teks)
+
+
+def md_aman(teks: Any) -> str:
+    """Escape untrusted text for Pandoc Markdown, keeping var shortcodes and emphasis.
+
+    >>> md_aman("<script>alert(1)</script> #1 *penting*")
+    '\\\\<script\\\\>alert\\\\(1\\\\)\\\\<\\\\/script\\\\> \\\\#1 *penting*'
+    """
+    s = "" if teks is None else str(teks)
+    bagian = []
+    pos = 0
+    for m in _VAR.finditer(s):
+        bagian.append(_escape_polos(s[pos : m.start()]))
+        bagian.append(m.group(0))
+        pos = m.end()
+    bagian.append(_escape_polos(s[pos:]))
+    hasil = "".join(bagian)
+    # re-enable emphasis whose content is already escaped
+    hasil = re.sub(r"\\\*\\\*\\\*(.+?)\\\*\\\*\\\*", r"***\1***", hasil)
+    hasil = re.sub(r"\\\*\\\*(.+?)\\\*\\\*", r"**\1**", hasil)
+    hasil = re.sub(r"(?<![\\*])\\\*(?!\\\*)(.+?)\\\*", r"*\1*", hasil)
+    # no leading spaces (they would start a code block) and no hard line breaks
+    return "\n".join(b.strip() for b in hasil.splitlines())
+
+
+def md_nama(teks: Any) -> str:
+    """Escape a value from the data (a name, a code, a number's text) completely.
+
+    Unlike :func:`md_aman` (for ``teks/`` prose), nothing survives: a
+    ``{{< var >}}`` shortcode or ``*emphasis*`` inside a CSV name is shown as
+    written, as it is in the tables.
+
+    >>> md_nama("*a* {{< var x >}}")
+    '\\\\*a\\\\* \\\\{\\\\{\\\\< var x \\\\>\\\\}\\\\}'
+    """
+    s = "" if teks is None else str(teks)
+    return " ".join(_escape_polos(b) for b in s.split())
+
+
+def var(key: str) -> str:
+    """The shortcode that inserts a number."""
+    return "{{< var " + key + " >}}"
+
+
+def slug(key: str) -> str:
+    """Anchor id of a number in the Jejak Angka appendix."""
+    return "jejak-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
+def paragraf(teks: Any) -> str:
+    """Escaped paragraphs (blank-line separated) from data text."""
+    if isinstance(teks, list):
+        return "\n\n".join(md_aman(t) for t in teks)
+    return "\n\n".join(md_aman(p) for p in re.split(r"\n\s*\n", str(teks).strip()) if p.strip())
+
+
+def daftar(butir: Iterable[Any], bernomor: bool = False) -> str:
+    """A Markdown list of escaped items."""
+    out = []
+    for i, b in enumerate(butir, 1):
+        tanda = f"{i}." if bernomor else "-"
+        out.append(f"{tanda} {md_aman(b)}")
+    return "\n".join(out)
+
+
+def _pohon(nodes: list[dict], level: int = 0) -> list[str]:
+    out = []
+    for n in nodes:
+        out.append("    " * level + f"- {md_aman(n.get('nama', ''))}")
+        out += _pohon(n.get("bawahan") or [], level + 1)
+    return out
+
+
+def judul_tabel(md_tabel: str) -> str:
+    """The caption of a table written by ``tulis.tabel_markdown`` (its last caption line)."""
+    for baris in reversed(md_tabel.strip().splitlines()):
+        if baris.startswith(": "):
+            return re.sub(r"\s*\{#[^}]+\}\s*$", "", baris[2:])
+    return ""
+
+
+def blok_tabel(tid: str, judul_md: str, dasar: str = "_hasil/tables") -> str:
+    """A table in every format: the great-tables fragment in HTML, the pipe table elsewhere.
+
+    Include paths are relative to the report folder (Quarto resolves an include in
+    an included file against the file it renders).
+    """
+    return (
+        '::: {.content-visible when-format="html"}\n'
+        f"::: {{#{tid}}}\n"
+        "```{=html}\n"
+        f"{{{{< include {dasar}/{tid}.html >}}}}\n"
+        "```\n\n"
+        f"{judul_md}\n"
+        ":::\n"
+        ":::\n\n"
+        '::: {.content-visible unless-format="html"}\n'
+        f"{{{{< include {dasar}/{tid}.md >}}}}\n"
+        ":::\n"
+    )
+
+
+def blok_gambar(gid: str, judul_md: str, dasar: str = "_hasil/charts") -> str:
+    """A numbered figure (SVG; image paths are relative to the render-list file)."""
+    return f"![{judul_md}]({dasar}/{gid}.svg){{#{gid}}}\n"
+
+
+def _kepala(profil: dict) -> dict:
+    return profil.get("kepala", {}) or {}
+
+
+def tanda_tangan(profil: dict, tahun_ttd: Any) -> str:
+    """Signature block as a Pandoc line block."""
+    k = _kepala(profil)
+    ttd = profil.get("penandatanganan", {}) or {}
+    baris = [
+        f"{md_aman(ttd.get('tempat', ''))}, {md_aman(ttd.get('bulan', ''))} {md_aman(tahun_ttd)}",
+        md_aman(k.get("jabatan_tercetak", "Kepala Dinas")),
+        md_aman(k.get("jabatan_tercetak_baris_kedua", "")),
+        "",
+        "",
+        f"**{md_aman(k.get('nama', ''))}**",
+        md_aman(k.get("pangkat", "")),
+        f"NIP\\. {md_aman(k.get('nip', ''))}",
+    ]
+    return "::: {.tanda-tangan}\n" + "\n".join(f"| {b}" for b in baris) + "\n:::\n"
+
+
+_TITIK = "." * 32
+
+
+def _blok(baris: list[str]) -> str:
+    return "::: {.tanda-tangan}\n" + "\n".join(f"| {b}" for b in baris) + "\n:::\n"
+
+
+def tanda_tangan_pk(profil: dict, tahun: Any, jabatan_kepala_daerah: str) -> str:
+    """The two signature blocks of the Perjanjian Kinerja: PIHAK KEDUA (the head of
+    region) and PIHAK PERTAMA (the head of office); a name the data lacks is a
+    dotted line to be filled in by hand."""
+    k = _kepala(profil)
+    pk = profil.get("perjanjian_kinerja") or {}
+    ttd = profil.get("penandatanganan") or {}
+    tempat = md_aman(pk.get("tempat") or ttd.get("tempat") or _TITIK)
+    tanggal = md_aman(pk.get("tanggal") or f"{_TITIK} {tahun}")
+    nama_kd = ((profil.get("kepala_daerah") or {}).get("nama")) or _TITIK
+    kedua = ["", "PIHAK KEDUA,", md_aman(jabatan_kepala_daerah), "", "", f"**{md_aman(nama_kd)}**"]
+    pertama = [
+        f"{tempat}, {tanggal}",
+        "PIHAK PERTAMA,",
+        md_aman(k.get("jabatan") or k.get("jabatan_tercetak", "")),
+        "",
+        "",
+        f"**{md_aman(k.get('nama', ''))}**",
+        md_aman(k.get("pangkat", "")),
+        f"NIP\\. {md_aman(k.get('nip', ''))}",
+    ]
+    return "::: {.tanda-tangan-ganda}\n" + _blok(kedua) + "\n" + _blok(pertama) + ":::\n"
+
+
+#: Markdown files of ``teks/`` printed as they are (escaped, lists kept).
+_TEKS_LANGSUNG = (
+    "kata_pengantar",
+    "ikhtisar_eksekutif",
+    "latar_belakang",
+    "isu_strategis",
+    "sistematika",
+    "rencana_strategis",
+    "tujuan_pengantar",
+    "perjanjian_kinerja",
+    "teknis_pengukuran",
+    "metodologi",
+    "definisi_ppks",
+    "akip",
+)
+
+
+def _blok_md(bagian: Iterable[str]) -> str:
+    """Markdown blocks joined by blank lines, empty ones left out."""
+    return "\n\n".join(b for b in bagian if b) + "\n"
+
+
+def _struktur_organisasi(org: dict) -> str:
+    return _blok_md(
+        [
+            paragraf(org.get("dasar", [])),
+            md_aman(org.get("struktur_pengantar") or ""),
+            "\n".join(_pohon(org.get("struktur", []))),
+        ]
+    )
+
+
+def _tugas_fungsi(org: dict) -> str:
+    tf = [paragraf(org.get("tugas_fungsi_pengantar") or [])]
+    for u in org.get("tugas_fungsi", []):
+        tf += [
+            f"**{md_aman(u.get('unit', ''))}**",
+            md_aman(u.get("tugas") or ""),
+            md_aman(u.get("pengantar") or ""),
+            daftar(u.get("fungsi") or []),
+        ]
+    return _blok_md(tf)
+
+
+def _visi(renstra: dict) -> str:
+    r = [md_aman(renstra.get("visi_pengantar") or ""), f"> **{md_aman(renstra.get('visi', ''))}**"]
+    r.append(md_aman(renstra.get("makna_visi_pengantar") or ""))
+    for m in renstra.get("makna_visi", []):
+        r.append(f"*{md_aman(m.get('judul', ''))}*: {md_aman(m.get('uraian', ''))}")
+    return _blok_md(r)
+
+
+def _misi(renstra: dict) -> str:
+    m = [md_aman(renstra.get("misi_pengantar") or "")]
+    for i, mi in enumerate(renstra.get("misi", []), 1):
+        m.append(f"{i}. **{md_aman(mi.get('teks', ''))}**\n\n    {md_aman(mi.get('makna', ''))}")
+    return _blok_md(m)
+
+
+def _sasaran_renstra(renstra: dict) -> str:
+    s = [md_aman(renstra.get("sasaran_renstra_pengantar") or "")]
+    tujuan = {x.get("nomor"): x.get("teks", "") for x in renstra.get("tujuan", [])}
+    for i, sr in enumerate(renstra.get("sasaran_renstra", []), 1):
+        s.append(f"{i}. {md_aman(sr.get('judul_tercetak') or tujuan.get(sr.get('tujuan'), ''))}\n")
+        s.append("\n".join(f"    - {md_aman(b)}" for b in sr.get("butir", [])))
+    return _blok_md(s)
+
+
+def _fokus_area(fa: dict) -> str:
+    tebal = {"bidang", "iku"}
+    return _blok_md(
+        (f"**{md_aman(fa[k])}**" if k in tebal else md_aman(fa[k]))
+        for k in ("pengantar", "bidang", "uraian", "iku")
+        if fa.get(k)
+    )
+
+
+def _renstra(renstra: dict) -> dict[str, str]:
+    """Bab II: visi, misi, tujuan, sasaran, fokus area and arah kebijakan."""
+    f = {
+        "visi": _visi(renstra),
+        "misi": _misi(renstra),
+        "tujuan": daftar((x.get("teks", "") for x in renstra.get("tujuan", [])), True) + "\n",
+        "sasaran_renstra": _sasaran_renstra(renstra),
+        "fokus_area": _fokus_area(renstra.get("fokus_area") or {}),
+        "arah_kebijakan": paragraf(renstra.get("arah_kebijakan", [])) + "\n",
+    }
+    if renstra.get("tujuan_dinas_struktur"):
+        f["tujuan_dinas"] = _blok_md(
+            [
+                md_aman(renstra.get("tujuan_dinas_struktur_pengantar", "")),
+                daftar(renstra["tujuan_dinas_struktur"]),
+            ]
+        )
+    return f
+
+
+def _kesimpulan(penutup: dict) -> str:
+    """The computed first conclusion, then the office's own."""
+    lain = penutup.get("kesimpulan", []) or [penutup.get("kesimpulan_kedua", "")]
+    return (
+        f"1. Rata-rata capaian {var('kinerja.jumlah_indikator_dirata')} indikator kinerja "
+        f"{var('kinerja.rata_rata_capaian')} (predikat {var('kinerja.rata_rata_predikat')}); "
+        f"realisasi keuangan {var('anggaran.total.persen_keuangan')} dan realisasi fisik "
+        f"{var('anggaran.total.persen_fisik')}.\n"
+        + "".join(f"{i}. {md_aman(k)}\n" for i, k in enumerate(lain, 2) if k)
+    )
+
+
+def _penutup(penutup: dict) -> dict[str, str]:
+    """Bab IV: kendala, kesimpulan, saran and the closing sentence."""
+    return {
+        "kendala": _blok_md(
+            [
+                md_aman(penutup.get("kendala_pengantar", "")),
+                daftar(penutup.get("kendala", []), True),
+            ]
+        ),
+        "saran": daftar(penutup.get("saran", []), True) + "\n",
+        "kesimpulan_pengantar": md_aman(penutup.get("kesimpulan_pengantar", "")) + "\n",
+        "kesimpulan": _kesimpulan(penutup),
+        "penutup": md_aman(penutup.get("penutup", "")) + "\n",
+    }
+
+
+def _bab3_teks(t: dict) -> dict[str, str]:
+    """Bab III text around the numbers (definitions of a social office's sections)."""
+    jenis = t.get("jenis_pmks") or []
+    return {
+        "jenis_pmks": daftar(jenis, bernomor=True) + "\n" if isinstance(jenis, list) else "",
+        "psks_definisi": _psks(t.get("psks") or {}),
+        "definisi_sasaran": _definisi(t.get("definisi_sasaran") or {}),
+    }
+
+
+def fragmen_teks(data: DataTahun) -> dict[str, str]:
+    """The text sections of the report, escaped, keyed by fragment name."""
+    t = data.teks
+    profil = t.get("profil", {}) or {}
+    org = t.get("organisasi", {}) or {}
+    f = {nama: _md_berdaftar(t[nama]) for nama in _TEKS_LANGSUNG if isinstance(t.get(nama), str)}
+    f["tanda_tangan"] = tanda_tangan(profil, (profil.get("penandatanganan") or {}).get("tahun", ""))
+    f["struktur_organisasi"] = _struktur_organisasi(org)
+    f["tugas_fungsi"] = _tugas_fungsi(org)
+    f.update(_renstra(t.get("renstra", {}) or {}))
+    f.update(_bab3_teks(t))
+    f.update(_penutup(t.get("penutup", {}) or {}))
+    for nama, isi in sorted(t.items()):
+        if nama.startswith("analisis/") and isinstance(isi, str):
+            f[nama.replace("/", "_")] = _md_berdaftar(isi)
+    return f
+
+
+def _md_berdaftar(teks: str) -> str:
+    """Escape a Markdown text of the data, keeping its numbered and bulleted lists."""
+    out = []
+    for p in re.split(r"\n\s*\n", teks.strip()):
+        lines = [x.strip() for x in p.splitlines() if x.strip()]
+        items = []
+        for x in lines:
+            nomor = re.match(r"^\d+[.)]\s+(.*)$", x)
+            butir = re.match(r"^[-*]\s+(.*)$", x)
+            if nomor or butir:
+                items.append(("1." if nomor else "-", md_aman((nomor or butir).group(1))))
+            elif items:
+                tanda, isi = items[-1]
+                items[-1] = (tanda, isi + " " + md_aman(x))
+            else:
+                items.append(("", md_aman(x)))
+        if all(tanda for tanda, _ in items):
+            out.append("\n".join(f"{tanda} {isi}" for tanda, isi in items))
+        else:
+            teks_p = " ".join(isi for tanda, isi in items if not tanda)
+            daftar_p = "\n".join(f"{tanda} {isi}" for tanda, isi in items if tanda)
+            out.append(teks_p + (("\n\n" + daftar_p) if daftar_p else ""))
+    return "\n\n".join(out) + "\n"
+
+
+def _psks(psks: dict) -> str:
+    out = []
+    if psks.get("definisi"):
+        out.append(md_aman(psks["definisi"]))
+    for j in psks.get("jenis", []):
+        out.append(f"**{md_aman(j.get('nama', ''))}** {md_aman(j.get('definisi', ''))}")
+        if j.get("kriteria"):
+            out.append("Kriteria:\n\n" + daftar(j["kriteria"]))
+    return "\n\n".join(out) + "\n"
+
+
+def _definisi(d: dict) -> str:
+    out = []
+    for _kunci, v in d.items():
+        if not isinstance(v, dict):
+            continue
+        out.append(f"**{md_aman(v.get('judul', ''))}**")
+        ur = v.get("uraian")
+        if ur:
+            out.append(paragraf(ur) if isinstance(ur, list) else md_aman(ur))
+        for k in ("kriteria",):
+            if v.get(k):
+                out.append(daftar(v[k], True))
+        if isinstance(v.get("syarat"), dict):
+            for s in v["syarat"].values():
+                out.append(md_aman(s.get("pengantar", "")) + "\n\n" + daftar(s.get("butir", [])))
+        for k in ("pengantar_bantuan", "penyaluran", "sumber_bantuan"):
+            if v.get(k):
+                out.append(md_aman(v[k]))
+        if isinstance(v.get("bantuan"), dict):
+            b = v["bantuan"]
+            out.append(f"*{md_aman(b.get('judul', ''))}*: {md_aman(b.get('uraian', ''))}")
+        if isinstance(v.get("tujuan"), list):
+            out.append(daftar(v["tujuan"], True))
+        out.extend(_teks_lain(v))
+    return "\n\n".join(out) + "\n"
+
+
+#: The keys of a definition that _definisi lays out itself.
+_KUNCI_DEFINISI = {
+    "judul", "uraian", "kriteria", "syarat", "pengantar_bantuan", "penyaluran",
+    "sumber_bantuan", "bantuan", "tujuan",
+}  # fmt: skip
+
+
+def _teks_lain(v: dict) -> list[str]:
+    """Any other text of a definition, in order: a paragraph, or a list of items
+    (``butir``), so that no text of the office's data is left out."""
+    out = []
+    for kunci, isi in v.items():
+        if kunci in _KUNCI_DEFINISI:
+            continue
+        if isinstance(isi, str) and isi.strip():
+            out.append(md_aman(isi))
+        elif isinstance(isi, list) and all(isinstance(b, str) for b in isi):
+            out.append(daftar(isi))
+    return out
+
+
+def ringkas_masukan(a: Angka) -> str:
+    """The inputs of a number as a short phrase: ``sub_kegiatan.csv [pagu] baris 2–30``."""
+    per: dict[tuple[str, str], list[int]] = {}
+    for s in a.inputs:
+        per.setdefault((s.file, s.column), []).extend(s.baris())
+    bag = []
+    for (f, c), rows in sorted(per.items()):
+        rows = sorted(set(rows))
+        rentang = []
+        mulai = prev = rows[0]
+        for r in rows[1:]:
+            if r == prev + 1:
+                prev = r
+                continue
+            rentang.append(f"{mulai}" if mulai == prev else f"{mulai}–{prev}")
+            mulai = prev = r
+        rentang.append(f"{mulai}" if mulai == prev else f"{mulai}–{prev}")
+        bag.append(f"{f} [{c}] baris {', '.join(rentang)}")
+    return "; ".join(bag) if bag else "parameter laporan"
+
+
+def _nama_tautan_sel(notebook: str) -> tuple[str, str]:
+    """A notebook cell (``.../notebooks/<file>#<cell>``): its name and the link to it."""
+    berkas, _, sel = notebook.rsplit("/", 1)[-1].partition("#")
+    return f"{berkas}#{sel}", f"notebooks/{berkas.removesuffix('.ipynb')}.html#{sel}"
+
+
+def _sel_notebook(notebook: str) -> str:
+    """A notebook cell by name; in HTML it links to it."""
+    teks, tautan = _nama_tautan_sel(notebook)
+    nama = md_nama(teks)
+    return (
+        f'[[{nama}]({tautan})]{{.content-visible when-format="html"}}'
+        f'[{nama}]{{.content-visible unless-format="html"}}'
+    )
+
+
+_JEJAK_KOLOM = ("Kunci", "Nilai", "Rumus", "Masukan (data)", "Kode")
+_JEJAK_RATA = ("AlignLeft", "AlignRight", "AlignLeft", "AlignLeft", "AlignLeft")
+_JEJAK_JUDUL = "Jejak angka: setiap angka laporan, rumus, sel data dan kode asalnya"
+
+
+def _baris_jejak(angka: KumpulanAngka) -> list[tuple[str, Any]]:
+    """The Jejak Angka rows: ``("sel", notebook)`` group rows and ``("angka", a)`` rows."""
+    baris: list[tuple[str, Any]] = []
+    sel_lalu: str | None = None
+    for a in sorted(angka, key=lambda a: (a.notebook or "", a.key)):
+        if a.notebook and a.notebook != sel_lalu:
+            baris.append(("sel", a.notebook))
+        sel_lalu = a.notebook
+        baris.append(("angka", a))
+    return baris
+
+
+def fragmen_jejak(angka: KumpulanAngka) -> str:
+    """Jejak Angka: every number with its formula, inputs, code and notebook cell.
+
+    Numbers are grouped by the notebook cell that computed them: a group row
+    names the cell once (in HTML it links to the published notebook), then
+    come its numbers by key. The cell is not repeated on every row: the table
+    stays readable, and Pandoc parses a link once per cell rather than once per
+    number (the appendix is the largest part of the report).
+
+    Notebook cells are named by file and cell id; the executed notebooks are in
+    ``build/<YEAR>/notebooks/`` and, once published, beside the HTML report in
+    ``notebooks/`` (the HTML links there).
+    """
+    baris = [
+        "| " + " | ".join(_JEJAK_KOLOM) + " |",
+        "|:--|--:|:--|:--|:--|",
+    ]
+    for jenis, isi in _baris_jejak(angka):
+        if jenis == "sel":
+            baris.append(f"| **Sel notebook** {_sel_notebook(isi)} |  |  |  |  |")
+        else:
+            a = isi
+            baris.append(
+                f"| [{md_nama(a.key)}]{{#{slug(a.key)}}} | {md_nama(a.text)} | "
+                f"{md_nama(a.formula)} | {md_nama(ringkas_masukan(a))} | {md_nama(a.code)} |"
+            )
+    return "\n".join(baris) + f"\n\n: {_JEJAK_JUDUL} {{#tbl-jejak-angka}}\n"
