@@ -86,6 +86,8 @@ _TEMPLATE_NB = """{%- extends 'index.html.j2' -%}
 .highlight .c, .highlight .c1, .highlight .ch, .highlight .cm, .highlight .cp, .highlight .cpf, .highlight .cs { color: #2d6060 !important; }
 .highlight .mi, .highlight .mf, .highlight .mh, .highlight .mo, .highlight .il { color: #006400 !important; }
 .highlight .ow, .highlight .k, .highlight .kn, .highlight .kc { color: #7a1fc2 !important; }
+/* Long dotted names in the notes wrap on a phone rather than scroll out of reach. */
+.jp-RenderedMarkdown { overflow-wrap: anywhere; }
 .lakip-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 </style>
 {%- endblock extra_css -%}

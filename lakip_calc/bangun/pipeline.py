@@ -728,9 +728,18 @@ def _jalankan_dan_render(
     posisi_log = len(log)
     bagian = sorted((r.staging / BAGIAN_ANGKA).glob("*.json"))
 
+    halaman_nb: list[bool] = []
+
     def tunggu_gambar() -> None:
-        """Wait for the notebooks still running (pictures only); they add no numbers."""
+        """Wait for the notebooks still running (pictures only); they add no numbers.
+        Then, once, write every executed notebook (run now or reused) as the page the
+        companion links to, before the report embeds the list of delivered files."""
         selesai.update(penjadwal.jalankan(mulai_nb, selesai_nb))
+        if setelah_notebook is not None and not halaman_nb:
+            from lakip_calc.bangun.laporan import tulis_notebook_html
+
+            tulis_notebook_html(r.staging, f"lakip-{r.tahun}")
+            halaman_nb.append(True)
         baru = sorted(set((r.staging / BAGIAN_ANGKA).glob("*.json")) - set(bagian))
         if baru:
             raise LakipError(
@@ -745,11 +754,6 @@ def _jalankan_dan_render(
     log.append(_entri("gabung numbers.json", [f"{BAGIAN_ANGKA}/*.json"], "numbers.json", t0))
     _ringkas_rekonsiliasi(r.staging, hasil)
     log.append(_render(r, hasil, tunggu_gambar, lapor, setelah_notebook))
-    if setelah_notebook is not None:
-        from lakip_calc.bangun.laporan import tulis_notebook_html
-
-        # every executed notebook, run now or reused, as a page the companion links to
-        tulis_notebook_html(r.staging, f"lakip-{r.tahun}")
     log[posisi_log:posisi_log] = [
         _entri(
             f"notebook {s.notebook}",
