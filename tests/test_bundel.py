@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from lakip_calc.audit.bundel import daftar_isi, tulis_bundel
-from lakip_calc.audit.manifest import info_git
+from lakip_calc.bangun.sidik import info_git
 from lakip_calc.paths import ROOT
 
 TAHUN = 2023

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from lakip_calc.bangun import pipeline
-from lakip_calc.bangun.cache import baca_cache, berkas_data, hash_berkas
+from lakip_calc.bangun.cache import baca_cache, berkas_data
 from lakip_calc.bangun.pipeline import LANGKAH, bangun, kunci_langkah
+from lakip_calc.bangun.sidik import hash_berkas
 from lakip_calc.paths import DATA, NOTEBOOKS
 
 SEMUA = [s.notebook for s in LANGKAH]

@@ -24,8 +24,9 @@ import pytest
 from conftest import _potret
 from test_keamanan import bangun_bersama
 
-from lakip_calc.audit.manifest import info_git, keluaran_rusak
+from lakip_calc.audit.manifest import keluaran_rusak
 from lakip_calc.bangun.proses import kunci_tahun, pemegang_kunci
+from lakip_calc.bangun.sidik import info_git
 from lakip_calc.cli import main
 from lakip_calc.paths import ROOT
 

@@ -6,7 +6,7 @@ holds, under one folder ``lakip-<YEAR>/``: the data folders the year reads
 ``report/`` (sources only), ``_quarto.yml``, ``_extensions/``, ``Makefile``,
 ``requirements.in``, ``requirements.lock``, ``pyproject.toml``, ``README.md``
 and ``KOMIT.json``: the commit and dirty flag of the build, which
-:func:`lakip_calc.audit.manifest.info_git` reads where there is no git checkout, so
+:func:`lakip_calc.bangun.sidik.info_git` reads where there is no git checkout, so
 that the rebuilt colophon names the same commit.
 
 The archive is deterministic: entries sorted, one fixed mtime (the report's
@@ -26,7 +26,8 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
-from lakip_calc.audit.manifest import hash_kode, sha256_berkas
+from lakip_calc.bangun.berkas import sha256_berkas
+from lakip_calc.bangun.sidik import hash_kode
 from lakip_calc.errors import LakipError
 from lakip_calc.paths import ROOT
 

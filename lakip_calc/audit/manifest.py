@@ -55,20 +55,19 @@ import csv
 import hashlib
 import io
 import json
-import os
 import platform
 import posixpath
 import re
-import subprocess
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lakip_calc.bangun.berkas import sha256_berkas, tulis_atomik
+from lakip_calc.bangun.sidik import hash_kode, info_git
 from lakip_calc.errors import LakipError
 from lakip_calc.masukan.profil import baca_profil
-from lakip_calc.paths import ROOT, tampil
+from lakip_calc.paths import tampil
 
 if TYPE_CHECKING:  # the loader imports pandas: a no-op build only reads hashes
     from lakip_calc.masukan.loader import DataTahun
@@ -80,8 +79,6 @@ __all__ = [
     "DIKECUALIKAN",
     "ID_MANIFEST",
     "ID_ANGKA",
-    "info_git",
-    "hash_kode",
     "versi_paket",
     "hash_masukan",
     "kunci_masukan",
@@ -127,67 +124,6 @@ _PANJANG_BARIS = 8
 # --------------------------------------------------------------------------- environment
 
 
-class _TanpaGit(Exception):
-    """``git`` is not on PATH (or cannot run)."""
-
-
-def _git(*args: str, root: Path) -> str | None:
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-    try:
-        r = subprocess.run(
-            ["git", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-            timeout=30,
-        )
-    except OSError:
-        raise _TanpaGit from None
-    except subprocess.SubprocessError:
-        return None
-    return r.stdout if r.returncode == 0 else None
-
-
-def info_git(root: Path = ROOT) -> dict[str, Any]:
-    """``{"commit": sha or None, "dirty": bool or None}`` of the project checkout.
-
-    A project that is not a git checkout (no ``.git`` in its root, e.g. an
-    extracted source bundle of :mod:`lakip_calc.audit.bundel`) takes both from its
-    ``KOMIT.json``, written when the bundle was made; never from a checkout
-    that merely encloses the folder. When no commit can be recorded,
-    ``catatan`` says why (no ``git`` on PATH, or not a git checkout), so that a
-    null commit is never silent.
-    """
-    if not (root / ".git").exists():
-        try:
-            isi = json.loads((root / "KOMIT.json").read_text(encoding="utf-8"))
-            return {"commit": isi.get("commit"), "dirty": isi.get("dirty")}
-        except (OSError, ValueError, AttributeError):
-            return {
-                "commit": None,
-                "dirty": None,
-                "catatan": "bukan checkout git: commit kode tidak tercatat",
-            }
-    try:
-        commit = _git("rev-parse", "HEAD", root=root)
-        if commit is None or not commit.strip():
-            return {
-                "commit": None,
-                "dirty": None,
-                "catatan": "bukan checkout git: commit kode tidak tercatat",
-            }
-        status = _git("status", "--porcelain", root=root)
-    except _TanpaGit:
-        return {
-            "commit": None,
-            "dirty": None,
-            "catatan": "program git tidak ditemukan di PATH: commit kode tidak tercatat",
-        }
-    return {"commit": commit.strip(), "dirty": None if status is None else bool(status.strip())}
-
-
 def _versi_pandoc() -> str | None:
     try:
         import pypandoc
@@ -207,38 +143,6 @@ def versi_paket() -> dict[str, str | None]:
             hasil[p] = None
     hasil["pandoc"] = _versi_pandoc()
     return hasil
-
-
-#: The pipeline's own sources, relative to the project root (folders are walked).
-SUMBER_KODE = (
-    "lakip_calc",
-    "notebooks",
-    "report",
-    "_extensions",
-    "_quarto.yml",
-    "pyproject.toml",
-    "requirements.lock",
-)
-
-
-def hash_kode(root: Path = ROOT) -> str:
-    """One SHA-256 over every source file of the pipeline (path and content)."""
-    h = hashlib.sha256()
-    for nama in SUMBER_KODE:
-        akar = root / nama
-        berkas = sorted(akar.rglob("*")) if akar.is_dir() else [akar]
-        for p in berkas:
-            rel = p.relative_to(root)
-            if (
-                not p.is_file()
-                or any(b.startswith(".") or b in ("__pycache__", "_hasil") for b in rel.parts)
-                or p.suffix == ".pyc"
-                # report/ holds the sources; `quarto render` there writes lakip.* beside them
-                or (rel.parts[0] == "report" and p.suffix not in (".qmd", ".md"))
-            ):
-                continue
-            h.update(f"{rel.as_posix()}\0{sha256_berkas(p)}\n".encode())
-    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------- hashes

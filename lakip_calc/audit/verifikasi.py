@@ -43,11 +43,10 @@ from lakip_calc.audit.manifest import (
     baca_html,
     baca_manifest,
     baris_berkas,
-    hash_kode,
-    info_git,
     kunci_masukan,
     sha256_berkas,
 )
+from lakip_calc.bangun.sidik import hash_kode, info_git
 from lakip_calc.errors import LakipError
 from lakip_calc.paths import BUILD, DATA, tampil
 

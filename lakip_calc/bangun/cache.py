@@ -13,49 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from lakip_calc.bangun.berkas import sha256_berkas
-from lakip_calc.paths import ROOT
-
 __all__ = [
-    "hash_berkas",
-    "sidik_kode",
     "kunci",
     "baca_cache",
-    "keadaan_git",
     "berkas_data",
     "BERKAS_CACHE",
 ]
 
 #: Where a build records the keys of its steps (inside build/<YEAR>/).
 BERKAS_CACHE = "cache.json"
-
-
-def hash_berkas(paths: Iterable[Path], dasar: Path) -> str:
-    """SHA-256 over the relative names and contents of files (folders are walked)."""
-    h = hashlib.sha256()
-    semua: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            semua += [q for q in p.rglob("*") if q.is_file() and "__pycache__" not in q.parts]
-        elif p.is_file():
-            semua.append(p)
-        else:
-            h.update(f"hilang:{p.as_posix()}\n".encode())
-    for p in sorted(set(semua)):
-        rel = p.relative_to(dasar).as_posix() if p.is_relative_to(dasar) else p.as_posix()
-        h.update(rel.encode() + b"\0")
-        h.update(bytes.fromhex(sha256_berkas(p)))
-    return h.hexdigest()
-
-
-def sidik_kode() -> str:
-    """The code every step depends on: the package (sources, templates) and the lock file."""
-    return hash_berkas([ROOT / "lakip_calc", ROOT / "requirements.lock"], ROOT)
 
 
 def kunci(*bagian: object) -> str:
@@ -71,24 +40,6 @@ def baca_cache(folder: Path) -> dict:
         return json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def keadaan_git(root: Path = ROOT) -> str:
-    """``<commit>[+dirty]`` of the checkout (the report's colophon prints both)."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
-
-    def git(*args: str) -> str | None:
-        try:
-            r = subprocess.run(
-                ["git", *args], cwd=root, capture_output=True, text=True, env=env, check=False
-            )
-        except OSError:
-            return None
-        return r.stdout.strip() if r.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD") or "-"
-    status = git("status", "--porcelain")
-    return commit + ("+dirty" if status else "")
 
 
 def berkas_data(folder_data: Path, tahun: int, nama: Iterable[str]) -> list[Path]:

@@ -21,15 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lakip_calc.audit.manifest import keluaran_rusak
-from lakip_calc.bangun.cache import (
-    BERKAS_CACHE,
-    baca_cache,
-    berkas_data,
-    hash_berkas,
-    keadaan_git,
-    kunci,
-    sidik_kode,
-)
+from lakip_calc.bangun.cache import BERKAS_CACHE, baca_cache, berkas_data, kunci
 from lakip_calc.bangun.proses import (
     Dihentikan,
     buat_pool,
@@ -46,6 +38,7 @@ from lakip_calc.bangun.runner import (
     matikan_kernel,
     nyalakan_kernel,
 )
+from lakip_calc.bangun.sidik import hash_berkas, keadaan_git, sidik_kode
 from lakip_calc.errors import LakipError
 from lakip_calc.hitungan.angka import KumpulanAngka
 from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
