@@ -332,3 +332,28 @@ def test_build_lama_yang_tertinggal_dikembalikan(tmp_path: Path) -> None:
     pipeline._bersihkan_sisa(tmp_path, 2023)
     assert (tmp_path / "2023" / "lakip-2023.html").read_text() == "lama"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2023"]
+
+
+def test_titik_jeda_siap_sebelum_diumumkan(tmp_path) -> None:
+    """When a pause is announced on ``siap``, the paused process already holds ``lanjut``
+    open: a release sent at once is never lost (it was, when the signal and the release
+    came between the two opens, and a worker that ignores Ctrl-C then waited forever)."""
+    os.mkfifo(tmp_path / "siap")
+    os.mkfifo(tmp_path / "lanjut")
+    env = _env(tmp_path, tmp_path, "uji")
+    kode = "from lakip_calc.bangun.proses import titik_jeda; titik_jeda('uji')"
+    p = subprocess.Popen([sys.executable, "-c", kode], env=env)
+    try:
+        titik, pid = _baca_siap(tmp_path, p).split()
+        assert (titik, int(pid)) == ("uji", p.pid)
+        terbuka = {
+            os.path.realpath(f"/proc/{p.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{p.pid}/fd")
+        }
+        assert str(tmp_path / "lanjut") in terbuka
+        assert p.poll() is None  # still paused: announcing is not releasing
+        _lepas(tmp_path)
+        assert p.wait(timeout=60) == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()

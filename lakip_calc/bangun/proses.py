@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import gc
 import os
+import select
 import shutil
 import signal
 import tempfile
@@ -379,12 +380,23 @@ def titik_jeda(titik: str) -> None:
     opens ``lanjut`` for writing and closes it. A test thus interrupts the build
     at a known step without racing it; a signal received while blocked is
     handled as anywhere else (Ctrl-C, SIGTERM).
+
+    ``lanjut`` is opened (without blocking) before ``siap`` is written: the test's
+    release can never come before the build waits for it. The wait is a ``poll``
+    that ends when a writer has opened ``lanjut`` since (Linux reports a FIFO's
+    hang-up only for writers that came after the reader opened it).
     """
     nilai = os.environ.get(ENV_JEDA, "")
     nama, _, folder = nilai.partition(":")
     if titik not in nama.split(",") or not folder:
         return
-    with open(Path(folder) / "siap", "w", encoding="utf-8") as f:
-        f.write(f"{titik} {os.getpid()}\n")
-    with open(Path(folder) / "lanjut", encoding="utf-8") as f:
-        f.read()
+    fd = os.open(Path(folder) / "lanjut", os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        with open(Path(folder) / "siap", "w", encoding="utf-8") as f:
+            f.write(f"{titik} {os.getpid()}\n")
+        tunggu = select.poll()
+        tunggu.register(fd, select.POLLIN)
+        while not tunggu.poll():
+            pass
+    finally:
+        os.close(fd)
