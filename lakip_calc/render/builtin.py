@@ -12,7 +12,10 @@ package) that runs the report's own Quarto extension, as Quarto would:
    numbered tables and figures), the extension's own filters, then
    ``quarto_post.lua`` (caption numbers); the extension's stylesheet and
    script (HTML), its Typst template partials (PDF) and its reference document
-   (DOCX). The PDF is compiled from pandoc's Typst by the ``typst`` package.
+   (DOCX). The PDF is compiled from pandoc's Typst by the ``typst`` package, in
+   a child process of its own (:func:`._tools.compile_typst`). A long raw HTML
+   block (a table of a large office) skips pandoc: a placeholder goes in and
+   the block is put back into the HTML pandoc wrote (:func:`_aside_raw_html`).
 
 Everything is written into a temporary folder inside the output folder and
 moved into place only when every format succeeded. The same inputs give
