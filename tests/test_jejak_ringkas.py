@@ -74,6 +74,7 @@ def test_atas_batas_html_penuh_pdf_ringkas(monkeypatch):
     assert "banyaknya &lt;cek&gt; &amp; &#64;tbl-x" in html  # data text stays text
     assert "{#jejak-" not in cetak and "<span" not in cetak
     assert "jejak-angka.csv" in cetak and "numbers.json" in cetak
+    assert "memuat 201 angka" in cetak
     assert re.search(r"\| 200 \|", cetak)  # the count of the cell's pagu numbers
 
 

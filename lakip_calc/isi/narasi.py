@@ -609,6 +609,11 @@ def _tabel_jejak_html(angka: KumpulanAngka) -> str:
     return f"::: {{#tbl-jejak-angka}}\n````{{=html}}\n{tabel}\n````\n\n{_JEJAK_JUDUL}\n:::\n"
 
 
+def _ribuan(n: int) -> str:
+    """A count with the Indonesian thousands separator: ``29.544``."""
+    return f"{n:,}".replace(",", ".")
+
+
 def fragmen_jejak(angka: KumpulanAngka) -> str:
     """Jejak Angka: every number with its formula, inputs, code and notebook cell.
 
@@ -633,9 +638,9 @@ def fragmen_jejak(angka: KumpulanAngka) -> str:
         f"{_tabel_jejak_html(angka)}"
         ":::\n\n"
         '::: {.content-visible unless-format="html"}\n'
-        f"Laporan ini memuat {len(angka)} angka, lebih dari {BATAS_JEJAK_PDF}: versi cetak "
-        "ini meringkasnya per sel notebook dan kode, dengan kode dan angka di dalam rumus "
-        "dan kunci diganti `…`. Daftar lengkap setiap angka, dengan nilai, rumus, sel data "
+        f"Laporan ini memuat {_ribuan(len(angka))} angka, lebih dari {_ribuan(BATAS_JEJAK_PDF)}: "
+        "versi cetak ini meringkasnya per sel notebook dan kode, dengan kode dan angka di dalam "
+        "rumus dan kunci diganti tanda `…`. Daftar lengkap setiap angka, dengan nilai, rumus, sel data "
         "dan kodenya, ada di versi HTML dokumen ini (jejak-angka-{{< var laporan.tahun >}}"
         ".html, setiap angka laporan HTML bertaut ke barisnya), di numbers.json dan, setelah "
         "diterbitkan, di data terbuka jejak-angka.csv serta lembar jejak-angka buku kerja "
