@@ -102,7 +102,9 @@ def test_situs_lengkap(situs: SimpleNamespace) -> None:
     from openpyxl import load_workbook
 
     wb = load_workbook(y / "data" / f"lakip-{TAHUN}.xlsx")
-    assert len(wb.sheetnames) == len(csv_build) + 1
+    assert len(wb.sheetnames) == len(csv_build) + 2  # and reconciliation, jejak-angka
+    numbers = json.loads((build / "numbers.json").read_text(encoding="utf-8"))
+    assert len(wb["jejak-angka"]["A"]) == len(numbers) + 1  # every number, as in its CSV
     assert sorted(p.name for p in (y / "data").glob("*.xlsx")) == [f"lakip-{TAHUN}.xlsx"]
 
 

@@ -585,3 +585,38 @@ def test_sections_follow_when_meta_from_metadata_files(tmp_path):
         assert "Bagian PSKS" in teks and "Isi psks." in teks, fmt
         assert "Bagian AKIP" not in teks and "Isi akip." not in teks, fmt
         assert "Tanpa akip." in teks, fmt
+
+
+def test_long_raw_html_is_set_aside_and_put_back():
+    """A long raw HTML block without resources is replaced by a placeholder (and kept);
+    a short one, or one that loads an image, stays in the Markdown pandoc reads."""
+    from lakip_calc.render.builtin import RAW_HTML_ASIDE, _aside_raw_html
+
+    besar = "<table>\n" + "<tr><td>a &amp; b</td></tr>\n" * (RAW_HTML_ASIDE // 20) + "</table>"
+    teks = (
+        "```{=html}\n<p>kecil</p>\n```\n\n"
+        f"````{{=html}}\n{besar}\n````\n\n"
+        f'```{{=html}}\n<img src="g.png">{besar}\n```\n'
+    )
+    md, blok = _aside_raw_html(teks)
+    assert blok == [besar]
+    assert "<!--lakip-raw-html-0-->" in md and "<p>kecil</p>" in md
+    assert md.count("<tr>") == RAW_HTML_ASIDE // 20  # the block with an image stays
+
+
+@slow
+def test_long_raw_html_reaches_the_html_unchanged(tmp_path):
+    """The long table is in the HTML byte for byte, in its place, and only there."""
+    from lakip_calc.render.builtin import RAW_HTML_ASIDE
+
+    baris = "".join(f'<tr><td id="b{i}">x{i} &lt;y&gt;</td></tr>\n' for i in range(20000))
+    besar = f'<table class="besar">\n{baris}</table>'
+    assert len(besar) >= RAW_HTML_ASIDE
+    qmd = f"# Bab\n\nSebelum.\n\n```{{=html}}\n{besar}\n```\n\nSesudah.\n"
+    root = _project(tmp_path / "proj", {"index.qmd": qmd})
+    out = render_project(root, tmp_path / "keluaran", formats=("html", "pdf"))
+    html = out["html"].read_text(encoding="utf-8")
+    assert besar in html and "lakip-raw-html" not in html
+    assert html.index("Sebelum.") < html.index(besar) < html.index("Sesudah.")
+    pdf = subprocess.run(["pdftotext", str(out["pdf"]), "-"], capture_output=True, text=True)
+    assert "Sesudah." in pdf.stdout and "x19999" not in pdf.stdout

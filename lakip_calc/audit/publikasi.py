@@ -14,7 +14,8 @@ writes, into a staging folder that then replaces the site folder (renames only):
     ``numbers.json`` names (``notebook: .../01_anggaran.ipynb#hitung-anggaran``
     becomes ``notebooks/01_anggaran.html#hitung-anggaran``);
 ``<YEAR>/data/``
-    open data: every table CSV, ``reconciliation.csv``, ``numbers.json`` and
+    open data: every table CSV, ``reconciliation.csv``, ``numbers.json``, the
+    Jejak Angka of every number as ``jejak-angka.csv`` (:func:`tulis_jejak_csv`) and
     one workbook ``lakip-<YEAR>.xlsx`` with one sheet per table (openpyxl,
     fixed dates and zip timestamps: the same build gives the same bytes);
 ``<YEAR>/sumber-lakip-<YEAR>.tar.gz``
@@ -64,6 +65,7 @@ __all__ = [
     "tahun_terbit",
     "notebook_html",
     "tulis_xlsx",
+    "tulis_jejak_csv",
     "referensi_luar",
     "tulis_sha256sums",
     "SITUS",
@@ -288,6 +290,32 @@ def tulis_xlsx(tabel: dict[str, Path], tujuan: Path, epoch: int = _EPOCH_BAWAAN)
 # --------------------------------------------------------------------------- the site
 
 
+#: The columns of ``jejak-angka.csv``: the fields of numbers.json, its inputs as a phrase.
+_KOLOM_JEJAK = ("key", "text", "value", "unit", "formula", "inputs", "code", "notebook")
+
+
+def tulis_jejak_csv(numbers: Path, tujuan: Path) -> Path:
+    """The Jejak Angka as open data: one row per number of ``numbers.json`` with its text,
+    exact value, formula, inputs (``sub_kegiatan.csv [pagu] baris 2–30``), code and notebook
+    cell. Every row, whatever the size of the office: above
+    :data:`lakip_calc.isi.narasi.BATAS_JEJAK_PDF` the companion's PDF names this file."""
+    import pandas as pd
+
+    from lakip_calc.hitungan.angka import KumpulanAngka
+    from lakip_calc.isi.narasi import ringkas_masukan
+    from lakip_calc.isi.tulis import csv_terbuka
+
+    angka = KumpulanAngka.from_json(numbers.read_text(encoding="utf-8"))
+    baris = [
+        (a.key, a.text, "" if a.value is None else str(a.value), a.unit, a.formula,
+         ringkas_masukan(a), a.code, a.notebook or "")
+        for a in sorted(angka, key=lambda a: a.key)
+    ]  # fmt: skip
+    teks = csv_terbuka(pd.DataFrame(baris, columns=list(_KOLOM_JEJAK), dtype=object))
+    tujuan.write_text(teks, encoding="utf-8", newline="\n")
+    return tujuan
+
+
 def tulis_sha256sums(situs: Path) -> int:
     """Write ``SHA256SUMS`` for every other file under ``situs``; return how many."""
     baris = []
@@ -349,6 +377,8 @@ def _terbitkan_tahun(build: Path, keluar: Path, tahun: int, data_dir: Path) -> d
             _salin(build / nama, data / nama, manifest, nama)
     if (data / "reconciliation.csv").is_file():
         tabel["reconciliation"] = data / "reconciliation.csv"
+    if (data / "numbers.json").is_file():
+        tabel["jejak-angka"] = tulis_jejak_csv(data / "numbers.json", data / "jejak-angka.csv")
     epoch = (manifest.get("parameters") or {}).get("source_date_epoch") or _EPOCH_BAWAAN
     tulis_xlsx(tabel, data / f"lakip-{tahun}.xlsx", int(epoch))
     tulis_bundel(

@@ -10,6 +10,7 @@ markup, and only two things survive from it: ``{{< var key >}}`` shortcodes
 
 from __future__ import annotations
 
+import html
 import re
 import string
 from collections.abc import Iterable
@@ -31,6 +32,8 @@ __all__ = [
     "blok_tabel",
     "blok_gambar",
     "ringkas_masukan",
+    "ringkasan_jejak",
+    "BATAS_JEJAK_PDF",
 ]
 
 _VAR = re.compile(r"\{\{<\s*var\s+[A-Za-z0-9_.\-]+\s*>\}\}")
@@ -489,19 +492,58 @@ def _baris_jejak(angka: KumpulanAngka) -> list[tuple[str, Any]]:
     return baris
 
 
-def fragmen_jejak(angka: KumpulanAngka) -> str:
-    """Jejak Angka: every number with its formula, inputs, code and notebook cell.
+#: Above this many numbers the companion's PDF prints the Jejak Angka per notebook cell
+#: and code (:func:`ringkasan_jejak`) instead of one row per number: at about 12 rows a
+#: page, 1,000 numbers are some 80 pages, while a 100x office (about 30,000 numbers)
+#: would be a 2,400-page PDF that nobody reads and whose layout was most of the build's
+#: time and memory. The companion's HTML, ``numbers.json`` and the open data
+#: (``jejak-angka.csv``, a sheet of the workbook) always hold every row.
+BATAS_JEJAK_PDF = 1000
 
-    Numbers are grouped by the notebook cell that computed them: a group row
-    names the cell once (in HTML it links to the published notebook), then
-    come its numbers by key. The cell is not repeated on every row: the table
-    stays readable, and Pandoc parses a link once per cell rather than once per
-    number (the appendix is the largest part of the report).
+#: A code or number inside a formula or key (``1.2.1``, ``IK1``, ``K01_3``, ``2023``):
+#: what a row of the per-cell summary leaves out, so that its rows do not grow with the data.
+_KODE_DALAM_TEKS = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{0,3}\d+(?:[._]\d+)*(?![A-Za-z0-9])")
+_JEJAK_RINGKAS_KOLOM = ("Kode", "Pola rumus", "Pola kunci", "Banyak angka")
+_JEJAK_RINGKAS_JUDUL = "Jejak angka per sel notebook: kode, pola rumus dan banyaknya angka"
 
-    Notebook cells are named by file and cell id; the executed notebooks are in
-    ``build/<YEAR>/notebooks/`` and, once published, beside the HTML report in
-    ``notebooks/`` (the HTML links there).
+
+def _pola(teks: str | None) -> str:
+    """``teks`` with every code or number replaced by ``…``.
+
+    >>> _pola("jumlah realisasi 6 sub kegiatan (kegiatan 1.4)"), _pola("anggaran.1.2.pagu")
+    ('jumlah realisasi … sub kegiatan (kegiatan …)', 'anggaran.….pagu')
     """
+    return _KODE_DALAM_TEKS.sub("…", teks or "")
+
+
+def ringkasan_jejak(angka: KumpulanAngka) -> list[tuple[str, str, str, str, int]]:
+    """The Jejak Angka per notebook cell: ``(cell, code, formula pattern, key pattern,
+    count)`` rows, sorted; codes and numbers inside formulas and keys become ``…``,
+    so that the rows grow with the kinds of computation, not with the data."""
+    hitung: dict[tuple[str, str, str, str], int] = {}
+    for a in angka:
+        k = (a.notebook or "", a.code or "", _pola(a.formula), _pola(a.key))
+        hitung[k] = hitung.get(k, 0) + 1
+    return [(*k, n) for k, n in sorted(hitung.items())]
+
+
+def _tabel_ringkas_jejak(angka: KumpulanAngka) -> str:
+    """The per-cell summary as a pipe table (group rows name the cell, as in the full table)."""
+    baris = [
+        "| " + " | ".join(_JEJAK_RINGKAS_KOLOM) + " |",
+        "|:--|:--|:--|--:|",
+    ]
+    sel_lalu: str | None = None
+    for sel, kode, rumus, kunci, n in ringkasan_jejak(angka):
+        if sel and sel != sel_lalu:
+            baris.append(f"| **Sel notebook** {_sel_notebook(sel)} |  |  |  |")
+        sel_lalu = sel
+        baris.append(f"| {md_nama(kode)} | {md_nama(rumus)} | {md_nama(kunci)} | {n} |")
+    return "\n".join(baris) + f"\n\n: {_JEJAK_RINGKAS_JUDUL} {{#tbl-jejak-angka}}\n"
+
+
+def _tabel_jejak(angka: KumpulanAngka) -> str:
+    """Every number as one row, grouped by notebook cell; each row is anchored by key."""
     baris = [
         "| " + " | ".join(_JEJAK_KOLOM) + " |",
         "|:--|--:|:--|:--|:--|",
@@ -516,3 +558,93 @@ def fragmen_jejak(angka: KumpulanAngka) -> str:
                 f"{md_nama(a.formula)} | {md_nama(ringkas_masukan(a))} | {md_nama(a.code)} |"
             )
     return "\n".join(baris) + f"\n\n: {_JEJAK_JUDUL} {{#tbl-jejak-angka}}\n"
+
+
+def _html(teks: Any) -> str:
+    """Text for raw HTML: escaped, ``@`` as a character reference (never a cross-reference)."""
+    return html.escape("" if teks is None else str(teks)).replace("@", "&#64;")
+
+
+def _sel_html(isi: str, rata: str = "left") -> str:
+    return f'<td style="text-align: {rata};">{isi}</td>'
+
+
+def _tabel_jejak_html(angka: KumpulanAngka) -> str:
+    """The full Jejak Angka table as raw HTML, laid out as pandoc writes :func:`_tabel_jejak`.
+
+    Pandoc parses and filters a pipe table cell by cell; for tens of thousands of rows
+    that was most of the render's time and memory, while a raw block is one string.
+    Quarto is told not to parse it back (``data-quarto-disable-processing``).
+    """
+    rata = ["right" if r == "AlignRight" else "left" for r in _JEJAK_RATA]
+    kepala = "".join(
+        f'<th style="text-align: {r};">{_html(k)}</th>'
+        for k, r in zip(_JEJAK_KOLOM, rata, strict=True)
+    )
+    baris = [
+        '<table data-quarto-disable-processing="true">',
+        "<colgroup>" + '<col style="width: 20%" />' * len(_JEJAK_KOLOM) + "</colgroup>",
+        f"<thead><tr>{kepala}</tr></thead>",
+        "<tbody>",
+    ]
+    for jenis, isi in _baris_jejak(angka):
+        if jenis == "sel":
+            teks, tautan = _nama_tautan_sel(isi)
+            tautan_html = f'<a href="{_html(tautan)}">{_html(teks)}</a>'
+            sel = [_sel_html(f"<strong>Sel notebook</strong> {tautan_html}")]
+            sel += [_sel_html("", r) for r in rata[1:]]
+        else:
+            a = isi
+            nilai = (
+                f'<span id="{slug(a.key)}">{_html(a.key)}</span>',
+                _html(a.text),
+                _html(a.formula),
+                _html(ringkas_masukan(a)),
+                _html(a.code),
+            )
+            sel = [_sel_html(v, r) for v, r in zip(nilai, rata, strict=True)]
+        baris.append("<tr>" + "".join(sel) + "</tr>")
+    baris += ["</tbody>", "</table>"]
+    tabel = "\n".join(baris)
+    return f"::: {{#tbl-jejak-angka}}\n````{{=html}}\n{tabel}\n````\n\n{_JEJAK_JUDUL}\n:::\n"
+
+
+def _ribuan(n: int) -> str:
+    """A count with the Indonesian thousands separator: ``29.544``."""
+    return f"{n:,}".replace(",", ".")
+
+
+def fragmen_jejak(angka: KumpulanAngka) -> str:
+    """Jejak Angka: every number with its formula, inputs, code and notebook cell.
+
+    Numbers are grouped by the notebook cell that computed them: a group row
+    names the cell once (in HTML it links to the published notebook), then
+    come its numbers by key. The cell is not repeated on every row: the table
+    stays readable, and Pandoc parses a link once per cell rather than once per
+    number (the appendix is the largest part of the report).
+
+    With more than :data:`BATAS_JEJAK_PDF` numbers, the full table is shown in
+    HTML only (where the signed report's figures link to its rows); every other
+    format prints :func:`ringkasan_jejak` and names where every row is.
+
+    Notebook cells are named by file and cell id; the executed notebooks are in
+    ``build/<YEAR>/notebooks/`` and, once published, beside the HTML report in
+    ``notebooks/`` (the HTML links there).
+    """
+    if len(angka) <= BATAS_JEJAK_PDF:
+        return _tabel_jejak(angka)
+    return (
+        '::: {.content-visible when-format="html"}\n'
+        f"{_tabel_jejak_html(angka)}"
+        ":::\n\n"
+        '::: {.content-visible unless-format="html"}\n'
+        f"Laporan ini memuat {_ribuan(len(angka))} angka, lebih dari {_ribuan(BATAS_JEJAK_PDF)}: "
+        "versi cetak ini meringkasnya per sel notebook dan kode, dengan kode dan angka di dalam "
+        "rumus dan kunci diganti tanda `…`. Daftar lengkap setiap angka, dengan nilai, rumus, sel data "
+        "dan kodenya, ada di versi HTML dokumen ini (jejak-angka-{{< var laporan.tahun >}}"
+        ".html, setiap angka laporan HTML bertaut ke barisnya), di numbers.json dan, setelah "
+        "diterbitkan, di data terbuka jejak-angka.csv serta lembar jejak-angka buku kerja "
+        "lakip-{{< var laporan.tahun >}}.xlsx.\n\n"
+        f"{_tabel_ringkas_jejak(angka)}"
+        ":::\n"
+    )

@@ -11,6 +11,7 @@ import functools
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 from lakip_calc.errors import RenderError
@@ -69,7 +70,32 @@ def _lua_message(stderr: str) -> str:
 
 
 def compile_typst(typ_file: Path, pdf_file: Path, *, root: Path, epoch: int) -> None:
-    """Compile ``typ_file`` with the fonts bundled in Typst only (no system fonts)."""
+    """Compile ``typ_file`` with the fonts bundled in Typst only (no system fonts).
+
+    Typst runs in a child process of its own (``python -m lakip_calc.render._typst``):
+    it keeps its caches for the life of the process that compiles, so compiling in the
+    build's own process kept the memory of every document compiled until the build
+    ended (about 1 GB after the companion of a 100x office, before the report's PDF).
+    The child's memory is returned when it ends; the PDF is the same.
+    """
+    import lakip_calc
+
+    akar_paket = str(Path(lakip_calc.__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (akar_paket, env.get("PYTHONPATH")) if p)
+    cmd = [sys.executable, "-m", "lakip_calc.render._typst", str(typ_file), str(pdf_file)]
+    cmd += [str(root), str(epoch)]
+    hasil = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if hasil.returncode != 0:
+        pesan = hasil.stderr.strip() or f"proses Typst berakhir dengan kode {hasil.returncode}"
+        awal = pesan.find("Typst gagal")
+        raise RenderError(
+            pesan[awal:] if awal >= 0 else f"Typst gagal menyusun PDF: {pesan.splitlines()[-1]}"
+        )
+
+
+def _compile_typst_here(typ_file: Path, pdf_file: Path, *, root: Path, epoch: int) -> None:
+    """:func:`compile_typst` in this process (the child's work)."""
     try:
         import typst
     except ImportError as exc:  # pragma: no cover - pinned dependency

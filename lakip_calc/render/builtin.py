@@ -12,7 +12,10 @@ package) that runs the report's own Quarto extension, as Quarto would:
    numbered tables and figures), the extension's own filters, then
    ``quarto_post.lua`` (caption numbers); the extension's stylesheet and
    script (HTML), its Typst template partials (PDF) and its reference document
-   (DOCX). The PDF is compiled from pandoc's Typst by the ``typst`` package.
+   (DOCX). The PDF is compiled from pandoc's Typst by the ``typst`` package, in
+   a child process of its own (:func:`._tools.compile_typst`). A long raw HTML
+   block (a table of a large office) skips pandoc: a placeholder goes in and
+   the block is put back into the HTML pandoc wrote (:func:`_aside_raw_html`).
 
 Everything is written into a temporary folder inside the output folder and
 moved into place only when every format succeeded. The same inputs give
@@ -22,6 +25,7 @@ byte-identical files.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -52,6 +56,58 @@ DEFAULT_SOURCE_DATE_EPOCH = 946684800
 
 #: Metadata keys of ``_quarto.yml`` whose strings may hold ``{{< var >}}``.
 _TEXT_KEYS = ("title", "subtitle", "author", "tanggal", "date")
+
+
+#: A raw HTML block at least this long (characters) is kept out of pandoc: a placeholder
+#: goes in, the block is put back into the written HTML (:func:`_aside_raw_html`). The
+#: example office's largest table is about 65 KB; a 100x office's tables reach 13 MB.
+RAW_HTML_ASIDE = 256 * 1024
+
+_RAW_HTML_OPEN = re.compile(r"^(`{3,})\{=html\}[ \t]*$", re.M)
+#: What ``--embed-resources`` would fetch and inline: such a block stays with pandoc.
+_RAW_RESOURCE = re.compile(
+    r"<(img|script|link|video|audio|source|iframe|object|embed|image|use)\b|url\(|@import",
+    re.I,
+)
+_PLACEHOLDER = "<!--lakip-raw-html-{}-->"
+
+
+def _aside_raw_html(text: str) -> tuple[str, list[str]]:
+    """The Markdown with every long raw HTML block (a ```` ```{=html} ```` fence of
+    :data:`RAW_HTML_ASIDE` characters or more, fetching no resource) replaced by a
+    placeholder comment; and the blocks, in placeholder order.
+
+    ``--embed-resources`` re-reads the whole HTML output to inline its resources: for
+    the tables of a 100x office (13 MB of HTML) that took gigabytes and most of the
+    HTML's time, for tables that hold nothing to inline. Other formats drop raw HTML.
+    """
+    out, blocks, pos = [], [], 0
+    for m in _RAW_HTML_OPEN.finditer(text):
+        if m.start() < pos:
+            continue  # inside a block already read
+        fence = m.group(1)
+        close = re.compile(r"^" + fence + r"`*[ \t]*$", re.M).search(text, m.end())
+        if close is None:
+            break
+        body = text[m.end() + 1 : close.start()]
+        if len(body) >= RAW_HTML_ASIDE and not _RAW_RESOURCE.search(body):
+            out.append(text[pos : m.end() + 1] + _PLACEHOLDER.format(len(blocks)) + "\n")
+            blocks.append(body.removesuffix("\n"))
+            pos = close.start()
+    out.append(text[pos:])
+    return "".join(out), blocks
+
+
+def _put_back_raw_html(path: Path, blocks: list[str]) -> None:
+    """Put the blocks set aside by :func:`_aside_raw_html` back into a written HTML file
+    (a block inside content hidden from HTML has no placeholder there)."""
+    if not blocks:
+        return
+    text = path.read_text(encoding="utf-8")
+    parts = re.split(r"<!--lakip-raw-html-(\d+)-->", text)
+    for i in range(1, len(parts), 2):
+        parts[i] = blocks[int(parts[i])]
+    path.write_text("".join(parts), encoding="utf-8", newline="")
 
 
 def _resource(name: str) -> Path:
@@ -112,6 +168,7 @@ class _Job:
         self.variables = variables
         self.epoch = epoch
         self.source_dir = project.render[0].parent
+        self.raw_html: list[str] = []  # set aside by _aside_raw_html
         self.generator = f"lakip_calc renderer bawaan (pandoc {_check_pandoc()})"
 
     def common_args(self, fmt: str, source: Path) -> list[str]:
@@ -154,6 +211,7 @@ class _Job:
             f"--output={out}",
         ]
         _tools.pandoc(args, cwd=self.source_dir, epoch=self.epoch)
+        _put_back_raw_html(out, self.raw_html)
 
     def pdf(self, source: Path, out: Path) -> None:
         templates = self.work / "typst"
@@ -254,9 +312,11 @@ def render_project(
     with tempfile.TemporaryDirectory(prefix=".render-", dir=output_dir) as tmp:
         work = Path(tmp)
         source = work / "laporan.md"
+        job = _Job(project, work, values, _source_date_epoch())
+        source_text, job.raw_html = _aside_raw_html(source_text)
         source.write_text(source_text, encoding="utf-8")
         made = {fmt: work / f"{name}.{fmt}" for fmt in chosen}
-        _render_formats(_Job(project, work, values, _source_date_epoch()), source, made)
+        _render_formats(job, source, made)
         result = {}
         for fmt, path in made.items():
             result[fmt] = output_dir / path.name
