@@ -477,6 +477,8 @@ def _sel_notebook(notebook: str) -> str:
 
 _JEJAK_KOLOM = ("Kunci", "Nilai", "Rumus", "Masukan (data)", "Kode")
 _JEJAK_RATA = ("AlignLeft", "AlignRight", "AlignLeft", "AlignLeft", "AlignLeft")
+#: Column widths in percent: a value is short, a code pointer long.
+_JEJAK_LEBAR = (19, 17, 21, 20, 23)
 _JEJAK_JUDUL = "Jejak angka: setiap angka laporan, rumus, sel data dan kode asalnya"
 
 
@@ -542,11 +544,24 @@ def _tabel_ringkas_jejak(angka: KumpulanAngka) -> str:
     return "\n".join(baris) + f"\n\n: {_JEJAK_RINGKAS_JUDUL} {{#tbl-jejak-angka}}\n"
 
 
+def _pemisah_lebar(rata: tuple[str, ...], lebar: tuple[int, ...]) -> str:
+    """A pipe table's separator line whose dashes give the columns' relative widths.
+
+    >>> _pemisah_lebar(("AlignLeft", "AlignRight"), (4, 2))
+    '|:---|-:|'
+    """
+    sel = [
+        ("-" * (w - 1) + ":") if r == "AlignRight" else (":" + "-" * (w - 1))
+        for r, w in zip(rata, lebar, strict=True)
+    ]
+    return "|" + "|".join(sel) + "|"
+
+
 def _tabel_jejak(angka: KumpulanAngka) -> str:
     """Every number as one row, grouped by notebook cell; each row is anchored by key."""
     baris = [
         "| " + " | ".join(_JEJAK_KOLOM) + " |",
-        "|:--|--:|:--|:--|:--|",
+        _pemisah_lebar(_JEJAK_RATA, _JEJAK_LEBAR),
     ]
     for jenis, isi in _baris_jejak(angka):
         if jenis == "sel":
@@ -583,7 +598,9 @@ def _tabel_jejak_html(angka: KumpulanAngka) -> str:
     )
     baris = [
         '<table data-quarto-disable-processing="true">',
-        "<colgroup>" + '<col style="width: 20%" />' * len(_JEJAK_KOLOM) + "</colgroup>",
+        "<colgroup>"
+        + "".join(f'<col style="width: {w}%" />' for w in _JEJAK_LEBAR)
+        + "</colgroup>",
         f"<thead><tr>{kepala}</tr></thead>",
         "<tbody>",
     ]

@@ -327,6 +327,37 @@ def escape_markdown(teks: object) -> str:
     return _MD_KHUSUS.sub(r"\\\1", s)
 
 
+#: About how many characters of a table cell fit across the page (9.5 pt on A4).
+_BARIS_PENUH = 96
+
+
+def lebar_kolom(lebar: list[int], angka: list[bool]) -> list[int]:
+    """Relative column widths (a pipe table's dashes) from each column's longest cell.
+
+    Widths follow the content (capped at 40), unless a number column (which never
+    wraps) would then get less than its longest cell needs on a line of about
+    :data:`_BARIS_PENUH` characters: then number columns get what they need and the
+    text columns, which wrap, share the rest by their length.
+
+    >>> lebar_kolom([10, 8], [False, True])
+    [10, 8]
+    >>> lebar_kolom([60, 30, 17, 15, 12, 60], [False, False, True, True, True, False])
+    [18, 14, 17, 15, 12, 18]
+    """
+    awal = [max(3, min(n, 40)) for n in lebar]
+    jumlah = sum(awal)
+    if all(a * _BARIS_PENUH >= n * jumlah for a, n, d in zip(awal, lebar, angka, strict=True) if d):
+        return awal
+    tetap = sum(n for n, d in zip(lebar, angka, strict=True) if d)
+    teks = sum(a for a, d in zip(awal, angka, strict=True) if not d)
+    sisa = _BARIS_PENUH - tetap
+    if teks == 0 or sisa < 8 * (len(lebar) - sum(angka)):
+        return awal  # no room: the numbers cannot fit whatever the text columns get
+    return [
+        n if d else max(3, a * sisa // teks) for a, n, d in zip(awal, lebar, angka, strict=True)
+    ]
+
+
 def tabel_markdown(t: TabelLaporan) -> str:
     """A Pandoc pipe table of ``tampil`` followed by the caption line ``: judul {#id}``.
 
@@ -344,11 +375,11 @@ def tabel_markdown(t: TabelLaporan) -> str:
         if i in tebal:
             sel = [f"**{s}**" if s else s for s in sel]
         badan.append(sel)
-    pemisah = []
-    for j, k in enumerate(kolom):
-        lebar = max([len(kepala[j])] + [len(b[j]) for b in badan])
-        n = max(3, min(lebar, 40))
-        pemisah.append("-" * (n - 1) + ":" if k in kanan else "-" * n)
+    lebar = [max([len(kepala[j])] + [len(b[j]) for b in badan]) for j in range(len(kolom))]
+    pemisah = [
+        "-" * (n - 1) + ":" if k in kanan else "-" * n
+        for k, n in zip(kolom, lebar_kolom(lebar, [k in kanan for k in kolom]), strict=True)
+    ]
     baris = ["| " + " | ".join(kepala) + " |", "|" + "|".join(pemisah) + "|"]
     baris += ["| " + " | ".join(b) + " |" for b in badan]
     baris += ["", f": {escape_markdown(t.judul)} {{#{t.id}}}", ""]
