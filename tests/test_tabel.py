@@ -405,3 +405,22 @@ def test_csv_tidak_memulai_rumus(tmp_path):
     assert [b[1] for b in baris] == ["-12.5", "-", "3", "+4", "0", "7"]
     for b in baris:
         assert not b[0].startswith(("=", "+", "-", "@", "\t", "\r")), b
+
+
+def test_lebar_kolom_angka_tidak_tertimpa() -> None:
+    """A number column (never wrapped) keeps the room its longest cell needs; the text
+    columns, which wrap, give it up. A table whose numbers fit is left as the content says."""
+    from lakip_calc.isi.tulis import _BARIS_PENUH, lebar_kolom
+
+    pas = lebar_kolom([12, 8, 30], [False, True, False])
+    assert pas == [12, 8, 30]
+    lebar = [60, 30, 17, 15, 12, 60]  # the reconciliation: place, key, three amounts, note
+    angka = [False, False, True, True, True, False]
+    hasil = lebar_kolom(lebar, angka)
+    jumlah = sum(hasil)
+    for n, w, d in zip(lebar, hasil, angka, strict=True):
+        if d:  # each amount's share of the line holds its longest cell
+            assert w * _BARIS_PENUH >= n * jumlah
+    assert hasil[0] > hasil[1]  # text columns still in proportion to their length
+    # numbers too wide for any split: the widths follow the content
+    assert lebar_kolom([10, 50, 50], [False, True, True]) == [10, 40, 40]
