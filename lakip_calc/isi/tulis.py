@@ -329,15 +329,18 @@ def escape_markdown(teks: object) -> str:
 
 #: About how many characters of a table cell fit across the page (9.5 pt on A4).
 _BARIS_PENUH = 96
+#: A number column whose share holds this part of its longest cell still fits (digits
+#: and separators are narrower than the average character, and a header wraps).
+_CUKUP = 0.75
 
 
 def lebar_kolom(lebar: list[int], angka: list[bool]) -> list[int]:
     """Relative column widths (a pipe table's dashes) from each column's longest cell.
 
     Widths follow the content (capped at 40), unless a number column (which never
-    wraps) would then get less than its longest cell needs on a line of about
-    :data:`_BARIS_PENUH` characters: then number columns get what they need and the
-    text columns, which wrap, share the rest by their length.
+    wraps) would then get clearly less (:data:`_CUKUP`) than its longest cell needs on
+    a line of about :data:`_BARIS_PENUH` characters: then number columns get what they
+    need and the text columns, which wrap, share the rest by their length.
 
     >>> lebar_kolom([10, 8], [False, True])
     [10, 8]
@@ -346,7 +349,11 @@ def lebar_kolom(lebar: list[int], angka: list[bool]) -> list[int]:
     """
     awal = [max(3, min(n, 40)) for n in lebar]
     jumlah = sum(awal)
-    if all(a * _BARIS_PENUH >= n * jumlah for a, n, d in zip(awal, lebar, angka, strict=True) if d):
+    if all(
+        a * _BARIS_PENUH >= n * jumlah * _CUKUP
+        for a, n, d in zip(awal, lebar, angka, strict=True)
+        if d
+    ):
         return awal
     tetap = sum(n for n, d in zip(lebar, angka, strict=True) if d)
     teks = sum(a for a, d in zip(awal, angka, strict=True) if not d)
