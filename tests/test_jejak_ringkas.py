@@ -78,6 +78,22 @@ def test_atas_batas_html_penuh_pdf_ringkas(monkeypatch):
     assert re.search(r"\| 200 \|", cetak)  # the count of the cell's pagu numbers
 
 
+def test_atas_batas_teks_data_tidak_menutup_blok_html(monkeypatch):
+    """A line break and backticks in data text (a CSV cell may hold both) stay inside
+    their cell: the raw HTML block's fence is closed once, by the code, and nowhere else."""
+    monkeypatch.setattr(narasi, "BATAS_JEJAK_PDF", 10)
+    angka = _angka(20)
+    jahat = KumpulanAngka()
+    rumus = "x\n````\n# Judul sisipan\n<script>alert(1)</script>\n````{=html}"
+    jahat.tambah("jahat.nilai", 1, "cek", rumus, [], "m:f@m.py:1")
+    jahat.tandai_notebook("build/2023/notebooks/04_r.ipynb#r")
+    angka.gabung(jahat)
+    html, _, _ = fragmen_jejak(angka).partition('::: {.content-visible unless-format="html"}')
+    assert html.count("````") == 2  # the block's own opening and closing fence
+    assert "<script>" not in html and "\n# Judul" not in html
+    assert "x &#96;&#96;&#96;&#96; # Judul sisipan &lt;script&gt;" in html
+
+
 @pytest.mark.slow
 def test_dokumen_atas_batas_dirender(tmp_path, monkeypatch):
     """Rendered by the built-in renderer: the HTML has every row and its anchor, the PDF

@@ -576,8 +576,11 @@ def _tabel_jejak(angka: KumpulanAngka) -> str:
 
 
 def _html(teks: Any) -> str:
-    """Text for raw HTML: escaped, ``@`` as a character reference (never a cross-reference)."""
-    return html.escape("" if teks is None else str(teks)).replace("@", "&#64;")
+    """Data text for the raw HTML block: one line (a line break could close the block's
+    fence), escaped, and ``@`` and backticks as character references (never a
+    cross-reference, never a fence)."""
+    satu_baris = " ".join(("" if teks is None else str(teks)).split())
+    return html.escape(satu_baris).replace("@", "&#64;").replace("`", "&#96;")
 
 
 def _sel_html(isi: str, rata: str = "left") -> str:
