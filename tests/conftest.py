@@ -7,18 +7,23 @@ temporary folder first (:func:`salin_data`) and edit only that copy.
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import io
 import os
+import pickle
 import shutil
 import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TypeVar
 
 import pytest
 
 from lakip_calc.paths import DATA, ROOT
+
+T = TypeVar("T")
 
 # Builds in the suite use the built-in renderer unless a test asks for Quarto
 # (tests/test_quarto.py sets RENDERER itself): with a Quarto on PATH every
@@ -146,3 +151,63 @@ def make_siap(tmp_path: Path) -> None:
     )
     if siap.returncode != 0:
         pytest.skip(".venv belum disiapkan ('make setup'); tidak memasang paket dari tes")
+
+
+# --------------------------------------------------------------------------- shared builds
+
+
+def sekali_per_sesi(
+    tmp_path_factory: pytest.TempPathFactory, nama: str, buat: Callable[[], T]
+) -> T:
+    """``buat()``, made once per test run whatever the number of pytest-xdist workers.
+
+    Without xdist it is simply called (the session fixture keeps it). Under
+    xdist the workers of a run share the parent of their temporary folders:
+    the first worker that needs ``nama`` makes it while it holds an ``flock`` on
+    ``<parent>/<nama>.lock`` and leaves it there pickled; the others wait on
+    the lock, then read it. What is shared must only be read by the tests.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return buat()
+    akar = tmp_path_factory.getbasetemp().parent
+    simpanan = akar / f"{nama}.pickle"
+    with (akar / f"{nama}.lock").open("w") as kunci:
+        fcntl.flock(kunci, fcntl.LOCK_EX)  # released when the file is closed
+        if simpanan.is_file():
+            return pickle.loads(simpanan.read_bytes())
+        hasil = buat()
+        simpanan.write_bytes(pickle.dumps(hasil))
+        return hasil
+
+
+@pytest.fixture(scope="session")
+def build_bersama(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """Two full builds of a copy of ``data/2023`` (:func:`_bersama.build_bersama`); read only."""
+    import _bersama
+
+    return sekali_per_sesi(
+        tmp_path_factory, "build_bersama", lambda: _bersama.build_bersama(tmp_path_factory)
+    )
+
+
+@pytest.fixture(scope="session")
+def situs_bersama(tmp_path_factory: pytest.TempPathFactory, build_bersama) -> SimpleNamespace:
+    """``build_bersama`` published into a site folder (:func:`_bersama.situs_bersama`)."""
+    import _bersama
+
+    return sekali_per_sesi(
+        tmp_path_factory,
+        "situs_bersama",
+        lambda: _bersama.situs_bersama(tmp_path_factory, build_bersama),
+    )
+
+
+@pytest.fixture(scope="session")
+def build_curiga(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One build of a copy of ``data/2023`` carrying markup and suspicious facts
+    (:func:`_bersama.build_curiga`); read only."""
+    import _bersama
+
+    return sekali_per_sesi(
+        tmp_path_factory, "build_curiga", lambda: _bersama.build_curiga(tmp_path_factory)
+    )

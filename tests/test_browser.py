@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 
 import pytest
-from test_publikasi import situs_bersama
 
 from lakip_calc.isi.narasi import slug
 
@@ -37,10 +36,10 @@ pytestmark = [
 ]
 
 
-def test_laporan_di_peramban(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_laporan_di_peramban(situs_bersama) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    s = situs_bersama(tmp_path_factory)
+    s = situs_bersama
     tahun = s.situs / "2023"
     html = tahun / "lakip-2023.html"
     numbers = json.loads((tahun / "data" / "numbers.json").read_text(encoding="utf-8"))

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from test_browser import ARGS, CHROMIUM
-from test_publikasi import situs_bersama
 
 from lakip_calc.render.csp import sematkan_csp
 
@@ -70,12 +69,12 @@ def test_csp_sekali_dan_tetap(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium tidak ada")
-def test_csp_di_peramban_skrip_laporan_jalan_sisipan_tidak(tmp_path_factory) -> None:
+def test_csp_di_peramban_skrip_laporan_jalan_sisipan_tidak(tmp_path_factory, situs_bersama) -> None:
     """In Chromium: the report's own script runs without a violation; markup added to the
     page (as data text would be, were it ever spliced in) runs nothing."""
     from playwright.sync_api import sync_playwright
 
-    s = situs_bersama(tmp_path_factory)
+    s = situs_bersama
     asli = (s.situs / "2023" / "lakip-2023.html").read_text(encoding="utf-8")
     sisipan = (
         '<script>document.title = "DISISIPKAN";</script>'

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 from conftest import _potret
-from test_keamanan import bangun_bersama
 
 from lakip_calc.audit.manifest import keluaran_rusak
 from lakip_calc.bangun.proses import kunci_tahun, pemegang_kunci
@@ -203,9 +202,9 @@ def test_lock_of_a_dead_build_is_taken_over(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def build_salinan(tmp_path_factory) -> dict:
+def build_salinan(build_curiga) -> dict:
     """A copy of the session's shared build and its data, built once more where it is."""
-    bersama = bangun_bersama(tmp_path_factory)
+    bersama = build_curiga
     assert bersama["status"] == 0, bersama["stderr"]
     root = Path(tempfile.mkdtemp(prefix="lkr", dir="/tmp"))
     data, build = root / "data", root / "build"

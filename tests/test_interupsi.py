@@ -32,7 +32,6 @@ from pathlib import Path
 
 import pytest
 from conftest import _potret, _ubah_sel
-from test_keamanan import bangun_bersama
 
 from lakip_calc.bangun import pipeline
 from lakip_calc.paths import ROOT
@@ -102,13 +101,13 @@ def _tunggu_habis(sesi: int, tmpdir: Path, batas: float = 30) -> dict[int, str]:
 
 
 @pytest.fixture(scope="module")
-def lingkungan(tmp_path_factory) -> dict:
+def lingkungan(tmp_path_factory, build_curiga) -> dict:
     """A private data copy and build folder holding a first good build.
 
     The good build is a copy of the session's shared build
-    (``test_keamanan.bangun_bersama``), so that no extra full build is needed.
+    (the ``build_curiga`` fixture), so that no extra full build is needed.
     """
-    bersama = bangun_bersama(tmp_path_factory)
+    bersama = build_curiga
     assert bersama["status"] == 0, bersama["stderr"]
     root = tmp_path_factory.mktemp("interupsi")
     data, build = root / "data", root / "build"

@@ -1,6 +1,6 @@
 """Every printed figure of the signed report is traceable (issue 18, item 1).
 
-On the suite's shared build (:func:`test_verifikasi.dua_build`): no formatted
+On the suite's shared build (the ``build_bersama`` fixture): no formatted
 figure of the signed HTML lies outside an element with ``data-key``
 (:func:`lakip_calc.audit.banding.angka_tanpa_kunci`; what counts as a figure and what
 is left out, such as row numbers and codes, is documented there); every keyed
@@ -16,7 +16,6 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from test_verifikasi import dua_build
 
 from lakip_calc.audit.banding import ANGKA_LAPORAN, angka_tanpa_kunci
 
@@ -25,8 +24,8 @@ _SPAN = re.compile(r'<span class="angka" data-key="([^"]+)"( title="([^"]*)")?>(
 
 
 @pytest.fixture(scope="module")
-def bangunan(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    return dua_build(tmp_path_factory)
+def bangunan(build_bersama: SimpleNamespace) -> SimpleNamespace:
+    return build_bersama
 
 
 def _numbers(b: SimpleNamespace) -> dict[str, dict]:

@@ -21,7 +21,6 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import _potret
-from test_keamanan import bangun_bersama
 
 from lakip_calc.cli import main
 from lakip_calc.paths import NOTEBOOKS, REPORT, ROOT
@@ -199,10 +198,7 @@ def test_parameter_notebook_tidak_dikenal(
 # legal but suspicious: target 0 and realisasi above pagu build and are reported
 
 
-@pytest.fixture(scope="module")
-def build_curiga(tmp_path_factory) -> dict:
-    """The shared build (``test_keamanan.bangun_bersama``): IK2 target 0, 1.1.2 above pagu."""
-    return bangun_bersama(tmp_path_factory)
+# The session's ``build_curiga`` fixture: IK2 target 0, 1.1.2 above pagu.
 
 
 def test_kasus_curiga_tetap_dibangun(build_curiga) -> None:

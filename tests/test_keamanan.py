@@ -10,11 +10,8 @@ shown as written; only ``teks/`` prose may use var shortcodes and ``*emphasis*``
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import html
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -24,123 +21,18 @@ from pathlib import Path
 
 import matplotlib
 import pytest
-import yaml
-from conftest import _potret, _ubah_sel
+from _bersama import INDIKATOR, MUATAN, PENUTUP, SASARAN
 
-from lakip_calc.cli import main
 from lakip_calc.hitungan.angka import KumpulanAngka
 from lakip_calc.isi.grafik import semua_grafik
 from lakip_calc.masukan.loader import muat_tahun
-from lakip_calc.paths import DATA
 
 pytestmark = pytest.mark.slow
 
-#: The payload of the issue: every markup language the report passes through.
-MUATAN = (
-    "*tebal* _miring_ #set text(red) $x^2$ [tautan](http://contoh.invalid) @tbl-psks "
-    "{{< var laporan.tahun >}} `kode` | pipa | <b>x</b> &amp;"
-)
-PROGRAM = "<script>alert(1)</script>"
-INDIKATOR = "IND " + MUATAN
-#: Prose may carry var shortcodes and *emphasis*; everything else stays literal.
-TEKS = (
-    "TEKS <script>alert(2)</script> *tebal* _miring_ #set text(red) $x^2$ "
-    "[tautan](http://contoh.invalid) @tbl-psks `kode` | pipa | <b>x</b> &amp; akhir"
-)
-VISI = (
-    "VISI <script>alert(3)</script> #set text(red) $x^2$ [tautan](http://contoh.invalid) <b>x</b>"
-)
-#: The payloads of issue 21 on one line (a line break in a cell is refused by the loader).
-SASARAN = (
-    'SAS ``` {=html} <a href="javascript:alert(5)">x</a> <div onmouseover="alert(6)"> '
-    '#show "2023": "X" ::: {.content-visible} {{< var laporan.tahun >}} $x$ <script>'
-)
-#: A YAML paragraph with line breaks: fences, a raw block, a div and a Typst rule.
-PENUTUP = (
-    'PENUTUP awal\n```{=html}\n<a href="javascript:alert(7)">x</a>\n```\n'
-    ':::: {onmouseover="alert(8)"}\n#show "2023": "Y"\n::::\nakhir'
-)
-
-
-def _baris(path: Path, **sel: str) -> int:
-    """Spreadsheet row number (header = 1) of the first row whose cells match ``sel``."""
-    with path.open(encoding="utf-8", newline="") as f:
-        for n, r in enumerate(csv.DictReader(f), 2):
-            if all(r[k] == v for k, v in sel.items()):
-                return n
-    raise AssertionError((path.name, sel))
-
-
-_BERSAMA: dict = {}
-
-
-def bangun_bersama(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """One build of a damaged copy of ``data/2023``, shared by the tests of this session.
-
-    The copy carries the markup payloads of this module and, for
-    ``test_katalog``, two legal but suspicious facts: a target of 0 on the
-    positive indicator IK2 and a realisasi above its pagu (``sub_kegiatan.csv``
-    row 3). It is built once through the command line (``main``) with the
-    built-in renderer; ``test_interupsi`` starts from a copy of it.
-    """
-    if _BERSAMA:
-        return _BERSAMA
-    root = tmp_path_factory.mktemp("bersama")
-    data_dir = root / "data"
-    d = data_dir / "2023"
-    shutil.copytree(DATA / "2023", d)
-    _ubah_sel(d / "program.csv", 2, "nama", PROGRAM)
-    _ubah_sel(d / "sub_kegiatan.csv", 2, "nama", MUATAN)
-    _ubah_sel(d / "indikator.csv", _baris(d / "indikator.csv", kode="IK1"), "nama", INDIKATOR)
-    lb = d / "teks" / "latar_belakang.md"
-    lb.write_text(lb.read_text(encoding="utf-8") + "\n\n" + TEKS + "\n", encoding="utf-8")
-    rp = d / "teks" / "renstra.yaml"
-    renstra = yaml.safe_load(rp.read_text(encoding="utf-8"))
-    renstra["visi"] = VISI
-    rp.write_text(yaml.safe_dump(renstra, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    pp = d / "teks" / "penutup.yaml"
-    penutup = yaml.safe_load(pp.read_text(encoding="utf-8"))
-    penutup["penutup"] = PENUTUP
-    pp.write_text(yaml.safe_dump(penutup, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    _ubah_sel(d / "sasaran.csv", 2, "nama", SASARAN)
-    baris_ik2 = _baris(d / "indikator_tahunan.csv", kode_indikator="IK2", tahun="2023")
-    _ubah_sel(d / "indikator_tahunan.csv", baris_ik2, "target", "0")
-    with (d / "sub_kegiatan.csv").open(encoding="utf-8", newline="") as f:
-        sub3 = list(csv.DictReader(f))[1]  # row 3
-    _ubah_sel(d / "sub_kegiatan.csv", 3, "realisasi", str(int(sub3["pagu"]) + 1000))
-    sebelum = _potret(data_dir)
-    build_dir = root / "build"
-    out, err = io.StringIO(), io.StringIO()
-    lama = {k: os.environ.get(k) for k in ("CI", "RENDERER")}
-    os.environ.update(CI="1", RENDERER="builtin")
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            status = main(
-                ["laporan", "--tahun", "2023", "--data", str(data_dir), "--build", str(build_dir)]
-            )
-    finally:
-        for k, v in lama.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    _BERSAMA.update(
-        root=root,
-        data_dir=data_dir,
-        build=build_dir / "2023",
-        status=status,
-        stdout=out.getvalue(),
-        stderr=err.getvalue(),
-        data_tetap=_potret(data_dir) == sebelum,
-        baris_ik2=baris_ik2,
-        kode_lebih_pagu=sub3["kode"],
-    )
-    return _BERSAMA
-
 
 @pytest.fixture(scope="module")
-def kasus(tmp_path_factory) -> dict:
-    k = bangun_bersama(tmp_path_factory)
+def kasus(build_curiga: dict) -> dict:
+    k = build_curiga
     assert k["status"] == 0, k["stderr"]
     return k
 

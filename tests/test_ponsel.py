@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from test_browser import ARGS, CHROMIUM
-from test_publikasi import situs_bersama
 
 pytestmark = [
     pytest.mark.slow,
@@ -35,8 +34,8 @@ def peramban():
 
 
 @pytest.fixture(scope="module")
-def situs(tmp_path_factory) -> Path:
-    return situs_bersama(tmp_path_factory).situs
+def situs(situs_bersama) -> Path:
+    return situs_bersama.situs
 
 
 def _halaman(peramban, path: Path, lebar: int):

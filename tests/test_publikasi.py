@@ -15,31 +15,16 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from test_verifikasi import _lakip, dua_build
 
 from lakip_calc.audit.publikasi import referensi_luar, terbitkan, tulis_xlsx
 
 TAHUN = 2023
-_SITUS: dict[str, SimpleNamespace] = {}
 _LARANGAN = re.compile(r'src="http|href="http|@import url\(http', re.I)
 
 
-def situs_bersama(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    """The shared build published once per session into a temporary site folder."""
-    if "situs" in _SITUS:
-        return _SITUS["situs"]
-    b = dua_build(tmp_path_factory)
-    situs = tmp_path_factory.mktemp("lakip-situs") / "_site"
-    p = _lakip("publikasi", "--tahun", str(TAHUN), "--build", str(b.build), "--situs", str(situs))
-    assert p.returncode == 0, p.stdout + p.stderr
-    hasil = SimpleNamespace(bangunan=b, situs=situs, keluaran=p.stdout)
-    _SITUS["situs"] = hasil
-    return hasil
-
-
 @pytest.fixture(scope="module")
-def situs(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    return situs_bersama(tmp_path_factory)
+def situs(situs_bersama: SimpleNamespace) -> SimpleNamespace:
+    return situs_bersama
 
 
 # --------------------------------------------------------------------------- fast tests
@@ -54,14 +39,15 @@ def test_referensi_luar() -> None:
     assert not referensi_luar('<svg xmlns="http://www.w3.org/2000/svg"></svg>')
 
 
-def test_xlsx_deterministik(tmp_path: Path) -> None:
+def test_xlsx_deterministik(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "a.csv").write_text(
         "Kode,Nama,Pagu\n1.1,Satu,1000\n0001,Dua,2.5\n", encoding="utf-8"
     )
     (tmp_path / "b.csv").write_text("No,Nilai\n1,x\n", encoding="utf-8")
     tabel = {"tbl-a": tmp_path / "a.csv", "tbl-b": tmp_path / "b.csv"}
     satu = tulis_xlsx(tabel, tmp_path / "1.xlsx", 1704067200).read_bytes()
-    time.sleep(1.1)  # zip timestamps have a 2-second resolution; the clock must not matter
+    sekarang = time.time()  # a clock a year and a day later: it must not matter
+    monkeypatch.setattr(time, "time", lambda: sekarang + 366 * 86400 + 3)
     dua = tulis_xlsx(tabel, tmp_path / "2.xlsx", 1704067200).read_bytes()
     assert satu == dua
     from openpyxl import load_workbook

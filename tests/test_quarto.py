@@ -63,16 +63,13 @@ def _laporan(data: Path, build: Path, renderer: str, path: str) -> subprocess.Co
 
 
 @pytest.fixture(scope="module")
-def dua_build(tmp_path_factory, quarto_path) -> dict[str, Path]:
-    """The example year built once by Quarto and once by the built-in renderer."""
+def dua_build(tmp_path_factory, quarto_path, build_bersama) -> dict[str, Path]:
+    """The example year built by Quarto, and by the built-in renderer (the session's build)."""
     akar = tmp_path_factory.mktemp("quarto")
     shutil.copytree(DATA / "2023", akar / "data" / "2023")
-    hasil = {}
-    for renderer in ("quarto", "builtin"):
-        proc = _laporan(akar / "data", akar / renderer, renderer, quarto_path)
-        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-        hasil[renderer] = akar / renderer / "2023"
-    return hasil
+    proc = _laporan(akar / "data", akar / "quarto", "quarto", quarto_path)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return {"quarto": akar / "quarto" / "2023", "builtin": build_bersama.folder}
 
 
 class _Isi(HTMLParser):

@@ -114,6 +114,37 @@ def _nb_waktu(path: Path, kode: str) -> None:
     nbformat.write(nb, path)
 
 
+#: In a kernel: ``tunggu(syarat)`` waits until an event of the build has happened
+#: (bounded: a scheduler that never lets it happen fails the notebook, and the test).
+#: The notebooks of these tests wait for events, never for a guessed time.
+_TUNGGU = (
+    "def tunggu(syarat, batas=120):\n"
+    "    akhir = time.monotonic() + batas\n"
+    "    while not syarat():\n"
+    "        if time.monotonic() > akhir:\n"
+    "            raise TimeoutError('peristiwa yang ditunggu tidak terjadi')\n"
+    "        time.sleep(0.05)\n"
+)
+
+#: In a kernel: ``kernel_lain()`` is true once another kernel of the same build runs
+#: (a process whose command line names a connection file in this kernel's folder).
+_KERNEL_LAIN = _TUNGGU + (
+    "import glob, os\n"
+    "from ipykernel import get_connection_file\n"
+    "_saya = get_connection_file()\n"
+    "_folder = os.path.dirname(_saya) + os.sep\n"
+    "def kernel_lain():\n"
+    "    for p in glob.glob('/proc/[0-9]*/cmdline'):\n"
+    "        try:\n"
+    "            c = open(p, 'rb').read().decode(errors='replace')\n"
+    "        except OSError:\n"
+    "            continue\n"
+    "        if _folder in c and _saya not in c:\n"
+    "            return True\n"
+    "    return False\n"
+)
+
+
 def _bangun_berwaktu(tmp_path: Path, nbs: Path, langkah: tuple, paralel: int):
     """Build the fixture notebooks; the times they wrote (``<name>.<moment>`` files)."""
     hasil = bangun(
@@ -134,11 +165,20 @@ def _bangun_berwaktu(tmp_path: Path, nbs: Path, langkah: tuple, paralel: int):
 
 @pytest.mark.slow
 def test_notebook_starts_when_its_own_inputs_are_ready_not_its_wave(tmp_path):
-    """'susul' (wave 2, after 'cepat') must not wait for 'lambat' (wave 1, slow)."""
+    """'susul' (wave 2, after 'cepat') must not wait for 'lambat' (wave 1).
+
+    'lambat' ends only once 'susul' has started: a scheduler that waited for the
+    whole first wave would never start 'susul', and 'lambat' would fail.
+    """
     nbs = tmp_path / "nb"
     nbs.mkdir()
     tulis = 'Path(out_dir, "{n}.{a}").write_text(repr(time.time()))\n'
-    _nb_waktu(nbs / "lambat.ipynb", "time.sleep(6)\n" + tulis.format(n="lambat", a="akhir"))
+    _nb_waktu(
+        nbs / "lambat.ipynb",
+        _TUNGGU
+        + 'tunggu(lambda: Path(out_dir, "susul.mulai").exists())\n'
+        + tulis.format(n="lambat", a="akhir"),
+    )
     _nb_waktu(nbs / "cepat.ipynb", tulis.format(n="cepat", a="akhir"))
     _nb_waktu(nbs / "susul.ipynb", tulis.format(n="susul", a="mulai"))
     langkah = (
@@ -152,33 +192,30 @@ def test_notebook_starts_when_its_own_inputs_are_ready_not_its_wave(tmp_path):
     assert [n for n, _ in hasil.notebook] == ["lambat.ipynb", "cepat.ipynb", "susul.ipynb"]
 
 
-#: In a kernel: the wall-clock time its process was started (from /proc).
-_AWAL_KERNEL = (
-    "import os\n"
-    "_t = int(open('/proc/self/stat').read().rsplit(')', 1)[1].split()[19])\n"
-    "_b = next(int(b.split()[1]) for b in open('/proc/stat') if b.startswith('btime'))\n"
-    "awal_kernel = _b + _t / os.sysconf('SC_CLK_TCK')\n"
-)
-
-
 @pytest.mark.slow
 def test_kernel_of_a_waiting_notebook_starts_before_its_inputs_end(tmp_path):
-    """'susul' reads 'lambat': its kernel starts while 'lambat' runs, its cells after."""
+    """'susul' reads 'lambat': its kernel starts while 'lambat' runs, its cells after.
+
+    'lambat' ends only once a second kernel of the build runs: a scheduler that
+    started 'susul''s kernel after 'lambat' ended would make 'lambat' fail.
+    """
     nbs = tmp_path / "nb"
     nbs.mkdir()
     _nb_waktu(
         nbs / "lambat.ipynb",
-        'time.sleep(4)\nPath(out_dir, "lambat.akhir").write_text(repr(time.time()))\n',
+        _KERNEL_LAIN
+        + "tunggu(kernel_lain)\n"
+        + 'Path(out_dir, "lambat.akhir").write_text(repr(time.time()))\n',
     )
     _nb_waktu(
         nbs / "susul.ipynb",
-        _AWAL_KERNEL
-        + 'Path(out_dir, "susul.kernel").write_text(repr(awal_kernel))\n'
-        + 'Path(out_dir, "susul.mulai").write_text(repr(time.time()))\n',
+        'Path(out_dir, "susul.mulai").write_text(repr(time.time()))\n'
+        + 'Path(out_dir, "susul.melihat").write_text(str(Path(out_dir, "lambat.akhir").exists()))\n',
     )
     langkah = (Langkah("lambat.ipynb", ()), Langkah("susul.ipynb", (), ("lambat.ipynb",)))
-    _hasil, waktu = _bangun_berwaktu(tmp_path, nbs, langkah, paralel=1)
-    assert waktu["susul.kernel"] < waktu["lambat.akhir"] - 1 < waktu["susul.mulai"] - 1
+    hasil, waktu = _bangun_berwaktu(tmp_path, nbs, langkah, paralel=1)
+    assert waktu["lambat.akhir"] <= waktu["susul.mulai"]
+    assert (hasil.folder / "susul.melihat").read_text() == "True"  # its cells ran after
 
 
 @pytest.mark.slow
@@ -216,15 +253,18 @@ def test_report_is_prepared_while_a_picture_notebook_still_runs(tmp_path):
     nbs = tmp_path / "nb"
     nbs.mkdir()
     _nb_waktu(nbs / "angka.ipynb", 'Path(out_dir, "angka.txt").write_text("1")\n')
-    _nb_waktu(
+    _nb_waktu(  # draws only once the render has begun: it must not wait for the picture
         nbs / "gambar.ipynb",
-        'time.sleep(3)\nPath(out_dir, "gambar.svg").write_text("<svg/>")\n',
+        _TUNGGU
+        + 'tunggu(lambda: Path(out_dir, "render.mulai").exists())\n'
+        + 'Path(out_dir, "gambar.svg").write_text("<svg/>")\n',
     )
     langkah = (Langkah("angka.ipynb", ()), Langkah("gambar.ipynb", (), gambar=True))
     dilihat = {}
 
     def render(data, staging, tunggu_gambar):
         dilihat["sebelum"] = (staging / "angka.txt").exists(), (staging / "gambar.svg").exists()
+        (staging / "render.mulai").write_text("1")
         tunggu_gambar()
         dilihat["sesudah"] = (staging / "gambar.svg").exists()
         for ext in ("html", "pdf", "docx"):
@@ -248,12 +288,17 @@ def test_report_is_prepared_while_a_picture_notebook_still_runs(tmp_path):
 def test_picture_notebook_that_writes_numbers_is_an_error(tmp_path):
     nbs = tmp_path / "nb"
     nbs.mkdir()
-    _nb_waktu(
+    _nb_waktu(  # writes numbers after they were merged (once the render has begun)
         nbs / "gambar.ipynb",
-        "time.sleep(2)\n"
+        _TUNGGU + 'tunggu(lambda: Path(out_dir, "render.mulai").exists())\n'
         'Path(out_dir, "bagian").mkdir(exist_ok=True)\n'
         'Path(out_dir, "bagian", "gambar.json").write_text("{}")\n',
     )
+
+    def render(data, staging, tunggu_gambar):
+        (staging / "render.mulai").write_text("1")
+        tunggu_gambar()
+
     with pytest.raises(LakipError, match="notebook gambar menulis angka.*gambar.json"):
         bangun(
             2023,
@@ -261,7 +306,7 @@ def test_picture_notebook_that_writes_numbers_is_an_error(tmp_path):
             notebooks_dir=nbs,
             langkah=(Langkah("gambar.ipynb", (), gambar=True),),
             lapor=lambda s: None,
-            setelah_notebook=lambda data, staging, tunggu: tunggu(),
+            setelah_notebook=render,
         )
 
 
@@ -274,7 +319,9 @@ def test_failed_notebook_stops_the_build_and_leaves_no_kernel_files(tmp_path, mo
     monkeypatch.setattr(tempfile, "tempdir", str(pendek))
     nbs = tmp_path / "nb"
     nbs.mkdir()
-    _nb_waktu(nbs / "rusak.ipynb", "time.sleep(2)\nraise ValueError('rusak')\n")
+    _nb_waktu(  # fails once the waiting notebook's kernel has started ahead
+        nbs / "rusak.ipynb", _KERNEL_LAIN + "tunggu(kernel_lain)\nraise ValueError('rusak')\n"
+    )
     _nb_waktu(nbs / "susul.ipynb", 'Path(out_dir, "susul.jalan").write_text("x")\n')
     langkah = (Langkah("rusak.ipynb", ()), Langkah("susul.ipynb", (), ("rusak.ipynb",)))
     with pytest.raises(NotebookError, match="rusak.ipynb gagal di sel .*ValueError: rusak"):

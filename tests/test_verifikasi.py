@@ -1,8 +1,8 @@
 """Tests of the manifest, auditor verification and byte-identical builds.
 
 The slow tests share two full builds of a private copy of ``data/2023`` made
-once per session (:func:`dua_build`, also used by ``test_publikasi`` and
-``test_browser``): the second build is the reference that ``verifikasi``
+once per session (the ``build_bersama`` fixture, also used by ``test_publikasi``
+and ``test_browser``): the second build is the reference that ``verifikasi``
 checks; the first is moved aside and compared byte for byte with the second.
 Edits are made to further copies of the data, one digit at a time.
 """
@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from _bersama import _lakip
 
 from lakip_calc.audit.manifest import (
     ID_ANGKA,
@@ -30,73 +28,14 @@ from lakip_calc.audit.manifest import (
     sematkan_html,
 )
 from lakip_calc.audit.verifikasi import _baris_berubah, berkas_tabel
-from lakip_calc.paths import DATA, ROOT
+from lakip_calc.paths import DATA
 
 TAHUN = 2023
-_BERSAMA: dict[str, SimpleNamespace] = {}
-
-
-# --------------------------------------------------------------------------- shared builds
-
-
-def dua_build(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    """Two full builds (with the report) of a copy of data/2023, made once per session.
-
-    Both are built into the same folder (``build/2023``), the first then moved to
-    ``pertama/``, so that recorded paths are the same and the bytes can be compared.
-    """
-    if "dua" in _BERSAMA:
-        return _BERSAMA["dua"]
-    from lakip_calc.bangun.laporan import render_laporan
-    from lakip_calc.bangun.pipeline import bangun
-
-    akar = tmp_path_factory.mktemp("lakip-bersama")
-    data = akar / "data"
-    shutil.copytree(DATA / str(TAHUN), data / str(TAHUN))
-    build = akar / "build"
-
-    def sekali() -> None:
-        bangun(
-            TAHUN,
-            data_dir=data,
-            build_dir=build,
-            lapor=lambda _s: None,
-            setelah_notebook=lambda d, s, t: render_laporan(d, s, tunggu_gambar=t),
-        )
-
-    sekali()
-    (build / str(TAHUN)).rename(akar / "pertama")
-    sekali()
-    hasil = SimpleNamespace(
-        akar=akar, data=data, build=build, folder=build / str(TAHUN), pertama=akar / "pertama"
-    )
-    _BERSAMA["dua"] = hasil
-    return hasil
 
 
 @pytest.fixture(scope="module")
-def bangunan(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    return dua_build(tmp_path_factory)
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["PYTHONIOENCODING"] = "utf-8"
-    env["CI"] = "1"
-    return env
-
-
-def _lakip(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lakip_calc", *args],
-        cwd=ROOT,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
+def bangunan(build_bersama: SimpleNamespace) -> SimpleNamespace:
+    return build_bersama
 
 
 # --------------------------------------------------------------------------- editing helpers
@@ -309,27 +248,19 @@ def test_verifikasi_cocok(bangunan: SimpleNamespace) -> None:
 
 
 @pytest.mark.slow
-def test_verifikasi_html_cocok(
-    bangunan: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
-    """HTML mode against an unchanged rebuild (the shared build stands in for the rebuild)."""
-    import lakip_calc.audit.verifikasi as v
-    from lakip_calc.cli import main
-
-    monkeypatch.setattr(v, "_bangun_ulang", lambda *_a: (bangunan.folder, ""))
-    rc = main(
-        [
-            "verifikasi",
-            "--tahun",
-            "2023",
-            "--data",
-            str(bangunan.data),
-            "--html",
-            str(bangunan.folder / "lakip-2023.html"),
-        ]
+def test_verifikasi_html_cocok(bangunan: SimpleNamespace) -> None:
+    """HTML mode: the published HTML and the files beside it against a rebuild from the data."""
+    p = _lakip(
+        "verifikasi",
+        "--tahun",
+        "2023",
+        "--data",
+        str(bangunan.data),
+        "--html",
+        str(bangunan.folder / "lakip-2023.html"),
     )
-    out = capsys.readouterr().out
-    assert rc == 0, out
+    out = p.stdout
+    assert p.returncode == 0, out + p.stderr
     assert re.fullmatch(
         # the HTML and the files published beside it (here: the build's report files and notebooks)
         r"cocok: \d+ angka, \d+ tabel, \d+ berkas data, 12 berkas keluaran sama byte demi byte\n",
@@ -418,34 +349,21 @@ def _ubah_keluaran_notebook(ipynb: Path) -> str:
 
 
 @pytest.mark.slow
-def test_verifikasi_menyebut_berkas_yang_diubah(bangunan: SimpleNamespace) -> None:
+def test_verifikasi_menyebut_berkas_yang_diubah(bangunan: SimpleNamespace, tmp_path: Path) -> None:
     """A visible HTML figure, one PDF byte and a notebook output: each file is named.
 
-    The build is changed in place (verify rebuilds under the folder name its
-    notebooks record) and restored afterwards.
+    A copy of the shared build is changed (under the same folder name ``2023``,
+    which verify rebuilds under); the shared build stays as it was.
     """
-    folder = bangunan.folder
-    simpan = {n: (folder / n).read_bytes() for n in ("lakip-2023.html", "lakip-2023.pdf")}
-    nb = folder / "notebooks" / "03_keluaran.ipynb"
-    simpan[str(nb.relative_to(folder))] = nb.read_bytes()
-    try:
-        kunci, lama, baru = _ubah_angka_tampak(folder / "lakip-2023.html")
-        pdf = bytearray(simpan["lakip-2023.pdf"])
-        pdf[len(pdf) // 2] ^= 0x01
-        (folder / "lakip-2023.pdf").write_bytes(bytes(pdf))
-        sel = _ubah_keluaran_notebook(nb)
-        p = _lakip(
-            "verifikasi",
-            "--tahun",
-            "2023",
-            "--data",
-            str(bangunan.data),
-            "--build",
-            str(bangunan.build),
-        )
-    finally:
-        for n, isi in simpan.items():
-            (folder / n).write_bytes(isi)
+    build = tmp_path / "build"
+    folder = build / "2023"
+    shutil.copytree(bangunan.folder, folder)
+    kunci, lama, baru = _ubah_angka_tampak(folder / "lakip-2023.html")
+    pdf = bytearray((folder / "lakip-2023.pdf").read_bytes())
+    pdf[len(pdf) // 2] ^= 0x01
+    (folder / "lakip-2023.pdf").write_bytes(bytes(pdf))
+    sel = _ubah_keluaran_notebook(folder / "notebooks" / "03_keluaran.ipynb")
+    p = _lakip("verifikasi", "--tahun", "2023", "--data", str(bangunan.data), "--build", str(build))
     assert p.returncode == 1, p.stdout + p.stderr
     out = p.stdout
     assert "0 angka berbeda, 0 tabel berbeda, 3 berkas keluaran berbeda" in out, out
