@@ -78,7 +78,7 @@ def test_waves_respect_dependencies():
 
 def test_cyclic_dependencies_are_an_error():
     with pytest.raises(LakipError, match="melingkar"):
-        gelombang((Langkah("a", (), ("b",)), Langkah("b", (), ("a",))))
+        gelombang((Langkah("a", ("b",)), Langkah("b", ("a",))))
 
 
 @pytest.mark.slow
@@ -87,7 +87,7 @@ def test_failed_build_leaves_previous_build_intact(tmp_path):
     lama = build / "2023"
     lama.mkdir(parents=True)
     (lama / "penanda.txt").write_text("build lama")
-    langkah = (Langkah("baik.ipynb", ()), Langkah("rusak.ipynb", (), ("baik.ipynb",)))
+    langkah = (Langkah("baik.ipynb"), Langkah("rusak.ipynb", ("baik.ipynb",)))
     with pytest.raises(NotebookError) as e:
         bangun(2023, build_dir=build, notebooks_dir=FX, langkah=langkah, lapor=lambda s: None)
     assert "rusak.ipynb" in str(e.value) and "tidak diubah" in str(e.value)
@@ -142,9 +142,9 @@ def test_notebook_starts_when_its_own_inputs_are_ready_not_its_wave(tmp_path):
     _nb_waktu(nbs / "cepat.ipynb", tulis.format(n="cepat", a="akhir"))
     _nb_waktu(nbs / "susul.ipynb", tulis.format(n="susul", a="mulai"))
     langkah = (
-        Langkah("lambat.ipynb", ()),
-        Langkah("cepat.ipynb", ()),
-        Langkah("susul.ipynb", (), ("cepat.ipynb",)),
+        Langkah("lambat.ipynb"),
+        Langkah("cepat.ipynb"),
+        Langkah("susul.ipynb", ("cepat.ipynb",)),
     )
     assert [[s.notebook for s in w] for w in gelombang(langkah)][1] == ["susul.ipynb"]
     hasil, waktu = _bangun_berwaktu(tmp_path, nbs, langkah, paralel=2)
@@ -176,7 +176,7 @@ def test_kernel_of_a_waiting_notebook_starts_before_its_inputs_end(tmp_path):
         + 'Path(out_dir, "susul.kernel").write_text(repr(awal_kernel))\n'
         + 'Path(out_dir, "susul.mulai").write_text(repr(time.time()))\n',
     )
-    langkah = (Langkah("lambat.ipynb", ()), Langkah("susul.ipynb", (), ("lambat.ipynb",)))
+    langkah = (Langkah("lambat.ipynb"), Langkah("susul.ipynb", ("lambat.ipynb",)))
     _hasil, waktu = _bangun_berwaktu(tmp_path, nbs, langkah, paralel=1)
     assert waktu["susul.kernel"] < waktu["lambat.akhir"] - 1 < waktu["susul.mulai"] - 1
 
@@ -220,7 +220,7 @@ def test_report_is_prepared_while_a_picture_notebook_still_runs(tmp_path):
         nbs / "gambar.ipynb",
         'time.sleep(3)\nPath(out_dir, "gambar.svg").write_text("<svg/>")\n',
     )
-    langkah = (Langkah("angka.ipynb", ()), Langkah("gambar.ipynb", (), gambar=True))
+    langkah = (Langkah("angka.ipynb"), Langkah("gambar.ipynb", gambar=True))
     dilihat = {}
 
     def render(data, staging, tunggu_gambar):
@@ -259,7 +259,7 @@ def test_picture_notebook_that_writes_numbers_is_an_error(tmp_path):
             2023,
             build_dir=tmp_path / "build",
             notebooks_dir=nbs,
-            langkah=(Langkah("gambar.ipynb", (), gambar=True),),
+            langkah=(Langkah("gambar.ipynb", gambar=True),),
             lapor=lambda s: None,
             setelah_notebook=lambda data, staging, tunggu: tunggu(),
         )
@@ -276,7 +276,7 @@ def test_failed_notebook_stops_the_build_and_leaves_no_kernel_files(tmp_path, mo
     nbs.mkdir()
     _nb_waktu(nbs / "rusak.ipynb", "time.sleep(2)\nraise ValueError('rusak')\n")
     _nb_waktu(nbs / "susul.ipynb", 'Path(out_dir, "susul.jalan").write_text("x")\n')
-    langkah = (Langkah("rusak.ipynb", ()), Langkah("susul.ipynb", (), ("rusak.ipynb",)))
+    langkah = (Langkah("rusak.ipynb"), Langkah("susul.ipynb", ("rusak.ipynb",)))
     with pytest.raises(NotebookError, match="rusak.ipynb gagal di sel .*ValueError: rusak"):
         bangun(
             2023,
