@@ -9,9 +9,10 @@ The notebooks also run under stock papermill, as an auditor runs them::
 
 so relative paths resolve against the working folder (the pipeline runs its
 kernels in the project root), an undeclared parameter is an error
-(:func:`cek_parameter`), and a notebook whose inputs are not yet under
+(:func:`cek_parameter`), a notebook whose inputs are not yet under
 ``out_dir`` stops naming the notebooks to run first (:func:`baca_angka`,
-:func:`baca_rekonsiliasi`).
+:func:`baca_rekonsiliasi`), and what a load read is an ordinary display output
+(:func:`tampilkan_dibaca`), which stock papermill keeps like any other.
 """
 
 from __future__ import annotations
@@ -132,10 +133,9 @@ def tampilkan_dibaca(data: DataTahun) -> None:
 
     if get_ipython() is None:
         return
-    n_daftar = sum(1 for b in data.dibaca if b.endswith("/"))
     teks = (
-        f"Dibaca dari folder data {data.tahun}: {len(data.dibaca) - n_daftar} berkas"
-        f" (termasuk yang dicari tetapi tidak ada), {n_daftar} daftar folder.\n"
+        f"Data yang dibaca notebook ini (relatif terhadap folder data {data.tahun}); "
+        "pembangunan berikutnya menjalankannya lagi bila salah satunya berubah:\n"
         + "\n".join(f"  {b}: {_ringkas(v)}" for b, v in data.dibaca.items())
     )
     display({MIME_DIBACA: {"dibaca": data.dibaca}, "text/plain": teks}, raw=True)
