@@ -1,16 +1,21 @@
-"""Incremental builds: what a change invalidates, and a no-op rebuild."""
+"""Incremental builds: what a change invalidates, and a no-op rebuild.
+
+A step is keyed on what its previous run read (the loader's record, shown by the
+executed notebook and kept in cache.json), never on a declared list.
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from lakip_calc.bangun import pipeline
-from lakip_calc.bangun.cache import baca_cache, berkas_data
+from lakip_calc.bangun.cache import baca_cache, dibaca_notebook, dibaca_sekarang
+from lakip_calc.bangun.notebook import muat
 from lakip_calc.bangun.pipeline import LANGKAH, bangun, kunci_langkah
-from lakip_calc.bangun.sidik import hash_berkas
 from lakip_calc.paths import DATA, NOTEBOOKS
 
 SEMUA = [s.notebook for s in LANGKAH]
@@ -32,41 +37,60 @@ def _ubah_psks(data: Path) -> None:
     p.write_text("\n".join(baris) + "\n", encoding="utf-8")
 
 
-def test_keys_follow_the_files_each_step_reads(tmp_path):
+def _rekaman(data: Path) -> dict[str, dict[str, str]]:
+    """Records as three loads make them (01 and 03 read tables; the rest read nothing)."""
+    return {
+        "01_anggaran.ipynb": muat(2023, data, ["program", "sub_kegiatan"]).dibaca,
+        "03_keluaran.ipynb": muat(2023, data, ["keluaran", "psks"]).dibaca,
+        **{nb: {} for nb in SEMUA if nb[:2] not in ("01", "03")},
+    }
+
+
+def _kunci_sekarang(data: Path, rekaman: dict[str, dict[str, str]], draft: bool = False) -> dict:
+    """The keys a build planned now would give (recorded paths as they are now)."""
+    sekarang = {nb: dibaca_sekarang(data / "2023", r) for nb, r in rekaman.items()}
+    return kunci_langkah(LANGKAH, NOTEBOOKS, data, 2023, draft, sekarang)
+
+
+def test_keys_follow_the_files_each_step_read(tmp_path):
     data = _salin_data(tmp_path)
-    sebelum = kunci_langkah(LANGKAH, NOTEBOOKS, data, 2023, False)
+    rekaman = _rekaman(data)
+    sebelum = _kunci_sekarang(data, rekaman)
     _ubah_psks(data)
-    sesudah = kunci_langkah(LANGKAH, NOTEBOOKS, data, 2023, False)
+    sesudah = _kunci_sekarang(data, rekaman)
     berubah = sorted(nb for nb in SEMUA if sebelum[nb] != sesudah[nb])
-    # psks.csv is read by 03 (and 06 reads everything); 04 reads 03's numbers;
-    # the charts (05) read neither psks.csv nor 03's numbers
+    # only 03 read psks.csv; 04 and 06 are downstream of it; 05 is not
     assert berubah == ["03_keluaran.ipynb", "04_rekonsiliasi.ipynb", "06_tabel.ipynb"]
+
+
+def test_a_step_without_a_record_has_no_key_nor_has_what_follows_it(tmp_path):
+    data = _salin_data(tmp_path)
+    rekaman = _rekaman(data)
+    del rekaman["02_kinerja.ipynb"]
+    k = _kunci_sekarang(data, rekaman)
+    assert [nb for nb in SEMUA if k[nb] is None] == [
+        "02_kinerja.ipynb",
+        "04_rekonsiliasi.ipynb",
+        "05_grafik.ipynb",
+        "06_tabel.ipynb",
+    ]
 
 
 def test_code_change_invalidates_every_step(tmp_path, monkeypatch):
     data = _salin_data(tmp_path)
-    sebelum = kunci_langkah(LANGKAH, NOTEBOOKS, data, 2023, False)
+    rekaman = _rekaman(data)
+    sebelum = _kunci_sekarang(data, rekaman)
     monkeypatch.setattr(pipeline, "sidik_kode", lambda: "kode-lain")
-    sesudah = kunci_langkah(LANGKAH, NOTEBOOKS, data, 2023, False)
+    sesudah = _kunci_sekarang(data, rekaman)
     assert all(sebelum[nb] != sesudah[nb] for nb in SEMUA)
 
 
 def test_draft_flag_is_part_of_the_key(tmp_path):
     data = _salin_data(tmp_path)
-    a = kunci_langkah(LANGKAH, NOTEBOOKS, data, 2023, False)
-    b = kunci_langkah(LANGKAH, NOTEBOOKS, data, 2023, True)
+    rekaman = _rekaman(data)
+    a = _kunci_sekarang(data, rekaman)
+    b = _kunci_sekarang(data, rekaman, draft=True)
     assert all(a[nb] != b[nb] for nb in SEMUA)
-
-
-def test_earlier_year_files_count_for_a_later_year(tmp_path):
-    data = _salin_data(tmp_path)
-    shutil.copytree(data / "2023", data / "2024")
-    daftar = berkas_data(data, 2024, ["indikator_tahunan.csv"])
-    assert data / "2023" / "indikator_tahunan.csv" in daftar
-    sebelum = hash_berkas(daftar, data)
-    p = data / "2023" / "indikator_tahunan.csv"
-    p.write_text(p.read_text(encoding="utf-8").replace("IK1,2022,57,50", "IK1,2022,57,51"))
-    assert hash_berkas(daftar, data) != sebelum
 
 
 def _render_palsu(data, staging: Path, tunggu_gambar) -> None:
@@ -88,9 +112,11 @@ def test_noop_and_one_file_change(tmp_path):
 
     pertama = bangun(2023, **kw)
     assert not pertama.dipakai_ulang and len(pertama.notebook) == len(LANGKAH)
-    assert baca_cache(build / "2023")["langkah"] == kunci_langkah(
-        LANGKAH, NOTEBOOKS, data, 2023, False
-    )
+    cache = baca_cache(build / "2023")
+    # cache.json keeps what each executed notebook recorded, and the keys on it
+    dibaca = {nb: dibaca_notebook(build / "2023" / "notebooks" / nb) for nb in SEMUA}
+    assert cache["dibaca"] == dibaca
+    assert cache["langkah"] == _kunci_sekarang(data, dibaca)
     jejak = {p: p.stat().st_mtime_ns for p in (build / "2023").rglob("*")}
 
     kedua = bangun(2023, **kw)
@@ -111,3 +137,93 @@ def test_noop_and_one_file_change(tmp_path):
     bangun(2023, **{**kw, "build_dir": dingin})
     for rel in ("numbers.json", "reconciliation.csv", "tables/tbl-psks.csv"):
         assert (build / "2023" / rel).read_bytes() == (dingin / "2023" / rel).read_bytes(), rel
+
+
+def _dijalankan(hasil) -> list[str]:
+    return sorted(n for n, _ in hasil.notebook)
+
+
+def _tahun_2022(data: Path) -> Path:
+    """An earlier year's keluaran.csv: the 2022 rows of data/2023/keluaran.csv."""
+    baris = (data / "2023" / "keluaran.csv").read_text(encoding="utf-8").splitlines(True)
+    p = data / "2022" / "keluaran.csv"
+    p.parent.mkdir()
+    p.write_text("".join([baris[0], *(b for b in baris[1:] if ",2022," in b)]), encoding="utf-8")
+    return p
+
+
+@pytest.mark.slow
+def test_a_step_that_starts_reading_a_file_reruns_and_is_then_keyed_on_it(tmp_path):
+    data = _salin_data(tmp_path)
+    build = tmp_path / "build"
+    kw = dict(data_dir=data, build_dir=build, lapor=lambda s: None)
+    bangun(2023, **kw)
+    assert "../2022/keluaran.csv" not in baca_cache(build / "2023")["dibaca"]["03_keluaran.ipynb"]
+
+    # An earlier year's folder appears: the steps that looked for earlier years run
+    # again (and those downstream); 01 never looked.
+    p = _tahun_2022(data)
+    kedua = bangun(2023, **kw)
+    assert kedua.dipakai_ulang == ["01_anggaran.ipynb"]
+    dibaca = baca_cache(build / "2023")["dibaca"]
+    assert "../2022/keluaran.csv" in dibaca["03_keluaran.ipynb"]
+    assert dibaca["02_kinerja.ipynb"]["../2022/indikator_tahunan.csv"] == "tidak ada"
+
+    # The file 03 started reading changes: 03 and what follows it run, nothing else.
+    p.write_text(p.read_text(encoding="utf-8").replace(",65,65,", ",65,64,"), encoding="utf-8")
+    ketiga = bangun(2023, **kw)
+    assert _dijalankan(ketiga) == ["03_keluaran.ipynb", "04_rekonsiliasi.ipynb", "06_tabel.ipynb"]
+    log = (build / "2023" / "build.log").read_text(encoding="utf-8")
+    baris_03 = next(b for b in log.splitlines() if b.startswith("notebook 03_keluaran"))
+    assert f"{data}/2022/keluaran.csv" in baris_03
+
+
+@pytest.mark.slow
+def test_an_absent_file_appearing_reruns_the_steps_that_looked_for_it(tmp_path):
+    data = _salin_data(tmp_path)
+    build = tmp_path / "build"
+    langkah = tuple(s for s in LANGKAH if s.notebook[:2] in ("01", "02", "03"))
+    kw = dict(data_dir=data, build_dir=build, langkah=langkah, lapor=lambda s: None)
+    bangun(2023, **kw)
+    log = (build / "2023" / "build.log").read_text(encoding="utf-8")
+    assert f"{data}/2023/skala_kategori.csv (tidak ada)" in log
+
+    # a file no step reads: nothing runs
+    readme = data / "2023" / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nCatatan baru.\n", encoding="utf-8")
+    assert bangun(2023, **kw).tanpa_perubahan
+
+    # the optional scale file appears: 02 looked for it, 01 and 03 did not
+    (data / "2023" / "skala_kategori.csv").write_text(
+        "skala,urutan,nilai\nmutu,1,A\nmutu,2,B\n", encoding="utf-8"
+    )
+    hasil = bangun(2023, **kw)
+    assert _dijalankan(hasil) == ["02_kinerja.ipynb"]
+    assert hasil.dipakai_ulang == ["01_anggaran.ipynb", "03_keluaran.ipynb"]
+    assert bangun(2023, **kw).tanpa_perubahan
+
+
+@pytest.mark.slow
+def test_a_hand_edited_table_list_cannot_make_the_cache_stale(tmp_path):
+    """03 is edited to also load sasaran.csv: a change to that file runs it again."""
+    data = _salin_data(tmp_path)
+    nbs = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, nbs)
+    p = nbs / "03_keluaran.ipynb"
+    nb = json.loads(p.read_text(encoding="utf-8"))
+    lama = '["keluaran", "psks"]'
+    sel = next(c for c in nb["cells"] if lama in "".join(c["source"]))
+    sel["source"] = "".join(sel["source"]).replace(lama, '["keluaran", "psks", "sasaran"]')
+    p.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    langkah = tuple(s for s in LANGKAH if s.notebook == "03_keluaran.ipynb")
+    kw = dict(data_dir=data, build_dir=tmp_path / "build", langkah=langkah, notebooks_dir=nbs)
+    kw["lapor"] = lambda s: None
+    bangun(2023, **kw)
+
+    sasaran = data / "2023" / "sasaran.csv"
+    sasaran.write_bytes(sasaran.read_bytes().replace(b"\n", b"\r\n"))  # same rows, other bytes
+    assert _dijalankan(bangun(2023, **kw)) == ["03_keluaran.ipynb"]
+    # a table it still does not load: nothing runs
+    program = data / "2023" / "program.csv"
+    program.write_bytes(program.read_bytes().replace(b"\n", b"\r\n"))
+    assert bangun(2023, **kw).tanpa_perubahan

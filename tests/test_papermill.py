@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from lakip_calc.bangun.cache import dibaca_notebook
+from lakip_calc.masukan.loader import muat_tahun
 from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT
 
 URUTAN = [
@@ -60,6 +62,11 @@ def test_six_notebooks_in_order_write_only_under_a_relative_out_dir(tmp_path, po
     assert sorted(p.name for p in kerja.iterdir()) == sorted(
         ["data", "hasil", *(f"{n}.ipynb" for n in URUTAN)]
     )
+    # each executed notebook shows what its loader read, as the build's cache reads it
+    dibaca = {n: dibaca_notebook(kerja / f"{n}.ipynb") for n in URUTAN}
+    harap = muat_tahun(2023, ROOT / "data", ["keluaran", "psks"], teks=False).dibaca
+    assert dibaca["03_keluaran"] == harap
+    assert "teks/" in dibaca["06_tabel"] and "teks/" not in dibaca["01_anggaran"]
 
 
 def test_from_the_project_root_an_absolute_out_dir_gets_everything(tmp_path, potret):

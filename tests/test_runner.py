@@ -78,7 +78,7 @@ def test_waves_respect_dependencies():
 
 def test_cyclic_dependencies_are_an_error():
     with pytest.raises(LakipError, match="melingkar"):
-        gelombang((Langkah("a", (), ("b",)), Langkah("b", (), ("a",))))
+        gelombang((Langkah("a", ("b",)), Langkah("b", ("a",))))
 
 
 @pytest.mark.slow
@@ -87,7 +87,7 @@ def test_failed_build_leaves_previous_build_intact(tmp_path):
     lama = build / "2023"
     lama.mkdir(parents=True)
     (lama / "penanda.txt").write_text("build lama")
-    langkah = (Langkah("baik.ipynb", ()), Langkah("rusak.ipynb", (), ("baik.ipynb",)))
+    langkah = (Langkah("baik.ipynb"), Langkah("rusak.ipynb", ("baik.ipynb",)))
     with pytest.raises(NotebookError) as e:
         bangun(2023, build_dir=build, notebooks_dir=FX, langkah=langkah, lapor=lambda s: None)
     assert "rusak.ipynb" in str(e.value) and "tidak diubah" in str(e.value)
@@ -182,9 +182,9 @@ def test_notebook_starts_when_its_own_inputs_are_ready_not_its_wave(tmp_path):
     _nb_waktu(nbs / "cepat.ipynb", tulis.format(n="cepat", a="akhir"))
     _nb_waktu(nbs / "susul.ipynb", tulis.format(n="susul", a="mulai"))
     langkah = (
-        Langkah("lambat.ipynb", ()),
-        Langkah("cepat.ipynb", ()),
-        Langkah("susul.ipynb", (), ("cepat.ipynb",)),
+        Langkah("lambat.ipynb"),
+        Langkah("cepat.ipynb"),
+        Langkah("susul.ipynb", ("cepat.ipynb",)),
     )
     assert [[s.notebook for s in w] for w in gelombang(langkah)][1] == ["susul.ipynb"]
     hasil, waktu = _bangun_berwaktu(tmp_path, nbs, langkah, paralel=2)
@@ -212,7 +212,7 @@ def test_kernel_of_a_waiting_notebook_starts_before_its_inputs_end(tmp_path):
         'Path(out_dir, "susul.mulai").write_text(repr(time.time()))\n'
         + 'Path(out_dir, "susul.melihat").write_text(str(Path(out_dir, "lambat.akhir").exists()))\n',
     )
-    langkah = (Langkah("lambat.ipynb", ()), Langkah("susul.ipynb", (), ("lambat.ipynb",)))
+    langkah = (Langkah("lambat.ipynb"), Langkah("susul.ipynb", ("lambat.ipynb",)))
     hasil, waktu = _bangun_berwaktu(tmp_path, nbs, langkah, paralel=1)
     assert waktu["lambat.akhir"] <= waktu["susul.mulai"]
     assert (hasil.folder / "susul.melihat").read_text() == "True"  # its cells ran after
@@ -259,7 +259,7 @@ def test_report_is_prepared_while_a_picture_notebook_still_runs(tmp_path):
         + 'tunggu(lambda: Path(out_dir, "render.mulai").exists())\n'
         + 'Path(out_dir, "gambar.svg").write_text("<svg/>")\n',
     )
-    langkah = (Langkah("angka.ipynb", ()), Langkah("gambar.ipynb", (), gambar=True))
+    langkah = (Langkah("angka.ipynb"), Langkah("gambar.ipynb", gambar=True))
     dilihat = {}
 
     def render(data, staging, tunggu_gambar):
@@ -304,7 +304,7 @@ def test_picture_notebook_that_writes_numbers_is_an_error(tmp_path):
             2023,
             build_dir=tmp_path / "build",
             notebooks_dir=nbs,
-            langkah=(Langkah("gambar.ipynb", (), gambar=True),),
+            langkah=(Langkah("gambar.ipynb", gambar=True),),
             lapor=lambda s: None,
             setelah_notebook=render,
         )
@@ -323,7 +323,7 @@ def test_failed_notebook_stops_the_build_and_leaves_no_kernel_files(tmp_path, mo
         nbs / "rusak.ipynb", _KERNEL_LAIN + "tunggu(kernel_lain)\nraise ValueError('rusak')\n"
     )
     _nb_waktu(nbs / "susul.ipynb", 'Path(out_dir, "susul.jalan").write_text("x")\n')
-    langkah = (Langkah("rusak.ipynb", ()), Langkah("susul.ipynb", (), ("rusak.ipynb",)))
+    langkah = (Langkah("rusak.ipynb"), Langkah("susul.ipynb", ("rusak.ipynb",)))
     with pytest.raises(NotebookError, match="rusak.ipynb gagal di sel .*ValueError: rusak"):
         bangun(
             2023,

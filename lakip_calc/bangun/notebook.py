@@ -9,9 +9,10 @@ The notebooks also run under stock papermill, as an auditor runs them::
 
 so relative paths resolve against the working folder (the pipeline runs its
 kernels in the project root), an undeclared parameter is an error
-(:func:`cek_parameter`), and a notebook whose inputs are not yet under
+(:func:`cek_parameter`), a notebook whose inputs are not yet under
 ``out_dir`` stops naming the notebooks to run first (:func:`baca_angka`,
-:func:`baca_rekonsiliasi`).
+:func:`baca_rekonsiliasi`), and what a load read is an ordinary display output
+(:func:`tampilkan_dibaca`), which stock papermill keeps like any other.
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ import pandas as pd
 from lakip_calc.bangun.berkas import tulis_atomik
 from lakip_calc.errors import LakipError
 from lakip_calc.hitungan.angka import KumpulanAngka
+from lakip_calc.masukan.dibaca import MIME as MIME_DIBACA
 from lakip_calc.masukan.loader import DataTahun, muat_tahun
 from lakip_calc.paths import cek_tahun
 
 __all__ = [
     "jalur",
     "muat",
+    "tampilkan_dibaca",
     "cek_parameter",
     "simpan_angka",
     "baca_angka",
@@ -105,8 +108,44 @@ def _belum_ada(folder: Path, hilang: list[str]) -> LakipError:
 
 
 def muat(tahun: int | str, data_dir: str | Path, tabel: list[str] | None = None) -> DataTahun:
-    """Load (a subset of) a validated year for a notebook."""
-    return muat_tahun(cek_tahun(tahun), jalur(data_dir), tabel)
+    """Load (a subset of) a validated year for a notebook, and show what was read.
+
+    A subset of tables (``tabel``) loads no ``teks/``: the notebooks that compute
+    numbers need none, so that an edit of the prose reruns only the notebooks
+    that load everything. What the loader touched (``DataTahun.dibaca``) becomes
+    an output of the calling cell (:func:`tampilkan_dibaca`): the build keys the
+    notebook's next run on it, whatever the table list here says.
+    """
+    data = muat_tahun(cek_tahun(tahun), jalur(data_dir), tabel, teks=tabel is None)
+    tampilkan_dibaca(data)
+    return data
+
+
+def tampilkan_dibaca(data: DataTahun) -> None:
+    """Show ``data.dibaca`` as an output of the running cell (nothing outside a kernel).
+
+    The output is ordinary display data: the record under the MIME type
+    :data:`~lakip_calc.masukan.dibaca.MIME` (JSON, for the build) and a plain
+    text list (what notebook viewers and stock papermill show).
+    """
+    from IPython import get_ipython
+    from IPython.display import display
+
+    if get_ipython() is None:
+        return
+    teks = (
+        f"Data yang dibaca notebook ini (relatif terhadap folder data {data.tahun}); "
+        "pembangunan berikutnya menjalankannya lagi bila salah satunya berubah:\n"
+        + "\n".join(f"  {b}: {_ringkas(v)}" for b, v in data.dibaca.items())
+    )
+    display({MIME_DIBACA: {"dibaca": data.dibaca}, "text/plain": teks}, raw=True)
+
+
+def _ringkas(sidik: str) -> str:
+    """A fingerprint as the plain text shows it (a SHA-256 cut to 12 digits)."""
+    if sidik.startswith("daftar "):
+        return "daftar " + sidik[7:19]
+    return sidik[:12] if len(sidik) == 64 else sidik
 
 
 def tulis_teks(path: Path, isi: str) -> Path:

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lakip_calc.audit.manifest import keluaran_rusak
-from lakip_calc.bangun.cache import BERKAS_CACHE, baca_cache, berkas_data, kunci
+from lakip_calc.bangun.cache import (
+    BERKAS_CACHE,
+    baca_cache,
+    dibaca_notebook,
+    dibaca_sekarang,
+    dibaca_tercatat,
+    folder_tahun,
+    kunci,
+)
 from lakip_calc.bangun.proses import (
     Dihentikan,
     buat_pool,
@@ -41,6 +49,7 @@ from lakip_calc.bangun.runner import (
 from lakip_calc.bangun.sidik import hash_berkas, keadaan_git, sidik_kode
 from lakip_calc.errors import LakipError
 from lakip_calc.hitungan.angka import KumpulanAngka
+from lakip_calc.masukan.dibaca import TIDAK_ADA
 from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
 
 if TYPE_CHECKING:  # the loader imports pandas: not before the workers have forked
@@ -55,6 +64,7 @@ __all__ = [
     "HasilBangun",
     "kunci_langkah",
     "kunci_render",
+    "bagian_render",
 ]
 
 
@@ -65,9 +75,8 @@ class Langkah:
     Attributes
     ----------
     notebook
-        File name under ``notebooks/``.
-    membaca
-        Data files (relative to ``data/<YEAR>``) it reads; ``*`` for all.
+        File name under ``notebooks/``. What data it reads is not declared: the
+        loader records it as the notebook runs (:mod:`lakip_calc.bangun.cache`).
     setelah
         Notebooks whose outputs it reads.
     menulis
@@ -80,59 +89,27 @@ class Langkah:
     """
 
     notebook: str
-    membaca: tuple[str, ...]
     setelah: tuple[str, ...] = ()
     menulis: tuple[str, ...] = ()
     gambar: bool = False
 
 
 LANGKAH: tuple[Langkah, ...] = (
-    Langkah(
-        "01_anggaran.ipynb",
-        ("program.csv", "kegiatan.csv", "sub_kegiatan.csv", "anggaran_riwayat.csv"),
-        menulis=("bagian/anggaran.json",),
-    ),
-    Langkah(
-        "02_kinerja.ipynb",
-        (
-            "sasaran.csv",
-            "indikator.csv",
-            "indikator_tahunan.csv",
-            "skala_predikat.csv",
-            "skala_kategori.csv",
-            "dukungan.csv",
-            "program.csv",
-            "kegiatan.csv",
-            "sub_kegiatan.csv",
-        ),
-        menulis=("bagian/kinerja.json",),
-    ),
-    Langkah("03_keluaran.ipynb", ("keluaran.csv", "psks.csv"), menulis=("bagian/keluaran.json",)),
+    Langkah("01_anggaran.ipynb", menulis=("bagian/anggaran.json",)),
+    Langkah("02_kinerja.ipynb", menulis=("bagian/kinerja.json",)),
+    Langkah("03_keluaran.ipynb", menulis=("bagian/keluaran.json",)),
     Langkah(
         "04_rekonsiliasi.ipynb",
-        (
-            "angka_terbit.csv",
-            "skala_predikat.csv",
-            "program.csv",
-            "kegiatan.csv",
-            "sub_kegiatan.csv",
-        ),
         setelah=("01_anggaran.ipynb", "02_kinerja.ipynb", "03_keluaran.ipynb"),
         menulis=("reconciliation.csv", "bagian/rekonsiliasi.json"),
     ),
     Langkah(
         "05_grafik.ipynb",
-        ("indikator.csv", "indikator_tahunan.csv", "program.csv"),
         setelah=("01_anggaran.ipynb", "02_kinerja.ipynb"),
         menulis=("charts",),
         gambar=True,
     ),
-    Langkah(
-        "06_tabel.ipynb",
-        ("*",),
-        setelah=("04_rekonsiliasi.ipynb",),
-        menulis=("tables",),
-    ),
+    Langkah("06_tabel.ipynb", setelah=("04_rekonsiliasi.ipynb",), menulis=("tables",)),
 )
 
 
@@ -479,22 +456,49 @@ class _Rencana:
     def __post_init__(self) -> None:
         self.akhir = self.build_root / str(self.tahun)
         self.staging = self.build_root / f".staging-{self.tahun}-{os.getpid()}"
-        self.kunci_nb = kunci_langkah(
-            self.langkah, self.nb_dir, self.data_root, self.tahun, self.draft
-        )
-        self.kunci_r = (
-            kunci_render(self.data_root, self.tahun, self.kunci_nb, self.draft)
+        # Hashed once, before any notebook runs: the keys recorded at the end of the
+        # build name the sources and code as they were when the notebooks started.
+        self.kode = sidik_kode()
+        self.sumber = {
+            s.notebook: hash_berkas([self.nb_dir / s.notebook], self.nb_dir) for s in self.langkah
+        }
+        self.bagian_r = (
+            bagian_render(self.data_root, self.tahun, self.draft, self.kode)
             if self.render
             else None
         )
         self.baca_lama()
 
     def baca_lama(self) -> None:
-        """Read the previous build's cache keys and check its files against its manifest."""
+        """Read the previous build's cache, check its files against its manifest, and key
+        each step on what its previous run read, as those paths are now."""
         self.cache_lama = baca_cache(self.akhir) if self.akhir.is_dir() else {}
         # Files of the previous build that are missing or differ from its manifest:
         # whatever holds them is made again, never reused.
         self.rusak = keluaran_rusak(self.akhir) if self.akhir.is_dir() else None
+        folder = self.data_root / str(self.tahun)
+        dibaca = dibaca_tercatat(self.cache_lama)
+        self.kunci_nb = self.kunci_dari(
+            {nb: dibaca_sekarang(folder, d) for nb, d in dibaca.items()}
+        )
+        self.kunci_r = self.kunci_render_dari(self.kunci_nb)
+
+    def kunci_dari(self, dibaca: dict[str, dict[str, str]]) -> dict[str, str | None]:
+        """The steps' keys given what each read (:func:`kunci_langkah`)."""
+        return kunci_langkah(
+            self.langkah,
+            self.nb_dir,
+            self.data_root,
+            self.tahun,
+            self.draft,
+            dibaca,
+            kode=self.kode,
+            sumber=self.sumber,
+        )
+
+    def kunci_render_dari(self, kunci_nb: dict[str, str | None]) -> str | None:
+        """The report's key given the steps' keys (``None`` when no report is rendered)."""
+        return None if self.bagian_r is None else kunci_render(kunci_nb, self.bagian_r)
 
     def utuh(self, bagian: list[Path]) -> bool:
         """Whether the previous build holds ``bagian`` (files or folders) as its manifest says."""
@@ -519,7 +523,9 @@ class _Rencana:
         return [
             s
             for s in urut_langkah(self.langkah)
-            if lama.get(s.notebook) == self.kunci_nb[s.notebook] and self.utuh(_keluaran(s))
+            if self.kunci_nb[s.notebook] is not None  # no record of what it read: it runs
+            and lama.get(s.notebook) == self.kunci_nb[s.notebook]
+            and self.utuh(_keluaran(s))
         ]
 
     def laporan_lama(self) -> list[Path] | None:
@@ -656,16 +662,36 @@ def _isi_staging(
                 "manifest", [f"{tampil(r.data_root)}/{r.tahun}/*", "keluaran"], "manifest.json", t0
             )
         )
-        tulis_teks(
-            r.staging / BERKAS_CACHE,
-            json.dumps({"langkah": r.kunci_nb, "render": r.kunci_r}, indent=1, sort_keys=True)
-            + "\n",
-        )
+        _tulis_cache(r)
         hasil.detik = time.monotonic() - r.mulai
         tulis_teks(r.staging / "build.log", _teks_log(log, hasil))
     except BaseException as e:
         penjadwal.tutup(segera=isinstance(e, Dihentikan))
         raise
+
+
+def _tulis_cache(r: _Rencana) -> None:
+    """Write cache.json: what each step's run read (its executed notebook says; a reused
+    step's is its previous run's) and the keys on it, as the next build computes them."""
+    from lakip_calc.bangun.notebook import tulis_teks
+
+    dibaca = {s.notebook: dibaca_notebook(r.staging / "notebooks" / s.notebook) for s in r.langkah}
+    kunci_nb = r.kunci_dari(dibaca)
+    isi = {"langkah": kunci_nb, "dibaca": dibaca, "render": r.kunci_render_dari(kunci_nb)}
+    tulis_teks(r.staging / BERKAS_CACHE, json.dumps(isi, indent=1, sort_keys=True) + "\n")
+
+
+def _masukan_log(r: _Rencana, s: Langkah) -> list[str]:
+    """build.log's inputs of a step that ran: the data paths its run recorded (folders it
+    listed end in ``/``), then the notebooks whose outputs it read."""
+    folder = tampil(r.data_root / str(r.tahun))
+    jalur = [
+        os.path.normpath(f"{folder}/{b}")
+        + ("/" if b.endswith("/") else "")
+        + (" (tidak ada)" if v == TIDAK_ADA else "")
+        for b, v in dibaca_notebook(r.staging / "notebooks" / s.notebook).items()
+    ]
+    return jalur + list(s.setelah)
 
 
 def _entri(langkah: str, masukan: list[str], keluaran: str, t0: float | None) -> dict:
@@ -750,7 +776,7 @@ def _jalankan_dan_render(
     log[posisi_log:posisi_log] = [
         _entri(
             f"notebook {s.notebook}",
-            [f"{tampil(r.data_root)}/{r.tahun}/{b}" for b in s.membaca] + list(s.setelah),
+            _masukan_log(r, s),
             f"notebooks/{s.notebook}",
             None,
         )
@@ -805,21 +831,36 @@ def _nama_publik(akhir: Path, tahun: int) -> str:
 
 
 def kunci_langkah(
-    langkah: tuple[Langkah, ...], nb_dir: Path, data_root: Path, tahun: int, draft: bool
-) -> dict[str, str]:
-    """The cache key of every step (see :mod:`lakip_calc.bangun.cache`), upstream keys included."""
-    kode = sidik_kode()
-    hasil: dict[str, str] = {}
-    for wave in gelombang(langkah):
-        for s in wave:
-            hasil[s.notebook] = kunci(
-                "notebook",
-                hash_berkas([nb_dir / s.notebook], nb_dir),
-                {"tahun": tahun, "data_dir": tampil(data_root), "draft": draft},
-                hash_berkas(berkas_data(data_root, tahun, s.membaca), data_root),
-                kode,
-                [hasil[h] for h in s.setelah],
-            )
+    langkah: tuple[Langkah, ...],
+    nb_dir: Path,
+    data_root: Path,
+    tahun: int,
+    draft: bool,
+    dibaca: Mapping[str, Mapping[str, str]],
+    *,
+    kode: str | None = None,
+    sumber: Mapping[str, str] | None = None,
+) -> dict[str, str | None]:
+    """The cache key of every step (see :mod:`lakip_calc.bangun.cache`), upstream keys included.
+
+    ``dibaca`` holds, per notebook, the data paths a run of it read with what they
+    held (:mod:`lakip_calc.masukan.dibaca`): when planning, what the paths its previous
+    run recorded hold now (:func:`~lakip_calc.bangun.cache.dibaca_sekarang`); after a
+    run, what the run recorded. A step with no entry, or downstream of one, has no
+    key (``None``): it runs. ``kode`` and ``sumber`` (notebook hashes by name) are
+    computed when not given.
+    """
+    kode = sidik_kode() if kode is None else kode
+    params = {"tahun": tahun, "data_dir": tampil(data_root), "draft": draft}
+    hasil: dict[str, str | None] = {}
+    for s in urut_langkah(langkah):
+        rekaman = dibaca.get(s.notebook)
+        hulu = [hasil[h] for h in s.setelah]
+        if rekaman is None or None in hulu:
+            hasil[s.notebook] = None
+            continue
+        nb = sumber[s.notebook] if sumber else hash_berkas([nb_dir / s.notebook], nb_dir)
+        hasil[s.notebook] = kunci("notebook", nb, params, sorted(rekaman.items()), kode, hulu)
     return hasil
 
 
@@ -833,10 +874,10 @@ def renderer_terpilih() -> str:
     return f"quarto {info.path} {info.version}" if info else "quarto"
 
 
-def kunci_render(data_root: Path, tahun: int, kunci_nb: dict[str, str], draft: bool) -> str:
-    """The cache key of the rendered report: sources, data text, numbers, code, git state."""
-    return kunci(
-        "render",
+def bagian_render(data_root: Path, tahun: int, draft: bool, kode: str | None = None) -> list:
+    """What the report's key holds besides the steps' keys: report sources, all the data
+    (the report prints its text), code, git state, renderer, date and draft flag."""
+    return [
         hash_berkas(
             [
                 *sorted((ROOT / "report").glob("*.qmd")),
@@ -846,14 +887,18 @@ def kunci_render(data_root: Path, tahun: int, kunci_nb: dict[str, str], draft: b
             ],
             ROOT,
         ),
-        hash_berkas(berkas_data(data_root, tahun, ["*"]), data_root),
-        sorted(kunci_nb.items()),
-        sidik_kode(),
+        hash_berkas(folder_tahun(data_root, tahun), data_root),
+        sidik_kode() if kode is None else kode,
         keadaan_git(),
         renderer_terpilih(),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         draft,
-    )
+    ]
+
+
+def kunci_render(kunci_nb: Mapping[str, str | None], bagian: list) -> str:
+    """The cache key of the rendered report: :func:`bagian_render` and the steps' keys."""
+    return kunci("render", *bagian, sorted(kunci_nb.items()))
 
 
 def _lengkap(akhir: Path, langkah: tuple[Langkah, ...], tahun: int, render: bool) -> bool:

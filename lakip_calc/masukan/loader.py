@@ -28,6 +28,7 @@ from lakip_calc.bangun.berkas import sha256_berkas
 from lakip_calc.errors import DataError
 from lakip_calc.hitungan.kinerja import SKALA_KATEGORI
 from lakip_calc.masukan.batas import MAKS_BERKAS_CSV, periksa_angka, periksa_sel
+from lakip_calc.masukan.dibaca import CatatanBaca, berkas_teks, tahun_lalu
 from lakip_calc.masukan.profil import baca_profil
 from lakip_calc.masukan.schema import TABEL, Kolom, Tabel
 from lakip_calc.masukan.skema_teks import MAKS_BERKAS_TEKS, muat_yaml, pendek, periksa_teks
@@ -85,6 +86,11 @@ class DataTahun:
     berkas
         Every input file, relative to ``folder``, sorted: what the year's outputs
         depend on.
+    dibaca
+        What this load touched, relative to ``folder``, sorted by path: each file
+        it read (SHA-256 of the bytes), each file it looked for and did not find,
+        each folder it listed (path ending in ``/``); see
+        :mod:`lakip_calc.masukan.dibaca`. A notebook's cache key is built on it.
     """
 
     tahun: int
@@ -92,6 +98,7 @@ class DataTahun:
     tabel: dict[str, pd.DataFrame]
     teks: dict[str, Any] = field(default_factory=dict)
     berkas: tuple[str, ...] = ()
+    dibaca: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, nama: str) -> pd.DataFrame:
         return self.tabel[nama]
@@ -495,22 +502,15 @@ def _cek_kategori(tabel: dict[str, pd.DataFrame], folder_tampil: str) -> None:
             _cek_nilai_indikator(rec, kolom, urutan.get(rec["kode_indikator"]), berkas)
 
 
-def _folder_tahun_lalu(data_root: Path, tahun: int) -> list[int]:
-    """Years before ``tahun`` that have a folder in ``data_root``, newest first."""
-    if not data_root.is_dir():
-        return []
-    return sorted(
-        (
-            int(p.name)
-            for p in data_root.iterdir()
-            if p.is_dir() and re.fullmatch(r"[0-9]{4}", p.name) and int(p.name) < tahun
-        ),
-        reverse=True,
-    )
+def _folder_tahun_lalu(data_root: Path, tahun: int, catatan: CatatanBaca) -> list[int]:
+    """Years before ``tahun`` that have a folder in ``data_root``, newest first (recorded)."""
+    lalu = tahun_lalu(data_root, tahun)
+    catatan.daftar(data_root, (str(y) for y in lalu))
+    return lalu
 
 
 def _gabung_tahun_lalu(
-    df: pd.DataFrame, skema: Tabel, tahun: int, data_root: Path
+    df: pd.DataFrame, skema: Tabel, tahun: int, data_root: Path, catatan: CatatanBaca
 ) -> tuple[pd.DataFrame, list[str]]:
     """Add the rows that earlier year folders record for earlier years.
 
@@ -520,7 +520,7 @@ def _gabung_tahun_lalu(
     then the newest earlier folder. Returns the frame (with a :data:`BERKAS`
     column when rows were added) and the files read, relative to the folder.
     """
-    lalu = _folder_tahun_lalu(data_root, tahun)
+    lalu = _folder_tahun_lalu(data_root, tahun, catatan)
     kode_kol = skema.kunci[0]
     sendiri = df.to_dict("records")
     kode_sendiri = list(dict.fromkeys(r[kode_kol] for r in sendiri))
@@ -532,12 +532,13 @@ def _gabung_tahun_lalu(
     dibaca: list[str] = []
     for y in lalu:
         p = data_root / str(y) / skema.berkas
-        if not p.is_file():
+        if not catatan.ada(p):
             continue
         nama = f"{tampil(data_root / str(y))}/{skema.berkas}"
         relatif = f"../{y}/{skema.berkas}"
         dibaca.append(relatif)
-        for r in baca_csv(_baca_berkas(p, nama), skema, nama).to_dict("records"):
+        isi = catatan.baca(p, _baca_berkas(p, nama))
+        for r in baca_csv(isi, skema, nama).to_dict("records"):
             if r[kode_kol] not in kode_sendiri or r["tahun"] >= tahun:
                 continue
             key = (r[kode_kol], r["tahun"])
@@ -659,16 +660,14 @@ def pesan_kelengkapan(data: DataTahun, kosong: list[Kosong]) -> str:
     return "\n".join(baris)
 
 
-def _muat_teks(folder: Path, folder_tampil: str) -> dict[str, Any]:
+def _muat_teks(folder: Path, folder_tampil: str, catatan: CatatanBaca) -> dict[str, Any]:
     teks: dict[str, Any] = {}
     base = folder / "teks"
-    if not base.is_dir():
-        return teks
-    for p in sorted(base.rglob("*")):
-        if p.suffix not in (".yaml", ".yml", ".md") or not p.is_file():
-            continue
+    daftar = berkas_teks(base)
+    catatan.daftar(base, (p.relative_to(base).as_posix() for p in daftar))
+    for p in daftar:
         nama = f"{folder_tampil}/{p.relative_to(folder).as_posix()}"
-        isi = _decode(_baca_berkas(p, nama, MAKS_BERKAS_TEKS), nama)
+        isi = _decode(catatan.baca(p, _baca_berkas(p, nama, MAKS_BERKAS_TEKS)), nama)
         kunci = p.relative_to(base).with_suffix("").as_posix()
         if p.suffix == ".md":
             periksa_teks(kunci, isi, nama, markdown=True)
@@ -694,7 +693,7 @@ def _muat_teks(folder: Path, folder_tampil: str) -> dict[str, Any]:
 
 
 def _muat_tabel(
-    nama: str, tahun: int, folder: Path, folder_tampil: str
+    nama: str, tahun: int, folder: Path, folder_tampil: str, catatan: CatatanBaca
 ) -> tuple[pd.DataFrame, list[str]]:
     """(one table of the year, the files it was read from relative to ``folder``).
 
@@ -703,15 +702,15 @@ def _muat_tabel(
     skema = TABEL[nama]
     p = folder / skema.berkas
     tampil_p = f"{folder_tampil}/{skema.berkas}"
-    if not p.is_file() and not skema.wajib:
+    if not catatan.ada(p):
+        if skema.wajib:
+            raise DataError(f"berkas wajib tidak ada: {skema.keterangan}", file=tampil_p)
         # An optional file that is absent: no rows, and the report leaves out what it adds.
         return baca_csv(",".join(skema.kolom_nama).encode(), skema, tampil_p), []
-    if not p.is_file():
-        raise DataError(f"berkas wajib tidak ada: {skema.keterangan}", file=tampil_p)
-    df = baca_csv(_baca_berkas(p, tampil_p), skema, tampil_p)
+    df = baca_csv(catatan.baca(p, _baca_berkas(p, tampil_p)), skema, tampil_p)
     if nama not in TABEL_TAHUNAN:
         return df, [skema.berkas]
-    df, lalu = _gabung_tahun_lalu(df, skema, tahun, folder.parent)
+    df, lalu = _gabung_tahun_lalu(df, skema, tahun, folder.parent, catatan)
     return df, [skema.berkas, *lalu]
 
 
@@ -727,7 +726,11 @@ def _berkas_teks(folder: Path) -> list[str]:
 
 
 def muat_tahun(
-    tahun: int, data_dir: Path | None = None, tabel: Iterable[str] | None = None
+    tahun: int,
+    data_dir: Path | None = None,
+    tabel: Iterable[str] | None = None,
+    *,
+    teks: bool = True,
 ) -> DataTahun:
     """Load and validate ``data/<tahun>``.
 
@@ -739,6 +742,11 @@ def muat_tahun(
         The ``data`` folder (default: the project's ``data/``).
     tabel
         Restrict loading to these tables (default: all).
+    teks
+        Load ``teks/`` too (default). A load without it reads nothing under
+        ``teks/``: ``DataTahun.teks`` is empty and the profile is not checked.
+
+    What the load touched is recorded in ``DataTahun.dibaca``.
 
     Raises
     ------
@@ -752,18 +760,25 @@ def muat_tahun(
             f"folder data tahun {tahun} tidak ada ({folder_tampil}). "
             f"Buat dengan 'make new-year YEAR={tahun}' atau periksa YEAR."
         )
+    catatan = CatatanBaca(folder)
     nama_tabel = list(tabel) if tabel is not None else list(TABEL)
     hasil: dict[str, pd.DataFrame] = {}
     berkas: list[str] = []
     for nama in nama_tabel:
-        hasil[nama], dibaca = _muat_tabel(nama, tahun, folder, folder_tampil)
+        hasil[nama], dibaca = _muat_tabel(nama, tahun, folder, folder_tampil, catatan)
         berkas += dibaca
     if tabel is None:
         periksa_antar_tabel(hasil, folder_tampil)
-    teks = _muat_teks(folder, folder_tampil)
-    if tabel is None:
-        baca_profil(teks, folder_tampil)  # the office's identity is complete
-    berkas += _berkas_teks(folder)
+    isi_teks = _muat_teks(folder, folder_tampil, catatan) if teks else {}
+    if tabel is None and teks:
+        baca_profil(isi_teks, folder_tampil)  # the office's identity is complete
+    if teks:
+        berkas += _berkas_teks(folder)
     return DataTahun(
-        tahun=tahun, folder=folder, tabel=hasil, teks=teks, berkas=tuple(sorted(berkas))
+        tahun=tahun,
+        folder=folder,
+        tabel=hasil,
+        teks=isi_teks,
+        berkas=tuple(sorted(berkas)),
+        dibaca=catatan.hasil(),
     )
