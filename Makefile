@@ -102,7 +102,7 @@ quarto-kit: ## Install the offline Quarto kit when ../shared/quarto exists (the 
 	fi
 
 test: $(STAMP) deps-apt quarto-kit ## Run the whole test suite (installs what it needs)
-	$(PY) -m pytest -q -n auto --dist loadfile
+	$(PY) -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP) ## Lint and check formatting with ruff
 	$(PY) -m ruff check lakip_calc tests

@@ -1,4 +1,4 @@
-"""End to end: one build of 2023 into a temporary folder, and what it must contain."""
+"""End to end: the session's build of 2023 (``build_bersama``), and what it must contain."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lakip_calc.bangun.laporan import render_laporan
-from lakip_calc.bangun.pipeline import LANGKAH, bangun
+from lakip_calc.bangun.pipeline import LANGKAH
 from lakip_calc.masukan.loader import muat_tahun
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,17 +27,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory) -> Path:
-    build_dir = tmp_path_factory.mktemp("build")
-    bangun(
-        2023,
-        build_dir=build_dir,
-        lapor=lambda s: None,
-        setelah_notebook=lambda data, staging, tunggu: render_laporan(
-            data, staging, mode="builtin", tunggu_gambar=tunggu
-        ),
-    )
-    return build_dir / "2023"
+def build(build_bersama) -> Path:
+    """The session's build of a copy of ``data/2023`` (built-in renderer)."""
+    return build_bersama.folder
 
 
 @pytest.fixture(scope="module")

@@ -63,13 +63,15 @@ def _laporan(data: Path, build: Path, renderer: str, path: str) -> subprocess.Co
 
 
 @pytest.fixture(scope="module")
-def dua_build(tmp_path_factory, quarto_path, build_bersama) -> dict[str, Path]:
-    """The example year built by Quarto, and by the built-in renderer (the session's build)."""
+def dua_build(tmp_path_factory, quarto_path, request) -> dict[str, Path]:
+    """The example year built by Quarto, and by the built-in renderer (the session's build,
+    asked for only after Quarto's: under xdist another worker makes it meanwhile)."""
     akar = tmp_path_factory.mktemp("quarto")
     shutil.copytree(DATA / "2023", akar / "data" / "2023")
     proc = _laporan(akar / "data", akar / "quarto", "quarto", quarto_path)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return {"quarto": akar / "quarto" / "2023", "builtin": build_bersama.folder}
+    bawaan = request.getfixturevalue("build_bersama")
+    return {"quarto": akar / "quarto" / "2023", "builtin": bawaan.folder}
 
 
 class _Isi(HTMLParser):
@@ -191,7 +193,10 @@ def test_signed_report_numbers_and_chapters(dua_build) -> None:
 
 
 def test_quarto_render_in_the_project_root_after_a_build(dua_build, quarto_path, tmp_path) -> None:
-    """What `make report` leaves lets `quarto render` in the project root make the report."""
+    """What `make report` leaves lets `quarto render` in the project root make the report.
+
+    HTML only: that the same project renders to PDF and DOCX is shown by the build.
+    """
     from lakip_calc.bangun.laporan import tautkan_proyek
 
     akar = tmp_path / "proyek"
@@ -202,7 +207,7 @@ def test_quarto_render_in_the_project_root_after_a_build(dua_build, quarto_path,
         shutil.copy2(qmd, akar / "report" / qmd.name)
     assert tautkan_proyek(dua_build["quarto"], akar)
     proc = subprocess.run(
-        ["quarto", "render"],
+        ["quarto", "render", "--to", "html"],
         cwd=akar,
         capture_output=True,
         text=True,
@@ -213,9 +218,9 @@ def test_quarto_render_in_the_project_root_after_a_build(dua_build, quarto_path,
     assert "Unknown var" not in proc.stderr
     dibuat = _isi(akar / "report" / "lakip.html")
     assert Counter(dibuat.angka) == Counter(_isi(dua_build["quarto"] / "lakip-2023.html").angka)
-    assert (akar / "report" / "lakip.pdf").is_file() and (akar / "report" / "lakip.docx").is_file()
-    assert (akar / "report" / "jejak-angka.html").is_file()  # the companion
-    assert (akar / "report" / "jejak-angka.pdf").is_file()
+    pendamping = _isi(akar / "report" / "jejak-angka.html")  # the companion
+    judul_build = _isi(dua_build["quarto"] / "jejak-angka-2023.html").judul
+    assert judul_build and set(judul_build) <= set(pendamping.judul)
 
 
 # --------------------------------------------------------------------------- without Quarto
