@@ -14,7 +14,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -22,28 +22,21 @@ from typing import TYPE_CHECKING
 
 from lakip_calc.audit.manifest import keluaran_rusak
 from lakip_calc.bangun.cache import BERKAS_CACHE, baca_cache, berkas_data, kunci
+from lakip_calc.bangun.pekerja import jalankan_tugas
 from lakip_calc.bangun.proses import (
     Dihentikan,
-    buat_pool,
+    PoolPekerja,
     folder_kernel,
-    hentikan,
     kunci_tahun,
-    serahkan,
     titik_jeda,
 )
-from lakip_calc.bangun.runner import (
-    NotebookError,
-    id_sel,
-    jalankan_notebook,
-    matikan_kernel,
-    nyalakan_kernel,
-)
+from lakip_calc.bangun.runner import NotebookError, id_sel
 from lakip_calc.bangun.sidik import hash_berkas, keadaan_git, sidik_kode
 from lakip_calc.errors import LakipError
 from lakip_calc.hitungan.angka import KumpulanAngka
 from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
 
-if TYPE_CHECKING:  # the loader imports pandas: not before the workers have forked
+if TYPE_CHECKING:  # annotations only: the loader imports pandas, needed once the data is read
     from lakip_calc.masukan.loader import DataTahun
 
 __all__ = [
@@ -199,15 +192,18 @@ class _Penjadwal:
     soon as the notebooks it reads (``setelah``) have finished, not when a
     whole wave has. Steps outside ``jalan`` (reused from the cache) count as
     finished. Each notebook runs in a worker of a
-    :class:`concurrent.futures.ProcessPoolExecutor`.
+    :class:`lakip_calc.bangun.proses.PoolPekerja` (a new interpreter per worker).
 
     One worker more than ``n`` takes the next notebook whose inputs are all
     being computed and starts its kernel ahead (jupyter_client's public
     ``start_kernel``, :func:`lakip_calc.bangun.runner.nyalakan_kernel`); the notebook
     runs on it once its inputs exist and fewer than ``n`` notebooks run. Each
-    notebook has a pipe its worker reads one byte from: ``b"1"`` run, ``b"0"``
-    stop the kernel and do not run. The kernels' connection files and sockets
-    live in ``folder`` (:func:`lakip_calc.bangun.proses.folder_kernel`).
+    notebook has a pipe (:func:`multiprocessing.Pipe`) whose reading end every
+    worker receives as it starts; the worker of the notebook waits for one
+    message on it (:func:`lakip_calc.bangun.pekerja.jalankan_tugas`): ``b"1"`` run,
+    ``b"0"`` or the pipe's end stop the kernel and do not run. The kernels'
+    connection files and sockets live in ``folder``
+    (:func:`lakip_calc.bangun.proses.folder_kernel`).
 
     On Ctrl-C nothing new starts and the notebooks already running are allowed
     to end, so that their kernels shut down cleanly; a second Ctrl-C, or
@@ -228,24 +224,23 @@ class _Penjadwal:
         self.diberi: set[str] = set()  # handed to a worker
         self.berjalan: set[str] = set()  # told to run, not finished
         self.n = max(1, min(n, len(jalan)))
-        # One pipe per notebook, inherited by the workers (forked after this).
-        pipa = {nm: os.pipe() for nm in self.urutan}
+        # One pipe per notebook: the reading ends go to every worker as it starts.
+        pipa = {nm: multiprocessing.Pipe(duplex=False) for nm in self.urutan}
         self.baca = {nm: r for nm, (r, _w) in pipa.items()}
         self.tulis = {nm: w for nm, (_r, w) in pipa.items()}
-        self.ex: ProcessPoolExecutor | None = None
+        self.pool: PoolPekerja | None = None
         self.dikirim: dict[Future, str] = {}
 
     def mulai(self) -> _Penjadwal:
-        """Create the pool (its workers fork at the first notebook handed out)."""
+        """Create the pool (its workers start as the first notebooks are handed out)."""
         if self.sisa:
-            n_pekerja = min(self.n + 1, len(self.urutan))
-            self.ex = buat_pool(n_pekerja, multiprocessing.get_context("fork"))
-            self.n_pekerja = n_pekerja
+            self.n_pekerja = min(self.n + 1, len(self.urutan))
+            self.pool = PoolPekerja(self.n_pekerja, bekal=self.baca)
         return self
 
     def _bagikan(self) -> None:
         """Hand free workers the ready notebooks, then one whose inputs are being computed."""
-        assert self.ex is not None
+        assert self.pool is not None
         self.siap |= set(self.graf.get_ready())
         while len(self.dikirim) < self.n_pekerja:
             belum = [nm for nm in self.urutan if nm not in self.diberi]
@@ -255,8 +250,7 @@ class _Penjadwal:
             if not calon:
                 return
             self.diberi.add(calon[0])
-            tugas = (*self.tugas[calon[0]], self.baca[calon[0]])
-            (janji,) = serahkan(self.ex, _jalankan, [tugas])
+            janji = self.pool.serahkan(jalankan_tugas, (*self.tugas[calon[0]], calon[0]))
             self.dikirim[janji] = calon[0]
 
     def _beri_jalan(self, mulai: Callable[[str], None]) -> None:
@@ -271,10 +265,12 @@ class _Penjadwal:
                     self._kirim(nama, b"1")
 
     def _kirim(self, nama: str, isi: bytes) -> None:
-        if nama in self.tulis:
-            w = self.tulis.pop(nama)
-            os.write(w, isi)  # one byte: never half-written, whatever signal arrives
-            os.close(w)
+        """Send ``nama``'s worker its one message, then close the pipe (once per notebook)."""
+        w = self.tulis.get(nama)
+        if w is not None:
+            w.send_bytes(isi)  # a few bytes, one write: never half-written, whatever signal arrives
+            del self.tulis[nama]
+            w.close()
 
     def jalankan(
         self,
@@ -289,7 +285,7 @@ class _Penjadwal:
         workers are gone once every notebook has finished, and on any error.
         """
         detik: dict[str, float] = {}
-        if self.ex is None:
+        if self.pool is None:
             return detik
         try:
             self._bagikan()
@@ -320,53 +316,31 @@ class _Penjadwal:
         """
         for nama in list(self.tulis):
             self._kirim(nama, b"0")
-        if self.ex is not None:
-            ex, self.ex = self.ex, None
-            self._akhiri(ex, segera)
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            self._akhiri(pool, segera)
         self._tutup_pipa()
 
-    def _akhiri(self, ex: ProcessPoolExecutor, segera: bool) -> None:
+    def _akhiri(self, pool: PoolPekerja, segera: bool) -> None:
         try:
             if not segera:
                 if self.dikirim:
                     titik_jeda("tutup")
-                ex.shutdown(wait=True, cancel_futures=True)
+                pool.tutup()
                 return
         except KeyboardInterrupt:
-            hentikan(ex)
-            ex.shutdown(wait=True, cancel_futures=True)
+            pool.hentikan()
+            pool.tutup()
             raise
-        hentikan(ex)
-        ex.shutdown(wait=True, cancel_futures=True)
+        pool.hentikan()
+        pool.tutup()
 
     def _tutup_pipa(self) -> None:
         for nama in list(self.tulis):
             self._kirim(nama, b"0")
         for r in self.baca.values():
-            os.close(r)
+            r.close()
         self.baca = {}
-
-
-def _jalankan(args: tuple[str, str, dict, str, bool, dict, str, int]) -> float:
-    """In a worker: start the kernel, wait for the go (:class:`_Penjadwal`), run; seconds."""
-    sumber, hasil, params, cwd, progress, ganti, folder, pipa = args
-    km = nyalakan_kernel(Path(cwd), Path(folder))
-    try:
-        if os.read(pipa, 1) != b"1":  # b"0" or the build is gone: do not run
-            return 0.0
-        h = jalankan_notebook(
-            Path(sumber),
-            Path(hasil),
-            params,
-            cwd=Path(cwd),
-            progress=progress,
-            ganti=ganti,
-            folder_kernel=Path(folder),
-            km=km,
-        )
-    finally:
-        matikan_kernel(km)
-    return h.detik
 
 
 def _gabung_angka(staging: Path, publik: str) -> KumpulanAngka:
