@@ -678,8 +678,27 @@ def _jalankan_dan_render(
     setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
 ) -> None:
     """Run the notebooks, merge their numbers, render (or reuse) the report."""
-    from lakip_calc.bangun.notebook import BAGIAN_ANGKA, tulis_teks
+    pelapor = _pelapor_notebook(r, hasil, lapor)
+    # Picture-only notebooks (charts) may still run while the report is
+    # prepared and parsed; the renderer waits for them before the images.
+    tunda = frozenset(s.notebook for s in jalan if s.gambar and setelah_notebook)
+    selesai = penjadwal.jalankan(*pelapor, kecuali=tunda)
+    posisi_log = len(log)
+    tunggu_gambar = _TungguGambar(
+        r, penjadwal, selesai, pelapor, halaman=setelah_notebook is not None
+    )
+    log.append(_tulis_numbers(r, hasil))
+    _ringkas_rekonsiliasi(r.staging, hasil)
+    log.append(_render(r, hasil, tunggu_gambar, lapor, setelah_notebook))
+    log[posisi_log:posisi_log] = _log_notebook(r, jalan, selesai)
+    hasil.notebook += [(s.notebook, selesai[s.notebook]) for s in jalan]
 
+
+_Pelapor = tuple[Callable[[str], None], Callable[[str, float], None]]
+
+
+def _pelapor_notebook(r: _Rencana, hasil: HasilBangun, lapor: Callable[[str], None]) -> _Pelapor:
+    """The progress lines of the notebooks run now: as each starts, and as each ends."""
     nomor = iter(range(len(hasil.dipakai_ulang) + 1, len(r.langkah) + 1))
 
     def mulai_nb(nama: str) -> None:
@@ -688,40 +707,63 @@ def _jalankan_dan_render(
     def selesai_nb(nama: str, detik: float) -> None:
         lapor(f"      {nama} selesai ({detik:.1f} dtk)")
 
-    # Picture-only notebooks (charts) may still run while the report is
-    # prepared and parsed; the renderer waits for them before the images.
-    tunda = frozenset(s.notebook for s in jalan if s.gambar and setelah_notebook)
-    selesai = penjadwal.jalankan(mulai_nb, selesai_nb, kecuali=tunda)
-    posisi_log = len(log)
-    bagian = sorted((r.staging / BAGIAN_ANGKA).glob("*.json"))
+    return mulai_nb, selesai_nb
 
-    halaman_nb: list[bool] = []
 
-    def tunggu_gambar() -> None:
-        """Wait for the notebooks still running (pictures only); they add no numbers.
-        Then, once, write every executed notebook (run now or reused) as the page the
-        companion links to, before the report embeds the list of delivered files."""
-        selesai.update(penjadwal.jalankan(mulai_nb, selesai_nb))
-        if setelah_notebook is not None and not halaman_nb:
+class _TungguGambar:
+    """The render hook's ``tunggu_gambar``: wait for the notebooks still running.
+
+    Those are picture-only notebooks; they add no numbers (a number part that
+    appears after numbers.json was merged is an error). The first call also
+    writes every executed notebook (run now or reused) as the page the
+    companion links to (``halaman``), before the report embeds the list of
+    delivered files.
+    """
+
+    def __init__(
+        self,
+        r: _Rencana,
+        penjadwal: _Penjadwal,
+        selesai: dict[str, float],
+        pelapor: _Pelapor,
+        halaman: bool,
+    ) -> None:
+        from lakip_calc.bangun.notebook import BAGIAN_ANGKA
+
+        self.r, self.penjadwal, self.selesai, self.pelapor = r, penjadwal, selesai, pelapor
+        self.halaman = halaman  # the notebook pages are still to be written
+        self.folder_bagian = r.staging / BAGIAN_ANGKA
+        self.bagian = set(self.folder_bagian.glob("*.json"))  # the parts merged
+
+    def __call__(self) -> None:
+        self.selesai.update(self.penjadwal.jalankan(*self.pelapor))
+        if self.halaman:
             from lakip_calc.bangun.laporan import tulis_notebook_html
 
-            tulis_notebook_html(r.staging, f"lakip-{r.tahun}")
-            halaman_nb.append(True)
-        baru = sorted(set((r.staging / BAGIAN_ANGKA).glob("*.json")) - set(bagian))
+            tulis_notebook_html(self.r.staging, f"lakip-{self.r.tahun}")
+            self.halaman = False
+        baru = sorted(set(self.folder_bagian.glob("*.json")) - self.bagian)
         if baru:
             raise LakipError(
                 "notebook gambar menulis angka setelah numbers.json digabung: "
                 + ", ".join(p.name for p in baru)
             )
 
+
+def _tulis_numbers(r: _Rencana, hasil: HasilBangun) -> dict:
+    """Merge the notebooks' number parts into numbers.json; its build.log line."""
+    from lakip_calc.bangun.notebook import BAGIAN_ANGKA, tulis_teks
+
     t0 = time.monotonic()
     angka = _gabung_angka(r.staging, _nama_publik(r.akhir, r.tahun))
     tulis_teks(r.staging / "numbers.json", angka.to_json())
     hasil.jumlah_angka = len(angka)
-    log.append(_entri("gabung numbers.json", [f"{BAGIAN_ANGKA}/*.json"], "numbers.json", t0))
-    _ringkas_rekonsiliasi(r.staging, hasil)
-    log.append(_render(r, hasil, tunggu_gambar, lapor, setelah_notebook))
-    log[posisi_log:posisi_log] = [
+    return _entri("gabung numbers.json", [f"{BAGIAN_ANGKA}/*.json"], "numbers.json", t0)
+
+
+def _log_notebook(r: _Rencana, jalan: list[Langkah], selesai: dict[str, float]) -> list[dict]:
+    """The build.log lines of the notebooks run now: what each read, how long it took."""
+    return [
         _entri(
             f"notebook {s.notebook}",
             [f"{tampil(r.data_root)}/{r.tahun}/{b}" for b in s.membaca] + list(s.setelah),
@@ -731,7 +773,6 @@ def _jalankan_dan_render(
         | {"detik": round(selesai[s.notebook], 3)}
         for s in jalan
     ]
-    hasil.notebook += [(s.notebook, selesai[s.notebook]) for s in jalan]
 
 
 def _render(
