@@ -85,8 +85,9 @@ def test_bekal_reaches_every_worker_and_the_pool_ends_clean() -> None:
     assert multiprocessing.active_children() == []
 
 
-def test_stopped_pool_leaves_at_once() -> None:
+def test_stopped_pool_leaves_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """:meth:`PoolPekerja.hentikan` ends workers in the middle of their work."""
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)  # hentikan replaces it
     pool = PoolPekerja(2)
     janji = [pool.serahkan(_tunggu_selamanya, i) for i in range(2)]
     pekerja = multiprocessing.active_children()

@@ -131,9 +131,10 @@ class PoolPekerja:
     def hentikan(self) -> None:
         """Stop every worker now (their work is being thrown away); :meth:`tutup` follows.
 
-        The executor sees its workers end under it and reports the pool broken
-        from its management thread, which would print a traceback while the
-        program exits on purpose: that thread's error is not reported.
+        The executor sees its workers end under it and marks the pool broken
+        (its tasks raise :class:`~concurrent.futures.process.BrokenProcessPool`).
+        Should its management thread fail meanwhile, that error is not
+        reported: the program is stopping on purpose.
         """
         threading.excepthook = lambda _args: None
         self._tulis_henti.close()
