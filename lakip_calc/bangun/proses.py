@@ -74,7 +74,7 @@ def awasi_induk(henti: Connection, titipan: Any = None) -> None:
     global _BEKAL
     _BEKAL = titipan
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C pending since the start is dropped
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # terminate() (a broken pool) ends it at once
     # SIGINT was blocked when this process was started (PoolPekerja.serahkan) and
     # the block is inherited through exec: Python's start-up ran with it held back.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
