@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -145,14 +146,44 @@ def test_full_disk_is_a_message_and_leaves_nothing_running(salin_data: Path, tmp
         assert Path(parsial + ".ipynb").is_file()
     assert not list(build.glob(".staging-*"))
     assert list(tmpdir.iterdir()) == []
-    sisa = [d for d in Path("/proc").iterdir() if d.name.isdigit()]
-    for d in sisa:
-        try:
-            sid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[3])
-            cmd = (d / "cmdline").read_bytes()
-        except OSError:
-            continue
+    for pid in [pid for pid, (sid, cmd) in _proses().items() if sid == p.pid and not cmd]:
+        _tunggu_akhir(pid)
+    for sid, cmd in _proses().values():
         assert sid != p.pid and str(tmpdir).encode() not in cmd, cmd
+
+
+def _proses() -> dict[int, tuple[int, bytes]]:
+    """Every process but zombies: pid -> (session, command line)."""
+    hasil = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                bagian = (d / "stat").read_text().rsplit(")", 1)[1].split()
+                cmd = (d / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if bagian[0] != "Z":
+                hasil[int(d.name)] = (int(bagian[3]), cmd)
+    return hasil
+
+
+def _tunggu_akhir(pid: int) -> None:
+    """Wait (10 seconds at most) on a pidfd for a process that is ending to end.
+
+    The build's stderr reaches its end when the last process holding it has
+    closed its files, which a process does in the middle of its exit: it may
+    still be listed for a moment, its memory (so its command line) already
+    released. multiprocessing's resource tracker, which the spawned workers
+    start, ends so just after the build.
+    """
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    try:
+        select.select([fd], [], [], 10)
+    finally:
+        os.close(fd)
 
 
 # --------------------------------------------------------------------------- the lock

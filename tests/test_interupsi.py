@@ -12,10 +12,11 @@ their defaults), so the tests also hold when the suite runs with SIGINT
 ignored (a background job of a script). Each run gets its own ``TMPDIR``.
 
 After each interruption: the previous ``build/2023`` stays byte for byte (and
-mtime for mtime) as it was, no process of the run stays (workers, kernels),
-Ctrl-C and SIGTERM end with an Indonesian message and no traceback and leave
-no staging folder and no file in ``TMPDIR``; the next normal build succeeds
-and removes what a killed run left.
+mtime for mtime) as it was, no process of the run stays (workers, kernels;
+multiprocessing's resource tracker, which ends by itself just after the build,
+is waited for), Ctrl-C and SIGTERM end with an Indonesian message and no
+traceback and leave no staging folder and no file in ``TMPDIR``; the next
+normal build succeeds and removes what a killed run left.
 """
 
 from __future__ import annotations
@@ -116,7 +117,14 @@ def lingkungan(tmp_path_factory, build_curiga) -> dict:
     potret = _potret(build / "2023")
     # A short TMPDIR of its own (Unix socket paths are short), emptied by every run.
     tmpdir = Path(tempfile.mkdtemp(prefix="lkt", dir="/tmp"))
-    yield {"root": root, "data": data, "build": build, "potret": potret, "tmpdir": tmpdir}
+    yield {
+        "root": root,
+        "data": data,
+        "build": build,
+        "potret": potret,
+        "tmpdir": tmpdir,
+        "pelacak": [],  # pidfds of the current run's resource tracker (_pelacak)
+    }
     shutil.rmtree(tmpdir, ignore_errors=True)
 
 
@@ -170,6 +178,7 @@ def _sela(
     The pause ``kernel-01_anggaran.ipynb`` is in a worker whose kernel is up: the
     signal arrives while kernels run. Returns the process, its stdout and stderr."""
     root = lingkungan["root"]
+    _tunggu_pelacak(lingkungan["pelacak"])  # a previous run's, not waited for
     _data_baru(lingkungan)
     jeda = Path(tempfile.mkdtemp(prefix="jeda", dir=root))
     os.mkfifo(jeda / "siap")
@@ -188,6 +197,7 @@ def _sela(
     try:
         for s in sinyal:
             titik_ini = _baca_siap(jeda, p).split()[0]
+            lingkungan["pelacak"] += _pelacak(p.pid, lingkungan["tmpdir"])
             if titik_ini.startswith("kernel-"):  # a kernel of this build runs now
                 berjalan = _proses_milik(p.pid, lingkungan["tmpdir"]).values()
                 assert any("ipykernel" in c and str(lingkungan["tmpdir"]) in c for c in berjalan)
@@ -211,8 +221,38 @@ def _cek_build_lama_utuh(lingkungan: dict) -> None:
     assert not list(build.glob("2023-gagal"))
 
 
+def _pelacak(sesi: int, tmpdir: Path) -> list[int]:
+    """pidfds of multiprocessing's resource tracker among the run's processes.
+
+    Starting the workers (spawn) starts that helper process. It ignores Ctrl-C
+    and SIGTERM and ends by itself once the build's process and workers are
+    gone (the end of its pipe from them): a few milliseconds after the build,
+    when its command line may already be empty. So it is recognised while the
+    build runs, and held by a pidfd, which becomes readable when it has ended.
+    """
+    hasil = []
+    for pid, cmd in _proses_milik(sesi, tmpdir).items():
+        if "multiprocessing.resource_tracker" in cmd:
+            try:
+                hasil.append(os.pidfd_open(pid))
+            except ProcessLookupError:
+                continue
+    return hasil
+
+
+def _tunggu_pelacak(pelacak: list[int]) -> None:
+    """Wait (10 seconds at most each) for the resource trackers held in ``pelacak`` to end."""
+    for fd in pelacak:
+        try:
+            select.select([fd], [], [], 10)
+        finally:
+            os.close(fd)
+    pelacak.clear()
+
+
 def _cek_bersih(lingkungan: dict, p: subprocess.Popen) -> None:
     """Nothing of the run is left: no process, no staging folder, nothing in TMPDIR."""
+    _tunggu_pelacak(lingkungan["pelacak"])
     assert _proses_milik(p.pid, lingkungan["tmpdir"]) == {}
     assert not list(lingkungan["build"].glob(".staging-*"))
     assert list(lingkungan["tmpdir"].iterdir()) == []

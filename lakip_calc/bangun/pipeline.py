@@ -14,7 +14,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -30,29 +30,22 @@ from lakip_calc.bangun.cache import (
     folder_tahun,
     kunci,
 )
+from lakip_calc.bangun.pekerja import jalankan_tugas
 from lakip_calc.bangun.proses import (
     Dihentikan,
-    buat_pool,
+    PoolPekerja,
     folder_kernel,
-    hentikan,
     kunci_tahun,
-    serahkan,
     titik_jeda,
 )
-from lakip_calc.bangun.runner import (
-    NotebookError,
-    id_sel,
-    jalankan_notebook,
-    matikan_kernel,
-    nyalakan_kernel,
-)
+from lakip_calc.bangun.runner import NotebookError, id_sel
 from lakip_calc.bangun.sidik import hash_berkas, keadaan_git, sidik_kode
 from lakip_calc.errors import LakipError
 from lakip_calc.hitungan.angka import KumpulanAngka
 from lakip_calc.masukan.dibaca import TIDAK_ADA
 from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
 
-if TYPE_CHECKING:  # the loader imports pandas: not before the workers have forked
+if TYPE_CHECKING:  # annotations only: the loader imports pandas, needed once the data is read
     from lakip_calc.masukan.loader import DataTahun
 
 __all__ = [
@@ -176,15 +169,18 @@ class _Penjadwal:
     soon as the notebooks it reads (``setelah``) have finished, not when a
     whole wave has. Steps outside ``jalan`` (reused from the cache) count as
     finished. Each notebook runs in a worker of a
-    :class:`concurrent.futures.ProcessPoolExecutor`.
+    :class:`lakip_calc.bangun.proses.PoolPekerja` (a new interpreter per worker).
 
     One worker more than ``n`` takes the next notebook whose inputs are all
     being computed and starts its kernel ahead (jupyter_client's public
     ``start_kernel``, :func:`lakip_calc.bangun.runner.nyalakan_kernel`); the notebook
     runs on it once its inputs exist and fewer than ``n`` notebooks run. Each
-    notebook has a pipe its worker reads one byte from: ``b"1"`` run, ``b"0"``
-    stop the kernel and do not run. The kernels' connection files and sockets
-    live in ``folder`` (:func:`lakip_calc.bangun.proses.folder_kernel`).
+    notebook has a pipe (:func:`multiprocessing.Pipe`) whose reading end every
+    worker receives as it starts; the worker of the notebook waits for one
+    message on it (:func:`lakip_calc.bangun.pekerja.jalankan_tugas`): ``b"1"`` run,
+    ``b"0"`` or the pipe's end stop the kernel and do not run. The kernels'
+    connection files and sockets live in ``folder``
+    (:func:`lakip_calc.bangun.proses.folder_kernel`).
 
     On Ctrl-C nothing new starts and the notebooks already running are allowed
     to end, so that their kernels shut down cleanly; a second Ctrl-C, or
@@ -205,24 +201,23 @@ class _Penjadwal:
         self.diberi: set[str] = set()  # handed to a worker
         self.berjalan: set[str] = set()  # told to run, not finished
         self.n = max(1, min(n, len(jalan)))
-        # One pipe per notebook, inherited by the workers (forked after this).
-        pipa = {nm: os.pipe() for nm in self.urutan}
+        # One pipe per notebook: the reading ends go to every worker as it starts.
+        pipa = {nm: multiprocessing.Pipe(duplex=False) for nm in self.urutan}
         self.baca = {nm: r for nm, (r, _w) in pipa.items()}
         self.tulis = {nm: w for nm, (_r, w) in pipa.items()}
-        self.ex: ProcessPoolExecutor | None = None
+        self.pool: PoolPekerja | None = None
         self.dikirim: dict[Future, str] = {}
 
     def mulai(self) -> _Penjadwal:
-        """Create the pool (its workers fork at the first notebook handed out)."""
+        """Create the pool (its workers start as the first notebooks are handed out)."""
         if self.sisa:
-            n_pekerja = min(self.n + 1, len(self.urutan))
-            self.ex = buat_pool(n_pekerja, multiprocessing.get_context("fork"))
-            self.n_pekerja = n_pekerja
+            self.n_pekerja = min(self.n + 1, len(self.urutan))
+            self.pool = PoolPekerja(self.n_pekerja, bekal=self.baca)
         return self
 
     def _bagikan(self) -> None:
         """Hand free workers the ready notebooks, then one whose inputs are being computed."""
-        assert self.ex is not None
+        assert self.pool is not None
         self.siap |= set(self.graf.get_ready())
         while len(self.dikirim) < self.n_pekerja:
             belum = [nm for nm in self.urutan if nm not in self.diberi]
@@ -232,8 +227,7 @@ class _Penjadwal:
             if not calon:
                 return
             self.diberi.add(calon[0])
-            tugas = (*self.tugas[calon[0]], self.baca[calon[0]])
-            (janji,) = serahkan(self.ex, _jalankan, [tugas])
+            janji = self.pool.serahkan(jalankan_tugas, (*self.tugas[calon[0]], calon[0]))
             self.dikirim[janji] = calon[0]
 
     def _beri_jalan(self, mulai: Callable[[str], None]) -> None:
@@ -248,10 +242,12 @@ class _Penjadwal:
                     self._kirim(nama, b"1")
 
     def _kirim(self, nama: str, isi: bytes) -> None:
-        if nama in self.tulis:
-            w = self.tulis.pop(nama)
-            os.write(w, isi)  # one byte: never half-written, whatever signal arrives
-            os.close(w)
+        """Send ``nama``'s worker its one message, then close the pipe (once per notebook)."""
+        w = self.tulis.get(nama)
+        if w is not None:
+            w.send_bytes(isi)  # a few bytes, one write: never half-written, whatever signal arrives
+            del self.tulis[nama]
+            w.close()
 
     def jalankan(
         self,
@@ -266,7 +262,7 @@ class _Penjadwal:
         workers are gone once every notebook has finished, and on any error.
         """
         detik: dict[str, float] = {}
-        if self.ex is None:
+        if self.pool is None:
             return detik
         try:
             self._bagikan()
@@ -297,53 +293,31 @@ class _Penjadwal:
         """
         for nama in list(self.tulis):
             self._kirim(nama, b"0")
-        if self.ex is not None:
-            ex, self.ex = self.ex, None
-            self._akhiri(ex, segera)
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            self._akhiri(pool, segera)
         self._tutup_pipa()
 
-    def _akhiri(self, ex: ProcessPoolExecutor, segera: bool) -> None:
+    def _akhiri(self, pool: PoolPekerja, segera: bool) -> None:
         try:
             if not segera:
                 if self.dikirim:
                     titik_jeda("tutup")
-                ex.shutdown(wait=True, cancel_futures=True)
+                pool.tutup()
                 return
         except KeyboardInterrupt:
-            hentikan(ex)
-            ex.shutdown(wait=True, cancel_futures=True)
+            pool.hentikan()
+            pool.tutup()
             raise
-        hentikan(ex)
-        ex.shutdown(wait=True, cancel_futures=True)
+        pool.hentikan()
+        pool.tutup()
 
     def _tutup_pipa(self) -> None:
         for nama in list(self.tulis):
             self._kirim(nama, b"0")
         for r in self.baca.values():
-            os.close(r)
+            r.close()
         self.baca = {}
-
-
-def _jalankan(args: tuple[str, str, dict, str, bool, dict, str, int]) -> float:
-    """In a worker: start the kernel, wait for the go (:class:`_Penjadwal`), run; seconds."""
-    sumber, hasil, params, cwd, progress, ganti, folder, pipa = args
-    km = nyalakan_kernel(Path(cwd), Path(folder))
-    try:
-        if os.read(pipa, 1) != b"1":  # b"0" or the build is gone: do not run
-            return 0.0
-        h = jalankan_notebook(
-            Path(sumber),
-            Path(hasil),
-            params,
-            cwd=Path(cwd),
-            progress=progress,
-            ganti=ganti,
-            folder_kernel=Path(folder),
-            km=km,
-        )
-    finally:
-        matikan_kernel(km)
-    return h.detik
 
 
 def _gabung_angka(staging: Path, publik: str) -> KumpulanAngka:
@@ -730,8 +704,27 @@ def _jalankan_dan_render(
     setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
 ) -> None:
     """Run the notebooks, merge their numbers, render (or reuse) the report."""
-    from lakip_calc.bangun.notebook import BAGIAN_ANGKA, tulis_teks
+    pelapor = _pelapor_notebook(r, hasil, lapor)
+    # Picture-only notebooks (charts) may still run while the report is
+    # prepared and parsed; the renderer waits for them before the images.
+    tunda = frozenset(s.notebook for s in jalan if s.gambar and setelah_notebook)
+    selesai = penjadwal.jalankan(*pelapor, kecuali=tunda)
+    posisi_log = len(log)
+    tunggu_gambar = _TungguGambar(
+        r, penjadwal, selesai, pelapor, halaman=setelah_notebook is not None
+    )
+    log.append(_tulis_numbers(r, hasil))
+    _ringkas_rekonsiliasi(r.staging, hasil)
+    log.append(_render(r, hasil, tunggu_gambar, lapor, setelah_notebook))
+    log[posisi_log:posisi_log] = _log_notebook(r, jalan, selesai)
+    hasil.notebook += [(s.notebook, selesai[s.notebook]) for s in jalan]
 
+
+_Pelapor = tuple[Callable[[str], None], Callable[[str, float], None]]
+
+
+def _pelapor_notebook(r: _Rencana, hasil: HasilBangun, lapor: Callable[[str], None]) -> _Pelapor:
+    """The progress lines of the notebooks run now: as each starts, and as each ends."""
     nomor = iter(range(len(hasil.dipakai_ulang) + 1, len(r.langkah) + 1))
 
     def mulai_nb(nama: str) -> None:
@@ -740,40 +733,63 @@ def _jalankan_dan_render(
     def selesai_nb(nama: str, detik: float) -> None:
         lapor(f"      {nama} selesai ({detik:.1f} dtk)")
 
-    # Picture-only notebooks (charts) may still run while the report is
-    # prepared and parsed; the renderer waits for them before the images.
-    tunda = frozenset(s.notebook for s in jalan if s.gambar and setelah_notebook)
-    selesai = penjadwal.jalankan(mulai_nb, selesai_nb, kecuali=tunda)
-    posisi_log = len(log)
-    bagian = sorted((r.staging / BAGIAN_ANGKA).glob("*.json"))
+    return mulai_nb, selesai_nb
 
-    halaman_nb: list[bool] = []
 
-    def tunggu_gambar() -> None:
-        """Wait for the notebooks still running (pictures only); they add no numbers.
-        Then, once, write every executed notebook (run now or reused) as the page the
-        companion links to, before the report embeds the list of delivered files."""
-        selesai.update(penjadwal.jalankan(mulai_nb, selesai_nb))
-        if setelah_notebook is not None and not halaman_nb:
+class _TungguGambar:
+    """The render hook's ``tunggu_gambar``: wait for the notebooks still running.
+
+    Those are picture-only notebooks; they add no numbers (a number part that
+    appears after numbers.json was merged is an error). The first call also
+    writes every executed notebook (run now or reused) as the page the
+    companion links to (``halaman``), before the report embeds the list of
+    delivered files.
+    """
+
+    def __init__(
+        self,
+        r: _Rencana,
+        penjadwal: _Penjadwal,
+        selesai: dict[str, float],
+        pelapor: _Pelapor,
+        halaman: bool,
+    ) -> None:
+        from lakip_calc.bangun.notebook import BAGIAN_ANGKA
+
+        self.r, self.penjadwal, self.selesai, self.pelapor = r, penjadwal, selesai, pelapor
+        self.halaman = halaman  # the notebook pages are still to be written
+        self.folder_bagian = r.staging / BAGIAN_ANGKA
+        self.bagian = set(self.folder_bagian.glob("*.json"))  # the parts merged
+
+    def __call__(self) -> None:
+        self.selesai.update(self.penjadwal.jalankan(*self.pelapor))
+        if self.halaman:
             from lakip_calc.bangun.laporan import tulis_notebook_html
 
-            tulis_notebook_html(r.staging, f"lakip-{r.tahun}")
-            halaman_nb.append(True)
-        baru = sorted(set((r.staging / BAGIAN_ANGKA).glob("*.json")) - set(bagian))
+            tulis_notebook_html(self.r.staging, f"lakip-{self.r.tahun}")
+            self.halaman = False
+        baru = sorted(set(self.folder_bagian.glob("*.json")) - self.bagian)
         if baru:
             raise LakipError(
                 "notebook gambar menulis angka setelah numbers.json digabung: "
                 + ", ".join(p.name for p in baru)
             )
 
+
+def _tulis_numbers(r: _Rencana, hasil: HasilBangun) -> dict:
+    """Merge the notebooks' number parts into numbers.json; its build.log line."""
+    from lakip_calc.bangun.notebook import BAGIAN_ANGKA, tulis_teks
+
     t0 = time.monotonic()
     angka = _gabung_angka(r.staging, _nama_publik(r.akhir, r.tahun))
     tulis_teks(r.staging / "numbers.json", angka.to_json())
     hasil.jumlah_angka = len(angka)
-    log.append(_entri("gabung numbers.json", [f"{BAGIAN_ANGKA}/*.json"], "numbers.json", t0))
-    _ringkas_rekonsiliasi(r.staging, hasil)
-    log.append(_render(r, hasil, tunggu_gambar, lapor, setelah_notebook))
-    log[posisi_log:posisi_log] = [
+    return _entri("gabung numbers.json", [f"{BAGIAN_ANGKA}/*.json"], "numbers.json", t0)
+
+
+def _log_notebook(r: _Rencana, jalan: list[Langkah], selesai: dict[str, float]) -> list[dict]:
+    """The build.log lines of the notebooks run now: what each read, how long it took."""
+    return [
         _entri(
             f"notebook {s.notebook}",
             _masukan_log(r, s),
@@ -783,7 +799,6 @@ def _jalankan_dan_render(
         | {"detik": round(selesai[s.notebook], 3)}
         for s in jalan
     ]
-    hasil.notebook += [(s.notebook, selesai[s.notebook]) for s in jalan]
 
 
 def _render(

@@ -1,8 +1,9 @@
 """Worker processes that behave under Ctrl-C and under a killed parent.
 
-The notebooks (:mod:`lakip_calc.bangun.pipeline`) and the report formats
-(:mod:`lakip_calc.render.builtin`) run in forked worker processes. Both need
-the same two guarantees:
+The notebooks (:mod:`lakip_calc.bangun.pipeline`) run in worker processes of a
+:class:`PoolPekerja`: each worker is a new interpreter (multiprocessing's
+``spawn`` start method) that imports only what it runs. The workers need two
+guarantees:
 
 - Ctrl-C is handled by the parent alone. A worker interrupted itself would
   print tracebacks and stop in the middle of its work; the parent decides what
@@ -21,7 +22,7 @@ tests use to interrupt a build at a known step (:func:`titik_jeda`).
 from __future__ import annotations
 
 import fcntl
-import gc
+import multiprocessing
 import os
 import select
 import shutil
@@ -29,9 +30,10 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -48,15 +50,10 @@ __all__ = [
     "ENV_JEDA",
     "awasi_induk",
     "bekal",
-    "boleh_fork",
-    "buat_pool",
-    "pool_pekerja",
-    "serahkan",
-    "hentikan",
-    "tanpa_gc",
+    "PoolPekerja",
 ]
 
-#: What the pool's creator handed its workers (:func:`pool_pekerja` ``bekal``).
+#: What the pool's creator handed its workers (:class:`PoolPekerja` ``bekal``).
 _BEKAL: Any = None
 
 
@@ -65,114 +62,88 @@ def bekal() -> Any:
     return _BEKAL
 
 
-def awasi_induk(induk: int, titipan: Any = None) -> None:
-    """Worker initializer: ignore Ctrl-C and leave as soon as process ``induk`` is gone.
+def awasi_induk(henti: Connection, titipan: Any = None) -> None:
+    """Worker initializer: ignore Ctrl-C, and leave as soon as ``henti`` reaches its end.
 
-    ``titipan`` becomes the worker's :func:`bekal`.
+    ``henti`` is the reading end of a pipe whose only writing end the pool's
+    creator holds (:class:`PoolPekerja`); nothing is ever written on it. Its
+    end comes when the creator closes it (:meth:`PoolPekerja.hentikan`) or
+    when the creator is gone, killed with SIGKILL included: the system closes
+    a dead process's files. ``titipan`` becomes the worker's :func:`bekal`.
     """
     global _BEKAL
     _BEKAL = titipan
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # terminate() stops a worker at once
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forking
-
-    def awasi() -> None:
-        while os.getppid() == induk:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=awasi, name="awasi-induk", daemon=True).start()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C pending since the start is dropped
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # terminate() (a broken pool) ends it at once
+    # SIGINT was blocked when this process was started (PoolPekerja.serahkan) and
+    # the block is inherited through exec: Python's start-up ran with it held back.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    threading.Thread(target=_tunggu_henti, args=(henti,), name="awasi-induk", daemon=True).start()
 
 
-def boleh_fork() -> bool:
-    """Whether this process may fork workers that run arbitrary code.
-
-    A forked child has only the thread that forked; a library whose threads
-    were started in the parent believes they still exist. Typst's Rust thread
-    pool, once used in the parent (a chart drawn, a PDF compiled), makes a
-    forked child's compile wait forever for threads that are not there. So a
-    fork is taken only from a process that runs a single OS thread (counted
-    in ``/proc/self/task``: Python's ``threading`` does not see native threads).
-    """
+def _tunggu_henti(henti: Connection) -> None:
+    """Block until ``henti`` ends (the pool is stopped, or its creator is gone), then leave."""
     try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:  # not Linux: no such count, no fork
-        return False
+        henti.recv_bytes()
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
 
 
-def buat_pool(n: int, mp_context: Any = None, bekal: Any = None) -> ProcessPoolExecutor:
-    """A process pool whose workers run :func:`awasi_induk` (shut it down yourself)."""
-    return ProcessPoolExecutor(
-        max_workers=max(1, n),
-        mp_context=mp_context,
-        initializer=awasi_induk,
-        initargs=(os.getpid(), bekal),
-    )
+class PoolPekerja:
+    """A :class:`~concurrent.futures.ProcessPoolExecutor` whose workers run :func:`awasi_induk`.
 
+    The workers are started by ``spawn``: a new interpreter that receives, as
+    it is created, the initializer's arguments (``bekal`` included: what may
+    only be handed to a process when it starts, such as the reading ends of
+    :func:`multiprocessing.Pipe`). A worker starts when a task is submitted
+    and no worker is free (at most ``n``).
 
-@contextmanager
-def pool_pekerja(n: int, mp_context: Any = None, bekal: Any = None):
-    """A process pool whose workers run :func:`awasi_induk`; shut down on leaving.
-
-    ``bekal`` is handed to every worker as it starts (read there with
-    :func:`bekal`): what may only be passed to a process when it is created,
-    not with each task, such as the file descriptors of inherited pipes.
+    Stopping the workers now (:meth:`hentikan`) closes the pipe they all
+    watch; no process is signalled and no attribute of the executor is read.
     """
-    ex = buat_pool(n, mp_context, bekal)
-    try:
-        yield ex
-    except Dihentikan:
-        hentikan(ex)  # SIGTERM: stop at once, do not wait for running work
-        raise
-    finally:
-        ex.shutdown(wait=True, cancel_futures=True)
 
+    def __init__(self, n: int, bekal: Any = None) -> None:
+        konteks = multiprocessing.get_context("spawn")
+        self._baca_henti, self._tulis_henti = konteks.Pipe(duplex=False)
+        self.ex = ProcessPoolExecutor(
+            max_workers=max(1, n),
+            mp_context=konteks,
+            initializer=awasi_induk,
+            initargs=(self._baca_henti, bekal),
+        )
 
-def serahkan(
-    ex: ProcessPoolExecutor, fungsi: Callable[[Any], Any], tugas: Iterable[Any]
-) -> list[Future]:
-    """Submit ``fungsi(t)`` for every ``t`` with Ctrl-C held back while workers fork.
+    def serahkan(self, fungsi: Callable[[Any], Any], tugas: Any) -> Future:
+        """Submit ``fungsi(tugas)`` with Ctrl-C held back while a worker is started for it.
 
-    The workers are forked at the first submit: a Ctrl-C arriving during a fork
-    would be lost in the fork handlers, so it waits (blocked) until they exist.
-    """
-    lama = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        return [ex.submit(fungsi, t) for t in tugas]
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, lama)
+        The submit starts a worker when none is free. A Ctrl-C in its middle
+        would leave a started worker the executor does not know of; the block
+        is also inherited by the new process, which thus cannot be interrupted
+        before :func:`awasi_induk` has made it ignore Ctrl-C. A Ctrl-C sent
+        meanwhile is raised here once the submit is done.
+        """
+        lama = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return self.ex.submit(fungsi, tugas)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, lama)
 
+    def hentikan(self) -> None:
+        """Stop every worker now (their work is being thrown away); :meth:`tutup` follows.
 
-def hentikan(ex: ProcessPoolExecutor) -> None:
-    """Stop every worker of ``ex`` now (their work is being thrown away).
+        The executor sees its workers end under it and marks the pool broken
+        (its tasks raise :class:`~concurrent.futures.process.BrokenProcessPool`).
+        Should its management thread fail meanwhile, that error is not
+        reported: the program is stopping on purpose.
+        """
+        threading.excepthook = lambda _args: None
+        self._tulis_henti.close()
 
-    Stopping workers under the executor breaks its management thread, which
-    would print a traceback while the program exits on purpose: that thread's
-    error is not reported.
-    """
-    threading.excepthook = lambda _args: None
-    for proses in list((getattr(ex, "_processes", None) or {}).values()):
-        proses.terminate()
-
-
-@contextmanager
-def tanpa_gc():
-    """Hold Python's cyclic garbage collector off for the block (restored after).
-
-    The renderer builds and rebuilds pandoc ASTs of some hundred thousand small
-    dicts and lists. Every few hundred new objects the collector runs, and the
-    older generations it scans hold the whole tree: for the 2023 report that
-    was about 40 % of the filter's time. The trees have no reference cycles
-    (plain JSON data), so reference counting frees them as before; workers
-    forked inside the block inherit the setting.
-    """
-    aktif = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if aktif:
-            gc.enable()
+    def tutup(self) -> None:
+        """Wait for the running tasks and the workers' end (pending tasks are cancelled)."""
+        self.ex.shutdown(wait=True, cancel_futures=True)
+        self._tulis_henti.close()
+        self._baca_henti.close()
 
 
 # --------------------------------------------------------------------------- SIGTERM
@@ -230,9 +201,11 @@ def kunci_tahun(build_root: Path, tahun: int) -> Iterator[None]:
 def _ambil_kunci(fd: int) -> bool:
     """Take the lock on ``fd``; False when a running build holds it.
 
-    The workers of a build killed with SIGKILL still hold its lock for the
-    half second they take to notice (:func:`awasi_induk`): when the recorded
-    holder is dead, wait (a few seconds at most) for them to leave.
+    The system drops the lock of a build that died (no worker or kernel has
+    the lock file open: they are started by exec, which closes it). A build
+    that has just taken the lock has not yet written its pid over the previous
+    holder's: while the recorded holder is dead, wait (a few seconds at most)
+    for the lock to come free or a living holder's pid to appear.
     """
     batas = time.monotonic() + 5
     while True:

@@ -21,7 +21,7 @@ The listing rules are here, used by the loader and by the build alike, so that
 both fingerprint a path the same way.
 
 This module imports neither pandas nor the loader: the build reads records
-before its workers fork.
+before its notebook workers start.
 """
 
 from __future__ import annotations
