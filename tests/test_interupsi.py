@@ -21,6 +21,7 @@ normal build succeeds and removes what a killed run left.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import shutil
@@ -93,11 +94,22 @@ def _tunggu_habis(sesi: int, tmpdir: Path, batas: float = 30) -> dict[int, str]:
     """Wait (bounded) until no process of the run is left; what is left then.
 
     Only after SIGKILL: nobody can stop the workers and kernels of a killed
-    build, they leave by themselves when they see their parent gone.
+    build, they leave by themselves when they see their parent gone. Each
+    process found is waited for on a pidfd, readable once it has ended.
     """
     akhir = time.monotonic() + batas
     while (sisa := _proses_milik(sesi, tmpdir)) and time.monotonic() < akhir:
-        time.sleep(0.1)
+        fds = []
+        for pid in sisa:
+            with contextlib.suppress(ProcessLookupError):
+                fds.append(os.pidfd_open(pid))
+        if not fds:
+            continue  # ended between the listing and the pidfd: look again
+        try:
+            select.select(fds, [], [], max(0.0, akhir - time.monotonic()))
+        finally:
+            for fd in fds:
+                os.close(fd)
     return sisa
 
 

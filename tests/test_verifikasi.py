@@ -13,6 +13,7 @@ import csv
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -36,6 +37,11 @@ TAHUN = 2023
 @pytest.fixture(scope="module")
 def bangunan(build_bersama: SimpleNamespace) -> SimpleNamespace:
     return build_bersama
+
+
+def _verifikasi(data: str, *arah: str) -> subprocess.CompletedProcess[str]:
+    """``lakip verifikasi`` of 2023 from the data folder ``data`` (``arah``: --build/--html)."""
+    return _lakip("verifikasi", "--tahun", "2023", "--data", data, *arah)
 
 
 # --------------------------------------------------------------------------- editing helpers
@@ -221,15 +227,7 @@ def test_dua_build_identik(bangunan: SimpleNamespace) -> None:
 
 @pytest.mark.slow
 def test_verifikasi_cocok(bangunan: SimpleNamespace) -> None:
-    p = _lakip(
-        "verifikasi",
-        "--tahun",
-        "2023",
-        "--data",
-        str(bangunan.data),
-        "--build",
-        str(bangunan.build),
-    )
+    p = _verifikasi(str(bangunan.data), "--build", str(bangunan.build))
     assert p.returncode == 0, p.stdout + p.stderr
     baris = p.stdout.strip().splitlines()
     assert len(baris) == 1, p.stdout
@@ -250,15 +248,7 @@ def test_verifikasi_cocok(bangunan: SimpleNamespace) -> None:
 @pytest.mark.slow
 def test_verifikasi_html_cocok(bangunan: SimpleNamespace) -> None:
     """HTML mode: the published HTML and the files beside it against a rebuild from the data."""
-    p = _lakip(
-        "verifikasi",
-        "--tahun",
-        "2023",
-        "--data",
-        str(bangunan.data),
-        "--html",
-        str(bangunan.folder / "lakip-2023.html"),
-    )
+    p = _verifikasi(str(bangunan.data), "--html", str(bangunan.folder / "lakip-2023.html"))
     out = p.stdout
     assert p.returncode == 0, out + p.stderr
     assert re.fullmatch(
@@ -276,15 +266,7 @@ def test_verifikasi_satu_digit_sub_kegiatan(bangunan: SimpleNamespace, tmp_path:
     sel = d["inputs"][0]
     data = _salin_data(tmp_path)
     lama, baru = _ganti_digit_csv(data / "2023" / "sub_kegiatan.csv", sel["row"], sel["column"])
-    p = _lakip(
-        "verifikasi",
-        "--tahun",
-        "2023",
-        "--data",
-        str(data),
-        "--html",
-        str(bangunan.folder / "lakip-2023.html"),
-    )
+    p = _verifikasi(str(data), "--html", str(bangunan.folder / "lakip-2023.html"))
     assert p.returncode != 0, p.stdout
     out = p.stdout
     assert "TIDAK COCOK" in out
@@ -309,7 +291,7 @@ def test_verifikasi_satu_digit_tiga_berkas(bangunan: SimpleNamespace, tmp_path: 
         harapan.append((berkas, d["key"], sel, lama, baru))
     teks = "teks/latar_belakang.md"
     baris_teks = _ganti_digit_teks(data / "2023" / teks)
-    p = _lakip("verifikasi", "--tahun", "2023", "--data", str(data), "--build", str(bangunan.build))
+    p = _verifikasi(str(data), "--build", str(bangunan.build))
     assert p.returncode != 0, p.stdout
     out = p.stdout
     assert f"{data}/2023/{teks}: baris {baris_teks} berubah" in out, out
@@ -363,7 +345,7 @@ def test_verifikasi_menyebut_berkas_yang_diubah(bangunan: SimpleNamespace, tmp_p
     pdf[len(pdf) // 2] ^= 0x01
     (folder / "lakip-2023.pdf").write_bytes(bytes(pdf))
     sel = _ubah_keluaran_notebook(folder / "notebooks" / "03_keluaran.ipynb")
-    p = _lakip("verifikasi", "--tahun", "2023", "--data", str(bangunan.data), "--build", str(build))
+    p = _verifikasi(str(bangunan.data), "--build", str(build))
     assert p.returncode == 1, p.stdout + p.stderr
     out = p.stdout
     assert "0 angka berbeda, 0 tabel berbeda, 3 berkas keluaran berbeda" in out, out
