@@ -12,39 +12,17 @@ import csv
 import io
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import yaml
-from conftest import _potret, _ubah_sel
+from conftest import _potret, _ubah_sel, lakip_cli
 
 from lakip_calc.cli import main
-from lakip_calc.paths import DATA, ROOT
+from lakip_calc.paths import DATA
 
 TAHUN = 2023
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["PYTHONIOENCODING"] = "utf-8"
-    env["CI"] = "1"
-    return env
-
-
-def _lakip(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lakip_calc", *args],
-        cwd=ROOT,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
 
 
 def build_bersama(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
@@ -81,7 +59,9 @@ def build_bersama(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
 def situs_bersama(tmp_path_factory: pytest.TempPathFactory, b: SimpleNamespace) -> SimpleNamespace:
     """The shared build ``b`` published into a temporary site folder (``situs_bersama``)."""
     situs = tmp_path_factory.mktemp("lakip-situs") / "_site"
-    p = _lakip("publikasi", "--tahun", str(TAHUN), "--build", str(b.build), "--situs", str(situs))
+    p = lakip_cli(
+        "publikasi", "--tahun", str(TAHUN), "--build", str(b.build), "--situs", str(situs)
+    )
     assert p.returncode == 0, p.stdout + p.stderr
     return SimpleNamespace(bangunan=b, situs=situs, keluaran=p.stdout)
 

@@ -14,6 +14,7 @@ import os
 import pickle
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
@@ -83,6 +84,36 @@ def _potret(folder: Path) -> dict[str, tuple[int, int, str]]:
         isi = hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else ""
         hasil[p.relative_to(folder).as_posix()] = (st.st_mtime_ns, st.st_size, isi)
     return hasil
+
+
+#: Makefile variables a test's child process must not inherit from whoever ran the tests.
+_VARIABEL_MAKE = ("YEAR", "DATA", "OPD", "DRAFT", "XLSX", "HTML")
+
+
+def env_lakip(ci: bool = True) -> dict[str, str]:
+    """The environment of a child process of the tests: the project importable, UTF-8
+    output, no Makefile variable inherited; ``CI=1`` (no progress lines) when ``ci``."""
+    env = {k: v for k, v in os.environ.items() if k not in _VARIABEL_MAKE}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONIOENCODING"] = "utf-8"
+    if ci:
+        env["CI"] = "1"
+    return env
+
+
+def lakip_cli(
+    *args: str, cwd: Path = ROOT, timeout: int = 300, ci: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """``python -m lakip_calc *args`` as a user runs it, in ``cwd`` (:func:`env_lakip`)."""
+    return subprocess.run(
+        [sys.executable, "-m", "lakip_calc", *args],
+        cwd=cwd,
+        env=env_lakip(ci),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
 
 
 @pytest.fixture

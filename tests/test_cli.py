@@ -8,15 +8,15 @@ traceback.
 
 from __future__ import annotations
 
-import os
+import functools
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import env_lakip, lakip_cli
 
 from lakip_calc.cli import main
 from lakip_calc.paths import DATA, ROOT
@@ -24,23 +24,8 @@ from lakip_calc.paths import DATA, ROOT
 TOTAL_PAGU = "Rp5.148.323.747"
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["PYTHONIOENCODING"] = "utf-8"
-    return env
-
-
-def _lakip(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lakip_calc", *args],
-        cwd=cwd,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+#: The command line as a user runs it (``CI`` as the caller's environment has it).
+_lakip = functools.partial(lakip_cli, timeout=120, ci=False)
 
 
 def _tanpa_traceback(proses: subprocess.CompletedProcess[str]) -> None:
@@ -175,7 +160,7 @@ def _make(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [_MAKE, "-C", str(ROOT), *args],
         cwd=cwd,
-        env=_env(),
+        env=env_lakip(ci=False),
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -10,43 +10,19 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import _potret
+from conftest import _potret, lakip_cli
 
 from lakip_calc.cli import main
-from lakip_calc.paths import NOTEBOOKS, REPORT, ROOT
+from lakip_calc.paths import NOTEBOOKS, REPORT
 
 pytestmark = pytest.mark.slow
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["PYTHONIOENCODING"] = "utf-8"
-    env["CI"] = "1"
-    env["RENDERER"] = "builtin"
-    return env
-
-
-def _lakip(*args: str, cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lakip_calc", *args],
-        cwd=cwd,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-    )
 
 
 def _tanpa_traceback(*aliran: str) -> None:
@@ -152,7 +128,7 @@ def test_variabel_tidak_dikenal_di_teks_data(salin_data: Path, build_lama: Path,
 def test_tahun_tidak_sah_untuk_laporan(tahun: str, tmp_path: Path) -> None:
     (tmp_path / "x").mkdir()  # what "rm -rf x" would remove if the value reached a shell
     build = tmp_path / "build"
-    proses = _lakip("laporan", "--tahun", tahun, "--build", str(build), cwd=tmp_path, timeout=60)
+    proses = lakip_cli("laporan", "--tahun", tahun, "--build", str(build), cwd=tmp_path, timeout=60)
     assert proses.returncode == 1
     _tanpa_traceback(proses.stdout, proses.stderr)
     assert proses.stderr.startswith("GALAT: TAHUN tidak sah")

@@ -10,17 +10,18 @@ then every office at once, one of them with a broken CSV file.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import env_lakip, lakip_cli
 
 from lakip_calc.audit.manifest import sha256_berkas
 from lakip_calc.audit.situs import Baris, halaman_indeks
@@ -45,27 +46,11 @@ RUSAK = "dinas-rusak"
 _BERSAMA: dict[str, SimpleNamespace] = {}
 
 
+#: The command line (a regency build of several offices may take long on a busy machine).
+_lakip = functools.partial(lakip_cli, timeout=1200)
+
+
 # --------------------------------------------------------------------------- helpers
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("YEAR", "DATA", "OPD", "DRAFT")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["PYTHONIOENCODING"] = "utf-8"
-    env["CI"] = "1"
-    return env
-
-
-def _lakip(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lakip_calc", *args],
-        cwd=cwd,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=1200,
-    )
 
 
 def _tanpa_traceback(p: subprocess.CompletedProcess[str]) -> None:
@@ -293,7 +278,7 @@ def test_buku_kerja_instansi_di_foldernya(tmp_path: Path) -> None:
 
 def test_make_memakai_data_dan_opd(make_siap: None, tmp_path: Path) -> None:
     data = buat_regensi(tmp_path)
-    env = {**_env(), "DATA": str(data), "OPD": "dinas-kesehatan"}
+    env = {**env_lakip(), "DATA": str(data), "OPD": "dinas-kesehatan"}
     p = subprocess.run(
         ["make", "-s", "-C", str(ROOT), "validate", "YEAR=2023"],
         cwd=tmp_path,
@@ -533,7 +518,7 @@ def test_make_meneruskan_data_dan_opd(target: str, perintah: str, tmp_path: Path
     """Every target passes DATA and OPD on (PY=echo prints the command instead of running it)."""
     if shutil.which("make") is None:
         pytest.skip("make tidak terpasang")
-    env = {**_env(), "DATA": str(tmp_path / "regensi"), "OPD": "dinas-sosial"}
+    env = {**env_lakip(), "DATA": str(tmp_path / "regensi"), "OPD": "dinas-sosial"}
     p = subprocess.run(
         ["make", "-s", "-C", str(ROOT), "-o", ".venv/.installed", "PY=echo", target, "YEAR=2023"],
         cwd=tmp_path,

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from _bersama import _lakip
+from conftest import lakip_cli
 
 from lakip_calc.audit.manifest import (
     ID_ANGKA,
@@ -41,7 +41,7 @@ def bangunan(build_bersama: SimpleNamespace) -> SimpleNamespace:
 
 def _verifikasi(data: str, *arah: str) -> subprocess.CompletedProcess[str]:
     """``lakip verifikasi`` of 2023 from the data folder ``data`` (``arah``: --build/--html)."""
-    return _lakip("verifikasi", "--tahun", "2023", "--data", data, *arah)
+    return lakip_cli("verifikasi", "--tahun", "2023", "--data", data, *arah)
 
 
 # --------------------------------------------------------------------------- editing helpers
@@ -135,7 +135,7 @@ def test_berkas_tabel() -> None:
 
 
 def test_cli_verifikasi_tanpa_manifest(tmp_path: Path) -> None:
-    p = _lakip("verifikasi", "--tahun", "2023", "--build", str(tmp_path))
+    p = lakip_cli("verifikasi", "--tahun", "2023", "--build", str(tmp_path))
     assert p.returncode != 0
     assert "manifest tidak ada" in p.stderr
     assert "Traceback" not in p.stderr
