@@ -10,13 +10,13 @@ markup, and only two things survive from it: ``{{< var key >}}`` shortcodes
 
 from __future__ import annotations
 
-import html
 import re
 import string
 from collections.abc import Iterable
 from typing import Any
 
 from lakip_calc.hitungan.angka import Angka, KumpulanAngka
+from lakip_calc.isi.tulis import teks_html
 from lakip_calc.masukan.loader import DataTahun
 
 __all__ = [
@@ -575,14 +575,6 @@ def _tabel_jejak(angka: KumpulanAngka) -> str:
     return "\n".join(baris) + f"\n\n: {_JEJAK_JUDUL} {{#tbl-jejak-angka}}\n"
 
 
-def _html(teks: Any) -> str:
-    """Data text for the raw HTML block: one line (a line break could close the block's
-    fence), escaped, and ``@`` and backticks as character references (never a
-    cross-reference, never a fence)."""
-    satu_baris = " ".join(("" if teks is None else str(teks)).split())
-    return html.escape(satu_baris).replace("@", "&#64;").replace("`", "&#96;")
-
-
 def _sel_html(isi: str, rata: str = "left") -> str:
     return f'<td style="text-align: {rata};">{isi}</td>'
 
@@ -596,7 +588,7 @@ def _tabel_jejak_html(angka: KumpulanAngka) -> str:
     """
     rata = ["right" if r == "AlignRight" else "left" for r in _JEJAK_RATA]
     kepala = "".join(
-        f'<th style="text-align: {r};">{_html(k)}</th>'
+        f'<th style="text-align: {r};">{teks_html(k)}</th>'
         for k, r in zip(_JEJAK_KOLOM, rata, strict=True)
     )
     baris = [
@@ -610,17 +602,17 @@ def _tabel_jejak_html(angka: KumpulanAngka) -> str:
     for jenis, isi in _baris_jejak(angka):
         if jenis == "sel":
             teks, tautan = _nama_tautan_sel(isi)
-            tautan_html = f'<a href="{_html(tautan)}">{_html(teks)}</a>'
+            tautan_html = f'<a href="{teks_html(tautan)}">{teks_html(teks)}</a>'
             sel = [_sel_html(f"<strong>Sel notebook</strong> {tautan_html}")]
             sel += [_sel_html("", r) for r in rata[1:]]
         else:
             a = isi
             nilai = (
-                f'<span id="{slug(a.key)}">{_html(a.key)}</span>',
-                _html(a.text),
-                _html(a.formula),
-                _html(ringkas_masukan(a)),
-                _html(a.code),
+                f'<span id="{slug(a.key)}">{teks_html(a.key)}</span>',
+                teks_html(a.text),
+                teks_html(a.formula),
+                teks_html(ringkas_masukan(a)),
+                teks_html(a.code),
             )
             sel = [_sel_html(v, r) for v, r in zip(nilai, rata, strict=True)]
         baris.append("<tr>" + "".join(sel) + "</tr>")

@@ -154,12 +154,13 @@ def satu_baris(teks: object) -> str:
 
 
 def teks_html(teks: object) -> str:
-    """Data text as HTML text for a raw HTML block: one line, escaped, no Markdown character.
+    """Data text as HTML text for a raw HTML block: one line, escaped, no Markdown character
+    (``None``, a fact not given, is empty).
 
     >>> teks_html("a\\n```{=html}\\n<b>")
     'a &#96;&#96;&#96;&#123;&#61;html&#125; &lt;b&gt;'
     """
-    return html.escape(satu_baris(teks), quote=True).translate(_ENTITAS)
+    return html.escape(satu_baris("" if teks is None else teks), quote=True).translate(_ENTITAS)
 
 
 def _sel_html(teks: object, kunci: object) -> str:
