@@ -26,10 +26,11 @@ TAHUN = 2023
 
 
 def build_bersama(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    """Two full builds (with the report) of a copy of data/2023 (the ``build_bersama`` fixture).
+    """One full build (with the report) of a copy of data/2023 (the ``build_bersama`` fixture).
 
-    Both are built into the same folder (``build/2023``), the first then moved to
-    ``pertama/``, so that recorded paths are the same and the bytes can be compared.
+    That the same data give the same bytes is checked by verifying it
+    (``test_verifikasi.test_verifikasi_cocok``): a rebuild in another folder must
+    match every output byte for byte.
     """
     from lakip_calc.bangun.laporan import render_laporan
     from lakip_calc.bangun.pipeline import bangun
@@ -38,22 +39,14 @@ def build_bersama(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     data = akar / "data"
     shutil.copytree(DATA / str(TAHUN), data / str(TAHUN))
     build = akar / "build"
-
-    def sekali() -> None:
-        bangun(
-            TAHUN,
-            data_dir=data,
-            build_dir=build,
-            lapor=lambda _s: None,
-            setelah_notebook=lambda d, s, t: render_laporan(d, s, tunggu_gambar=t),
-        )
-
-    sekali()
-    (build / str(TAHUN)).rename(akar / "pertama")
-    sekali()
-    return SimpleNamespace(
-        akar=akar, data=data, build=build, folder=build / str(TAHUN), pertama=akar / "pertama"
+    bangun(
+        TAHUN,
+        data_dir=data,
+        build_dir=build,
+        lapor=lambda _s: None,
+        setelah_notebook=lambda d, s, t: render_laporan(d, s, tunggu_gambar=t),
     )
+    return SimpleNamespace(akar=akar, data=data, build=build, folder=build / str(TAHUN))
 
 
 def situs_bersama(tmp_path_factory: pytest.TempPathFactory, b: SimpleNamespace) -> SimpleNamespace:

@@ -213,7 +213,7 @@ def sekali_per_sesi(
 
 @pytest.fixture(scope="session")
 def build_bersama(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    """Two full builds of a copy of ``data/2023`` (:func:`_bersama.build_bersama`); read only."""
+    """A full build of a copy of ``data/2023`` (:func:`_bersama.build_bersama`); read only."""
     import _bersama
 
     return sekali_per_sesi(

@@ -39,6 +39,7 @@ network (``src=``/``href=`` with ``http(s)://`` or ``//``, CSS ``url()`` and
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html as _html
 import io
 import os
@@ -48,6 +49,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lakip_calc.audit.bundel import cek_sumber, nama_bundel, tulis_bundel
 from lakip_calc.audit.manifest import baca_manifest, keluaran_rusak, sha256_berkas
@@ -168,20 +170,27 @@ def _buang_komentar_url(teks: str) -> str:
 # --------------------------------------------------------------------------- notebooks
 
 
-def notebook_html(ipynb: Path, kembali: str = "../index.html") -> str:
-    """An executed notebook as one self-contained HTML page with ``id="<cell id>"`` anchors."""
-    import nbformat
+@functools.cache
+def _pengekspor_notebook() -> Any:
+    """nbconvert's HTML exporter with our template, made once per process: building one
+    compiles its Jinja templates, which costs more than converting a notebook."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="lab",
         template_file="lakip-notebook.html.j2",
         extra_loaders=[DictLoader({"lakip-notebook.html.j2": _TEMPLATE_NB})],
         embed_images=True,
     )
+
+
+def notebook_html(ipynb: Path, kembali: str = "../index.html") -> str:
+    """An executed notebook as one self-contained HTML page with ``id="<cell id>"`` anchors."""
+    import nbformat
+
     nb = nbformat.read(ipynb, as_version=4)
-    body, _ = exporter.from_notebook_node(
+    body, _ = _pengekspor_notebook().from_notebook_node(
         nb, resources={"metadata": {"name": ipynb.stem}, "lakip_kembali": kembali}
     )
     body = _ID_SEL.sub(lambda m: f'id="{m.group(1)}"', body)
