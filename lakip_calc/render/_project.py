@@ -70,9 +70,14 @@ class Project:
         return display_path(path, self.root.parent)
 
 
+#: PyYAML's safe loader, on libyaml when PyYAML was built with it (same result, faster:
+#: ``_variables.yml`` holds every number of the report).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path, shown: str) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except UnicodeDecodeError as exc:
         raise RenderError(f"berkas bukan teks UTF-8: {shown}") from exc
     except yaml.YAMLError as exc:

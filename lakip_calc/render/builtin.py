@@ -198,20 +198,29 @@ class _Job:
         return ast
 
     def html(self, source: Path, out: Path) -> None:
+        """One self-contained page: the stylesheets written into its head, the images
+        as data URIs (``embed_images.lua``), as Quarto's ``embed-resources`` gives."""
         parts = self.project.parts["html"]
         args = [
             *self.common_args("html", source),
+            f"--lua-filter={_resource('embed_images.lua')}",
             "--to=html5",
             f"--template={_resource('templates/builtin.html')}",
-            "--embed-resources",
             "--section-divs",
             f"--variable=generator:{self.generator}",
-            *(f"--css={p}" for p in parts.css),
+            f"--include-in-header={self._styles(parts.css)}",
             *(f"--include-after-body={p}" for p in parts.after_body),
             f"--output={out}",
         ]
         _tools.pandoc(args, cwd=self.source_dir, epoch=self.epoch)
         _put_back_raw_html(out, self.raw_html)
+
+    def _styles(self, css: Iterable[Path]) -> Path:
+        """The extension's stylesheets as one ``<style>`` element (a header include)."""
+        styles = self.work / "styles.html"
+        text = "".join(p.read_text(encoding="utf-8") for p in css)
+        styles.write_text(f"<style>\n{text}</style>\n", encoding="utf-8")
+        return styles
 
     def pdf(self, source: Path, out: Path) -> None:
         templates = self.work / "typst"
