@@ -221,6 +221,17 @@ def build_bersama(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     )
 
 
+def salin_bersama(bersama: SimpleNamespace, akar: Path) -> tuple[Path, Path]:
+    """Copy ``build_bersama``'s data and build folder side by side into ``akar``; (data, build).
+
+    Moved together they stay current (:func:`lakip_calc.paths.folder_kerja`): a build
+    there reuses every notebook and runs only what the test changes.
+    """
+    shutil.copytree(bersama.data, akar / "data")
+    shutil.copytree(bersama.build, akar / "build")
+    return akar / "data", akar / "build"
+
+
 @pytest.fixture(scope="session")
 def situs_bersama(tmp_path_factory: pytest.TempPathFactory, build_bersama) -> SimpleNamespace:
     """``build_bersama`` published into a site folder (:func:`_bersama.situs_bersama`)."""

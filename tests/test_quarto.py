@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import _potret, salin_bersama
 
 from lakip_calc.paths import ROOT
 
@@ -63,15 +64,14 @@ def _laporan(data: Path, build: Path, renderer: str, path: str) -> subprocess.Co
 
 
 @pytest.fixture(scope="module")
-def dua_build(tmp_path_factory, quarto_path, request) -> dict[str, Path]:
-    """The example year built by Quarto, and by the built-in renderer (the session's build,
-    asked for only after Quarto's: under xdist another worker makes it meanwhile)."""
-    akar = tmp_path_factory.mktemp("quarto")
-    shutil.copytree(DATA / "2023", akar / "data" / "2023")
-    proc = _laporan(akar / "data", akar / "quarto", "quarto", quarto_path)
+def dua_build(tmp_path_factory, quarto_path, build_bersama) -> dict[str, Path]:
+    """The example year rendered by Quarto (on the shared build's notebooks), and the
+    shared build itself, rendered by the built-in renderer."""
+    data, build = salin_bersama(build_bersama, tmp_path_factory.mktemp("quarto"))
+    proc = _laporan(data, build, "quarto", quarto_path)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    bawaan = request.getfixturevalue("build_bersama")
-    return {"quarto": akar / "quarto" / "2023", "builtin": bawaan.folder}
+    assert "Notebook dijalankan : 0" in proc.stdout, proc.stdout
+    return {"quarto": build / "2023", "builtin": build_bersama.folder}
 
 
 class _Isi(HTMLParser):
@@ -256,22 +256,24 @@ def test_renderer_quarto_too_old_is_a_clear_message(tmp_path) -> None:
     assert "1.6.40" in keluaran and "1.7" in keluaran and "RENDERER=builtin" in keluaran
 
 
-def test_failing_quarto_shows_the_end_of_its_log_and_where_it_is(tmp_path) -> None:
+def test_failing_quarto_shows_the_end_of_its_log_and_where_it_is(tmp_path, build_bersama) -> None:
     skrip = (
         'if [ "$1" = "--version" ]; then echo 1.7.34; exit 0; fi\n'
         'if [ "$1" = "render" ]; then echo "baris awal" >&2; echo "ERROR: contoh gagal" >&2; exit 1; fi\n'
         "echo x\n"
     )
     path = _bin_palsu(tmp_path, skrip)
-    data = tmp_path / "data"
-    shutil.copytree(DATA / "2023", data / "2023")
-    proc = _laporan(data, tmp_path / "build", "quarto", path)
+    data, build = salin_bersama(build_bersama, tmp_path / "salinan")
+    sebelum = _potret(build / "2023")
+    proc = _laporan(data, build, "quarto", path)
     keluaran = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "Traceback" not in keluaran
     assert "ERROR: contoh gagal" in keluaran
     log = re.search(r"Log lengkap: (\S+)", keluaran)
     assert log and "contoh gagal" in Path(log.group(1)).read_text(encoding="utf-8")
-    assert not (tmp_path / "build" / "2023").exists()
+    # the previous build is left as it was, and no staging folder stays behind
+    assert _potret(build / "2023") == sebelum
+    assert not list(build.glob(".staging-*"))
 
 
 def test_auto_takes_builtin_when_quarto_is_too_old(tmp_path, monkeypatch) -> None:

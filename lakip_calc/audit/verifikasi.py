@@ -48,7 +48,7 @@ from lakip_calc.audit.manifest import (
 )
 from lakip_calc.bangun.sidik import hash_kode, info_git
 from lakip_calc.errors import LakipError
-from lakip_calc.paths import BUILD, DATA, tampil
+from lakip_calc.paths import BUILD, DATA, jalur_kerja, tampil
 
 __all__ = ["HasilVerifikasi", "verifikasi", "berkas_tabel"]
 
@@ -437,14 +437,14 @@ class _Acuan:
     integritas: list[str] = field(default_factory=list)
 
 
-def _acuan_html(html: Path, tahun: int) -> _Acuan:
+def _acuan_html(html: Path, tahun: int, data_root: Path) -> _Acuan:
     manifest, harap = baca_html(html)
     dikirim = _berkas_terbit(html, tahun)
-    tercatat = _folder_tercatat(dikirim, tampil(BUILD / str(tahun)))
+    tercatat = _folder_tercatat(dikirim, jalur_kerja(BUILD / str(tahun), data_root))
     return _Acuan(tampil(html), manifest, harap, dikirim, tercatat)
 
 
-def _acuan_build(folder: Path) -> _Acuan:
+def _acuan_build(folder: Path, data_root: Path) -> _Acuan:
     """A build folder: its manifest, numbers and table CSVs, checked against the manifest."""
     manifest = baca_manifest(folder / "manifest.json")
     try:
@@ -458,7 +458,7 @@ def _acuan_build(folder: Path) -> _Acuan:
         manifest,
         {k: {"value": d["value"], "text": d["text"]} for k, d in penuh.items()},
         dikirim,
-        _folder_tercatat(dikirim, tampil(folder)),
+        _folder_tercatat(dikirim, jalur_kerja(folder, data_root)),
         harap_penuh=penuh,
     )
     keluaran = manifest.get("outputs") or {}
@@ -598,9 +598,9 @@ def verifikasi(
         A published HTML report to verify instead of the build folder.
     """
     if html is not None:
-        a = _acuan_html(Path(html), tahun)
+        a = _acuan_html(Path(html), tahun, data_dir or DATA)
     else:
-        a = _acuan_build((build_dir or BUILD) / str(tahun))
+        a = _acuan_build((build_dir or BUILD) / str(tahun), data_dir or DATA)
     tahun_m = (a.manifest.get("parameters") or {}).get("year")
     if tahun_m is not None and int(tahun_m) != tahun:
         raise LakipError(f"{a.nama} adalah laporan tahun {tahun_m}, bukan {tahun}.")

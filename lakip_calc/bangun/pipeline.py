@@ -43,7 +43,7 @@ from lakip_calc.bangun.sidik import hash_berkas, keadaan_git, sidik_kode
 from lakip_calc.errors import LakipError
 from lakip_calc.hitungan.angka import KumpulanAngka
 from lakip_calc.masukan.dibaca import TIDAK_ADA
-from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, tampil
+from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, folder_kerja, jalur_kerja, tampil
 
 if TYPE_CHECKING:  # annotations only: the loader imports pandas, needed once the data is read
     from lakip_calc.masukan.loader import DataTahun
@@ -607,14 +607,18 @@ def _isi_staging(
 
     dipakai = r.dipakai()
     jalan = [s for s in urut_langkah(r.langkah) if s not in dipakai]
-    params = {"tahun": r.tahun, "data_dir": tampil(r.data_root), "out_dir": tampil(r.staging)}
-    ganti = {tampil(r.staging): r.folder_tercatat or tampil(r.akhir)}
+    params = {
+        "tahun": r.tahun,
+        "data_dir": jalur_kerja(r.data_root, r.data_root),
+        "out_dir": jalur_kerja(r.staging, r.data_root),
+    }
+    ganti = {params["out_dir"]: r.folder_tercatat or jalur_kerja(r.akhir, r.data_root)}
     tugas = {
         s.notebook: (
             str(r.nb_dir / s.notebook),
             str(r.staging / "notebooks" / s.notebook),
             params,
-            str(ROOT),
+            str(folder_kerja(r.data_root)),
             progress,
             ganti,
             str(folder),
@@ -866,7 +870,7 @@ def kunci_langkah(
     computed when not given.
     """
     kode = sidik_kode() if kode is None else kode
-    params = {"tahun": tahun, "data_dir": tampil(data_root), "draft": draft}
+    params = {"tahun": tahun, "data_dir": jalur_kerja(data_root, data_root), "draft": draft}
     hasil: dict[str, str | None] = {}
     for s in urut_langkah(langkah):
         rekaman = dibaca.get(s.notebook)
