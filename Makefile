@@ -101,8 +101,12 @@ quarto-kit: ## Install the offline Quarto kit when ../shared/quarto exists (the 
 		echo "Memasang kit Quarto dari ../shared/quarto ..."; ../shared/quarto/install >/dev/null; \
 	fi
 
+# One pytest worker more than CPUs: builds wait on kernels, pandoc and Chromium, and the
+# extra worker keeps every core busy meanwhile.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+
 test: $(STAMP) deps-apt quarto-kit ## Run the whole test suite (installs what it needs)
-	$(PY) -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP) ## Lint and check formatting with ruff
 	$(PY) -m ruff check lakip_calc tests
