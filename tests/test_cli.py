@@ -16,7 +16,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import env_lakip, lakip_cli
+from conftest import env_lakip, lakip_cli, salin_bersama
 
 from lakip_calc.cli import main
 from lakip_calc.paths import DATA, ROOT
@@ -53,14 +53,17 @@ def test_validasi_dari_folder_lain(tmp_path: Path, potret) -> None:
     assert potret(DATA) == sebelum  # nor to data/
 
 
-def test_laporan_memvalidasi_dulu(tmp_path: Path) -> None:
-    # a private build folder: the repository's build/ may hold a current build,
-    # and then a report run is a no-op that validates nothing
-    build = tmp_path / "build"
-    proses = _lakip("laporan", "--tahun", "2023", "--build", str(build), cwd=tmp_path)
+def test_laporan_memvalidasi_dulu(tmp_path: Path, build_bersama) -> None:
+    # a private copy of the session's build and its data, with one prose file changed:
+    # a current build is a no-op that validates nothing; this one has work to do
+    data, build = salin_bersama(build_bersama, tmp_path)
+    teks = data / "2023" / "teks" / "latar_belakang.md"
+    teks.write_text(teks.read_text(encoding="utf-8") + "\nSatu kalimat baru.\n", encoding="utf-8")
+    arah = ["--tahun", "2023", "--data", str(data), "--build", str(build)]
+    proses = _lakip("laporan", *arah, cwd=tmp_path)
     assert proses.returncode == 0, proses.stderr
     _cek_ringkasan(proses.stdout)
-    ulang = _lakip("laporan", "--tahun", "2023", "--build", str(build), cwd=tmp_path)
+    ulang = _lakip("laporan", *arah, cwd=tmp_path)
     assert ulang.returncode == 0, ulang.stderr
     assert "Tidak ada perubahan" in ulang.stdout and "Data 2023 valid" not in ulang.stdout
 

@@ -144,6 +144,12 @@ def test_capaian_kinerja_baris_rata_rata(tabel, bahan):
     assert akhir["% Capaian"] == angka["kinerja.rata_rata_capaian"].text == "96,78%"
     assert akhir["Predikat"] == angka["kinerja.rata_rata_predikat"].text
     assert t.tingkat[-1] == "total"
+    # in the HTML the number is keyed and the words around it stay apart
+    jumlah = angka["kinerja.jumlah_indikator_dirata"].text
+    assert (
+        f'Rata-rata capaian <span class="angka" data-key="kinerja.jumlah_indikator_dirata">'
+        f"{jumlah}</span> indikator<"
+    ) in tabel_html(t)
     ik3 = t.tampil.iloc[2]
     assert (ik3["Target"], ik3["Realisasi"], ik3["% Capaian"]) == ("69", "68,23", "98,88%")
 

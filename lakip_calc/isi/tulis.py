@@ -170,12 +170,20 @@ def _sel_html(teks: object, kunci: object) -> str:
     for a cell showing several numbers (:mod:`lakip_calc.isi.tabel`).
     """
     if isinstance(kunci, tuple):
-        return "".join(_sel_html(t, k) for t, k in kunci)
+        return "".join(_bagian_html(t, k) for t, k in kunci)
     isi = teks_html(teks)
     k = str(kunci)
     if not k:
         return isi
     return f'<span class="angka" data-key="{html.escape(k, quote=True)}">{isi}</span>'
+
+
+def _bagian_html(teks: str, kunci: str) -> str:
+    """One part of a cell shown in parts: as a cell, with the space it starts or ends with
+    kept outside (``"Rata-rata capaian "``, ``"5"``, ``" indikator"``: words stay apart)."""
+    awal = " " if teks[:1].isspace() else ""
+    akhir = " " if teks[-1:].isspace() else ""
+    return awal + _sel_html(teks, kunci) + akhir
 
 
 def _baris(t: TabelLaporan, *tingkat: str) -> list[int]:
