@@ -221,15 +221,20 @@ def build_bersama(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     )
 
 
-def salin_bersama(bersama: SimpleNamespace, akar: Path) -> tuple[Path, Path]:
-    """Copy ``build_bersama``'s data and build folder side by side into ``akar``; (data, build).
+def salin_build(data: Path, build: Path, akar: Path) -> tuple[Path, Path]:
+    """Copy a data folder and its build folder side by side into ``akar``; (data, build).
 
     Moved together they stay current (:func:`lakip_calc.paths.folder_kerja`): a build
     there reuses every notebook and runs only what the test changes.
     """
-    shutil.copytree(bersama.data, akar / "data")
-    shutil.copytree(bersama.build, akar / "build")
+    shutil.copytree(data, akar / "data")
+    shutil.copytree(build, akar / "build")
     return akar / "data", akar / "build"
+
+
+def salin_bersama(bersama: SimpleNamespace, akar: Path) -> tuple[Path, Path]:
+    """:func:`salin_build` of ``build_bersama``."""
+    return salin_build(bersama.data, bersama.build, akar)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import _potret
+from conftest import _potret, salin_build
 
 from lakip_calc.audit.manifest import keluaran_rusak
 from lakip_calc.bangun.proses import kunci_tahun, pemegang_kunci
@@ -238,9 +238,7 @@ def build_salinan(build_curiga) -> dict:
     bersama = build_curiga
     assert bersama["status"] == 0, bersama["stderr"]
     root = Path(tempfile.mkdtemp(prefix="lkr", dir="/tmp"))
-    data, build = root / "data", root / "build"
-    shutil.copytree(bersama["data_dir"], data)
-    shutil.copytree(bersama["build"], build / "2023")
+    data, build = salin_build(bersama["data_dir"], bersama["build"].parent, root)
     (root / "tmp").mkdir()
     # The data and its build moved together: the copy is current as it is.
     r = _laporan(data, build, root / "tmp")

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import _potret, _ubah_sel
+from conftest import _potret, _ubah_sel, salin_build
 
 from lakip_calc.bangun import pipeline
 from lakip_calc.paths import ROOT
@@ -123,9 +123,7 @@ def lingkungan(tmp_path_factory, build_curiga) -> dict:
     bersama = build_curiga
     assert bersama["status"] == 0, bersama["stderr"]
     root = tmp_path_factory.mktemp("interupsi")
-    data, build = root / "data", root / "build"
-    shutil.copytree(bersama["data_dir"], data)
-    shutil.copytree(bersama["build"], build / "2023")
+    data, build = salin_build(bersama["data_dir"], bersama["build"].parent, root)
     potret = _potret(build / "2023")
     # A short TMPDIR of its own (Unix socket paths are short), emptied by every run.
     tmpdir = Path(tempfile.mkdtemp(prefix="lkt", dir="/tmp"))
