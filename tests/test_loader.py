@@ -807,7 +807,7 @@ def _hanya_dataframe_atau_dataerror(raw: bytes, nama: str) -> None:
 
 
 _FUZZ = settings(
-    max_examples=200,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

@@ -30,6 +30,9 @@ OUTPUT_FORMATS = {"html": "html", "pdf": "typst", "docx": "docx"}
 
 #: Keys of an extension's format section that are options of the renderer, not metadata.
 _PARTS = {"filters", "css", "include-after-body", "template-partials", "reference-doc"}
+#: Options of Quarto's own processing, not document metadata (the built-in
+#: renderer does no such processing; pandoc would write them into a DOCX).
+_QUARTO_OPTIONS = {"html-table-processing"}
 
 
 def display_path(path: Path, base: Path) -> str:
@@ -135,7 +138,7 @@ def _extension_parts(root: Path, name: str, quarto_format: str) -> FormatParts:
         partials=files("template-partials"),
         reference_doc=folder / str(reference) if reference else None,
         shortcodes=tuple(folder / str(p) for p in _as_list(contributes.get("shortcodes"))),
-        metadata={k: v for k, v in merged.items() if k not in _PARTS},
+        metadata={k: v for k, v in merged.items() if k not in _PARTS | _QUARTO_OPTIONS},
     )
 
 
