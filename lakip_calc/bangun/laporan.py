@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from lakip_calc import paths
 from lakip_calc.bangun.berkas import tautan_atomik
 from lakip_calc.bangun.notebook import tulis_teks
 from lakip_calc.errors import DataError, RenderError
@@ -37,7 +38,7 @@ from lakip_calc.isi.narasi import (
 from lakip_calc.isi.narasi_sasaran import fragmen_sasaran
 from lakip_calc.masukan.loader import DataTahun
 from lakip_calc.masukan.profil import baca_profil
-from lakip_calc.paths import REPORT, ROOT, tampil
+from lakip_calc.paths import ROOT, tampil
 from lakip_calc.render import choose_renderer, find_quarto, render_project, render_with_quarto
 from lakip_calc.render._variables import (
     angka_markdown,
@@ -165,7 +166,7 @@ def siapkan_proyek(
     out (:func:`salin_grafik` adds them once the charts notebook has ended).
     """
     proyek = staging / "proyek"
-    sumber_qmd = _salin_sumber(proyek, sumber or REPORT)
+    sumber_qmd = _salin_sumber(proyek, sumber or paths.REPORT)
     angka = KumpulanAngka.from_json((staging / "numbers.json").read_text(encoding="utf-8"))
     hasil = proyek / "report" / HASIL
     shutil.copytree(staging / "tables", hasil / "tables")
@@ -538,7 +539,7 @@ def render_laporan(
                 proyek,
                 staging,
                 nama_pendamping,
-                sumber or REPORT,
+                sumber or paths.REPORT,
                 dokumen=PENDAMPING,
                 format_=FORMAT_PENDAMPING,
             )
@@ -547,7 +548,7 @@ def render_laporan(
             hasil = _render_quarto(proyek, staging, nama)
         else:
             hasil = _render_bawaan(
-                proyek, staging, nama, sumber or REPORT, sebelum_gambar if nanti else None
+                proyek, staging, nama, sumber or paths.REPORT, sebelum_gambar if nanti else None
             )
         return _sematkan(data, staging, versi, hasil)
     finally:

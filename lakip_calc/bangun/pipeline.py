@@ -20,6 +20,7 @@ from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lakip_calc import paths
 from lakip_calc.audit.manifest import keluaran_rusak
 from lakip_calc.bangun.cache import (
     BERKAS_CACHE,
@@ -894,12 +895,13 @@ def renderer_terpilih() -> str:
 
 
 def bagian_render(data_root: Path, tahun: int, draft: bool, kode: str | None = None) -> list:
-    """What the report's key holds besides the steps' keys: report sources, all the data
-    (the report prints its text), code, git state, renderer, date and draft flag."""
+    """What the report's key holds besides the steps' keys: report sources (those the
+    renderer reads: ``paths.REPORT``), all the data (the report prints its text),
+    code, git state, renderer, date and draft flag."""
     return [
+        hash_berkas(sorted(paths.REPORT.glob("*.qmd")), paths.REPORT),
         hash_berkas(
             [
-                *sorted((ROOT / "report").glob("*.qmd")),
                 ROOT / "_quarto.yml",
                 ROOT / "_extensions",
                 ROOT / "pyproject.toml",
