@@ -430,3 +430,36 @@ def test_lebar_kolom_angka_tidak_tertimpa() -> None:
     assert hasil[0] > hasil[1]  # text columns still in proportion to their length
     # numbers too wide for any split: the widths follow the content
     assert lebar_kolom([10, 50, 50], [False, True, True]) == [10, 40, 40]
+
+
+def test_markdown_tiap_kolom_selebar_kata_terpanjangnya() -> None:
+    """A pipe table's dashes are the columns' relative widths in the PDF and DOCX; a
+    column narrower than its longest word (a word does not wrap) runs into the next
+    one ("TargetRealisasi"). A number column's header wraps between its words."""
+    kolom = ["Uraian", "Satuan", "Target", "Realisasi 2023", "% Capaian"]
+    tampil = pd.DataFrame(
+        {
+            "Uraian": ["Meningkatnya Kesejahteraan Pemerlu Pelayanan " * 3] * 2,
+            "Satuan": ["orang", "kecamatan"],
+            "Target": ["5%", "7"],
+            "Realisasi 2023": ["4%", "7"],
+            "% Capaian": ["80,00%", "100,00%"],
+        },
+        dtype=object,
+    )
+    kunci = pd.DataFrame({k: ["", ""] if k in kolom[:2] else ["a", "b"] for k in kolom})
+    t = TabelLaporan(
+        id="tbl-lebar",
+        judul="Lebar kolom",
+        data=tampil.copy(),
+        tampil=tampil,
+        kunci=kunci,
+        catatan="",
+        tingkat=["", ""],
+    )
+    pemisah = tabel_markdown(t).splitlines()[1]
+    lebar = [len(s) for s in pemisah.strip("|").split("|")]
+    for k, n in zip(kolom, lebar, strict=True):
+        kata = [w for teks in [k, *tampil[k]] for w in teks.split()]
+        assert n > max(map(len, kata)), (k, pemisah)
+    assert lebar[0] == max(lebar)  # the long text still gets the most room

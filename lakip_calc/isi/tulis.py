@@ -374,12 +374,46 @@ def lebar_kolom(lebar: list[int], angka: list[bool]) -> list[int]:
     ]
 
 
+#: Characters a number column needs beyond its header's longest word: the header is
+#: bold, the cell has an inset on each side, and a wide table is scaled to the page.
+_RUANG_KEPALA = 4
+
+
+def _lebar_isi(kepala: str, sel: list[str], angka: bool) -> int:
+    """A column's longest cell, its header included. A number column's header wraps
+    between words: it needs its longest word (with :data:`_RUANG_KEPALA`), not all of it.
+
+    >>> _lebar_isi("Target", ["55%", "100%"], False)
+    6
+    >>> _lebar_isi("Target", ["55%", "100%"], True)
+    10
+    >>> _lebar_isi("Realisasi 2022", ["50%", "1.234.567"], True)
+    13
+    """
+    if not angka:
+        return max([len(kepala), *map(len, sel)])
+    return max([*map(len, sel), *(len(kata) + _RUANG_KEPALA for kata in kepala.split())])
+
+
+def _lebar_kata(kepala: str, sel: list[str]) -> int:
+    """The room a column's longest word needs, in its header or a cell (a word does
+    not wrap), with :data:`_RUANG_KEPALA`.
+
+    >>> _lebar_kata("Satuan", ["orang", "kecamatan"])
+    13
+    """
+    return max([len(k) for teks in [kepala, *sel] for k in teks.split()], default=0) + (
+        _RUANG_KEPALA
+    )
+
+
 def tabel_markdown(t: TabelLaporan) -> str:
     """A Pandoc pipe table of ``tampil`` followed by the caption line ``: judul {#id}``.
 
     Numeric columns are right-aligned; program and total rows are bold. The
     dashes of the separator line follow the content width (capped) so that
-    Pandoc gives long-text columns more room.
+    Pandoc gives long-text columns more room, and never leave a column less than
+    its longest word.
     """
     kolom = list(t.tampil.columns)
     kanan = set(kolom_angka(t))
@@ -391,10 +425,14 @@ def tabel_markdown(t: TabelLaporan) -> str:
         if i in tebal:
             sel = [f"**{s}**" if s else s for s in sel]
         badan.append(sel)
-    lebar = [max([len(kepala[j])] + [len(b[j]) for b in badan]) for j in range(len(kolom))]
+    isi = [[b[j] for b in badan] for j in range(len(kolom))]
+    lebar = [_lebar_isi(kepala[j], isi[j], kolom[j] in kanan) for j in range(len(kolom))]
+    lebar = [
+        max(n, _lebar_kata(kepala[j], isi[j]))
+        for j, n in enumerate(lebar_kolom(lebar, [k in kanan for k in kolom]))
+    ]
     pemisah = [
-        "-" * (n - 1) + ":" if k in kanan else "-" * n
-        for k, n in zip(kolom, lebar_kolom(lebar, [k in kanan for k in kolom]), strict=True)
+        "-" * (n - 1) + ":" if k in kanan else "-" * n for k, n in zip(kolom, lebar, strict=True)
     ]
     baris = ["| " + " | ".join(kepala) + " |", "|" + "|".join(pemisah) + "|"]
     baris += ["| " + " | ".join(b) + " |" for b in badan]
