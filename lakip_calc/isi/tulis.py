@@ -374,8 +374,8 @@ def lebar_kolom(lebar: list[int], angka: list[bool]) -> list[int]:
     ]
 
 
-#: Characters a number column needs beyond its header's longest word: the header is
-#: bold, the cell has an inset on each side, and a wide table is scaled to the page.
+#: Characters a column needs beyond its longest word: a header is bold, a cell has an
+#: inset on each side, and a wide table is scaled down to the page.
 _RUANG_KEPALA = 4
 
 
