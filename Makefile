@@ -48,12 +48,18 @@ help: ## List the targets in pipeline order
 	@echo "lakip: make <target> [YEAR=2023] [DATA=dir] [OPD=office]"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
 
+# Two make commands started together (a report and the tests) set up .venv once: the
+# second waits on the lock (flock, where util-linux has it), then finds it current.
+VENV_TERKUNCI := $$(command -v flock >/dev/null && echo flock $(VENV).lock)
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON_SYS) >/dev/null || { echo "Python $(PYTHON_SYS) tidak ditemukan (3.11 sampai 3.13 didukung: make PYTHON_SYS=python3.12 ...)"; exit 1; }
-	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	@touch $(STAMP)
+	@$(VENV_TERKUNCI) sh -c 'set -e; \
+	  if [ $(STAMP) -nt requirements.lock ] && [ $(STAMP) -nt pyproject.toml ]; then exit 0; fi; \
+	  test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV); \
+	  echo "Memasang paket tersemat ke $(VENV) ..."; \
+	  $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock; \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .; \
+	  touch $(STAMP)'
 
 setup: $(STAMP) ## Create .venv and install the pinned packages (automatic on first use)
 

@@ -16,7 +16,7 @@ import pytest
 
 from lakip_calc.bangun.cache import dibaca_notebook
 from lakip_calc.masukan.loader import muat_tahun
-from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT
+from lakip_calc.paths import NOTEBOOKS, ROOT
 
 URUTAN = [
     "01_anggaran",
@@ -42,18 +42,26 @@ def _semua_berkas(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_six_notebooks_in_order_write_only_under_a_relative_out_dir(tmp_path, potret):
-    """Run from a scratch folder with relative paths: they resolve against that folder."""
+def _kerja(tmp_path: Path) -> Path:
+    """A scratch working folder laid out as the project root for the notebooks (``data/``).
+
+    Not the checkout itself: a build the user runs there meanwhile may rewrite its
+    ``build/``, so only a folder of the test's own shows that a run wrote nothing else.
+    """
     kerja = tmp_path / "kerja"
     kerja.mkdir()
     (kerja / "data").symlink_to(ROOT / "data")
-    sebelum = potret(BUILD) if BUILD.is_dir() else {}
+    return kerja
+
+
+def test_six_notebooks_in_order_write_only_under_a_relative_out_dir(tmp_path):
+    """Run from a scratch folder with relative paths: they resolve against that folder."""
+    kerja = _kerja(tmp_path)
     for nama in URUTAN:
         r = _papermill(
             nama, kerja / f"{nama}.ipynb", kerja, "tahun=2023", "data_dir=data", "out_dir=hasil"
         )
         assert r.returncode == 0, r.stderr[-3000:]
-    assert (potret(BUILD) if BUILD.is_dir() else {}) == sebelum
     hasil = _semua_berkas(kerja / "hasil")
     assert {"reconciliation.csv", "bagian/anggaran.json", "bagian/rekonsiliasi.json"} <= hasil
     assert any(h.startswith("tables/") for h in hasil)
@@ -69,16 +77,22 @@ def test_six_notebooks_in_order_write_only_under_a_relative_out_dir(tmp_path, po
     assert "teks/" in dibaca["06_tabel"] and "teks/" not in dibaca["01_anggaran"]
 
 
-def test_from_the_project_root_an_absolute_out_dir_gets_everything(tmp_path, potret):
-    """The issue's command line: from the root, data relative, out_dir absolute."""
-    sebelum = potret(BUILD) if BUILD.is_dir() else {}
+def test_from_the_project_root_an_absolute_out_dir_gets_everything(tmp_path):
+    """The issue's command line: from the root, data relative, out_dir absolute;
+    nothing is written in the working folder (where the default ``build/`` is)."""
+    kerja = _kerja(tmp_path)
     out = tmp_path / "x"
     r = _papermill(
-        "01_anggaran", tmp_path / "out.ipynb", ROOT, "tahun=2023", "data_dir=data", f"out_dir={out}"
+        "01_anggaran",
+        tmp_path / "out.ipynb",
+        kerja,
+        "tahun=2023",
+        "data_dir=data",
+        f"out_dir={out}",
     )
     assert r.returncode == 0, r.stderr[-3000:]
     assert _semua_berkas(out) == {"bagian/anggaran.json"}
-    assert (potret(BUILD) if BUILD.is_dir() else {}) == sebelum
+    assert [p.name for p in kerja.iterdir()] == ["data"]
 
 
 @pytest.mark.parametrize(
