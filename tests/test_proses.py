@@ -41,6 +41,21 @@ def _tunggu_selamanya(_tugas: object) -> None:
     threading.Event().wait()
 
 
+def _tandai_lalu_tunggu(fifo: str) -> None:
+    """In a worker: write one mark into ``fifo`` (the task runs), then never end."""
+    with open(fifo, "wb") as f:
+        f.write(b"x")
+    _tunggu_selamanya(None)
+
+
+def _tunggu_tanda(fd: int, jumlah: int) -> None:
+    """Block until ``jumlah`` tasks have written their mark into the FIFO open as ``fd``."""
+    tanda = b""
+    while len(tanda) < jumlah:
+        assert select.select([fd], [], [], 120)[0], "tugas tidak mulai di pekerja"
+        tanda += os.read(fd, jumlah)
+
+
 def _isi_bekal(kunci: str) -> object:
     return bekal()[kunci]
 
@@ -85,11 +100,22 @@ def test_bekal_reaches_every_worker_and_the_pool_ends_clean() -> None:
     assert multiprocessing.active_children() == []
 
 
-def test_stopped_pool_leaves_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """:meth:`PoolPekerja.hentikan` ends workers in the middle of their work."""
+def test_stopped_pool_leaves_at_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """:meth:`PoolPekerja.hentikan` ends workers in the middle of their work.
+
+    Both tasks must be running first (each writes a mark into a FIFO): a task still
+    queued when the pool stops is cancelled instead, which a busy machine showed.
+    """
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)  # hentikan replaces it
+    fifo = tmp_path / "mulai"
+    os.mkfifo(fifo)
+    fd = os.open(fifo, os.O_RDWR)  # a writer of its own: no end of file between the marks
     pool = PoolPekerja(2)
-    janji = [pool.serahkan(_tunggu_selamanya, i) for i in range(2)]
+    try:
+        janji = [pool.serahkan(_tandai_lalu_tunggu, str(fifo)) for _ in range(2)]
+        _tunggu_tanda(fd, 2)
+    finally:
+        os.close(fd)
     pekerja = multiprocessing.active_children()
     assert len(pekerja) == 2
     pool.hentikan()

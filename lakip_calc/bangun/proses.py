@@ -132,7 +132,8 @@ class PoolPekerja:
         """Stop every worker now (their work is being thrown away); :meth:`tutup` follows.
 
         The executor sees its workers end under it and marks the pool broken
-        (its tasks raise :class:`~concurrent.futures.process.BrokenProcessPool`).
+        (its running tasks raise :class:`~concurrent.futures.process.BrokenProcessPool`;
+        :meth:`tutup` cancels those still queued).
         Should its management thread fail meanwhile, that error is not
         reported: the program is stopping on purpose.
         """
