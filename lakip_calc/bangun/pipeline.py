@@ -608,11 +608,7 @@ def _isi_staging(
 
     dipakai = r.dipakai()
     jalan = [s for s in urut_langkah(r.langkah) if s not in dipakai]
-    params = {
-        "tahun": r.tahun,
-        "data_dir": jalur_kerja(r.data_root, r.data_root),
-        "out_dir": jalur_kerja(r.staging, r.data_root),
-    }
+    params = {**param_data(r.tahun, r.data_root), "out_dir": jalur_kerja(r.staging, r.data_root)}
     ganti = {params["out_dir"]: r.folder_tercatat or jalur_kerja(r.akhir, r.data_root)}
     tugas = {
         s.notebook: (
@@ -850,6 +846,11 @@ def _nama_publik(akhir: Path, tahun: int) -> str:
         return f"build/{tahun}"
 
 
+def param_data(tahun: int, data_root: Path) -> dict[str, int | str]:
+    """The year and data folder every notebook is given: the same in its run and its key."""
+    return {"tahun": tahun, "data_dir": jalur_kerja(data_root, data_root)}
+
+
 def kunci_langkah(
     langkah: tuple[Langkah, ...],
     nb_dir: Path,
@@ -871,7 +872,7 @@ def kunci_langkah(
     computed when not given.
     """
     kode = sidik_kode() if kode is None else kode
-    params = {"tahun": tahun, "data_dir": jalur_kerja(data_root, data_root), "draft": draft}
+    params = {**param_data(tahun, data_root), "draft": draft}
     hasil: dict[str, str | None] = {}
     for s in urut_langkah(langkah):
         rekaman = dibaca.get(s.notebook)
