@@ -463,3 +463,31 @@ def test_markdown_tiap_kolom_selebar_kata_terpanjangnya() -> None:
         kata = [w for teks in [k, *tampil[k]] for w in teks.split()]
         assert n > max(map(len, kata)), (k, pemisah)
     assert lebar[0] == max(lebar)  # the long text still gets the most room
+
+
+def _tabel_kolom(n: int, kata: str, isi: str = "99%") -> TabelLaporan:
+    """A table of ``n`` number columns headed "``kata`` <i>", one row of ``isi``."""
+    kolom = [f"{kata} {i}" for i in range(n)]
+    tampil = pd.DataFrame({k: [isi] for k in kolom}, dtype=object)
+    return TabelLaporan(
+        id="tbl-kolom",
+        judul="Banyak kolom",
+        data=tampil.copy(),
+        tampil=tampil,
+        kunci=pd.DataFrame({k: ["a"] for k in kolom}),
+        catatan="",
+        tingkat=[""],
+    )
+
+
+def test_markdown_tabel_yang_katanya_lebih_lebar_dari_halaman_berhuruf_kecil() -> None:
+    """Ten columns whose headers hold a 9-letter word need 10 x 13 characters, more than
+    a line of the page at 9.5 pt: the table is set in small type in the PDF (the
+    extension's ``.tabel-kecil``). Five such columns fit, and so do ten short ones; ten
+    whose cells hold a long number do not."""
+    lebar = tabel_markdown(_tabel_kolom(10, "Realisasi"))
+    assert lebar.startswith("::: {.tabel-kecil}\n| Realisasi 0 |")
+    assert lebar.endswith("{#tbl-kolom}\n\n:::\n")
+    for muat in (_tabel_kolom(5, "Realisasi"), _tabel_kolom(10, "Th")):
+        assert tabel_markdown(muat).startswith("| ")
+    assert tabel_markdown(_tabel_kolom(10, "Th", "Rp1.234.567")).startswith("::: {.tabel-kecil}")

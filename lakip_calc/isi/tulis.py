@@ -413,7 +413,8 @@ def tabel_markdown(t: TabelLaporan) -> str:
     Numeric columns are right-aligned; program and total rows are bold. The
     dashes of the separator line follow the content width (capped) so that
     Pandoc gives long-text columns more room, and never leave a column less than
-    its longest word.
+    its longest word. A table whose longest words alone are wider than the page
+    (:data:`_BARIS_PENUH`) is set in small type (``::: {.tabel-kecil}``, PDF).
     """
     kolom = list(t.tampil.columns)
     kanan = set(kolom_angka(t))
@@ -437,7 +438,17 @@ def tabel_markdown(t: TabelLaporan) -> str:
     baris = ["| " + " | ".join(kepala) + " |", "|" + "|".join(pemisah) + "|"]
     baris += ["| " + " | ".join(b) + " |" for b in badan]
     baris += ["", f": {escape_markdown(t.judul)} {{#{t.id}}}", ""]
+    if _terlalu_lebar(t):
+        baris = ["::: {.tabel-kecil}", *baris, ":::", ""]
     return "\n".join(baris)
+
+
+def _terlalu_lebar(t: TabelLaporan) -> bool:
+    """Whether the longest words of a table's columns (as printed) alone need more than a
+    line across the page at 9.5 pt (:data:`_BARIS_PENUH`)."""
+    baris = list(t.tampil.itertuples(index=False, name=None))
+    minimum = [_lebar_kata(str(k), [str(b[j]) for b in baris]) for j, k in enumerate(t.tampil)]
+    return sum(minimum) > _BARIS_PENUH
 
 
 def tulis_tabel(t: TabelLaporan, folder: Path) -> dict[str, Path]:
