@@ -56,7 +56,7 @@ from lakip_calc.audit.manifest import baca_manifest, keluaran_rusak, sha256_berk
 from lakip_calc.bangun.proses import pemegang_kunci
 from lakip_calc.errors import LakipError
 from lakip_calc.isi.tulis import sel_teks
-from lakip_calc.paths import BUILD, ROOT, tampil
+from lakip_calc.paths import BUILD, DATA, ROOT, tampil
 
 __all__ = [
     "HasilPublikasi",
@@ -570,7 +570,7 @@ def isi_folder(
     ``di_regensi``: ``keluar`` is an office's folder of a regency site (its index
     links back to the site's). Returns what the index shows of each year.
     """
-    data = data_dir or ROOT / "data"
+    data = data_dir or DATA
     info = [_terbitkan_tahun(akar / str(y), keluar / str(y), y, data) for y in daftar]
     (keluar / "index.html").write_text(_index(info, di_regensi), encoding="utf-8", newline="\n")
     (keluar / "cara-memverifikasi.html").write_text(

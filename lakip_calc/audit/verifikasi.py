@@ -314,7 +314,7 @@ def _beda_tabel(nama: str, lama: bytes, baru: bytes) -> list[str]:
 
 
 def _bangun_ulang(
-    tahun: int, data_dir: Path | None, tmp: Path, tercatat: str, renderer: str | None
+    tahun: int, data_dir: Path, tmp: Path, tercatat: str, renderer: str | None
 ) -> tuple[Path, str]:
     """Rebuild the year into ``tmp`` (notebooks and, with ``renderer``, the report).
 
@@ -529,7 +529,7 @@ class _Temuan:
     berkas: list[str] = field(default_factory=list)
 
 
-def _bandingkan(a: _Acuan, tahun: int, data_dir: Path | None) -> tuple[_Temuan, int]:
+def _bandingkan(a: _Acuan, tahun: int, data_dir: Path) -> tuple[_Temuan, int]:
     """Rebuild into a temporary folder and compare; return the findings and the table count."""
     t = _Temuan()
     jumlah_tabel = len(berkas_tabel(set(a.manifest.get("outputs") or {})))
@@ -539,15 +539,14 @@ def _bandingkan(a: _Acuan, tahun: int, data_dir: Path | None) -> tuple[_Temuan, 
         baru: dict[str, Any] = {}
         if not t.galat:
             baru = json.loads((hasil_dir / "manifest.json").read_text(encoding="utf-8"))
-        akar_data = data_dir or DATA
-        t.masukan, berubah = _periksa_masukan(a.manifest, akar_data, baru.get("inputs"))
+        t.masukan, berubah = _periksa_masukan(a.manifest, data_dir, baru.get("inputs"))
         if t.galat:
             return t, jumlah_tabel
         numbers_baru = json.loads((hasil_dir / "numbers.json").read_text(encoding="utf-8"))
         dapat = {d["key"]: d for d in numbers_baru}
 
         def nama(berkas: str) -> str:  # a file of a number's inputs, relative to the year
-            return _nama(akar_data, kunci_masukan(tahun, berkas))
+            return _nama(data_dir, kunci_masukan(tahun, berkas))
 
         t.angka = _periksa_angka(a.harap, dapat, a.harap_penuh, nama, berubah)
         t.berkas = _periksa_keluaran(
@@ -597,10 +596,11 @@ def verifikasi(
     html
         A published HTML report to verify instead of the build folder.
     """
+    data_dir = data_dir or DATA
     if html is not None:
-        a = _acuan_html(Path(html), tahun, data_dir or DATA)
+        a = _acuan_html(Path(html), tahun, data_dir)
     else:
-        a = _acuan_build((build_dir or BUILD) / str(tahun), data_dir or DATA)
+        a = _acuan_build((build_dir or BUILD) / str(tahun), data_dir)
     tahun_m = (a.manifest.get("parameters") or {}).get("year")
     if tahun_m is not None and int(tahun_m) != tahun:
         raise LakipError(f"{a.nama} adalah laporan tahun {tahun_m}, bukan {tahun}.")

@@ -44,7 +44,7 @@ from lakip_calc.bangun.sidik import hash_berkas, keadaan_git, sidik_kode
 from lakip_calc.errors import LakipError
 from lakip_calc.hitungan.angka import KumpulanAngka
 from lakip_calc.masukan.dibaca import TIDAK_ADA
-from lakip_calc.paths import BUILD, NOTEBOOKS, ROOT, folder_kerja, jalur_kerja, tampil
+from lakip_calc.paths import BUILD, DATA, NOTEBOOKS, ROOT, folder_kerja, jalur_kerja, tampil
 
 if TYPE_CHECKING:  # annotations only: the loader imports pandas, needed once the data is read
     from lakip_calc.masukan.loader import DataTahun
@@ -380,7 +380,7 @@ def bangun(
     """
     r = _Rencana(
         tahun=tahun,
-        data_root=data_dir or (ROOT / "data"),
+        data_root=data_dir or DATA,
         build_root=build_dir or BUILD,
         nb_dir=notebooks_dir or NOTEBOOKS,
         langkah=langkah,
