@@ -372,6 +372,21 @@ def test_numbered_tables_and_figures_in_print(dasar, fmt):
 
 
 @slow
+def test_docx_table_caption_above_its_table_figure_caption_below(dasar):
+    """As in the PDF and the HTML: a table's caption comes before it, a figure's after
+    (the lists of tables and figures at the start aside)."""
+    isi = [(gaya, _norm(teks)) for gaya, teks in dasar.docx]
+    isi = isi[isi.index(("FirstParagraph", "Lihat Tabel 1, Tabel 2 dan Gambar 1.")) :]
+    urutan = [teks for _, teks in isi]
+    tabel = urutan.index("Tabel 1: Tabel pertama")
+    assert isi[tabel][0] == "TableCaption"
+    assert tabel < urutan.index("Uraian") < urutan.index("satu")
+    gambar = urutan.index("Gambar 1: Grafik pertama")
+    assert isi[gambar][0] == "ImageCaption"
+    assert urutan.index("Tabel 2: Tabel kedua") < urutan.index("SELCETAK") < gambar
+
+
+@slow
 @pytest.mark.parametrize(
     ("fmt", "shown"),
     [

@@ -4,6 +4,8 @@ every numbered table and figure (quarto_pre.lua made them Figures with the
 class lakip-tabel or lakip-gambar, in document order). Typst numbers its
 figures itself (templates/builtin.typ sets the supplements, and numbers only
 figures with a caption: pandoc writes every table as a figure of kind table).
+In DOCX a table's caption goes above it, as in the PDF, in HTML (lakip.css) and in
+Quarto's DOCX: pandoc writes a figure's caption below its content.
 ]]
 
 local counts = { ["lakip-tabel"] = 0, ["lakip-gambar"] = 0 }
@@ -40,7 +42,19 @@ local function numbered(fig)
   return nil
 end
 
+--- DOCX: a numbered table's caption as a paragraph just before its figure, in the
+--- reference document's style "Table Caption" (kept with the table that follows).
+local function caption_above(fig)
+  if not (FORMAT:match("docx") and fig.classes:includes("lakip-tabel")) then
+    return nil
+  end
+  local caption = pandoc.Div(fig.caption.long, { ["custom-style"] = "Table Caption" })
+  fig.caption = pandoc.Caption()
+  return { caption, fig }
+end
+
 return {
   { Meta = read_titles },
   { traverse = "topdown", Figure = numbered },
+  { Figure = caption_above },
 }
