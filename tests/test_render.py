@@ -372,6 +372,20 @@ def test_numbered_tables_and_figures_in_print(dasar, fmt):
 
 
 @slow
+def test_docx_table_cells_in_the_reference_table_styles(dasar):
+    """9.5 pt as the PDF's tables ("Isi Tabel"); 8 pt in a `.tabel-kecil`; not pandoc's
+    "Compact", which the reference document leaves at the body's size."""
+    gaya = {_norm(teks): g for g, teks in dasar.docx}
+    assert gaya["satu"] == gaya["Uraian"] == gaya["SELCETAK"] == "IsiTabel"
+    assert gaya["SELKECIL"] == "IsiTabelKecil"
+    with zipfile.ZipFile(dasar.paths["docx"]) as archive:
+        styles = archive.read("word/styles.xml").decode("utf-8")
+    for nama, ukuran in (("IsiTabel", 19), ("IsiTabelKecil", 16)):
+        gaya_xml = re.search(rf'w:styleId="{nama}".*?</w:style>', styles, re.S)
+        assert gaya_xml and f'<w:sz w:val="{ukuran}"' in gaya_xml.group(0)
+
+
+@slow
 def test_docx_table_caption_above_its_table_figure_caption_below(dasar):
     """As in the PDF and the HTML: a table's caption comes before it, a figure's after
     (the lists of tables and figures at the start aside)."""

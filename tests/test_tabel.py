@@ -482,11 +482,18 @@ def _tabel_kolom(n: int, kata: str, isi: str = "99%") -> TabelLaporan:
 
 def test_markdown_tabel_yang_katanya_lebih_lebar_dari_halaman_berhuruf_kecil() -> None:
     """Ten columns whose headers hold a 9-letter word need 10 x 13 characters, more than
-    a line of the page at 9.5 pt: the table is set in small type in the PDF (the
-    extension's ``.tabel-kecil``). Five such columns fit, and so do ten short ones; ten
-    whose cells hold a long number do not."""
+    a line of the page at 9.5 pt: the table is set in small type in the PDF and the DOCX
+    (the extension's ``.tabel-kecil``), each column as wide as its longest word needs.
+    Five such columns fit, and so do ten short ones; ten whose cells hold a long number
+    do not."""
     lebar = tabel_markdown(_tabel_kolom(10, "Realisasi"))
     assert lebar.startswith("::: {.tabel-kecil}\n| Realisasi 0 |")
+    assert lebar.splitlines()[2] == "|" + "|".join(["-" * 12 + ":"] * 10) + "|"
+    uraian = _tabel_kolom(10, "Realisasi")
+    uraian.tampil.insert(0, "Uraian", ["kata " * 30])
+    uraian.kunci.insert(0, "Uraian", [""])
+    pemisah = tabel_markdown(uraian).splitlines()[2].strip("|").split("|")
+    assert pemisah[0] == "-" * len("Uraian    ")  # its longest word and room: the text wraps
     assert lebar.endswith("{#tbl-kolom}\n\n:::\n")
     for muat in (_tabel_kolom(5, "Realisasi"), _tabel_kolom(10, "Th")):
         assert tabel_markdown(muat).startswith("| ")

@@ -10,7 +10,8 @@ are resolved.
   named by the metadata `lakip-jejak-berkas`, or of this document), the title
   as hover text; in other formats the plain text.
 - `::: {.tanda-tangan}` (a signature block in the right half of the page) and
-  `::: {.tabel-kecil}` (small tables): Typst functions of typst-template.typ.
+  `::: {.tabel-kecil}` (small tables): Typst functions of typst-template.typ; in
+  DOCX paragraph styles of reference.docx (every table cell: "Isi Tabel").
 - Placeholders of the daftar-* shortcodes: filled with the headings, tables or
   figures of the document, numbered as Quarto numbered them.
 - A draft (`lakip-draft: true`): a banner (HTML), a first paragraph (DOCX).
@@ -214,6 +215,50 @@ local function blok_typst(div)
   return nil
 end
 
+--- DOCX: table cells in the reference document's styles "Isi Tabel" (9.5 pt, as the
+--- PDF's tables) and, in a `::: {.tabel-kecil}`, "Isi Tabel Kecil" (8 pt). pandoc gives
+--- a cell's text a style of its own ("Compact"); a paragraph in a `custom-style` Div
+--- takes the Div's style instead.
+local SEL_DOCX, SEL_KECIL_DOCX = "Isi Tabel", "Isi Tabel Kecil"
+
+local function baris_tabel(tbl)
+  local baris = pandoc.List()
+  baris:extend(tbl.head.rows)
+  for _, badan in ipairs(tbl.bodies) do
+    baris:extend(badan.head)
+    baris:extend(badan.body)
+  end
+  baris:extend(tbl.foot.rows)
+  return baris
+end
+
+local function sel_docx(tbl)
+  if not format_is("docx") then
+    return nil
+  end
+  for _, baris in ipairs(baris_tabel(tbl)) do
+    for _, sel in ipairs(baris.cells) do
+      local isi = sel.contents:walk({ Plain = function(p) return pandoc.Para(p.content) end })
+      sel.contents = { pandoc.Div(isi, { ["custom-style"] = SEL_DOCX }) }
+    end
+  end
+  return tbl
+end
+
+local function sel_kecil_docx(div)
+  if not (format_is("docx") and div.classes:includes("tabel-kecil")) then
+    return nil
+  end
+  return div:walk({
+    Div = function(d)
+      if d.attributes["custom-style"] == SEL_DOCX then
+        d.attributes["custom-style"] = SEL_KECIL_DOCX
+        return d
+      end
+    end,
+  })
+end
+
 --- PDF: `::: {.tanda-tangan-ganda}` holding two `.tanda-tangan` blocks (the two
 --- parties of the Perjanjian Kinerja) side by side, each centred in its half.
 --- Runs before blok_typst, so the inner blocks are still Divs here.
@@ -414,6 +459,8 @@ return {
   { Pandoc = sampul_docx },
   { Pandoc = tanda_draft },
   { Div = tanda_tangan_ganda },
+  { Table = sel_docx },
+  { Div = sel_kecil_docx },
   { Span = angka, Div = blok_typst, Image = docx_png },
   { Div = isi_daftar },
   { Str = teks_typst },

@@ -338,6 +338,10 @@ def escape_markdown(teks: object) -> str:
 
 #: About how many characters of a table cell fit across the page (9.5 pt on A4).
 _BARIS_PENUH = 96
+#: About how many characters of the widest words fit across a table at 9.5 pt in the
+#: DOCX (Times New Roman, a little wider than the PDF's Libertinus Serif); a table whose
+#: words need more is set in small type in both.
+_BARIS_KATA = 90
 #: A number column whose share holds this part of its longest cell still fits (digits
 #: and separators are narrower than the average character, and a header wraps).
 _CUKUP = 0.75
@@ -397,14 +401,15 @@ def _lebar_isi(kepala: str, sel: list[str], angka: bool) -> int:
 
 def _lebar_kata(kepala: str, sel: list[str]) -> int:
     """The room a column's longest word needs, in its header or a cell (a word does
-    not wrap), with :data:`_RUANG_KEPALA`.
+    not wrap), with :data:`_RUANG_KEPALA`; a capital letter counts one and a half.
 
     >>> _lebar_kata("Satuan", ["orang", "kecamatan"])
     13
+    >>> _lebar_kata("Target RPJMD", ["100%"])
+    11
     """
-    return max([len(k) for teks in [kepala, *sel] for k in teks.split()], default=0) + (
-        _RUANG_KEPALA
-    )
+    kata = [k for teks in [kepala, *sel] for k in teks.split()]
+    return max([len(k) + sum(map(str.isupper, k)) // 2 for k in kata], default=0) + _RUANG_KEPALA
 
 
 def tabel_markdown(t: TabelLaporan) -> str:
@@ -414,7 +419,7 @@ def tabel_markdown(t: TabelLaporan) -> str:
     dashes of the separator line follow the content width (capped) so that
     Pandoc gives long-text columns more room, and never leave a column less than
     its longest word. A table whose longest words alone are wider than the page
-    (:data:`_BARIS_PENUH`) is set in small type (``::: {.tabel-kecil}``, PDF).
+    (:data:`_BARIS_KATA`) is set in small type (``::: {.tabel-kecil}``, PDF and DOCX).
     """
     kolom = list(t.tampil.columns)
     kanan = set(kolom_angka(t))
@@ -427,28 +432,37 @@ def tabel_markdown(t: TabelLaporan) -> str:
             sel = [f"**{s}**" if s else s for s in sel]
         badan.append(sel)
     isi = [[b[j] for b in badan] for j in range(len(kolom))]
-    lebar = [_lebar_isi(kepala[j], isi[j], kolom[j] in kanan) for j in range(len(kolom))]
-    lebar = [
-        max(n, _lebar_kata(kepala[j], isi[j]))
-        for j, n in enumerate(lebar_kolom(lebar, [k in kanan for k in kolom]))
-    ]
+    kata = _lebar_kata_tercetak(t)
+    kecil = sum(kata) > _BARIS_KATA
+    if kecil:  # each column just its longest word's room: all fit alike, long texts wrap
+        lebar = kata
+    else:
+        lebar = _lebar_pemisah(kepala, isi, [k in kanan for k in kolom])
     pemisah = [
         "-" * (n - 1) + ":" if k in kanan else "-" * n for k, n in zip(kolom, lebar, strict=True)
     ]
     baris = ["| " + " | ".join(kepala) + " |", "|" + "|".join(pemisah) + "|"]
     baris += ["| " + " | ".join(b) + " |" for b in badan]
     baris += ["", f": {escape_markdown(t.judul)} {{#{t.id}}}", ""]
-    if _terlalu_lebar(t):
+    if kecil:
         baris = ["::: {.tabel-kecil}", *baris, ":::", ""]
     return "\n".join(baris)
 
 
-def _terlalu_lebar(t: TabelLaporan) -> bool:
-    """Whether the longest words of a table's columns (as printed) alone need more than a
-    line across the page at 9.5 pt (:data:`_BARIS_PENUH`)."""
+def _lebar_pemisah(kepala: list[str], isi: list[list[str]], angka: list[bool]) -> list[int]:
+    """The dashes of each column (its relative width): :func:`lebar_kolom` of the content,
+    never less than the column's longest word."""
+    lebar = [_lebar_isi(k, sel, d) for k, sel, d in zip(kepala, isi, angka, strict=True)]
+    kata = [_lebar_kata(k, sel) for k, sel in zip(kepala, isi, strict=True)]
+    return [max(n, m) for n, m in zip(lebar_kolom(lebar, angka), kata, strict=True)]
+
+
+def _lebar_kata_tercetak(t: TabelLaporan) -> list[int]:
+    """:func:`_lebar_kata` of each column as printed (no Markdown escapes or bold marks).
+    A table whose words need more than :data:`_BARIS_KATA` in all does not fit a line
+    across the page at 9.5 pt."""
     baris = list(t.tampil.itertuples(index=False, name=None))
-    minimum = [_lebar_kata(str(k), [str(b[j]) for b in baris]) for j, k in enumerate(t.tampil)]
-    return sum(minimum) > _BARIS_PENUH
+    return [_lebar_kata(str(k), [str(b[j]) for b in baris]) for j, k in enumerate(t.tampil)]
 
 
 def tulis_tabel(t: TabelLaporan, folder: Path) -> dict[str, Path]:

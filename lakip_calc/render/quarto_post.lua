@@ -42,15 +42,19 @@ local function numbered(fig)
   return nil
 end
 
---- DOCX: a numbered table's caption as a paragraph just before its figure, in the
---- reference document's style "Table Caption" (kept with the table that follows).
+--- DOCX: a numbered table as its caption, a paragraph in the reference document's
+--- style "Table Caption" (kept with the table that follows), then the table itself, in
+--- a Div that carries the id (a bookmark for the cross-references). Not a figure: pandoc
+--- writes a figure's caption below it, and sets a figure in a table of its own 5.5
+--- inches wide, where a table alone spans the text width.
 local function caption_above(fig)
   if not (FORMAT:match("docx") and fig.classes:includes("lakip-tabel")) then
     return nil
   end
   local caption = pandoc.Div(fig.caption.long, { ["custom-style"] = "Table Caption" })
-  fig.caption = pandoc.Caption()
-  return { caption, fig }
+  local blocks = pandoc.Blocks({ caption })
+  blocks:extend(fig.content)
+  return pandoc.Div(blocks, pandoc.Attr(fig.identifier))
 end
 
 return {
