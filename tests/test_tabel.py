@@ -489,12 +489,12 @@ def test_markdown_tabel_yang_katanya_lebih_lebar_dari_halaman_berhuruf_kecil() -
     lebar = tabel_markdown(_tabel_kolom(10, "Realisasi"))
     assert lebar.startswith("::: {.tabel-kecil}\n| Realisasi 0 |")
     assert lebar.splitlines()[2] == "|" + "|".join(["-" * 12 + ":"] * 10) + "|"
+    assert lebar.endswith("{#tbl-kolom}\n\n:::\n")
     uraian = _tabel_kolom(10, "Realisasi")
     uraian.tampil.insert(0, "Uraian", ["kata " * 30])
     uraian.kunci.insert(0, "Uraian", [""])
     pemisah = tabel_markdown(uraian).splitlines()[2].strip("|").split("|")
     assert pemisah[0] == "-" * len("Uraian    ")  # its longest word and room: the text wraps
-    assert lebar.endswith("{#tbl-kolom}\n\n:::\n")
     for muat in (_tabel_kolom(5, "Realisasi"), _tabel_kolom(10, "Th")):
         assert tabel_markdown(muat).startswith("| ")
     assert tabel_markdown(_tabel_kolom(10, "Th", "Rp1.234.567")).startswith("::: {.tabel-kecil}")

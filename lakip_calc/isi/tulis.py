@@ -437,7 +437,7 @@ def tabel_markdown(t: TabelLaporan) -> str:
     if kecil:  # each column just its longest word's room: all fit alike, long texts wrap
         lebar = kata
     else:
-        lebar = _lebar_pemisah(kepala, isi, [k in kanan for k in kolom])
+        lebar = _lebar_pemisah(kepala, isi, [k in kanan for k in kolom], kata)
     pemisah = [
         "-" * (n - 1) + ":" if k in kanan else "-" * n for k, n in zip(kolom, lebar, strict=True)
     ]
@@ -449,11 +449,13 @@ def tabel_markdown(t: TabelLaporan) -> str:
     return "\n".join(baris)
 
 
-def _lebar_pemisah(kepala: list[str], isi: list[list[str]], angka: list[bool]) -> list[int]:
+def _lebar_pemisah(
+    kepala: list[str], isi: list[list[str]], angka: list[bool], kata: list[int]
+) -> list[int]:
     """The dashes of each column (its relative width): :func:`lebar_kolom` of the content,
-    never less than the column's longest word."""
+    never less than the room of the column's longest word (``kata``:
+    :func:`_lebar_kata_tercetak`)."""
     lebar = [_lebar_isi(k, sel, d) for k, sel, d in zip(kepala, isi, angka, strict=True)]
-    kata = [_lebar_kata(k, sel) for k, sel in zip(kepala, isi, strict=True)]
     return [max(n, m) for n, m in zip(lebar_kolom(lebar, angka), kata, strict=True)]
 
 
