@@ -163,6 +163,39 @@ def test_no_unknown_variable_reference_or_shortcode_in_any_format(dua_build, ren
         assert "{{<" not in teks and "{{&lt;" not in teks
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _apung_docx(docx: Path) -> dict[str, str]:
+    """Each numbered table and figure of a DOCX (its bookmark) -> the style of the paragraph
+    that follows the bookmark, or "dalam sel" when the bookmark sits in a table cell."""
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(docx) as z:
+        body = ElementTree.fromstring(z.read("word/document.xml")).find(f"{_W}body")
+    hasil = {}
+    for sel in body.iter(f"{_W}tc"):
+        for tanda in sel.iter(f"{_W}bookmarkStart"):
+            hasil[tanda.get(f"{_W}name")] = "dalam sel"
+    anak = list(body)
+    for i, el in enumerate(anak):
+        nama = el.get(f"{_W}name") or ""
+        if el.tag == f"{_W}bookmarkStart" and nama.startswith(("tbl-", "fig-")):
+            berikut = next(e for e in anak[i + 1 :] if e.tag == f"{_W}p")
+            gaya = berikut.find(f"{_W}pPr/{_W}pStyle")
+            hasil[nama] = gaya.get(f"{_W}val") if gaya is not None else ""
+    return {k: v for k, v in hasil.items() if k.startswith(("tbl-", "fig-"))}
+
+
+def test_docx_tables_and_figures_set_as_the_builtin_renderer_sets_them(dua_build) -> None:
+    """No box around a table or figure in Quarto's DOCX: its caption and content stand in
+    the text (not in a one-cell layout table), in the same styles as the built-in DOCX."""
+    quarto = _apung_docx(dua_build["quarto"] / "lakip-2023.docx")
+    bawaan = _apung_docx(dua_build["builtin"] / "lakip-2023.docx")
+    assert {"TableCaption", "CaptionedFigure"} <= set(bawaan.values())
+    assert quarto == bawaan
+
+
 def test_html_has_no_external_resources(dua_build) -> None:
     html = (dua_build["quarto"] / "lakip-2023.html").read_text(encoding="utf-8")
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
