@@ -302,6 +302,49 @@ def test_docx_fills_its_contents_on_open_and_has_an_unnumbered_cover(build):
     assert dokumen.count("<w:tblHeader") >= 10
 
 
+def test_docx_lines_broken_by_hand_stay_whole_and_the_agreement_title_is_centred(build):
+    """A justified paragraph with line breaks (the parties of the Perjanjian Kinerja:
+    "Nama: ... / Jabatan: ...") is not stretched across the line (Word's compatibility
+    setting doNotExpandShiftReturn); the agreement's title is centred in its own style."""
+    with zipfile.ZipFile(build / "lakip-2023.docx") as z:
+        dokumen = z.read("word/document.xml").decode("utf-8")
+        pengaturan = z.read("word/settings.xml").decode("utf-8")
+        gaya = z.read("word/styles.xml").decode("utf-8")
+    compat = re.search(r"<w:compat>(.*?)</w:compat>", pengaturan, re.S)
+    assert compat and re.search(r"<w:doNotExpandShiftReturn\s*/>", compat.group(1))
+    judul = dokumen[: dokumen.index("PERJANJIAN KINERJA TAHUN")]
+    assert judul[judul.rindex("<w:p>") :].count('<w:pStyle w:val="JudulDokumen" />') == 1
+    gaya_judul = gaya[gaya.index('w:styleId="JudulDokumen"') :]
+    assert '<w:jc w:val="center" />' in gaya_judul[: gaya_judul.index("</w:style>")]
+
+
+def _paragraf_docx(docx: Path) -> list[tuple[str, bool]]:
+    """(style, is a page break alone) of each paragraph of the DOCX body, in order."""
+    from xml.etree import ElementTree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(docx) as z:
+        body = ElementTree.fromstring(z.read("word/document.xml")).find(f"{w}body")
+    hasil = []
+    for p in body.iter(f"{w}p"):
+        gaya = p.find(f"{w}pPr/{w}pStyle")
+        pisah = any(br.get(f"{w}type") == "page" for br in p.iter(f"{w}br"))
+        teks = "".join(t.text or "" for t in p.iter(f"{w}t"))
+        hasil.append(("" if gaya is None else gaya.get(f"{w}val"), pisah and not teks))
+    return hasil
+
+
+def test_docx_every_chapter_starts_a_page_without_a_blank_one(build):
+    """As in the PDF: each level-1 heading (Kata Pengantar, Daftar Isi, BAB I ...,
+    Lampiran) opens a page, and no two page breaks follow each other."""
+    paragraf = _paragraf_docx(build / "lakip-2023.docx")
+    judul = [i for i, (gaya, _) in enumerate(paragraf) if gaya == "Heading1"]
+    assert len(judul) >= 9
+    assert all(paragraf[i - 1][1] for i in judul)
+    pisah = [i for i, (_, p) in enumerate(paragraf) if p]
+    assert all(b - a > 1 for a, b in zip(pisah, pisah[1:]))
+
+
 def test_every_text_fragment_is_in_every_format(build):
     """Every paragraph, list item and YAML text of data/2023/teks reaches HTML, PDF and DOCX."""
     from _teks import teks_dokumen, teks_hilang

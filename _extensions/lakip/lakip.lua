@@ -9,15 +9,16 @@ are resolved.
   HTML a link to the number's row in the Jejak Angka table (of the companion
   named by the metadata `lakip-jejak-berkas`, or of this document), the title
   as hover text; in other formats the plain text.
-- `::: {.tanda-tangan}` (a signature block in the right half of the page) and
-  `::: {.tabel-kecil}` (small tables): Typst functions of typst-template.typ; in
-  DOCX paragraph styles of reference.docx (every table cell: "Isi Tabel").
+- `::: {.tanda-tangan}` (a signature block in the right half of the page),
+  `::: {.judul-dokumen}` (a centred title) and `::: {.tabel-kecil}` (small
+  tables): Typst functions of typst-template.typ; in DOCX paragraph styles of
+  reference.docx (every table cell: "Isi Tabel").
 - Placeholders of the daftar-* shortcodes: filled with the headings, tables or
   figures of the document, numbered as Quarto numbered them.
 - A draft (`lakip-draft: true`): a banner (HTML), a first paragraph (DOCX).
-- PDF: a page break before every chapter; `...` and `-?` in text stay as typed
-  (not Typst's ellipsis and soft hyphen). DOCX: the cover on a page of its own,
-  charts as the PNG beside the SVG.
+- PDF and DOCX: a page break before every chapter. PDF: `...` and `-?` in text
+  stay as typed (not Typst's ellipsis and soft hyphen). DOCX: the cover on a
+  page of its own, charts as the PNG beside the SVG.
 
 The built-in renderer of lakip_calc runs this file too (pandoc --lua-filter);
 there a numbered table or figure is a pandoc Figure, in Quarto a FloatRefTarget.
@@ -29,6 +30,9 @@ local function format_is(name)
   end
   return FORMAT:match(name) ~= nil
 end
+
+--- DOCX: a page break, a paragraph of its own.
+local PISAH_DOCX = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 
 local ROMAWI = {
   { 1000, "M" }, { 900, "CM" }, { 500, "D" }, { 400, "CD" }, { 100, "C" }, { 90, "XC" },
@@ -188,7 +192,7 @@ local TYPST_BLOK = {
 }
 
 --- DOCX: the paragraph style of the reference document for a block class.
-local GAYA_DOCX = { ["tanda-tangan"] = "Tanda Tangan" }
+local GAYA_DOCX = { ["tanda-tangan"] = "Tanda Tangan", ["judul-dokumen"] = "Judul Dokumen" }
 
 local function blok_typst(div)
   if format_is("docx") then
@@ -371,7 +375,7 @@ local function sampul_docx(doc)
   if not format_is("docx") or doc.meta.title == nil then
     return nil
   end
-  doc.blocks:insert(1, pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'))
+  doc.blocks:insert(1, pandoc.RawBlock("openxml", PISAH_DOCX))
   return doc
 end
 
@@ -391,17 +395,36 @@ local function tanda_draft(doc)
   return doc
 end
 
+--- A page break before every chapter (a level-1 heading), as in the PDF, at the top
+--- level (Typst refuses one inside the block Quarto wraps an unnumbered heading in).
+--- DOCX: not before the first block (the cover's break comes before it, sampul_docx)
+--- nor after a break already there (the `mulai-isi` shortcode's, a `pagebreak`):
+--- two breaks would leave a blank page.
+local function pisah_docx(blok)
+  return blok ~= nil and blok.t == "RawBlock" and blok.format == "openxml"
+    and blok.text:match('<w:br w:type="page"%s*/>') ~= nil
+end
 
---- PDF: a page break before every chapter, at the top level (Typst refuses one
---- inside the block Quarto wraps an unnumbered heading in).
+local function perlu_pisah(blocks, b)
+  if not (b.t == "Header" and b.level == 1) then
+    return false
+  end
+  return format_is("typst") or (#blocks > 0 and not pisah_docx(blocks[#blocks]))
+end
+
 local function bab_halaman_baru(doc)
-  if not format_is("typst") then
+  local pisah
+  if format_is("typst") then
+    pisah = pandoc.RawBlock("typst", "#pagebreak(weak: true)")
+  elseif format_is("docx") then
+    pisah = pandoc.RawBlock("openxml", PISAH_DOCX)
+  else
     return nil
   end
   local blocks = pandoc.Blocks({})
   for _, b in ipairs(doc.blocks) do
-    if b.t == "Header" and b.level == 1 then
-      blocks:insert(pandoc.RawBlock("typst", "#pagebreak(weak: true)"))
+    if perlu_pisah(blocks, b) then
+      blocks:insert(pisah:clone())
     end
     blocks:insert(b)
   end
