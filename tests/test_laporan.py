@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib
 import inspect
+import itertools
 import json
 import re
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _docx import paragraf_docx
 
 from lakip_calc.bangun.pipeline import LANGKAH
 from lakip_calc.masukan.loader import muat_tahun
@@ -318,31 +320,15 @@ def test_docx_lines_broken_by_hand_stay_whole_and_the_agreement_title_is_centred
     assert '<w:jc w:val="center" />' in gaya_judul[: gaya_judul.index("</w:style>")]
 
 
-def _paragraf_docx(docx: Path) -> list[tuple[str, bool]]:
-    """(style, is a page break alone) of each paragraph of the DOCX body, in order."""
-    from xml.etree import ElementTree
-
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    with zipfile.ZipFile(docx) as z:
-        body = ElementTree.fromstring(z.read("word/document.xml")).find(f"{w}body")
-    hasil = []
-    for p in body.iter(f"{w}p"):
-        gaya = p.find(f"{w}pPr/{w}pStyle")
-        pisah = any(br.get(f"{w}type") == "page" for br in p.iter(f"{w}br"))
-        teks = "".join(t.text or "" for t in p.iter(f"{w}t"))
-        hasil.append(("" if gaya is None else gaya.get(f"{w}val"), pisah and not teks))
-    return hasil
-
-
 def test_docx_every_chapter_starts_a_page_without_a_blank_one(build):
     """As in the PDF: each level-1 heading (Kata Pengantar, Daftar Isi, BAB I ...,
     Lampiran) opens a page, and no two page breaks follow each other."""
-    paragraf = _paragraf_docx(build / "lakip-2023.docx")
+    paragraf = paragraf_docx(build / "lakip-2023.docx")
+    pisah = [i for i, (_, teks) in enumerate(paragraf) if teks == "\f"]  # a break alone
     judul = [i for i, (gaya, _) in enumerate(paragraf) if gaya == "Heading1"]
     assert len(judul) >= 9
-    assert all(paragraf[i - 1][1] for i in judul)
-    pisah = [i for i, (_, p) in enumerate(paragraf) if p]
-    assert all(b - a > 1 for a, b in zip(pisah, pisah[1:]))
+    assert all(i - 1 in pisah for i in judul)
+    assert all(b - a > 1 for a, b in itertools.pairwise(pisah))
 
 
 def test_every_text_fragment_is_in_every_format(build):

@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from _docx import W, badan_docx
 from conftest import _potret, salin_bersama
 
 from lakip_calc.paths import ROOT
@@ -163,27 +164,21 @@ def test_no_unknown_variable_reference_or_shortcode_in_any_format(dua_build, ren
         assert "{{<" not in teks and "{{&lt;" not in teks
 
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
 def _apung_docx(docx: Path) -> dict[str, str]:
     """Each numbered table and figure of a DOCX (its bookmark) -> the style of the paragraph
     that follows the bookmark, or "dalam sel" when the bookmark sits in a table cell."""
-    from xml.etree import ElementTree
-
-    with zipfile.ZipFile(docx) as z:
-        body = ElementTree.fromstring(z.read("word/document.xml")).find(f"{_W}body")
+    body = badan_docx(docx)
     hasil = {}
-    for sel in body.iter(f"{_W}tc"):
-        for tanda in sel.iter(f"{_W}bookmarkStart"):
-            hasil[tanda.get(f"{_W}name")] = "dalam sel"
+    for sel in body.iter(f"{W}tc"):
+        for tanda in sel.iter(f"{W}bookmarkStart"):
+            hasil[tanda.get(f"{W}name")] = "dalam sel"
     anak = list(body)
     for i, el in enumerate(anak):
-        nama = el.get(f"{_W}name") or ""
-        if el.tag == f"{_W}bookmarkStart" and nama.startswith(("tbl-", "fig-")):
-            berikut = next(e for e in anak[i + 1 :] if e.tag == f"{_W}p")
-            gaya = berikut.find(f"{_W}pPr/{_W}pStyle")
-            hasil[nama] = gaya.get(f"{_W}val") if gaya is not None else ""
+        nama = el.get(f"{W}name") or ""
+        if el.tag == f"{W}bookmarkStart" and nama.startswith(("tbl-", "fig-")):
+            berikut = next(e for e in anak[i + 1 :] if e.tag == f"{W}p")
+            gaya = berikut.find(f"{W}pPr/{W}pStyle")
+            hasil[nama] = gaya.get(f"{W}val") if gaya is not None else ""
     return {k: v for k, v in hasil.items() if k.startswith(("tbl-", "fig-"))}
 
 

@@ -17,10 +17,10 @@ import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
-from xml.etree import ElementTree
 
 import pytest
 import yaml
+from _docx import paragraf_docx
 
 from lakip_calc.errors import RenderError
 from lakip_calc.render import choose_renderer, render_project
@@ -137,26 +137,6 @@ def _pdf_pages(path: Path, *, raw: bool = False) -> list[str]:
     return out.split("\f")[:-1]
 
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _docx_paragraphs(path: Path) -> list[tuple[str, str]]:
-    """(style, text) of every paragraph; a page break is a form feed in the text."""
-    with zipfile.ZipFile(path) as archive:
-        body = ElementTree.fromstring(archive.read("word/document.xml"))
-    paragraphs = []
-    for para in body.iter(f"{_W}p"):
-        style = para.find(f"{_W}pPr/{_W}pStyle")
-        parts = []
-        for el in para.iter():
-            if el.tag == f"{_W}t":
-                parts.append(el.text or "")
-            elif el.tag == f"{_W}br" and el.get(f"{_W}type") == "page":
-                parts.append("\f")
-        paragraphs.append(("" if style is None else style.get(f"{_W}val"), "".join(parts)))
-    return paragraphs
-
-
 def _page_of(pages: list[str], text: str) -> int:
     return next(i for i, page in enumerate(pages) if text in _norm(page))
 
@@ -168,7 +148,7 @@ def _read(paths: dict[str, Path]) -> SimpleNamespace:
     out.dom = _dom(out.html)
     out.pdf = _pdf_pages(paths["pdf"])
     out.pdf_raw = _pdf_pages(paths["pdf"], raw=True)
-    out.docx = _docx_paragraphs(paths["docx"])
+    out.docx = paragraf_docx(paths["docx"])
     with zipfile.ZipFile(paths["docx"]) as archive:
         out.docx_xml = archive.read("word/document.xml").decode("utf-8")
     out.text = {
@@ -251,7 +231,7 @@ def test_chosen_formats_basename_and_relative_paths(tmp_path, monkeypatch):
     paths = render_project(Path("proj"), Path("keluaran/a"), formats=["DOCX"], basename="uji")
     assert paths == {"docx": tmp_path / "keluaran/a/uji.docx"}
     assert [p.name for p in (tmp_path / "keluaran/a").iterdir()] == ["uji.docx"]
-    assert "Tahun 2023." in [text for _, text in _docx_paragraphs(paths["docx"])]
+    assert "Tahun 2023." in [text for _, text in paragraf_docx(paths["docx"])]
     with pytest.raises(RenderError, match="format keluaran tidak dikenal: 'odt'"):
         render_project(Path("proj"), Path("lain"), formats=("html", "odt"))
     assert not Path("lain").exists()
