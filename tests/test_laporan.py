@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _docx import paragraf_docx
+from _docx import W, badan_docx, paragraf_docx
 
 from lakip_calc.bangun.pipeline import LANGKAH
 from lakip_calc.masukan.loader import muat_tahun
@@ -329,6 +329,30 @@ def test_docx_every_chapter_starts_a_page_without_a_blank_one(build):
     assert len(judul) >= 9
     assert all(i - 1 in pisah for i in judul)
     assert all(b - a > 1 for a, b in itertools.pairwise(pisah))
+
+
+def test_docx_parties_of_the_agreement_sign_side_by_side(build):
+    """As in the PDF: PIHAK KEDUA and PIHAK PERTAMA of the Perjanjian Kinerja sign in the
+    two cells of one row, a table in the reference document's borderless style."""
+
+    def teks(el) -> str:
+        return "".join(t.text or "" for t in el.iter(f"{W}t"))
+
+    tabel = [t for t in badan_docx(build / "lakip-2023.docx").iter(f"{W}tbl") if "PIHAK" in teks(t)]
+    assert len(tabel) == 1
+    sel = tabel[0].findall(f"{W}tr/{W}tc")
+    assert [("PIHAK KEDUA," in teks(c), "PIHAK PERTAMA," in teks(c)) for c in sel] == [
+        (True, False),
+        (False, True),
+    ]
+    gaya = tabel[0].find(f"{W}tblPr/{W}tblStyle").get(f"{W}val")
+    with zipfile.ZipFile(build / "lakip-2023.docx") as z:
+        semua = z.read("word/styles.xml").decode("utf-8")
+    definisi = semua[semua.index(f'w:styleId="{gaya}"') :]
+    garis = re.search(
+        r"<w:tblBorders>(.*?)</w:tblBorders>", definisi[: definisi.index("</w:style>")]
+    )
+    assert garis and set(re.findall(r'w:val="(\w+)"', garis.group(1))) == {"nil"}
 
 
 def test_every_text_fragment_is_in_every_format(build):

@@ -237,7 +237,7 @@ local function baris_tabel(tbl)
 end
 
 local function sel_docx(tbl)
-  if not format_is("docx") then
+  if not format_is("docx") or tbl.attributes["custom-style"] then
     return nil
   end
   for _, baris in ipairs(baris_tabel(tbl)) do
@@ -263,23 +263,57 @@ local function sel_kecil_docx(div)
   })
 end
 
---- PDF: `::: {.tanda-tangan-ganda}` holding two `.tanda-tangan` blocks (the two
---- parties of the Perjanjian Kinerja) side by side, each centred in its half.
---- Runs before blok_typst, so the inner blocks are still Divs here.
-local function tanda_tangan_ganda(div)
-  if not (format_is("typst") and div.classes:includes("tanda-tangan-ganda")) then
-    return nil
-  end
-  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#lakip-tanda-tangan-ganda(") })
+--- `::: {.tanda-tangan-ganda}` holding `.tanda-tangan` blocks (the two parties of
+--- the Perjanjian Kinerja) side by side, each centred in its share of the width.
+--- PDF: a Typst grid. DOCX: a table of one row in the reference document's table
+--- style "Tabel Tanda Tangan" (no borders; sel_docx leaves it), each party's lines
+--- in "Tanda Tangan Pihak". Runs before blok_typst, so the inner blocks are still Divs.
+local function pihak_tanda_tangan(div)
+  local pihak = pandoc.List()
   for _, anak in ipairs(div.content) do
     if anak.t == "Div" then
-      blocks:insert(pandoc.RawBlock("typst", "["))
-      blocks:extend(anak.content)
-      blocks:insert(pandoc.RawBlock("typst", "],"))
+      pihak:insert(anak.content)
     end
+  end
+  return pihak
+end
+
+local function tanda_tangan_typst(pihak)
+  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#lakip-tanda-tangan-ganda(") })
+  for _, isi in ipairs(pihak) do
+    blocks:insert(pandoc.RawBlock("typst", "["))
+    blocks:extend(isi)
+    blocks:insert(pandoc.RawBlock("typst", "],"))
   end
   blocks:insert(pandoc.RawBlock("typst", ")"))
   return blocks
+end
+
+local function tanda_tangan_docx(pihak)
+  local sel, rata, lebar = pandoc.List(), pandoc.List(), pandoc.List()
+  for _, isi in ipairs(pihak) do
+    sel:insert({ pandoc.Div(isi, { ["custom-style"] = "Tanda Tangan Pihak" }) })
+    rata:insert(pandoc.AlignDefault)
+    lebar:insert(1 / #pihak)
+  end
+  local tabel = pandoc.utils.from_simple_table(pandoc.SimpleTable({}, rata, lebar, {}, { sel }))
+  tabel.attributes["custom-style"] = "TabelTandaTangan"
+  return tabel
+end
+
+local function tanda_tangan_ganda(div)
+  if not div.classes:includes("tanda-tangan-ganda") then
+    return nil
+  end
+  local pihak = pihak_tanda_tangan(div)
+  if #pihak == 0 then
+    return nil
+  elseif format_is("typst") then
+    return tanda_tangan_typst(pihak)
+  elseif format_is("docx") then
+    return tanda_tangan_docx(pihak)
+  end
+  return nil
 end
 
 local JUDUL_CROSSREF = { tbl = { "tbl-title", "Tabel" }, fig = { "fig-title", "Gambar" } }
