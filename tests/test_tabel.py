@@ -325,6 +325,33 @@ def test_html_sel_tepat_di_tempatnya():
     assert not [x for x in sel if re.search(r"[`{}@=]", re.sub(r"<[^>]*>", "", x))]
 
 
+def test_html_judul_label_dan_catatan_selembam_sel():
+    """Title, column labels and note from the data reach the fragment as text, their fence,
+    shortcode and reference characters as entities, as the cells' are: the built-in
+    renderer scans every line of the source for ``@tbl-`` references and conditions."""
+    from dataclasses import replace
+
+    muatan = "```{=html} {{< var x >}} @tbl-tidak-ada <b>x</b>"
+    t = _tabel_jahat()
+    label = f"Uraian {muatan}"
+    tampil = t.tampil.rename(columns={"Uraian": label})
+    t = replace(
+        t,
+        judul=f"Judul {muatan}",
+        catatan=f"Catatan {muatan}",
+        data=tampil.copy(),
+        tampil=tampil,
+        kunci=t.kunci.rename(columns={"Uraian": label}),
+    )
+    h = tabel_html(t)
+    teks = [
+        html.unescape(m) for m in re.findall(r">([^<>]*)<", h) if "tidak-ada" in html.unescape(m)
+    ]
+    assert sorted(teks) == sorted([f"Judul {muatan}", label, f"Catatan {muatan}"])
+    tanpa_tag = re.sub(r"<[^>]*>", "", h[h.index("</style>") :])
+    assert not re.search(r"[`{}@=]", tanpa_tag)
+
+
 def test_html_pola_cadangan_ditolak():
     from dataclasses import replace
 

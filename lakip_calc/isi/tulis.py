@@ -23,7 +23,7 @@ import html
 import io
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -243,8 +243,14 @@ def tabel_html(t: TabelLaporan) -> str:
         isi[token] = _sel_html(teks, kunci)
         return token
 
-    # Column labels, title and note (great-tables escapes them) on one line each, as cells.
+    # Column names on one line each. The labels, title and note go in as placeholders
+    # too: great-tables escapes HTML only, and they must be as inert as the cells.
     label = {k: satu_baris(k) for k in t.tampil.columns}
+    teks_tetap = {
+        "judul": tempat(t.judul, ""),
+        "catatan": tempat(t.catatan, "") if t.catatan else "",
+        "label": {label[k]: tempat(k, "") for k in t.tampil.columns},
+    }
     sel = pd.DataFrame(
         {
             label[k]: [tempat(v, c) for v, c in zip(t.tampil[k], t.kunci[k], strict=True)]
@@ -256,8 +262,8 @@ def tabel_html(t: TabelLaporan) -> str:
     _indentasi(t, isi, sel)
     n = len(sel)
     awal = list(range(0, n, BARIS_PER_BLOK)) or [0]
-    teks = _gt_html(t, sel, 0, BARIS_PER_BLOK)
-    sisa = [_badan_html(_gt_html(t, sel, i, i + BARIS_PER_BLOK)) for i in awal[1:]]
+    teks = _gt_html(t, sel, teks_tetap, 0, BARIS_PER_BLOK)
+    sisa = [_badan_html(_gt_html(t, sel, teks_tetap, i, i + BARIS_PER_BLOK)) for i in awal[1:]]
     if sisa:
         akhir = teks.rindex("</tbody>")
         teks = teks[:akhir] + "".join(sisa) + teks[akhir:]
@@ -279,8 +285,11 @@ def _badan_html(teks: str) -> str:
     return teks[mulai : teks.rindex("</tbody>")]
 
 
-def _gt_html(t: TabelLaporan, sel: pd.DataFrame, dari: int, sampai: int) -> str:
-    """great-tables HTML of rows ``dari``..``sampai`` (exclusive) of the placeholder frame."""
+def _gt_html(
+    t: TabelLaporan, sel: pd.DataFrame, teks_tetap: dict[str, Any], dari: int, sampai: int
+) -> str:
+    """great-tables HTML of rows ``dari``..``sampai`` (exclusive) of the placeholder frame;
+    ``teks_tetap`` holds the placeholders of the title, the note and the column labels."""
     from great_tables import GT, loc, style
 
     blok = sel.iloc[dari:sampai].reset_index(drop=True)
@@ -292,7 +301,8 @@ def _gt_html(t: TabelLaporan, sel: pd.DataFrame, dari: int, sampai: int) -> str:
         # The report wraps the fragment in a figure that carries the table id;
         # the fragment gets its own, so no id appears twice in one page.
         GT(blok, id=f"gt-{t.id}", locale="id")
-        .tab_header(title=satu_baris(t.judul))
+        .tab_header(title=teks_tetap["judul"])
+        .cols_label(cases=teks_tetap["label"])
         .tab_options(
             table_font_names=["DejaVu Sans", "Segoe UI", "Helvetica", "Arial", "sans-serif"],
             table_font_size="13px",
@@ -321,8 +331,8 @@ def _gt_html(t: TabelLaporan, sel: pd.DataFrame, dari: int, sampai: int) -> str:
     total = [i for i, v in enumerate(tingkat) if v == "total"]
     if total:
         gt = gt.tab_style(style.fill(color="#F2F4F6"), loc.body(rows=total))
-    if t.catatan:
-        gt = gt.tab_source_note(satu_baris(t.catatan))
+    if teks_tetap["catatan"]:
+        gt = gt.tab_source_note(teks_tetap["catatan"])
     return _IMPORT_CSS.sub("", gt.as_raw_html())
 
 
