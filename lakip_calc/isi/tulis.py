@@ -221,7 +221,7 @@ def tabel_html(t: TabelLaporan) -> str:
     Cells are escaped here and wrapped as
     ``<span class="angka" data-key="KEY">TEXT</span>`` when they carry a key;
     great-tables lays out placeholders that are then replaced by them.
-    The title, column labels and note are escaped by great-tables. CSS stays in
+    The title, column labels and note go in and come back the same way. CSS stays in
     the fragment's ``<style>`` block scoped by the table id (``inline_css``
     would need the optional ``css-inline`` package); any ``@import`` is removed
     so the fragment loads nothing from outside. A table longer than
@@ -232,11 +232,8 @@ def tabel_html(t: TabelLaporan) -> str:
     # the finished cells replace them in its HTML. (Passing the cells through a
     # formatter, fmt_passthrough(escape=False), writes every cell back into the
     # frame one by one: half of the table notebook's time.)
+    _tolak_pola_cadangan(t)
     isi: dict[str, str] = {}
-    semua_teks = [t.judul, t.catatan or "", *map(str, t.tampil.columns)]
-    semua_teks += [str(v) for k in t.tampil.columns for v in t.tampil[k]]
-    if any(_TEMPAT_SEL.search(x) for x in semua_teks):
-        raise LakipError(f"tabel {t.id}: teks memuat pola cadangan 'QZSEL......ZQ'")
 
     def tempat(teks: object, kunci: object) -> str:
         token = f"QZSEL{len(isi):06d}ZQ"
@@ -267,16 +264,27 @@ def tabel_html(t: TabelLaporan) -> str:
     if sisa:
         akhir = teks.rindex("</tbody>")
         teks = teks[:akhir] + "".join(sisa) + teks[akhir:]
-    # The wrapper scrolls sideways on a narrow screen: a named region that the keyboard
-    # can reach and scroll (its first column stays in view: lakip.css).
-    teks = teks.replace(
+    teks = _TEMPAT_SEL.sub(lambda m: isi[m.group(0)], _wilayah_gulir(teks, t))
+    return teks if teks.endswith("\n") else teks + "\n"
+
+
+def _tolak_pola_cadangan(t: TabelLaporan) -> None:
+    """Refuse a table whose text already holds a placeholder's pattern."""
+    semua_teks = [t.judul, t.catatan or "", *map(str, t.tampil.columns)]
+    semua_teks += [str(v) for k in t.tampil.columns for v in t.tampil[k]]
+    if any(_TEMPAT_SEL.search(x) for x in semua_teks):
+        raise LakipError(f"tabel {t.id}: teks memuat pola cadangan 'QZSEL......ZQ'")
+
+
+def _wilayah_gulir(teks: str, t: TabelLaporan) -> str:
+    """The wrapper scrolls sideways on a narrow screen: a named region that the keyboard
+    can reach and scroll (its first column stays in view: lakip.css)."""
+    return teks.replace(
         f'<div id="gt-{t.id}"',
         f'<div id="gt-{t.id}" class="tabel-gulir" tabindex="0" role="region" '
         f'aria-label="{teks_html(t.judul)}"',
         1,
     )
-    teks = _TEMPAT_SEL.sub(lambda m: isi[m.group(0)], teks)
-    return teks if teks.endswith("\n") else teks + "\n"
 
 
 def _badan_html(teks: str) -> str:
