@@ -240,6 +240,27 @@ def test_jejak_angka_anchor_for_every_number(build, numbers):
     assert {t.split("#")[1] for t in tautan} <= ids
 
 
+def test_numbers_in_tables_link_to_their_row_as_numbers_in_the_text(build):
+    """A number in a table is a link to its Jejak Angka row, with its source as hover text,
+    as a number of the text is (the fragments are changed when the project is staged)."""
+    import html
+
+    from lakip_calc.isi.narasi import slug
+
+    laporan = (build / "lakip-2023.html").read_text(encoding="utf-8")
+    tabel = "".join(re.findall(r'<table class="gt_table".*?</table>', laporan, re.S))
+    sel = re.findall(
+        r'(<a href="[^"]*" class="tautan-angka">)?<span class="angka" data-key="([^"]+)"'
+        r'( title="[^"]+")?',
+        tabel,
+    )
+    assert len(sel) > 300
+    for tautan, kunci, judul in sel:
+        tujuan = f"jejak-angka-2023.html#{slug(html.unescape(kunci))}"
+        assert tautan == f'<a href="{tujuan}" class="tautan-angka">', kunci
+        assert judul, kunci
+
+
 def test_signed_report_holds_no_build_material(build):
     """The audit trail is in the companion; the signed report names it with its SHA-256."""
     import hashlib

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import zipfile
 from collections import Counter
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -196,6 +197,17 @@ def test_html_has_no_external_resources(dua_build) -> None:
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
 
 
+def _tautan(html: str) -> Counter:
+    """The targets of the numbers' links."""
+    return Counter(re.findall(r'<a href="([^"]*)" class="tautan-angka"', html))
+
+
+def _tabel(html: str) -> list[str]:
+    """The markup of the tables lakip_calc wrote (great-tables), entities resolved:
+    Quarto writes ``&#61;`` as ``=``."""
+    return [unescape(t) for t in re.findall(r'<table class="gt_table".*?</table>', html, re.S)]
+
+
 @pytest.mark.parametrize("dokumen", ["lakip-2023", "jejak-angka-2023"])
 def test_both_renderers_print_the_same_report(dua_build, dokumen) -> None:
     """Same keyed numbers with the same text, same headings, same captions and numbering,
@@ -206,6 +218,11 @@ def test_both_renderers_print_the_same_report(dua_build, dokumen) -> None:
     assert quarto.judul == bawaan.judul
     assert quarto.keterangan == bawaan.keterangan
     assert quarto.keterangan[0].startswith("Tabel 1: ")
+    # the tables as lakip_calc wrote them, each number a link to its Jejak Angka row
+    html_q = (dua_build["quarto"] / f"{dokumen}.html").read_text(encoding="utf-8")
+    html_b = (dua_build["builtin"] / f"{dokumen}.html").read_text(encoding="utf-8")
+    assert _tautan(html_q) == _tautan(html_b)
+    assert _tabel(html_b) and _tabel(html_q) == _tabel(html_b)
     pdf_q = _teks_pdf(dua_build["quarto"] / f"{dokumen}.pdf")
     pdf_b = _teks_pdf(dua_build["builtin"] / f"{dokumen}.pdf")
     for kalimat in ("Tabel 1:", "DAFTAR ISI"):

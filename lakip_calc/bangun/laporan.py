@@ -33,6 +33,7 @@ from lakip_calc.isi.narasi import (
     fragmen_teks,
     judul_tabel,
     ringkas_masukan,
+    slug,
     tanda_tangan_pk,
 )
 from lakip_calc.isi.narasi_sasaran import fragmen_sasaran
@@ -100,14 +101,22 @@ def sumber_angka(a: Angka) -> str:
     return f"{a.formula}. Sumber: {ringkas_masukan(a)}"
 
 
-_SEL_TABEL = re.compile(r'<span class="angka" data-key="([^"]+)">')
+_SEL_TABEL = re.compile(r'<span class="angka" data-key="([^"]+)">([^<]*)</span>')
 
 
-def beri_sumber_tabel(folder: Path, angka: KumpulanAngka) -> None:
-    """Give every keyed cell of the tables' HTML fragments in ``folder`` its hover provenance.
+def berkas_pendamping(tahun: int) -> str:
+    """File name of the companion's HTML (the Jejak Angka rows the numbers link to)."""
+    return f"{PENDAMPING}-{tahun}.html"
 
-    The fragments (:func:`lakip_calc.isi.tulis.tabel_html`) carry each number's key;
-    the staged copies get the same ``title`` the numbers of the text have.
+
+def beri_sumber_tabel(folder: Path, angka: KumpulanAngka, berkas_jejak: str) -> None:
+    """Give every keyed cell of the tables' HTML fragments in ``folder`` what a number of
+    the text gets from the extension's filter: its hover provenance (``title``) and a link
+    to its row in the Jejak Angka table of ``berkas_jejak``.
+
+    The fragments (:func:`lakip_calc.isi.tulis.tabel_html`) carry each number's key and
+    escaped text; the staged copies are changed, and both renderers put them into the
+    HTML as they are (Quarto: ``html-table-processing: none``).
     """
     for p in sorted(folder.glob("*.html")):
 
@@ -116,7 +125,11 @@ def beri_sumber_tabel(folder: Path, angka: KumpulanAngka) -> None:
             if key not in angka:
                 return m.group(0)
             judul = html.escape(sumber_angka(angka[key]), quote=True)
-            return f'<span class="angka" data-key="{m.group(1)}" title="{judul}">'
+            tujuan = html.escape(f"{berkas_jejak}#{slug(key)}", quote=True)
+            return (
+                f'<a href="{tujuan}" class="tautan-angka"><span class="angka" '
+                f'data-key="{m.group(1)}" title="{judul}">{m.group(2)}</span></a>'
+            )
 
         tulis_teks(p, _SEL_TABEL.sub(ganti, p.read_text(encoding="utf-8")))
 
@@ -170,7 +183,7 @@ def siapkan_proyek(
     angka = KumpulanAngka.from_json((staging / "numbers.json").read_text(encoding="utf-8"))
     hasil = proyek / "report" / HASIL
     shutil.copytree(staging / "tables", hasil / "tables")
-    beri_sumber_tabel(hasil / "tables", angka)
+    beri_sumber_tabel(hasil / "tables", angka, berkas_pendamping(data.tahun))
     if grafik:
         salin_grafik(staging, proyek)
     teks = _fragmen_laporan(data, angka, proyek, renderer)
@@ -181,7 +194,7 @@ def siapkan_proyek(
         yaml.safe_dump({"lakip-ada": bagian_ada(data)}, sort_keys=True),
     )
     _tulis_variabel(proyek, angka, data, teks, sumber_qmd)
-    _atur_konfig(proyek, {"lakip-jejak-berkas": f"{PENDAMPING}-{data.tahun}.html"})
+    _atur_konfig(proyek, {"lakip-jejak-berkas": berkas_pendamping(data.tahun)})
     # Written again with the companion's SHA-256 once it is rendered (tulis_pendamping);
     # Quarto reads the includes of every document of the project meanwhile.
     tulis_teks(hasil / "teks" / "pendamping.md", "Dokumen pendamping sedang disusun.\n")
