@@ -24,12 +24,14 @@ LEBAR = {"desktop": 1280, "ponsel": 375}
 
 
 @pytest.fixture(scope="module")
-def peramban():
+def tab():
+    """One browser tab for the module: each check opens its page afresh in it (a new
+    tab per page costs a renderer process each time, a third of the axe runs' CPU)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
+        yield browser.new_page()
         browser.close()
 
 
@@ -38,14 +40,15 @@ def situs(situs_bersama) -> Path:
     return situs_bersama.situs
 
 
-def _halaman(peramban, path: Path, lebar: int):
-    page = peramban.new_page(viewport={"width": lebar, "height": 800})
-    page.goto(path.as_uri())
-    return page
+def _buka(tab, path: Path, lebar: int):
+    """``path`` loaded anew in ``tab`` at ``lebar`` CSS pixels wide."""
+    tab.set_viewport_size({"width": lebar, "height": 800})
+    tab.goto(path.as_uri())
+    return tab
 
 
 @pytest.mark.parametrize("lebar", LEBAR.values(), ids=LEBAR.keys())
-def test_axe_finds_nothing_on_any_published_page(peramban, situs, lebar):
+def test_axe_finds_nothing_on_any_published_page(tab, situs, lebar):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -53,11 +56,7 @@ def test_axe_finds_nothing_on_any_published_page(peramban, situs, lebar):
     halaman = sorted(situs.rglob("*.html"))
     assert len(halaman) >= 9  # index, report, companion, six notebooks
     for path in halaman:
-        page = _halaman(peramban, path, lebar)
-        try:
-            hasil = axe.run(page).response["violations"]
-        finally:
-            page.close()
+        hasil = axe.run(_buka(tab, path, lebar)).response["violations"]
         if hasil:
             temuan[str(path.relative_to(situs))] = [
                 (v["id"], v["nodes"][0]["target"]) for v in hasil
@@ -65,38 +64,32 @@ def test_axe_finds_nothing_on_any_published_page(peramban, situs, lebar):
     assert temuan == {}
 
 
-def test_wide_table_on_a_phone_scrolls_with_a_cue_and_a_fixed_first_column(peramban, situs):
-    page = _halaman(peramban, situs / "2023" / "lakip-2023.html", LEBAR["ponsel"])
-    try:
-        tabel = page.locator("#gt-tbl-capaian-kinerja")
-        assert tabel.evaluate("e => e.scrollWidth > e.clientWidth")  # wider than the screen
-        assert tabel.get_attribute("tabindex") == "0"
-        cue = tabel.locator("xpath=preceding-sibling::*[1]")
-        assert "geser ke samping" in cue.inner_text()
-        pertama = tabel.locator("tbody td:first-child").first
-        assert pertama.evaluate("e => getComputedStyle(e).position") == "sticky"
-        x0 = pertama.bounding_box()["x"]
-        tabel.evaluate("e => { e.scrollLeft = 200; }")
-        assert abs(pertama.bounding_box()["x"] - x0) < 1  # it stays where it was
-        # A table that fits needs no cue.
-        sempit = page.locator("#gt-tbl-skala-predikat")
-        assert not sempit.evaluate("e => e.scrollWidth > e.clientWidth")
-        assert not sempit.evaluate(
-            "e => !!(e.previousElementSibling && "
-            "e.previousElementSibling.classList.contains('petunjuk-gulir'))"
-        )
-    finally:
-        page.close()
+def test_wide_table_on_a_phone_scrolls_with_a_cue_and_a_fixed_first_column(tab, situs):
+    page = _buka(tab, situs / "2023" / "lakip-2023.html", LEBAR["ponsel"])
+    tabel = page.locator("#gt-tbl-capaian-kinerja")
+    assert tabel.evaluate("e => e.scrollWidth > e.clientWidth")  # wider than the screen
+    assert tabel.get_attribute("tabindex") == "0"
+    cue = tabel.locator("xpath=preceding-sibling::*[1]")
+    assert "geser ke samping" in cue.inner_text()
+    pertama = tabel.locator("tbody td:first-child").first
+    assert pertama.evaluate("e => getComputedStyle(e).position") == "sticky"
+    x0 = pertama.bounding_box()["x"]
+    tabel.evaluate("e => { e.scrollLeft = 200; }")
+    assert abs(pertama.bounding_box()["x"] - x0) < 1  # it stays where it was
+    # A table that fits needs no cue.
+    sempit = page.locator("#gt-tbl-skala-predikat")
+    assert not sempit.evaluate("e => e.scrollWidth > e.clientWidth")
+    assert not sempit.evaluate(
+        "e => !!(e.previousElementSibling && "
+        "e.previousElementSibling.classList.contains('petunjuk-gulir'))"
+    )
 
 
-def test_charts_keep_a_readable_size_on_a_phone(peramban, situs):
-    page = _halaman(peramban, situs / "2023" / "lakip-2023.html", LEBAR["ponsel"])
-    try:
-        gambar = page.locator("#fig-target-realisasi img")
-        # At least 36rem wide: its 8 pt labels stay about 8 px tall instead of 3.
-        assert gambar.evaluate("e => e.getBoundingClientRect().width") >= 36 * 16 - 1
-        figure = page.locator("#fig-target-realisasi")
-        assert figure.get_attribute("tabindex") == "0"
-        assert "geser ke samping" in figure.locator("xpath=preceding-sibling::*[1]").inner_text()
-    finally:
-        page.close()
+def test_charts_keep_a_readable_size_on_a_phone(tab, situs):
+    page = _buka(tab, situs / "2023" / "lakip-2023.html", LEBAR["ponsel"])
+    gambar = page.locator("#fig-target-realisasi img")
+    # At least 36rem wide: its 8 pt labels stay about 8 px tall instead of 3.
+    assert gambar.evaluate("e => e.getBoundingClientRect().width") >= 36 * 16 - 1
+    figure = page.locator("#fig-target-realisasi")
+    assert figure.get_attribute("tabindex") == "0"
+    assert "geser ke samping" in figure.locator("xpath=preceding-sibling::*[1]").inner_text()
