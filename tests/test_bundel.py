@@ -44,7 +44,11 @@ def _make(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def _ekstrak(bundel: Path, ke: Path) -> Path:
     ke.mkdir(parents=True)
     with tarfile.open(bundel) as tar:
-        tar.extractall(ke, filter="data")
+        for m in tar.getmembers():  # files and folders only, every one inside ``ke``
+            assert m.isfile() or m.isdir(), m.name
+            assert not m.name.startswith("/") and ".." not in m.name.split("/"), m.name
+        # The "data" filter checks the same (Python 3.11.4 and later; Debian 12 has 3.11.2).
+        tar.extractall(ke, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     folder = ke / f"lakip-{TAHUN}"
     (folder / ".venv").symlink_to(ROOT / ".venv")
     return folder
