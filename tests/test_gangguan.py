@@ -173,8 +173,7 @@ def _tunggu_akhir(pid: int) -> None:
     The build's stderr reaches its end when the last process holding it has
     closed its files, which a process does in the middle of its exit: it may
     still be listed for a moment, its memory (so its command line) already
-    released. multiprocessing's resource tracker, which the spawned workers
-    start, ends so just after the build.
+    released.
     """
     try:
         fd = os.pidfd_open(pid)

@@ -12,9 +12,8 @@ their defaults), so the tests also hold when the suite runs with SIGINT
 ignored (a background job of a script). Each run gets its own ``TMPDIR``.
 
 After each interruption: the previous ``build/2023`` stays byte for byte (and
-mtime for mtime) as it was, no process of the run stays (workers, kernels;
-multiprocessing's resource tracker, which ends by itself just after the build,
-is waited for), Ctrl-C and SIGTERM end with an Indonesian message and no
+mtime for mtime) as it was, no process of the run stays (the build, its
+kernels), Ctrl-C and SIGTERM end with an Indonesian message and no
 traceback and leave no staging folder and no file in ``TMPDIR``; the next
 normal build succeeds and removes what a killed run left.
 """
@@ -71,7 +70,7 @@ def _sinyal_bawaan() -> None:
 
 
 def _proses_milik(sesi: int, tmpdir: Path) -> dict[int, str]:
-    """Processes of session ``sesi`` (the build and its workers) or whose command line names
+    """Processes of session ``sesi`` (the build) or whose command line names
     ``tmpdir`` (kernels: they run in sessions of their own, started with their connection
     file in the build's private folder); pid -> command line, zombies left out."""
     hasil = {}
@@ -93,7 +92,7 @@ def _proses_milik(sesi: int, tmpdir: Path) -> dict[int, str]:
 def _tunggu_habis(sesi: int, tmpdir: Path, batas: float = 30) -> dict[int, str]:
     """Wait (bounded) until no process of the run is left; what is left then.
 
-    Only after SIGKILL: nobody can stop the workers and kernels of a killed
+    Only after SIGKILL: nobody can stop the kernels of a killed
     build, they leave by themselves when they see their parent gone. Each
     process found is waited for on a pidfd, readable once it has ended.
     """
@@ -133,7 +132,6 @@ def lingkungan(tmp_path_factory, build_curiga) -> dict:
         "build": build,
         "potret": potret,
         "tmpdir": tmpdir,
-        "pelacak": [],  # pidfds of the current run's resource tracker (_pelacak)
     }
     shutil.rmtree(tmpdir, ignore_errors=True)
 
@@ -174,7 +172,7 @@ def _lepas(jeda: Path) -> None:
     """Let a paused process go on (nothing to do when none waits any more)."""
     try:
         os.close(os.open(jeda / "lanjut", os.O_WRONLY | os.O_NONBLOCK))
-    except OSError:  # ENXIO: no reader (the paused worker was stopped)
+    except OSError:  # ENXIO: no reader (the pause has ended)
         pass
 
 
@@ -185,10 +183,9 @@ def _sela(
     the i-th pause, to the build's process group (Ctrl-C in a terminal) or to the
     build alone, then let the paused process go on; wait for the build to end.
 
-    The pause ``kernel-01_anggaran.ipynb`` is in a worker whose kernel is up: the
+    The pause ``kernel-01_anggaran.ipynb`` is in a worker thread whose kernel is up: the
     signal arrives while kernels run. Returns the process, its stdout and stderr."""
     root = lingkungan["root"]
-    _tunggu_pelacak(lingkungan["pelacak"])  # a previous run's, not waited for
     _data_baru(lingkungan)
     jeda = Path(tempfile.mkdtemp(prefix="jeda", dir=root))
     os.mkfifo(jeda / "siap")
@@ -207,7 +204,6 @@ def _sela(
     try:
         for s in sinyal:
             titik_ini = _baca_siap(jeda, p).split()[0]
-            lingkungan["pelacak"] += _pelacak(p.pid, lingkungan["tmpdir"])
             if titik_ini.startswith("kernel-"):  # a kernel of this build runs now
                 berjalan = _proses_milik(p.pid, lingkungan["tmpdir"]).values()
                 assert any("ipykernel" in c and str(lingkungan["tmpdir"]) in c for c in berjalan)
@@ -231,38 +227,8 @@ def _cek_build_lama_utuh(lingkungan: dict) -> None:
     assert not list(build.glob("2023-gagal"))
 
 
-def _pelacak(sesi: int, tmpdir: Path) -> list[int]:
-    """pidfds of multiprocessing's resource tracker among the run's processes.
-
-    Starting the workers (spawn) starts that helper process. It ignores Ctrl-C
-    and SIGTERM and ends by itself once the build's process and workers are
-    gone (the end of its pipe from them): a few milliseconds after the build,
-    when its command line may already be empty. So it is recognised while the
-    build runs, and held by a pidfd, which becomes readable when it has ended.
-    """
-    hasil = []
-    for pid, cmd in _proses_milik(sesi, tmpdir).items():
-        if "multiprocessing.resource_tracker" in cmd:
-            try:
-                hasil.append(os.pidfd_open(pid))
-            except ProcessLookupError:
-                continue
-    return hasil
-
-
-def _tunggu_pelacak(pelacak: list[int]) -> None:
-    """Wait (10 seconds at most each) for the resource trackers held in ``pelacak`` to end."""
-    for fd in pelacak:
-        try:
-            select.select([fd], [], [], 10)
-        finally:
-            os.close(fd)
-    pelacak.clear()
-
-
 def _cek_bersih(lingkungan: dict, p: subprocess.Popen) -> None:
     """Nothing of the run is left: no process, no staging folder, nothing in TMPDIR."""
-    _tunggu_pelacak(lingkungan["pelacak"])
     assert _proses_milik(p.pid, lingkungan["tmpdir"]) == {}
     assert not list(lingkungan["build"].glob(".staging-*"))
     assert list(lingkungan["tmpdir"].iterdir()) == []
@@ -276,7 +242,7 @@ def _cek_pesan(p: subprocess.Popen, out: str, err: str, kode: int, pesan: str) -
         assert 'File "' not in aliran, aliran
 
 
-#: A pause point in a worker, with the kernel of notebook 01 up.
+#: A pause point in a worker thread, with the kernel of notebook 01 up.
 _KERNEL = "kernel-01_anggaran.ipynb"
 _CTRL_C = "Dihentikan oleh pengguna; keluaran sebelumnya tidak diubah."
 
@@ -314,7 +280,7 @@ def test_ctrl_c_saat_render(lingkungan) -> None:
 
 
 def test_sigkill_lalu_build_berikutnya_membersihkan(lingkungan) -> None:
-    """``kill -9 <pid>`` of the build alone: its workers and kernels follow it, and the
+    """``kill -9 <pid>`` of the build alone: its kernels follow it, and the
     next build removes its staging folder and its kernel folder (connection files)."""
     p, _out, _err = _sela(lingkungan, _KERNEL, [signal.SIGKILL], ke_grup=False)
     assert p.returncode == -signal.SIGKILL

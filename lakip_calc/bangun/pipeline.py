@@ -9,12 +9,11 @@ staging folder as ``build/<YEAR>-gagal`` so the partial notebook can be read.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -31,11 +30,11 @@ from lakip_calc.bangun.cache import (
     folder_tahun,
     kunci,
 )
-from lakip_calc.bangun.pekerja import jalankan_tugas
+from lakip_calc.bangun.pekerja import Aba, jalankan_tugas
 from lakip_calc.bangun.proses import (
     Dihentikan,
-    PoolPekerja,
     folder_kernel,
+    hentikan_kernel,
     kunci_tahun,
     titik_jeda,
 )
@@ -164,36 +163,35 @@ def urut_langkah(langkah: tuple[Langkah, ...] = LANGKAH) -> list[Langkah]:
 
 
 class _Penjadwal:
-    """Run notebooks in worker processes (never in this process), at most ``n`` at once.
+    """Run notebooks, at most ``n`` at once, each on its own kernel.
 
     The order is :class:`graphlib.TopologicalSorter`'s: a notebook runs as
     soon as the notebooks it reads (``setelah``) have finished, not when a
     whole wave has. Steps outside ``jalan`` (reused from the cache) count as
-    finished. Each notebook runs in a worker of a
-    :class:`lakip_calc.bangun.proses.PoolPekerja` (a new interpreter per worker).
+    finished. Each notebook's client (papermill, nbclient) runs in a thread of
+    a :class:`~concurrent.futures.ThreadPoolExecutor`
+    (:func:`lakip_calc.bangun.pekerja.jalankan_tugas`); its code runs in its
+    kernel, a process of its own whose connection file and sockets live in
+    ``folder`` (:func:`lakip_calc.bangun.proses.folder_kernel`).
 
     One worker more than ``n`` takes the next notebook whose inputs are all
     being computed and starts its kernel ahead (jupyter_client's public
     ``start_kernel``, :func:`lakip_calc.bangun.runner.nyalakan_kernel`); the notebook
     runs on it once its inputs exist and fewer than ``n`` notebooks run. Each
-    notebook has a pipe (:func:`multiprocessing.Pipe`) whose reading end every
-    worker receives as it starts; the worker of the notebook waits for one
-    message on it (:func:`lakip_calc.bangun.pekerja.jalankan_tugas`): ``b"1"`` run,
-    ``b"0"`` or the pipe's end stop the kernel and do not run. The kernels'
-    connection files and sockets live in ``folder``
-    (:func:`lakip_calc.bangun.proses.folder_kernel`).
+    notebook's worker waits for one word (:class:`lakip_calc.bangun.pekerja.Aba`):
+    run, or stop the kernel and do not run.
 
     On Ctrl-C nothing new starts and the notebooks already running are allowed
     to end, so that their kernels shut down cleanly; a second Ctrl-C, or
-    SIGTERM, stops the workers at once (their kernels follow: ipykernel leaves
-    when its parent does, and :func:`~lakip_calc.bangun.proses.folder_kernel` kills
-    what is left). A failed notebook stops the build after the notebooks
-    running beside it have ended. A worker whose build process was killed
-    leaves by itself (:func:`lakip_calc.bangun.proses.awasi_induk`).
+    SIGTERM, kills the kernels at once and their clients end with them. Should
+    the build's process be killed, its kernels leave by themselves (ipykernel
+    leaves when its parent does). A failed notebook stops the build after the
+    notebooks running beside it have ended.
     """
 
-    def __init__(self, jalan: list[Langkah], tugas: dict[str, tuple], n: int) -> None:
+    def __init__(self, jalan: list[Langkah], tugas: dict[str, tuple], n: int, folder: Path) -> None:
         self.tugas = tugas
+        self.folder = folder
         self.graf = _graf(jalan)
         self.urutan = [s.notebook for s in jalan]
         self.setelah = {s.notebook: set(s.setelah) & set(self.urutan) for s in jalan}
@@ -202,18 +200,15 @@ class _Penjadwal:
         self.diberi: set[str] = set()  # handed to a worker
         self.berjalan: set[str] = set()  # told to run, not finished
         self.n = max(1, min(n, len(jalan)))
-        # One pipe per notebook: the reading ends go to every worker as it starts.
-        pipa = {nm: multiprocessing.Pipe(duplex=False) for nm in self.urutan}
-        self.baca = {nm: r for nm, (r, _w) in pipa.items()}
-        self.tulis = {nm: w for nm, (_r, w) in pipa.items()}
-        self.pool: PoolPekerja | None = None
+        self.aba = {nm: Aba() for nm in self.urutan}
+        self.pool: ThreadPoolExecutor | None = None
         self.dikirim: dict[Future, str] = {}
 
     def mulai(self) -> _Penjadwal:
-        """Create the pool (its workers start as the first notebooks are handed out)."""
+        """Create the pool (its threads start as the first notebooks are handed out)."""
         if self.sisa:
             self.n_pekerja = min(self.n + 1, len(self.urutan))
-            self.pool = PoolPekerja(self.n_pekerja, bekal=self.baca)
+            self.pool = ThreadPoolExecutor(self.n_pekerja, thread_name_prefix="notebook")
         return self
 
     def _bagikan(self) -> None:
@@ -228,7 +223,7 @@ class _Penjadwal:
             if not calon:
                 return
             self.diberi.add(calon[0])
-            janji = self.pool.serahkan(jalankan_tugas, (*self.tugas[calon[0]], calon[0]))
+            janji = self.pool.submit(jalankan_tugas, self.tugas[calon[0]], self.aba[calon[0]])
             self.dikirim[janji] = calon[0]
 
     def _beri_jalan(self, mulai: Callable[[str], None]) -> None:
@@ -240,15 +235,7 @@ class _Penjadwal:
                 if nama not in self.berjalan:
                     self.berjalan.add(nama)
                     mulai(nama)
-                    self._kirim(nama, b"1")
-
-    def _kirim(self, nama: str, isi: bytes) -> None:
-        """Send ``nama``'s worker its one message, then close the pipe (once per notebook)."""
-        w = self.tulis.get(nama)
-        if w is not None:
-            w.send_bytes(isi)  # a few bytes, one write: never half-written, whatever signal arrives
-            del self.tulis[nama]
-            w.close()
+                    self.aba[nama].beri(True)
 
     def jalankan(
         self,
@@ -290,35 +277,30 @@ class _Penjadwal:
         """Start nothing new, wait for running notebooks (``segera``: stop them), end the workers.
 
         Kernels started ahead are told to stop. Safe to call more than once; a
-        Ctrl-C while waiting (or SIGTERM) stops the workers at once.
+        Ctrl-C while waiting (or SIGTERM) stops the running notebooks at once.
         """
-        for nama in list(self.tulis):
-            self._kirim(nama, b"0")
+        for aba in self.aba.values():
+            aba.beri(False)
         if self.pool is not None:
             pool, self.pool = self.pool, None
             self._akhiri(pool, segera)
-        self._tutup_pipa()
 
-    def _akhiri(self, pool: PoolPekerja, segera: bool) -> None:
+    def _akhiri(self, pool: ThreadPoolExecutor, segera: bool) -> None:
         try:
             if not segera:
                 if self.dikirim:
                     titik_jeda("tutup")
-                pool.tutup()
+                pool.shutdown(wait=True, cancel_futures=True)
                 return
         except KeyboardInterrupt:
-            pool.hentikan()
-            pool.tutup()
+            self._hentikan(pool)
             raise
-        pool.hentikan()
-        pool.tutup()
+        self._hentikan(pool)
 
-    def _tutup_pipa(self) -> None:
-        for nama in list(self.tulis):
-            self._kirim(nama, b"0")
-        for r in self.baca.values():
-            r.close()
-        self.baca = {}
+    def _hentikan(self, pool: ThreadPoolExecutor) -> None:
+        """Kill the running kernels; their clients end within a second (nbclient checks)."""
+        hentikan_kernel(self.folder)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _gabung_angka(staging: Path, publik: str) -> KumpulanAngka:
@@ -622,7 +604,7 @@ def _isi_staging(
         )
         for s in jalan
     }
-    penjadwal = _Penjadwal(jalan, tugas, paralel).mulai()
+    penjadwal = _Penjadwal(jalan, tugas, paralel, folder).mulai()
     try:
         log = _pakai_ulang(r, dipakai, hasil, lapor)
         _jalankan_dan_render(r, hasil, penjadwal, jalan, log, lapor, setelah_notebook)

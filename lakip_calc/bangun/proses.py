@@ -1,39 +1,23 @@
-"""Worker processes that behave under Ctrl-C and under a killed parent.
+"""What a build needs to behave as one process among others.
 
-The notebooks (:mod:`lakip_calc.bangun.pipeline`) run in worker processes of a
-:class:`PoolPekerja`: each worker is a new interpreter (multiprocessing's
-``spawn`` start method) that imports only what it runs. The workers need two
-guarantees:
-
-- Ctrl-C is handled by the parent alone. A worker interrupted itself would
-  print tracebacks and stop in the middle of its work; the parent decides what
-  to wait for and what to stop.
-- A worker never outlives its parent. A parent killed with SIGKILL cannot stop
-  its workers; without a watch they would wait for work forever and keep the
-  parent's output pipes open.
-
-It also holds what a build needs to behave as one process among others:
 SIGTERM handled like Ctrl-C (:func:`pasang_sigterm`), one build of a year at
 a time (:func:`kunci_tahun`), the private folder of the notebook kernels'
-connection files and sockets (:func:`folder_kernel`), and the pause point that
+connection files and sockets, whose kernels are killed when the build stops
+(:func:`folder_kernel`, :func:`hentikan_kernel`), and the pause point that
 tests use to interrupt a build at a known step (:func:`titik_jeda`).
 """
 
 from __future__ import annotations
 
 import fcntl
-import multiprocessing
 import os
 import select
 import shutil
 import signal
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -45,106 +29,11 @@ __all__ = [
     "kunci_tahun",
     "pemegang_kunci",
     "folder_kernel",
+    "hentikan_kernel",
     "bersihkan_kernel_sisa",
     "titik_jeda",
     "ENV_JEDA",
-    "awasi_induk",
-    "bekal",
-    "PoolPekerja",
 ]
-
-#: What the pool's creator handed its workers (:class:`PoolPekerja` ``bekal``).
-_BEKAL: Any = None
-
-
-def bekal() -> Any:
-    """In a worker: the ``bekal`` its pool was created with (``None`` if none)."""
-    return _BEKAL
-
-
-def awasi_induk(henti: Connection, titipan: Any = None) -> None:
-    """Worker initializer: ignore Ctrl-C, and leave as soon as ``henti`` reaches its end.
-
-    ``henti`` is the reading end of a pipe whose only writing end the pool's
-    creator holds (:class:`PoolPekerja`); nothing is ever written on it. Its
-    end comes when the creator closes it (:meth:`PoolPekerja.hentikan`) or
-    when the creator is gone, killed with SIGKILL included: the system closes
-    a dead process's files. ``titipan`` becomes the worker's :func:`bekal`.
-    """
-    global _BEKAL
-    _BEKAL = titipan
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C pending since the start is dropped
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # terminate() (a broken pool) ends it at once
-    # SIGINT was blocked when this process was started (PoolPekerja.serahkan) and
-    # the block is inherited through exec: Python's start-up ran with it held back.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    threading.Thread(target=_tunggu_henti, args=(henti,), name="awasi-induk", daemon=True).start()
-
-
-def _tunggu_henti(henti: Connection) -> None:
-    """Block until ``henti`` ends (the pool is stopped, or its creator is gone), then leave."""
-    try:
-        henti.recv_bytes()
-    except (EOFError, OSError):
-        pass
-    os._exit(1)
-
-
-class PoolPekerja:
-    """A :class:`~concurrent.futures.ProcessPoolExecutor` whose workers run :func:`awasi_induk`.
-
-    The workers are started by ``spawn``: a new interpreter that receives, as
-    it is created, the initializer's arguments (``bekal`` included: what may
-    only be handed to a process when it starts, such as the reading ends of
-    :func:`multiprocessing.Pipe`). A worker starts when a task is submitted
-    and no worker is free (at most ``n``).
-
-    Stopping the workers now (:meth:`hentikan`) closes the pipe they all
-    watch; no process is signalled and no attribute of the executor is read.
-    """
-
-    def __init__(self, n: int, bekal: Any = None) -> None:
-        konteks = multiprocessing.get_context("spawn")
-        self._baca_henti, self._tulis_henti = konteks.Pipe(duplex=False)
-        self.ex = ProcessPoolExecutor(
-            max_workers=max(1, n),
-            mp_context=konteks,
-            initializer=awasi_induk,
-            initargs=(self._baca_henti, bekal),
-        )
-
-    def serahkan(self, fungsi: Callable[[Any], Any], tugas: Any) -> Future:
-        """Submit ``fungsi(tugas)`` with Ctrl-C held back while a worker is started for it.
-
-        The submit starts a worker when none is free. A Ctrl-C in its middle
-        would leave a started worker the executor does not know of; the block
-        is also inherited by the new process, which thus cannot be interrupted
-        before :func:`awasi_induk` has made it ignore Ctrl-C. A Ctrl-C sent
-        meanwhile is raised here once the submit is done.
-        """
-        lama = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            return self.ex.submit(fungsi, tugas)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, lama)
-
-    def hentikan(self) -> None:
-        """Stop every worker now (their work is being thrown away); :meth:`tutup` follows.
-
-        The executor sees its workers end under it and marks the pool broken
-        (its running tasks raise :class:`~concurrent.futures.process.BrokenProcessPool`;
-        :meth:`tutup` cancels those still queued).
-        Should its management thread fail meanwhile, that error is not
-        reported: the program is stopping on purpose.
-        """
-        threading.excepthook = lambda _args: None
-        self._tulis_henti.close()
-
-    def tutup(self) -> None:
-        """Wait for the running tasks and the workers' end (pending tasks are cancelled)."""
-        self.ex.shutdown(wait=True, cancel_futures=True)
-        self._tulis_henti.close()
-        self._baca_henti.close()
 
 
 # --------------------------------------------------------------------------- SIGTERM
@@ -153,9 +42,9 @@ class PoolPekerja:
 class Dihentikan(KeyboardInterrupt):
     """SIGTERM arrived (a CI timeout, systemd, ``timeout``): handled like Ctrl-C.
 
-    Unlike a first Ctrl-C, running notebooks are not waited for: the workers
-    and kernels are stopped at once, the staging folder removed, and the
-    previous build stays as it was.
+    Unlike a first Ctrl-C, running notebooks are not waited for: their kernels
+    are stopped at once, the staging folder removed, and the previous build
+    stays as it was.
     """
 
 
@@ -202,8 +91,8 @@ def kunci_tahun(build_root: Path, tahun: int) -> Iterator[None]:
 def _ambil_kunci(fd: int) -> bool:
     """Take the lock on ``fd``; False when a running build holds it.
 
-    The system drops the lock of a build that died (no worker or kernel has
-    the lock file open: they are started by exec, which closes it). A build
+    The system drops the lock of a build that died (no kernel has the lock
+    file open: kernels are started by exec, which closes it). A build
     that has just taken the lock has not yet written its pid over the previous
     holder's: while the recorded holder is dead, wait (a few seconds at most)
     for the lock to come free or a living holder's pid to appear.
@@ -268,7 +157,7 @@ def folder_kernel() -> Iterator[Path]:
     try:
         yield folder
     finally:
-        _hentikan_kernel(folder)
+        hentikan_kernel(folder)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -296,7 +185,7 @@ def _proses_dengan(teks: str) -> list[int]:
     return hasil
 
 
-def _hentikan_kernel(folder: Path) -> None:
+def hentikan_kernel(folder: Path) -> None:
     """Kill the kernels started from ``folder`` that still run, and wait until they are gone.
 
     A kernel's command line names its connection file in ``folder``; it leads a
@@ -332,14 +221,14 @@ def bersihkan_kernel_sisa() -> None:
     for p in Path(_dasar_kernel()).glob(f"{_AWALAN_KERNEL}*"):
         pid = p.name[len(_AWALAN_KERNEL) :].split("-", 1)[0]
         if pid.isdigit() and not _pid_hidup(int(pid)):
-            _hentikan_kernel(p)
+            hentikan_kernel(p)
             shutil.rmtree(p, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- pause point
 
 #: Test-only: ``<titik>[,...]:<folder>`` makes the build pause at those steps:
-#: ``kernel-<notebook>`` (in the worker, that notebook's kernel started, before its
+#: ``kernel-<notebook>`` (in the notebook's worker thread, its kernel started, before its
 #: first cell), ``tutup`` (after a first Ctrl-C, before waiting for running
 #: notebooks), ``render`` (before the report is rendered).
 ENV_JEDA = "LAKIP_UJI_JEDA"

@@ -270,7 +270,10 @@ def _eksekusi(
         parameters=parameters,
         kernel_name="python3",
         progress_bar=progress,
-        cwd=str(cwd) if cwd else None,
+        # papermill changes this process's working folder around the run: not with a
+        # kernel started ahead (already in ``cwd``), so that notebooks run side by side
+        # in threads never move one another's folder.
+        cwd=str(cwd) if cwd and km is None else None,
         kernel_manager_class=IPCKernelManager,
         config=Config({"IPCKernelManager": {"folder": str(folder_kernel)}}),
         execution_timeout=timeout,
