@@ -571,13 +571,20 @@ def render_laporan(
             os.environ["SOURCE_DATE_EPOCH"] = lama
 
 
-def tulis_notebook_html(staging: Path, laporan: str) -> None:
-    """Each executed notebook as an HTML page beside it, so that the Jejak Angka's
-    links to notebook cells work in ``build/<YEAR>/`` as they do on the site."""
+def tulis_notebook_html(staging: Path, laporan: str, kecuali: set[str] = frozenset()) -> None:
+    """Each executed notebook (but those named in ``kecuali``) as an HTML page beside it,
+    so that the Jejak Angka's links to notebook cells work in ``build/<YEAR>/`` as they
+    do on the site."""
+    for ipynb in sorted((staging / "notebooks").glob("*.ipynb")):
+        if ipynb.name not in kecuali:
+            tulis_halaman_notebook(ipynb, laporan)
+
+
+def tulis_halaman_notebook(ipynb: Path, laporan: str) -> None:
+    """One executed notebook's HTML page (:func:`tulis_notebook_html`)."""
     from lakip_calc.audit.publikasi import notebook_html
 
-    for ipynb in sorted((staging / "notebooks").glob("*.ipynb")):
-        tulis_teks(ipynb.with_suffix(".html"), notebook_html(ipynb, kembali=f"../{laporan}.html"))
+    tulis_teks(ipynb.with_suffix(".html"), notebook_html(ipynb, kembali=f"../{laporan}.html"))
 
 
 def _tautan(nama: Path, tujuan: Path) -> None:

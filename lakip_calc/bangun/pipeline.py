@@ -687,15 +687,14 @@ def _jalankan_dan_render(
     setelah_notebook: Callable[[DataTahun, Path, Callable[[], None]], None] | None,
 ) -> None:
     """Run the notebooks, merge their numbers, render (or reuse) the report."""
-    pelapor = _pelapor_notebook(r, hasil, lapor)
+    halaman = _Halaman(r) if setelah_notebook is not None else None
+    pelapor = _pelapor_notebook(r, hasil, lapor, halaman)
     # Picture-only notebooks (charts) may still run while the report is
     # prepared and parsed; the renderer waits for them before the images.
     tunda = frozenset(s.notebook for s in jalan if s.gambar and setelah_notebook)
     selesai = penjadwal.jalankan(*pelapor, kecuali=tunda)
     posisi_log = len(log)
-    tunggu_gambar = _TungguGambar(
-        r, penjadwal, selesai, pelapor, halaman=setelah_notebook is not None
-    )
+    tunggu_gambar = _TungguGambar(r, penjadwal, selesai, pelapor, halaman)
     log.append(_tulis_numbers(r, hasil))
     _ringkas_rekonsiliasi(r.staging, hasil)
     log.append(_render(r, hasil, tunggu_gambar, lapor, setelah_notebook))
@@ -706,8 +705,11 @@ def _jalankan_dan_render(
 _Pelapor = tuple[Callable[[str], None], Callable[[str, float], None]]
 
 
-def _pelapor_notebook(r: _Rencana, hasil: HasilBangun, lapor: Callable[[str], None]) -> _Pelapor:
-    """The progress lines of the notebooks run now: as each starts, and as each ends."""
+def _pelapor_notebook(
+    r: _Rencana, hasil: HasilBangun, lapor: Callable[[str], None], halaman: _Halaman | None
+) -> _Pelapor:
+    """The progress lines of the notebooks run now: as each starts, and as each ends; as
+    each ends, its page too (``halaman``), while the others still run."""
     nomor = iter(range(len(hasil.dipakai_ulang) + 1, len(r.langkah) + 1))
 
     def mulai_nb(nama: str) -> None:
@@ -715,8 +717,30 @@ def _pelapor_notebook(r: _Rencana, hasil: HasilBangun, lapor: Callable[[str], No
 
     def selesai_nb(nama: str, detik: float) -> None:
         lapor(f"      {nama} selesai ({detik:.1f} dtk)")
+        if halaman is not None:
+            halaman.tulis(nama)
 
     return mulai_nb, selesai_nb
+
+
+class _Halaman:
+    """The executed notebooks' HTML pages (:func:`lakip_calc.bangun.laporan.tulis_notebook_html`):
+    each written as its notebook ends, the reused ones' before the report is rendered."""
+
+    def __init__(self, r: _Rencana) -> None:
+        self.r = r
+        self.ditulis: set[str] = set()
+
+    def tulis(self, nama: str) -> None:
+        from lakip_calc.bangun.laporan import tulis_halaman_notebook
+
+        tulis_halaman_notebook(self.r.staging / "notebooks" / nama, f"lakip-{self.r.tahun}")
+        self.ditulis.add(nama)
+
+    def sisanya(self) -> None:
+        from lakip_calc.bangun.laporan import tulis_notebook_html
+
+        tulis_notebook_html(self.r.staging, f"lakip-{self.r.tahun}", kecuali=self.ditulis)
 
 
 class _TungguGambar:
@@ -724,9 +748,9 @@ class _TungguGambar:
 
     Those are picture-only notebooks; they add no numbers (a number part that
     appears after numbers.json was merged is an error). The first call also
-    writes every executed notebook (run now or reused) as the page the
-    companion links to (``halaman``), before the report embeds the list of
-    delivered files.
+    writes the pages of the executed notebooks not written yet (``halaman``:
+    the reused ones), which the companion links to, before the report embeds
+    the list of delivered files.
     """
 
     def __init__(
@@ -735,22 +759,20 @@ class _TungguGambar:
         penjadwal: _Penjadwal,
         selesai: dict[str, float],
         pelapor: _Pelapor,
-        halaman: bool,
+        halaman: _Halaman | None,
     ) -> None:
         from lakip_calc.bangun.notebook import BAGIAN_ANGKA
 
         self.r, self.penjadwal, self.selesai, self.pelapor = r, penjadwal, selesai, pelapor
-        self.halaman = halaman  # the notebook pages are still to be written
+        self.halaman = halaman  # the notebook pages still to be completed
         self.folder_bagian = r.staging / BAGIAN_ANGKA
         self.bagian = set(self.folder_bagian.glob("*.json"))  # the parts merged
 
     def __call__(self) -> None:
         self.selesai.update(self.penjadwal.jalankan(*self.pelapor))
-        if self.halaman:
-            from lakip_calc.bangun.laporan import tulis_notebook_html
-
-            tulis_notebook_html(self.r.staging, f"lakip-{self.r.tahun}")
-            self.halaman = False
+        if self.halaman is not None:
+            self.halaman.sisanya()
+            self.halaman = None
         baru = sorted(set(self.folder_bagian.glob("*.json")) - self.bagian)
         if baru:
             raise LakipError(
