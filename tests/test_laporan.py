@@ -261,6 +261,23 @@ def test_numbers_in_tables_link_to_their_row_as_numbers_in_the_text(build):
         assert judul, kunci
 
 
+def test_table_number_link_and_source_stay_inert_in_the_raw_html_block(tmp_path):
+    """A source text with a fence, a line break and markup stays one escaped line in the
+    table fragment, which the report puts inside a raw HTML block."""
+    from lakip_calc.bangun.laporan import beri_sumber_tabel
+    from lakip_calc.hitungan.angka import KumpulanAngka
+
+    angka = KumpulanAngka()
+    angka.tambah("uji.x", 5, "nilai", "a\n```{=html}\n<b>{{< var x >}}", [], "kode")
+    fragmen = tmp_path / "tbl-uji.html"
+    fragmen.write_text('<td><span class="angka" data-key="uji.x">5</span></td>\n')
+    beri_sumber_tabel(tmp_path, angka, "jejak-angka-2023.html")
+    teks = fragmen.read_text()
+    assert teks.count("\n") == 1 and "`" not in teks and "<b>" not in teks and "{" not in teks
+    assert teks.startswith('<td><a href="jejak-angka-2023.html#jejak-uji-x" class="tautan-angka">')
+    assert 'data-key="uji.x" title="a &#96;&#96;&#96;&#123;&#61;html&#125; &lt;b&gt;' in teks
+
+
 def test_signed_report_holds_no_build_material(build):
     """The audit trail is in the companion; the signed report names it with its SHA-256."""
     import hashlib

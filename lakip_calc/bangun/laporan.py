@@ -37,6 +37,7 @@ from lakip_calc.isi.narasi import (
     tanda_tangan_pk,
 )
 from lakip_calc.isi.narasi_sasaran import fragmen_sasaran
+from lakip_calc.isi.tulis import teks_html
 from lakip_calc.masukan.loader import DataTahun
 from lakip_calc.masukan.profil import baca_profil
 from lakip_calc.paths import ROOT, tampil
@@ -124,8 +125,8 @@ def beri_sumber_tabel(folder: Path, angka: KumpulanAngka, berkas_jejak: str) -> 
             key = html.unescape(m.group(1))
             if key not in angka:
                 return m.group(0)
-            judul = html.escape(sumber_angka(angka[key]), quote=True)
-            tujuan = html.escape(f"{berkas_jejak}#{slug(key)}", quote=True)
+            judul = teks_html(sumber_angka(angka[key]))
+            tujuan = teks_html(f"{berkas_jejak}#{slug(key)}")
             return (
                 f'<a href="{tujuan}" class="tautan-angka"><span class="angka" '
                 f'data-key="{m.group(1)}" title="{judul}">{m.group(2)}</span></a>'
